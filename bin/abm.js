@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The `abm` command: runs the TypeScript CLI through tsx, so a checkout needs no build step.
+import { register } from "tsx/esm/api";
+
+register();
+await import("../src/app/cli/main.ts");

@@ -1,0 +1,3 @@
+import { AppError } from "#core/errors.js";
+
+console.log(new AppError("x.y", "hello").code);

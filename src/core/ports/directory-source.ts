@@ -1,0 +1,52 @@
+import type { AppError } from "../errors.js";
+import type { Result } from "../result.js";
+import type { SourceUser } from "../users.js";
+
+export type RemovalReason = "soft_deleted" | "hard_deleted";
+
+export type DirectoryChange =
+  | { readonly kind: "upsert"; readonly user: SourceUser }
+  | { readonly kind: "removed"; readonly id: string; readonly reason: RemovalReason };
+
+export interface ReadChangesInput {
+  /** the delta link stored after the last complete read; null = full read */
+  readonly watermark: string | null;
+  /** Graph property names the mapping needs (`$select`) */
+  readonly select: readonly string[];
+  /**
+   * Receives the changes page by page. The source awaits it before reading on, so a batch is
+   * "handed over" when this resolves; the caller persists the returned watermark only after that.
+   */
+  readonly onBatch: (changes: readonly DirectoryChange[]) => Promise<void>;
+  readonly signal?: AbortSignal;
+}
+
+export interface ReadChangesOutput {
+  /** the new delta link to store once every batch is durably handed over */
+  readonly watermark: string;
+  /** true when this was a full read (no watermark, or the stored one had expired) */
+  readonly full: boolean;
+}
+
+export type UserLookup =
+  | { readonly by: "id"; readonly value: string }
+  | { readonly by: "userPrincipalName"; readonly value: string }
+  | { readonly by: "mail"; readonly value: string };
+
+export interface ScopeSnapshot {
+  /** users assigned directly or through a DIRECT member of an assigned group */
+  readonly userIds: ReadonlySet<string>;
+  readonly assignedGroupIds: readonly string[];
+  readonly assignedUserIds: readonly string[];
+}
+
+/** Entra ID, read through Microsoft Graph. */
+export interface DirectorySource {
+  readChanges(input: ReadChangesInput): Promise<Result<ReadChangesOutput, AppError>>;
+  /** who is in scope when the scope is `assigned` (app role assignments, direct group members) */
+  readAssignedScope(signal?: AbortSignal): Promise<Result<ScopeSnapshot, AppError>>;
+  /** one user, for checks and on-demand provisioning; null when there is none */
+  lookupUser(lookup: UserLookup, select: readonly string[]): Promise<Result<SourceUser | null, AppError>>;
+  /** for `group:<id>` roles: is this user a member (direct or transitive) of that group? */
+  isMemberOfGroup(userId: string, groupId: string): Promise<Result<boolean, AppError>>;
+}

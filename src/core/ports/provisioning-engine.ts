@@ -1,0 +1,184 @@
+import type { AppError } from "../errors.js";
+import type { Result } from "../result.js";
+import type { ScimUser, SourceUser, TargetUser } from "../users.js";
+
+/**
+ * What every chat command, the CLI and the scheduler talk to. Two implementations:
+ * `native` (this service is the SCIM client) and `entra` (drives Entra's own provisioning job).
+ * Chat adapters, alerts, approvals and the database never know which one runs.
+ */
+export type EngineKind = "native" | "entra";
+export type SyncScope = "all" | "assigned";
+export type CycleKind = "initial" | "incremental" | "restart" | "single_user";
+export type Trigger = "schedule" | "cli" | "chat" | "startup" | "approval" | "api";
+export type Platform = "slack" | "teams" | "cli" | "system";
+
+export interface Actor {
+  /** Slack user id, Entra object id, `cli:<os user>` or `system` */
+  readonly id: string;
+  readonly platform: Platform;
+  readonly displayName?: string;
+  readonly email?: string;
+}
+
+export type ConnectionState =
+  | "idle"
+  | "running"
+  | "paused"
+  | "awaiting_approval"
+  | "deletions_rejected"
+  | "quarantined"
+  | "not_configured";
+
+export interface RunCounts {
+  readonly created: number;
+  readonly adopted: number;
+  readonly updated: number;
+  readonly deactivated: number;
+  readonly deleted: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly held: number;
+}
+
+export type RunOutcome = "running" | "succeeded" | "partial" | "failed" | "held";
+
+export interface RunSummary {
+  readonly id: string;
+  readonly kind: CycleKind;
+  readonly trigger: Trigger;
+  readonly actor: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  readonly outcome: RunOutcome;
+  readonly counts: RunCounts;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+export interface Quarantine {
+  readonly reason: string;
+  readonly since: Date;
+  readonly nextAttemptAt: Date | null;
+}
+
+export interface HeldUser {
+  readonly entraId: string;
+  readonly userName: string | null;
+  readonly action: "deactivate" | "delete";
+  readonly reason: string;
+}
+
+export interface PendingDeletions {
+  readonly approvalId: string;
+  readonly count: number;
+  readonly users: readonly HeldUser[];
+  /** why the batch was held: the cycle and the scope, in words */
+  readonly reason: string;
+  readonly runId: string | null;
+  readonly threshold: number;
+  readonly requestedAt: Date;
+  readonly expiresAt: Date;
+}
+
+export interface EngineStatus {
+  readonly engine: EngineKind;
+  readonly state: ConnectionState;
+  readonly scope: SyncScope;
+  readonly paused: boolean;
+  readonly quarantine: Quarantine | null;
+  readonly lastRun: RunSummary | null;
+  readonly lastSuccessfulRun: RunSummary | null;
+  readonly nextRunAt: Date | null;
+  readonly linkedUsers: number | null;
+  readonly failingUsers: number;
+  readonly pendingApproval: PendingDeletions | null;
+  readonly tokenExpiresAt: Date | null;
+  /** engine-specific facts in words (Entra job id, steady state, progress…) */
+  readonly notes: readonly string[];
+}
+
+export interface ValidationProblem {
+  readonly code: string;
+  readonly field: string;
+  readonly message: string;
+  /** what an admin can do about it */
+  readonly fix: string;
+}
+
+export interface FailureEntry {
+  readonly entraId: string;
+  readonly userName: string | null;
+  readonly action: string;
+  readonly code: string;
+  readonly reason: string;
+  readonly fix: string;
+  readonly attempts: number;
+  readonly lastAttemptAt: Date;
+  readonly nextRetryAt: Date | null;
+}
+
+export interface UserCheck {
+  readonly query: string;
+  readonly source: SourceUser | null;
+  readonly inScope: boolean;
+  readonly scopeReason: string;
+  readonly problems: readonly ValidationProblem[];
+  /** what would be sent to ABM */
+  readonly payload: TargetUser | null;
+  readonly target: ScimUser | null;
+  readonly lastResult: { readonly at: Date; readonly action: string; readonly status: string; readonly detail: string } | null;
+  /** engine-specific lines (provisioning log entries for `entra`) */
+  readonly notes: readonly string[];
+}
+
+export interface ProvisionResult {
+  readonly entraId: string | null;
+  readonly action: string;
+  readonly status: "succeeded" | "skipped" | "failed";
+  readonly detail: string;
+  readonly steps: readonly { readonly name: string; readonly status: string; readonly detail: string }[];
+}
+
+export interface ScopePreview {
+  readonly from: SyncScope;
+  readonly to: SyncScope;
+  readonly entering: number;
+  readonly leaving: number;
+  readonly examplesEntering: readonly string[];
+  readonly examplesLeaving: readonly string[];
+  /** true when the leaving users exceed the deletion threshold (the change would be held) */
+  readonly wouldHold: boolean;
+}
+
+export interface CycleRequest {
+  readonly kind: "incremental" | "full";
+  readonly trigger: Trigger;
+  readonly actor: Actor;
+  readonly dryRun?: boolean;
+}
+
+export interface DecisionOutcome {
+  /** `applied` when this call executed the decision; `already_decided` when another won the race */
+  readonly result: "applied" | "already_decided" | "expired" | "not_found";
+  readonly counts: RunCounts | null;
+  readonly message: string;
+}
+
+export interface ProvisioningEngine {
+  readonly kind: EngineKind;
+  status(): Promise<Result<EngineStatus, AppError>>;
+  runCycle(request: CycleRequest): Promise<Result<RunSummary, AppError>>;
+  restart(actor: Actor, trigger: Trigger): Promise<Result<RunSummary, AppError>>;
+  pause(actor: Actor): Promise<Result<void, AppError>>;
+  resume(actor: Actor): Promise<Result<void, AppError>>;
+  previewScope(scope: SyncScope): Promise<Result<ScopePreview, AppError>>;
+  setScope(scope: SyncScope, actor: Actor): Promise<Result<RunSummary, AppError>>;
+  checkUser(query: string): Promise<Result<UserCheck, AppError>>;
+  provisionUser(query: string, actor: Actor): Promise<Result<ProvisionResult, AppError>>;
+  pendingDeletions(): Promise<Result<PendingDeletions | null, AppError>>;
+  /** executes a held batch once its approval has been granted (compare-and-set inside) */
+  approveDeletions(approvalId: string, actor: Actor): Promise<Result<DecisionOutcome, AppError>>;
+  rejectDeletions(approvalId: string, actor: Actor): Promise<Result<DecisionOutcome, AppError>>;
+  failures(): Promise<Result<readonly FailureEntry[], AppError>>;
+  history(limit: number): Promise<Result<readonly RunSummary[], AppError>>;
+}
