@@ -1,0 +1,126 @@
+/**
+ * The effective configuration, grouped by area. Built only by `loadConfig(env)` and frozen.
+ * Unset optional values are `null` (never `undefined`), so every field is always present.
+ */
+import type { EngineKind, SyncScope } from "#core/ports/provisioning-engine.js";
+
+export type ChatPlatform = "slack" | "teams";
+export type TeamsAppType = "SingleTenant" | "MultiTenant" | "UserAssignedMSI";
+
+export type DatabaseConfig =
+  | {
+      readonly kind: "pglite";
+      readonly url: null;
+      /** `ABM_DATA_DIR` as given (relative paths are relative to the working directory) */
+      readonly dataDir: string;
+      /** where the embedded database lives: `<dataDir>/pglite` */
+      readonly pgliteDir: string;
+    }
+  | {
+      readonly kind: "postgres";
+      /** secret-bearing: never log it; use `redactDatabaseUrl` for display */
+      readonly url: string;
+      readonly dataDir: string;
+      readonly pgliteDir: null;
+    };
+
+export interface ScimConfig {
+  readonly url: string;
+  /** bearer token from ABM; `null` only in demo mode or with the `entra` engine */
+  readonly token: string | null;
+  readonly tokenExpiresAt: Date | null;
+}
+
+export interface AzureConfig {
+  /** `null` only in demo mode */
+  readonly tenantId: string | null;
+  readonly clientId: string | null;
+  readonly clientSecret: string | null;
+  readonly authorityHost: string;
+  readonly graphBaseUrl: string;
+  /** object id of the "Apple Business Manager" enterprise app; required for `assigned` and `entra` */
+  readonly servicePrincipalId: string | null;
+}
+
+export interface SyncConfig {
+  readonly concurrency: number;
+  readonly scope: SyncScope;
+  readonly intervalMs: number;
+  readonly deletionThreshold: number;
+  /** lower-cased; empty means no domain check */
+  readonly verifiedDomains: readonly string[];
+  readonly attributeMapPath: string | null;
+}
+
+export type SlackConfig =
+  | {
+      readonly enabled: false;
+      readonly botToken: null;
+      readonly signingSecret: null;
+      readonly appToken: null;
+      readonly apiUrl: string;
+    }
+  | {
+      readonly enabled: true;
+      readonly botToken: string;
+      readonly signingSecret: string;
+      /** Socket Mode (xapp-…) when set, HTTP mode otherwise */
+      readonly appToken: string | null;
+      readonly apiUrl: string;
+    };
+
+export type TeamsConfig =
+  | {
+      readonly enabled: false;
+      readonly appId: null;
+      readonly appPassword: null;
+      readonly tenantId: null;
+      readonly appType: TeamsAppType;
+    }
+  | {
+      readonly enabled: true;
+      readonly appId: string;
+      /** `null` only for `UserAssignedMSI` */
+      readonly appPassword: string | null;
+      /** required for SingleTenant and UserAssignedMSI */
+      readonly tenantId: string | null;
+      readonly appType: TeamsAppType;
+    };
+
+export interface AlertRoute {
+  readonly platform: ChatPlatform;
+  /** Slack channel id (`C012345`) or Teams channel/conversation id (`19:abc@thread.tacv2`) */
+  readonly channel: string;
+}
+
+export interface AlertsConfig {
+  readonly routes: readonly AlertRoute[];
+}
+
+/** Who may act: a Slack user id, an Entra object id, an e-mail address, or an Entra group. */
+export type RoleEntry =
+  | { readonly kind: "slackUser"; readonly value: string }
+  | { readonly kind: "entraObjectId"; readonly value: string }
+  | { readonly kind: "email"; readonly value: string }
+  | { readonly kind: "group"; readonly value: string };
+
+export interface RolesConfig {
+  readonly operators: readonly RoleEntry[];
+  readonly approvers: readonly RoleEntry[];
+}
+
+export interface Config {
+  /** true when nothing of ABM/Azure is configured: the demo (emulators) fills those in */
+  readonly demo: boolean;
+  readonly engine: EngineKind;
+  readonly database: DatabaseConfig;
+  readonly scim: ScimConfig;
+  readonly azure: AzureConfig;
+  readonly sync: SyncConfig;
+  readonly slack: SlackConfig;
+  readonly teams: TeamsConfig;
+  readonly alerts: AlertsConfig;
+  readonly roles: RolesConfig;
+  readonly approvalsRequired: number;
+  readonly port: number;
+}

@@ -1,0 +1,102 @@
+import { err, ok, type Result } from "#core/result.js";
+import type { AlertRoute, RoleEntry } from "./config.js";
+import type { Invalid } from "./invalid.js";
+import { isDomainName, isGuid } from "./parse-scalars.js";
+
+const SLACK_CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
+const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
+const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
+const MAX_ITEMS = 500;
+
+function items(text: string): string[] {
+  return text
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
+function tooMany(count: number): Invalid | null {
+  return count > MAX_ITEMS ? { reason: `has ${count} entries`, fix: `list at most ${MAX_ITEMS}` } : null;
+}
+
+/**
+ * `slack:C012345,teams:19:abc@thread.tacv2`. Teams channel ids contain colons, so each entry is
+ * split on its FIRST colon only. Duplicates are dropped.
+ */
+export function parseAlertRoutes(text: string): Result<readonly AlertRoute[], Invalid> {
+  const fix = "write platform:channel entries separated by commas, e.g. slack:C012345,teams:19:abc@thread.tacv2";
+  const list = items(text);
+  const limit = tooMany(list.length);
+  if (limit) return err(limit);
+  const routes: AlertRoute[] = [];
+  for (const item of list) {
+    const colon = item.indexOf(":");
+    const platform = colon < 0 ? item : item.slice(0, colon).toLowerCase();
+    const channel = colon < 0 ? "" : item.slice(colon + 1).trim();
+    if (platform !== "slack" && platform !== "teams") {
+      return err({ reason: `has an entry "${item}" without a slack: or teams: prefix`, fix });
+    }
+    if (channel === "") return err({ reason: `has an entry "${item}" without a channel id`, fix });
+    if (platform === "slack" && !SLACK_CHANNEL.test(channel)) {
+      return err({
+        reason: `has "${item}", which is not a Slack channel id`,
+        fix: "use the channel id (C…, G… or D…, from the channel's About tab), not its name",
+      });
+    }
+    if (platform === "teams" && /\s/.test(channel)) {
+      return err({
+        reason: `has "${item}", a Teams channel id with spaces`,
+        fix: "use the id such as 19:abc@thread.tacv2",
+      });
+    }
+    if (!routes.some((route) => route.platform === platform && route.channel === channel)) {
+      routes.push({ platform, channel });
+    }
+  }
+  return ok(routes);
+}
+
+/** Slack user ids (`U…`/`W…`), Entra object ids (GUID), e-mail addresses, or `group:<entra group id>`. */
+export function parseRoleList(text: string): Result<readonly RoleEntry[], Invalid> {
+  const list = items(text);
+  const limit = tooMany(list.length);
+  if (limit) return err(limit);
+  const entries: RoleEntry[] = [];
+  for (const item of list) {
+    const entry = parseRoleEntry(item);
+    if (entry === null) {
+      return err({
+        reason: `has "${item}", which is not a Slack user id, Entra object id, e-mail address or group:<id>`,
+        fix: "list entries such as U012ABC, 0b1c…-GUID, ann@example.com or group:<Entra group object id>, separated by commas",
+      });
+    }
+    if (!entries.some((known) => known.kind === entry.kind && known.value === entry.value)) entries.push(entry);
+  }
+  return ok(entries);
+}
+
+function parseRoleEntry(item: string): RoleEntry | null {
+  if (item.toLowerCase().startsWith("group:")) {
+    const id = item.slice("group:".length).trim();
+    return isGuid(id) ? { kind: "group", value: id.toLowerCase() } : null;
+  }
+  if (isGuid(item)) return { kind: "entraObjectId", value: item.toLowerCase() };
+  if (SLACK_USER.test(item)) return { kind: "slackUser", value: item };
+  if (EMAIL.test(item)) return { kind: "email", value: item.toLowerCase() };
+  return null;
+}
+
+export function parseDomainList(text: string): Result<readonly string[], Invalid> {
+  const list = items(text).map((item) => item.toLowerCase().replace(/^@/, ""));
+  const limit = tooMany(list.length);
+  if (limit) return err(limit);
+  for (const domain of list) {
+    if (!isDomainName(domain)) {
+      return err({
+        reason: `has "${domain}", which is not a domain name`,
+        fix: "list domains verified in ABM, separated by commas, e.g. example.com,example.org",
+      });
+    }
+  }
+  return ok([...new Set(list)]);
+}

@@ -1,0 +1,139 @@
+import { err, ok, type Result } from "#core/result.js";
+import type { Invalid } from "./invalid.js";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+export function isGuid(text: string): boolean {
+  return GUID.test(text);
+}
+
+export function isDomainName(text: string): boolean {
+  return DOMAIN.test(text);
+}
+
+export function parseInteger(text: string, min: number, max: number): Result<number, Invalid> {
+  if (!/^-?\d+$/.test(text))
+    return err({ reason: "is not a whole number", fix: `use a whole number from ${min} to ${max}` });
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    return err({ reason: `is outside ${min}–${max}`, fix: `use a whole number from ${min} to ${max}` });
+  }
+  return ok(value);
+}
+
+export function parseGuid(text: string, what: string): Result<string, Invalid> {
+  if (!isGuid(text)) {
+    return err({
+      reason: `is not a GUID`,
+      fix: `copy the ${what} from the Azure portal (format 00000000-0000-0000-0000-000000000000)`,
+    });
+  }
+  return ok(text.toLowerCase());
+}
+
+/** A directory (tenant) id: a GUID, or a domain such as `contoso.onmicrosoft.com`. */
+export function parseTenant(text: string): Result<string, Invalid> {
+  if (isGuid(text)) return ok(text.toLowerCase());
+  if (isDomainName(text)) return ok(text.toLowerCase());
+  return err({
+    reason: "is neither a GUID nor a domain name",
+    fix: "use the Directory (tenant) ID from Entra → Overview (a GUID) or a tenant domain such as contoso.onmicrosoft.com",
+  });
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * An absolute http(s) URL. https is required, except for loopback hosts (emulators and fakes).
+ * The result has no trailing slash.
+ */
+export function parseServiceUrl(text: string): Result<string, Invalid> {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return err({ reason: "is not an absolute URL", fix: "use an https:// URL" });
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return err({ reason: `uses ${url.protocol} instead of https:`, fix: "use an https:// URL" });
+  }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    return err({
+      reason: "uses plain http",
+      fix: "use https:// (plain http is allowed only for 127.0.0.1 or localhost)",
+    });
+  }
+  if (url.username !== "" || url.password !== "") {
+    return err({
+      reason: "contains credentials",
+      fix: "remove user:password@ from the URL; credentials have their own variables",
+    });
+  }
+  if (url.search !== "" || url.hash !== "") {
+    return err({ reason: "has a query or fragment", fix: "use the base URL only, without ?… or #…" });
+  }
+  return ok(url.href.replace(/\/+$/, ""));
+}
+
+/** A postgres.js connection URL. Reasons never echo it: it may carry a password. */
+export function parsePostgresUrl(text: string): Result<string, Invalid> {
+  const fix = "use postgres://user:password@host:5432/database, or unset it to use the embedded database";
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return err({ reason: "is not a URL", fix });
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    return err({ reason: "is not a postgres:// or postgresql:// URL", fix });
+  }
+  if (url.hostname === "") return err({ reason: "has no host", fix });
+  return ok(text);
+}
+
+/** `2026-05-01` or a full ISO 8601 timestamp. */
+export function parseIsoDate(text: string): Result<Date, Invalid> {
+  const fix = "use an ISO date such as 2026-05-01 or 2026-05-01T12:00:00Z (the expiry shown in ABM)";
+  if (!ISO_DATE.test(text)) return err({ reason: "is not an ISO date", fix });
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(date.getTime())) return err({ reason: "is not a real date", fix });
+  // Reject roll-overs such as 2026-02-31, which Date silently turns into March.
+  if (date.toISOString().slice(0, 10) !== text.slice(0, 10) && /^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    return err({ reason: "is not a real date", fix });
+  }
+  return ok(date);
+}
+
+export function parseChoice<const T extends string>(text: string, choices: readonly T[]): Result<T, Invalid> {
+  const found = choices.find((choice) => choice.toLowerCase() === text.toLowerCase());
+  if (found === undefined)
+    return err({ reason: `is not one of ${choices.join(", ")}`, fix: `use ${choices.join(" or ")}` });
+  return ok(found);
+}
+
+/** Tokens with a known prefix (`xoxb-`, `xapp-`). Reasons never echo the token. */
+export function parsePrefixedToken(text: string, prefix: string, where: string): Result<string, Invalid> {
+  if (!text.startsWith(prefix) || text.length <= prefix.length) {
+    return err({ reason: `does not start with ${prefix}`, fix: `copy the ${prefix}… token from ${where}` });
+  }
+  if (/\s/.test(text))
+    return err({ reason: "contains whitespace", fix: `copy the ${prefix}… token again, without spaces` });
+  return ok(text);
+}
+
+/** Any other secret: non-empty, no whitespace inside. Reasons never echo it. */
+export function parseSecret(text: string): Result<string, Invalid> {
+  if (/\s/.test(text))
+    return err({ reason: "contains whitespace", fix: "copy the value again, without spaces or line breaks" });
+  return ok(text);
+}
+
+export function parsePath(text: string): Result<string, Invalid> {
+  if (text.includes("\0")) return err({ reason: "contains a NUL character", fix: "use a plain file path" });
+  return ok(text);
+}
