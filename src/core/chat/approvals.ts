@@ -1,0 +1,145 @@
+import type { AppError } from "../errors.js";
+import { renderApprovalMessage } from "./approval-message.js";
+import { audit, type CommandContext, errorReply, guard, textReply } from "./context.js";
+import { actorName, code, engineActor } from "./format.js";
+import type { ApprovalRecord, ApprovalResult } from "./ports.js";
+import type { Reply } from "./reply.js";
+
+export interface DecisionReplies {
+  /** private notes (or, for a typed command, the echo of the updated message) */
+  readonly replies: Reply[];
+  /** the approval message as it now stands (replaces the clicked message) */
+  readonly updated: Reply | null;
+}
+
+async function reload(ctx: CommandContext, id: string, fallback: ApprovalRecord): Promise<ApprovalRecord> {
+  const loaded = await ctx.deps.approvals.load(id);
+  return loaded.ok && loaded.value !== null ? loaded.value : fallback;
+}
+
+async function apply(ctx: CommandContext, record: ApprovalRecord, decision: "approve" | "reject"): Promise<void> {
+  const engine = ctx.deps.engine;
+  const actor = engineActor(ctx.actor);
+  const outcome =
+    decision === "approve"
+      ? await engine.approveDeletions(record.id, actor)
+      : await engine.rejectDeletions(record.id, actor);
+  const at = ctx.deps.clock.now();
+  const result: ApprovalResult = outcome.ok
+    ? {
+        status:
+          outcome.value.result === "applied"
+            ? "applied"
+            : outcome.value.result === "already_decided"
+              ? "already_decided"
+              : "failed",
+        counts: outcome.value.counts,
+        message: outcome.value.message,
+        at,
+      }
+    : { status: "failed", counts: null, message: `${outcome.error.message} (${outcome.error.code})`, at };
+  const saved = await ctx.deps.approvals.recordResult(record.id, result);
+  if (!saved.ok) logFailure(ctx, saved.error, "approval result could not be stored");
+  await audit(ctx, {
+    command: `approval.${decision}`,
+    target: record.id,
+    outcome: result.status === "failed" ? "failed" : "succeeded",
+    detail: result.message,
+  });
+}
+
+function logFailure(ctx: CommandContext, error: AppError, message: string): void {
+  ctx.deps.logger?.error({ code: error.code }, message);
+}
+
+async function editStoredMessages(ctx: CommandContext, record: ApprovalRecord, reply: Reply): Promise<void> {
+  const editor = ctx.deps.messages;
+  if (editor === undefined) return;
+  for (const ref of record.messages) {
+    const edited = await editor.edit(ref, reply);
+    if (!edited.ok) logFailure(ctx, edited.error, "approval message could not be edited");
+  }
+}
+
+/**
+ * Approve or reject a held deletion batch: role re-checked, the stored approval loaded (the button
+ * value is only a key), the decision recorded by compare-and-set, and the engine called exactly
+ * once by the caller whose decision moved the approval out of `pending`.
+ */
+export async function decideApproval(
+  ctx: CommandContext,
+  approvalId: string,
+  decision: "approve" | "reject",
+): Promise<DecisionReplies> {
+  const command = `approval.${decision}`;
+  const refusal = await guard(ctx, command, "approver", approvalId);
+  if (refusal !== null) return { replies: [refusal], updated: null };
+  const { approvals, clock, config } = ctx.deps;
+  const loaded = await approvals.load(approvalId);
+  if (!loaded.ok) return { replies: [errorReply("Loading the approval", loaded.error)], updated: null };
+  const record = loaded.value;
+  if (record === null) {
+    await audit(ctx, { command, target: approvalId, outcome: "failed", detail: "no such approval" });
+    return {
+      replies: [textReply(`There is no approval ${code(approvalId)}. See \`approvals\`.`, "warning", "private")],
+      updated: null,
+    };
+  }
+  const now = clock.now();
+
+  // an approved batch whose application failed may be retried: the engine's own CAS keeps it once
+  if (record.status === "approved" && record.result?.status === "failed" && decision === "approve") {
+    await apply(ctx, record, "approve");
+    return finish(ctx, await reload(ctx, approvalId, record), "Retried applying the approved batch.");
+  }
+
+  const recorded = await approvals.recordDecision({
+    approvalId,
+    now,
+    decision: {
+      actorId: ctx.actor.id,
+      actorName: actorName(ctx.actor),
+      platform: ctx.actor.platform,
+      decision,
+      at: now,
+    },
+  });
+  if (!recorded.ok) return { replies: [errorReply("Recording your decision", recorded.error)], updated: null };
+  const result = recorded.value;
+
+  if (result.transitioned) {
+    await apply(ctx, record, decision);
+    return finish(ctx, await reload(ctx, approvalId, record), null);
+  }
+  const current = await reload(ctx, approvalId, record);
+  let note: string;
+  if (result.status === "expired") {
+    note = `Approval ${code(approvalId)} has expired; the batch stays held.`;
+    await audit(ctx, { command, target: approvalId, outcome: "refused", detail: "expired" });
+  } else if (result.duplicate) {
+    note = "You have already decided on this batch; each person counts once.";
+    await audit(ctx, { command, target: approvalId, outcome: "refused", detail: "duplicate decision" });
+  } else if (result.status === "pending") {
+    const count = result.decisions.filter((d) => d.decision === "approve").length;
+    note = `Your approval is recorded: ${count} of ${current.requiredApprovals}. Waiting for another approver.`;
+    await audit(ctx, {
+      command,
+      target: approvalId,
+      outcome: "counted",
+      detail: `${count} of ${current.requiredApprovals}`,
+    });
+  } else {
+    note = `This batch was already ${result.status}.`;
+    await audit(ctx, { command, target: approvalId, outcome: "refused", detail: `already ${result.status}` });
+  }
+  const updated = renderApprovalMessage(current, now, config.links);
+  if (result.status === "pending" || result.status === "expired") await editStoredMessages(ctx, current, updated);
+  return { replies: [textReply(note, result.status === "pending" ? "info" : "warning", "private")], updated };
+}
+
+async function finish(ctx: CommandContext, record: ApprovalRecord, note: string | null): Promise<DecisionReplies> {
+  const updated = renderApprovalMessage(record, ctx.deps.clock.now(), ctx.deps.config.links);
+  await editStoredMessages(ctx, record, updated);
+  const replies = note === null ? [] : [textReply(note, "info", "private")];
+  return { replies, updated };
+}

@@ -1,0 +1,29 @@
+import type { CommandContext } from "../context.js";
+import { COMMAND_SPECS } from "../grammar.js";
+import type { Reply, ReplyBlock } from "../reply.js";
+import { requiredRole } from "../roles.js";
+
+/** Lists only the commands the asker's roles allow. */
+export async function helpCommand(ctx: CommandContext): Promise<Reply> {
+  const roles = await ctx.deps.roles.rolesOf(ctx.actor);
+  const allowed = COMMAND_SPECS.filter((spec) => roles.has(requiredRole(spec.name)));
+  const blocks: ReplyBlock[] = [
+    { type: "header", text: "ABM sync commands" },
+    { type: "list", items: allowed.map((spec) => `\`${spec.usage}\` — ${spec.summary}`), total: allowed.length },
+  ];
+  const missing: string[] = [];
+  if (!roles.has("operator")) missing.push("`ABM_OPERATORS` (sync, restart, provision, scope, pause, resume, alerts)");
+  if (!roles.has("approver")) missing.push("`ABM_APPROVERS` (approve, reject)");
+  if (missing.length > 0) {
+    blocks.push({
+      type: "context",
+      text: `More commands need a role; an administrator adds you to ${missing.join(" or ")}.`,
+    });
+  }
+  return {
+    fallbackText: `Commands: ${allowed.map((spec) => spec.usage).join(", ")}`,
+    blocks,
+    visibility: "private",
+    tone: "info",
+  };
+}

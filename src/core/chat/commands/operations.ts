@@ -1,0 +1,101 @@
+import type { RunSummary } from "../../ports/provisioning-engine.js";
+import { audit, type CommandContext, errorReply, guard, textReply } from "../context.js";
+import { actorName, code, engineActor, formatCounts, linksBlock, plain } from "../format.js";
+import type { Reply } from "../reply.js";
+import { listBlock } from "../reply.js";
+
+/** A state change echoed to the channel so everyone sees who did what. */
+export function runReply(title: string, run: RunSummary, ctx: CommandContext): Reply {
+  const tone =
+    run.outcome === "failed"
+      ? "danger"
+      : run.outcome === "succeeded" || run.outcome === "running"
+        ? "success"
+        : "warning";
+  const lines = [
+    `**${title}** by ${plain(actorName(ctx.actor))}: run ${code(run.id)} ${run.outcome} — ${formatCounts(run.counts)}.`,
+  ];
+  if (run.error !== null) lines.push(`Error: ${plain(run.error.message)} (${code(run.error.code)})`);
+  if (run.counts.failed > 0) lines.push("Run `errors` to see why users failed.");
+  if (run.counts.held > 0) lines.push("Deletions were held for approval — see `approvals`.");
+  return {
+    fallbackText: `${title}: ${run.outcome}`,
+    blocks: [{ type: "text", text: lines.join("\n") }, ...linksBlock(ctx.deps.config.links, ["activity"])],
+    visibility: "channel",
+    tone,
+  };
+}
+
+export async function syncCommand(ctx: CommandContext, full: boolean): Promise<Reply> {
+  const command = full ? "sync --full" : "sync";
+  const refusal = await guard(ctx, command, "operator", null);
+  if (refusal !== null) return refusal;
+  const run = await ctx.deps.engine.runCycle({
+    kind: full ? "full" : "incremental",
+    trigger: "chat",
+    actor: engineActor(ctx.actor),
+  });
+  if (!run.ok) {
+    await audit(ctx, { command, target: null, outcome: "failed", detail: run.error.code });
+    return errorReply("The sync", run.error);
+  }
+  await audit(ctx, {
+    command,
+    target: run.value.id,
+    outcome: "succeeded",
+    detail: `${run.value.outcome}: ${formatCounts(run.value.counts)}`,
+  });
+  return runReply(full ? "Full sync" : "Sync", run.value, ctx);
+}
+
+export async function provisionCommand(ctx: CommandContext, user: string): Promise<Reply> {
+  const refusal = await guard(ctx, "provision", "operator", user);
+  if (refusal !== null) return refusal;
+  const result = await ctx.deps.engine.provisionUser(user, engineActor(ctx.actor));
+  if (!result.ok) {
+    await audit(ctx, { command: "provision", target: user, outcome: "failed", detail: result.error.code });
+    return errorReply(`Provisioning ${user}`, result.error);
+  }
+  const value = result.value;
+  await audit(ctx, {
+    command: "provision",
+    target: user,
+    outcome: value.status === "failed" ? "failed" : "succeeded",
+    detail: `${value.action} ${value.status}`,
+  });
+  const tone = value.status === "failed" ? "danger" : value.status === "skipped" ? "warning" : "success";
+  return {
+    fallbackText: `Provision ${user}: ${value.status}`,
+    blocks: [
+      {
+        type: "text",
+        text: `**Provision ${plain(user)}** by ${plain(actorName(ctx.actor))}: ${value.action} ${value.status} — ${plain(value.detail)}`,
+      },
+      listBlock(
+        value.steps.map((s) => `${plain(s.name)}: ${s.status} — ${plain(s.detail)}`),
+        10,
+        "Steps",
+      ),
+      ...linksBlock(ctx.deps.config.links, ["activity"]),
+    ],
+    visibility: "channel",
+    tone,
+  };
+}
+
+export async function pauseResumeCommand(ctx: CommandContext, which: "pause" | "resume"): Promise<Reply> {
+  const refusal = await guard(ctx, which, "operator", null);
+  if (refusal !== null) return refusal;
+  const actor = engineActor(ctx.actor);
+  const done = which === "pause" ? await ctx.deps.engine.pause(actor) : await ctx.deps.engine.resume(actor);
+  if (!done.ok) {
+    await audit(ctx, { command: which, target: null, outcome: "failed", detail: done.error.code });
+    return errorReply(which === "pause" ? "Pausing" : "Resuming", done.error);
+  }
+  await audit(ctx, { command: which, target: null, outcome: "succeeded", detail: "" });
+  const text =
+    which === "pause"
+      ? `**Sync paused** by ${plain(actorName(ctx.actor))}. Scheduled cycles stop until \`resume\`.`
+      : `**Sync resumed** by ${plain(actorName(ctx.actor))}. Scheduled cycles run again.`;
+  return textReply(text, which === "pause" ? "warning" : "success", "channel");
+}

@@ -1,0 +1,80 @@
+import type { EngineStatus } from "../../ports/provisioning-engine.js";
+import { type CommandContext, errorReply } from "../context.js";
+import { code, formatCounts, formatTime, linksBlock, plain } from "../format.js";
+import type { Fact, Reply, ReplyBlock } from "../reply.js";
+
+const STATE_WORDS: Readonly<Record<EngineStatus["state"], string>> = {
+  idle: "Idle",
+  running: "Running",
+  paused: "Paused",
+  awaiting_approval: "Waiting for deletion approval",
+  deletions_rejected: "Deletions rejected",
+  quarantined: "Quarantined",
+  not_configured: "Not configured",
+};
+
+function tone(status: EngineStatus): Reply["tone"] {
+  if (status.state === "quarantined" || status.lastRun?.outcome === "failed") return "danger";
+  if (status.state === "awaiting_approval" || status.paused || status.failingUsers > 0) return "warning";
+  return status.lastRun === null ? "info" : "success";
+}
+
+export function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
+  const facts: Fact[] = [
+    { label: "State", value: STATE_WORDS[status.state] },
+    { label: "Engine", value: status.engine },
+    { label: "Scope", value: status.scope === "all" ? "all users" : "assigned users and groups" },
+    {
+      label: "Last run",
+      value:
+        status.lastRun === null
+          ? "never"
+          : `${status.lastRun.outcome} at ${formatTime(status.lastRun.startedAt)} — ${formatCounts(status.lastRun.counts)}`,
+    },
+    { label: "Last success", value: formatTime(status.lastSuccessfulRun?.finishedAt ?? null) },
+    { label: "Next run", value: status.paused ? "paused" : formatTime(status.nextRunAt) },
+    { label: "Linked users", value: status.linkedUsers === null ? "—" : String(status.linkedUsers) },
+    { label: "Failing users", value: String(status.failingUsers) },
+  ];
+  if (status.tokenExpiresAt !== null)
+    facts.push({ label: "ABM token expires", value: formatTime(status.tokenExpiresAt) });
+  const blocks: ReplyBlock[] = [
+    { type: "header", text: `ABM sync: ${STATE_WORDS[status.state]}` },
+    { type: "facts", facts },
+  ];
+  if (status.quarantine !== null) {
+    const next =
+      status.quarantine.nextAttemptAt === null ? "" : ` Next attempt ${formatTime(status.quarantine.nextAttemptAt)}.`;
+    blocks.push({
+      type: "text",
+      text: `**Quarantined** since ${formatTime(status.quarantine.since)}: ${plain(status.quarantine.reason)}.${next}`,
+    });
+  }
+  if (status.pendingApproval !== null) {
+    blocks.push({
+      type: "text",
+      text: `**${status.pendingApproval.count} deletions** are held for approval ${code(status.pendingApproval.approvalId)} — see \`approvals\`.`,
+    });
+  }
+  if (status.lastRun?.error != null) {
+    blocks.push({
+      type: "text",
+      text: `Last run error: ${plain(status.lastRun.error.message)} (${code(status.lastRun.error.code)})`,
+    });
+  }
+  if (status.failingUsers > 0)
+    blocks.push({ type: "context", text: "Run `errors` to see why users fail and how to fix it." });
+  for (const note of status.notes.slice(0, 5)) blocks.push({ type: "context", text: plain(note) });
+  blocks.push(...linksBlock(ctx.deps.config.links, ["entra", "directorySync", "activity"]));
+  return {
+    fallbackText: `ABM sync: ${STATE_WORDS[status.state]}, ${status.failingUsers} failing users`,
+    blocks,
+    visibility: "private",
+    tone: tone(status),
+  };
+}
+
+export async function statusCommand(ctx: CommandContext): Promise<Reply> {
+  const status = await ctx.deps.engine.status();
+  return status.ok ? renderStatus(status.value, ctx) : errorReply("Reading the status", status.error);
+}

@@ -1,0 +1,146 @@
+import { toAppError } from "../errors.js";
+import { APPROVAL_ACTIONS } from "./approval-message.js";
+import { decideApproval } from "./approvals.js";
+import { alertRouteCommand } from "./commands/alert-routes.js";
+import { approvalsCommand, decideCommand } from "./commands/approvals.js";
+import { checkCommand } from "./commands/check.js";
+import {
+  CONFIRM_ACTIONS,
+  cancelAction,
+  confirmAction,
+  restartPreviewCommand,
+  scopePreviewCommand,
+} from "./commands/confirmed.js";
+import { errorsCommand } from "./commands/errors.js";
+import { helpCommand } from "./commands/help.js";
+import { historyCommand } from "./commands/history.js";
+import { pauseResumeCommand, provisionCommand, syncCommand } from "./commands/operations.js";
+import { statusCommand } from "./commands/status.js";
+import { type ChatCoreDeps, type CommandContext, errorReply, textReply } from "./context.js";
+import { type Command, parseCommand } from "./grammar.js";
+import type { ChatActor, ConversationRef } from "./ports.js";
+import type { Reply } from "./reply.js";
+
+export interface ChatRequest {
+  readonly actor: ChatActor;
+  /** the text after `/abm` or `@abm` */
+  readonly text: string;
+  readonly conversation: ConversationRef;
+}
+
+export interface ChatActionRequest {
+  readonly actor: ChatActor;
+  readonly actionId: string;
+  /** the button value: a key only, always re-checked against stored state */
+  readonly value: string;
+  readonly conversation: ConversationRef;
+}
+
+export interface ChatActionResult {
+  /** new messages: `private` ones to the clicker only, `channel` ones echoed to the conversation */
+  readonly replies: Reply[];
+  /** replace the message whose button was clicked (null: leave it) */
+  readonly replaceOriginal: Reply | null;
+}
+
+export interface ChatCore {
+  handle(request: ChatRequest): Promise<Reply[]>;
+  handleAction(request: ChatActionRequest): Promise<ChatActionResult>;
+}
+
+async function run(ctx: CommandContext, command: Command): Promise<Reply | Reply[]> {
+  switch (command.name) {
+    case "status":
+      return statusCommand(ctx);
+    case "check":
+      return checkCommand(ctx, command.user);
+    case "errors":
+      return errorsCommand(ctx);
+    case "history":
+      return historyCommand(ctx);
+    case "help":
+      return helpCommand(ctx);
+    case "approvals":
+      return approvalsCommand(ctx);
+    case "sync":
+      return syncCommand(ctx, command.full);
+    case "provision":
+      return provisionCommand(ctx, command.user);
+    case "pause":
+    case "resume":
+      return pauseResumeCommand(ctx, command.name);
+    case "scope":
+      return scopePreviewCommand(ctx, command.scope);
+    case "restart":
+      return restartPreviewCommand(ctx);
+    case "alerts.here":
+      return alertRouteCommand(ctx, "here");
+    case "alerts.off":
+      return alertRouteCommand(ctx, "off");
+    case "approve":
+    case "reject":
+      return decideCommand(ctx, command.approvalId, command.name);
+  }
+}
+
+const STALE = "That button is not valid any more. Run the command again.";
+
+async function runAction(ctx: CommandContext, actionId: string, value: string): Promise<ChatActionResult> {
+  // renderers may suffix duplicate action ids (`approval.approve#2`); route on the base id
+  const base = actionId.split("#")[0] ?? actionId;
+  switch (base) {
+    case APPROVAL_ACTIONS.approve:
+    case APPROVAL_ACTIONS.reject: {
+      const decision = base === APPROVAL_ACTIONS.approve ? "approve" : "reject";
+      const parsed = parseCommand(`${decision} ${value}`);
+      if (!parsed.ok) return { replies: [textReply(STALE, "warning", "private")], replaceOriginal: null };
+      const outcome = await decideApproval(ctx, value, decision);
+      return { replies: outcome.replies, replaceOriginal: outcome.updated };
+    }
+    case CONFIRM_ACTIONS.scopeConfirm:
+      return confirmAction(ctx, "scope", value);
+    case CONFIRM_ACTIONS.restartConfirm:
+      return confirmAction(ctx, "restart", value);
+    case CONFIRM_ACTIONS.scopeCancel:
+      return cancelAction(ctx, "scope");
+    case CONFIRM_ACTIONS.restartCancel:
+      return cancelAction(ctx, "restart");
+    default:
+      return { replies: [textReply(STALE, "warning", "private")], replaceOriginal: null };
+  }
+}
+
+/**
+ * The platform-neutral chat core: `/abm` text in, neutral replies out; button clicks in,
+ * replies and a replacement for the clicked message out. Never throws: an unexpected error
+ * becomes a private error reply (and is logged).
+ */
+export function createChatCore(deps: ChatCoreDeps): ChatCore {
+  function unexpected(error: unknown, what: string): Reply {
+    const appError = toAppError(error, "chat.unexpected");
+    deps.logger?.error({ code: appError.code, what }, "chat command failed unexpectedly");
+    return errorReply(what, appError);
+  }
+
+  return {
+    async handle(request) {
+      const ctx: CommandContext = { deps, actor: request.actor, conversation: request.conversation };
+      const parsed = parseCommand(request.text);
+      if (!parsed.ok) return [textReply(parsed.error.message, "info", "private")];
+      try {
+        const replies = await run(ctx, parsed.value);
+        return Array.isArray(replies) ? replies : [replies];
+      } catch (error) {
+        return [unexpected(error, `\`${parsed.value.name}\``)];
+      }
+    },
+    async handleAction(request) {
+      const ctx: CommandContext = { deps, actor: request.actor, conversation: request.conversation };
+      try {
+        return await runAction(ctx, String(request.actionId).slice(0, 255), String(request.value).slice(0, 2_000));
+      } catch (error) {
+        return { replies: [unexpected(error, "That action")], replaceOriginal: null };
+      }
+    },
+  };
+}
