@@ -1,0 +1,41 @@
+/**
+ * Standalone ABM SCIM emulator (for benches and manual runs):
+ *   npx tsx emulators/abm/main.ts [--port 0] [--token T] [--seed 1] [--max-page-size 100] [--verified-domains a.com,b.com]
+ * Prints one JSON line `{"abm":{"scimUrl","token"}}`, then serves until SIGINT/SIGTERM.
+ */
+import { parseArgs } from "node:util";
+import { startAbmEmulator } from "./server.js";
+
+const { values } = parseArgs({
+  options: {
+    host: { type: "string", default: "127.0.0.1" },
+    port: { type: "string", default: "0" },
+    token: { type: "string", default: "abm-emulator-token" },
+    seed: { type: "string", default: "1" },
+    "max-page-size": { type: "string", default: "100" },
+    "verified-domains": { type: "string" },
+  },
+});
+
+const domains = values["verified-domains"]
+  ?.split(",")
+  .map((d) => d.trim())
+  .filter((d) => d !== "");
+const emulator = await startAbmEmulator({
+  host: values.host,
+  port: Number(values.port),
+  token: values.token,
+  seed: Number(values.seed),
+  maxPageSize: Number(values["max-page-size"]),
+  ...(domains === undefined ? {} : { verifiedDomains: domains }),
+});
+process.stdout.write(`${JSON.stringify({ abm: { scimUrl: emulator.scimUrl, token: emulator.token } })}\n`);
+
+const stop = (): void => {
+  emulator.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);

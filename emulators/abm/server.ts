@@ -1,0 +1,212 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import { createFaultInjector, type Faults, faultsSchema } from "./faults.js";
+import type { JsonObject } from "./json.js";
+import { ScimHttpError } from "./scim-error.js";
+import { handleScim, type ScimResponse } from "./scim-routes.js";
+import { createStatsRecorder, type EmulatorStats } from "./stats.js";
+import { createUserStore } from "./user-store.js";
+
+export interface AbmEmulatorOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly token: string;
+  /** when set, userNames must be in one of these domains (like ABM's verified domains) */
+  readonly verifiedDomains?: readonly string[];
+  readonly maxPageSize?: number;
+  /** seed of the fault-injection random source, so runs repeat */
+  readonly seed?: number;
+  /** path of the SCIM root; Apple's is /feeds/business/scim */
+  readonly basePath?: string;
+}
+
+export interface AbmEmulator {
+  readonly scimUrl: string;
+  readonly token: string;
+  stats(): EmulatorStats;
+  /** forget users, conflicts, faults and stats; the fault random source starts over */
+  reset(): void;
+  users(): JsonObject[];
+  /** store users directly (same rules as POST /Users), e.g. to seed a large directory fast */
+  addUsers(users: readonly JsonObject[]): JsonObject[];
+  setFaults(faults: Faults): void;
+  addConflicts(userNames: readonly string[]): void;
+  close(): Promise<void>;
+}
+
+const SCIM_TYPE = "application/scim+json";
+const MAX_BODY = 1_000_000;
+const conflictsBody = z.object({ userNames: z.array(z.string()) }).strict();
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (body === undefined) {
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": SCIM_TYPE, "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) reject(new ScimHttpError(413, "The request body is too large."));
+      else chunks.push(chunk);
+    });
+    req.on("end", () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8")),
+    );
+    req.on("error", reject);
+  });
+}
+
+/** Starts the ABM SCIM emulator on loopback (port 0 = any free port). */
+export async function startAbmEmulator(options: AbmEmulatorOptions): Promise<AbmEmulator> {
+  const host = options.host ?? "127.0.0.1";
+  const basePath = (options.basePath ?? "/feeds/business/scim").replace(/\/$/, "");
+  const maxPageSize = options.maxPageSize ?? 100;
+  const faults = createFaultInjector(options.seed ?? 1);
+  const stats = createStatsRecorder();
+  let scimUrl = "";
+  const baseUrl = (): string => scimUrl;
+  const store = createUserStore({ verifiedDomains: options.verifiedDomains, baseUrl, now: () => new Date() });
+  const expectedAuth = `Bearer ${options.token}`;
+
+  async function control(method: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (method === "GET" && path === "/_emulator/users") return send(res, 200, store.all());
+    if (method === "GET" && path === "/_emulator/stats") return send(res, 200, stats.snapshot());
+    if (method === "POST" && path === "/_emulator/reset") {
+      reset();
+      return send(res, 204, undefined);
+    }
+    if (method === "POST" && (path === "/_emulator/faults" || path === "/_emulator/conflicts")) {
+      const text = await readBody(req);
+      let raw: unknown;
+      try {
+        raw = text === "" ? {} : JSON.parse(text);
+      } catch {
+        return send(res, 400, { error: "The body is not valid JSON." });
+      }
+      if (path === "/_emulator/faults") {
+        const parsed = faultsSchema.safeParse(raw);
+        if (!parsed.success) return send(res, 400, { error: parsed.error.message });
+        faults.set(parsed.data);
+        return send(res, 200, parsed.data);
+      }
+      const parsed = conflictsBody.safeParse(raw);
+      if (!parsed.success) return send(res, 400, { error: parsed.error.message });
+      store.addConflicts(parsed.data.userNames);
+      return send(res, 200, { added: parsed.data.userNames.length });
+    }
+    return send(res, 404, { error: "Unknown emulator control endpoint." });
+  }
+
+  async function scim(
+    method: string,
+    path: string,
+    query: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const body = method === "GET" || method === "DELETE" ? "" : await readBody(req);
+    const latency = faults.get().latencyMs ?? 0;
+    if (latency > 0) await sleep(latency);
+    let response: ScimResponse;
+    let decision = faults.decide();
+    if (req.headers.authorization !== expectedAuth) {
+      decision = "none";
+      response = {
+        status: 401,
+        body: new ScimHttpError(401, "The bearer token is missing, expired or revoked.").body(),
+        headers: { "www-authenticate": 'Bearer realm="scim"' },
+      };
+    } else if (decision === "429") {
+      stats.injected("status429");
+      const retryAfter = String(faults.get().retryAfterSeconds ?? 1);
+      response = {
+        status: 429,
+        body: new ScimHttpError(429, "Too many requests.").body(),
+        headers: { "retry-after": retryAfter },
+      };
+    } else if (decision === "5xx") {
+      stats.injected("status5xx");
+      response = { status: 503, body: new ScimHttpError(503, "The service is temporarily unavailable.").body() };
+    } else {
+      try {
+        response = handleScim(
+          { method, path: path.slice(basePath.length), query: new URLSearchParams(query), body },
+          { store, maxPageSize, baseUrl },
+        );
+      } catch (error) {
+        if (!(error instanceof ScimHttpError)) throw error;
+        response = { status: error.status, body: error.body() };
+      }
+    }
+    if (decision === "reset") {
+      // The work is done but the client never hears about it: the hardest case for idempotency.
+      stats.injected("resets");
+      stats.record(method, "reset");
+      req.socket.resetAndDestroy();
+      return;
+    }
+    stats.record(method, response.status);
+    send(res, response.status, response.body, response.headers);
+  }
+
+  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    const method = req.method ?? "GET";
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q === -1 ? url : url.slice(0, q);
+    const query = q === -1 ? "" : url.slice(q + 1);
+    let work: Promise<void>;
+    if (path.startsWith("/_emulator/")) work = control(method, path, req, res);
+    else if (path === basePath || path.startsWith(`${basePath}/`)) work = scim(method, path, query, req, res);
+    else {
+      send(res, 404, new ScimHttpError(404, "Not found.").body());
+      return;
+    }
+    work.catch((error: unknown) => {
+      const status = error instanceof ScimHttpError ? error.status : 500;
+      const detail = error instanceof ScimHttpError ? error : new ScimHttpError(500, "Internal emulator error.");
+      if (!res.headersSent) send(res, status, detail.body());
+    });
+  });
+
+  function reset(): void {
+    store.clear();
+    faults.set({});
+    faults.reseed();
+    stats.clear();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  scimUrl = `http://${host}:${port}${basePath}`;
+
+  return {
+    scimUrl,
+    token: options.token,
+    stats: () => stats.snapshot(),
+    reset,
+    users: () => store.all(),
+    addUsers: (users) => users.map((u) => store.create(u)),
+    setFaults: (f) => faults.set(faultsSchema.parse(f)),
+    addConflicts: (userNames) => store.addConflicts(userNames),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+        server.closeAllConnections();
+      }),
+  };
+}
