@@ -1,0 +1,77 @@
+import type { FailureEntry, PendingDeletions, Quarantine, RunSummary } from "../../ports/provisioning-engine.js";
+import type { Reply } from "../reply.js";
+
+/** What the scheduler/engine reports; the alert policy turns each into channel actions. */
+export type AlertEvent =
+  /** `failures`: every user failing now (engine.failures() after the cycle), not only new ones */
+  | {
+      readonly type: "cycle_finished";
+      readonly at: Date;
+      readonly run: RunSummary;
+      readonly failures: readonly FailureEntry[];
+    }
+  | { readonly type: "quarantine_entered"; readonly at: Date; readonly quarantine: Quarantine }
+  | { readonly type: "quarantine_left"; readonly at: Date }
+  | {
+      readonly type: "deletions_held";
+      readonly at: Date;
+      readonly pending: PendingDeletions;
+      readonly requiredApprovals: number;
+    }
+  /** emitted periodically (e.g. daily) when `ABM_SCIM_TOKEN_EXPIRES` is set */
+  | { readonly type: "token_check"; readonly at: Date; readonly expiresAt: Date }
+  /** ABM answered 401: the SCIM token was rejected */
+  | { readonly type: "token_rejected"; readonly at: Date; readonly detail: string };
+
+export type IncidentKind =
+  | "failures"
+  | "cycle_error"
+  | "quarantine"
+  | "deletions_held"
+  | "token_expiring"
+  | "token_rejected";
+
+/** One incident = one parent message; stored by the dispatcher (the `alerts` table) and fed back in. */
+export interface IncidentRecord {
+  /** stable: `failure:<code>`, `cycle:<code>`, `quarantine`, `approval:<id>`, `token:expiring`, `token:rejected` */
+  readonly key: string;
+  readonly kind: IncidentKind;
+  readonly status: "open" | "resolved";
+  readonly title: string;
+  readonly openedAt: Date;
+  readonly lastSeenAt: Date;
+  readonly resolvedAt: Date | null;
+  /** how many cycles/events saw it */
+  readonly occurrences: number;
+  /** affected users for failures; days left for token expiry */
+  readonly count: number;
+  /** token expiry: the last milestone announced (60, 30, 7, 1, 0) */
+  readonly milestone: number | null;
+}
+
+/**
+ * What to do for one event. Every action carries the incident as it must now be stored.
+ * - `post_parent`: post a new parent message to every alert route, remember its refs by key
+ * - `post_follow_up`: post `reply` threaded under the parent
+ * - `bump`: seen again: store the counter; editing the parent with `parent` is optional
+ * - `resolve`: edit the parent with `parent` (resolved) and post `followUp` in the thread
+ */
+export type AlertAction =
+  | { readonly type: "post_parent"; readonly key: string; readonly incident: IncidentRecord; readonly reply: Reply }
+  | {
+      readonly type: "post_follow_up";
+      readonly key: string;
+      readonly incident: IncidentRecord;
+      readonly reply: Reply;
+      readonly parent: Reply;
+    }
+  | { readonly type: "bump"; readonly key: string; readonly incident: IncidentRecord; readonly parent: Reply }
+  | {
+      readonly type: "resolve";
+      readonly key: string;
+      readonly incident: IncidentRecord;
+      readonly parent: Reply;
+      readonly followUp: Reply;
+    };
+
+export const TOKEN_MILESTONES = [60, 30, 7, 1] as const;

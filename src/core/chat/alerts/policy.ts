@@ -1,0 +1,228 @@
+import { approvalFromPending, renderApprovalMessage } from "../approval-message.js";
+import { groupFailures } from "../commands/errors.js";
+import { type ChatLinks, code, formatTime, plain } from "../format.js";
+import type { Reply } from "../reply.js";
+import {
+  type AlertAction,
+  type AlertEvent,
+  type IncidentKind,
+  type IncidentRecord,
+  TOKEN_MILESTONES,
+} from "./incidents.js";
+import { failureParent, followUp, resolvedParent, simpleParent } from "./messages.js";
+
+/**
+ * Alerts instead of e-mail, as pure logic: given the open incidents and one event, decide what to
+ * post. One parent per incident, follow-ups threaded, repeats counted, the parent edited on resolve.
+ */
+export interface AlertPolicyInput {
+  /** the stored incidents (resolved ones are ignored) */
+  readonly incidents: readonly IncidentRecord[];
+  readonly event: AlertEvent;
+  readonly links: ChatLinks;
+}
+
+const DAY_MS = 86_400_000;
+
+function opened(
+  key: string,
+  kind: IncidentKind,
+  title: string,
+  at: Date,
+  count: number,
+  milestone: number | null = null,
+): IncidentRecord {
+  return {
+    key,
+    kind,
+    status: "open",
+    title,
+    openedAt: at,
+    lastSeenAt: at,
+    resolvedAt: null,
+    occurrences: 1,
+    count,
+    milestone,
+  };
+}
+
+function seenAgain(incident: IncidentRecord, at: Date, count: number): IncidentRecord {
+  return { ...incident, lastSeenAt: at, occurrences: incident.occurrences + 1, count };
+}
+
+function resolve(incident: IncidentRecord, at: Date, why: string): AlertAction {
+  const closed: IncidentRecord = { ...incident, status: "resolved", resolvedAt: at };
+  return {
+    type: "resolve",
+    key: incident.key,
+    incident: closed,
+    parent: resolvedParent(closed, at, why),
+    followUp: followUp(`✅ Resolved: ${plain(why)}`, "success"),
+  };
+}
+
+/** Opens the incident, or bumps its counter when it is already open. */
+function openOrBump(
+  open: ReadonlyMap<string, IncidentRecord>,
+  fresh: IncidentRecord,
+  render: (incident: IncidentRecord) => Reply,
+): AlertAction {
+  const existing = open.get(fresh.key);
+  if (existing === undefined) return { type: "post_parent", key: fresh.key, incident: fresh, reply: render(fresh) };
+  const bumped = seenAgain(existing, fresh.lastSeenAt, fresh.count);
+  return { type: "bump", key: fresh.key, incident: bumped, parent: render(bumped) };
+}
+
+function cycleActions(
+  open: ReadonlyMap<string, IncidentRecord>,
+  event: Extract<AlertEvent, { type: "cycle_finished" }>,
+  links: ChatLinks,
+): AlertAction[] {
+  const { run, at } = event;
+  if (run.outcome === "running") return [];
+  const actions: AlertAction[] = [];
+  const groups = groupFailures(event.failures);
+  const present = new Set(groups.map((group) => `failure:${group.code}`));
+  for (const group of groups) {
+    const key = `failure:${group.code}`;
+    const title = `Users fail to sync: ${plain(group.reason)}`.slice(0, 140);
+    const render = (incident: IncidentRecord): Reply => failureParent(incident, group, run.id, links);
+    const existing = open.get(key);
+    if (existing === undefined) {
+      const incident = opened(key, "failures", title, at, group.count);
+      actions.push({ type: "post_parent", key, incident, reply: render(incident) });
+    } else if (group.count > existing.count) {
+      const incident = seenAgain(existing, at, group.count);
+      const more = group.count - existing.count;
+      const reply = followUp(
+        `${more} more users now fail with ${code(group.code)} (${group.count} in total).`,
+        "danger",
+      );
+      actions.push({ type: "post_follow_up", key, incident, reply, parent: render(incident) });
+    } else {
+      const incident = seenAgain(existing, at, group.count);
+      actions.push({ type: "bump", key, incident, parent: render(incident) });
+    }
+  }
+  for (const incident of open.values()) {
+    if (incident.kind === "failures" && !present.has(incident.key)) {
+      actions.push(resolve(incident, at, `No user fails with this reason any more (cycle ${run.id}).`));
+    }
+  }
+  const cycleKey = run.error === null ? null : `cycle:${run.error.code}`;
+  if (run.outcome === "failed" && run.error !== null && cycleKey !== null) {
+    const error = run.error;
+    const fresh = opened(cycleKey, "cycle_error", "Sync cycle failed", at, 0);
+    actions.push(
+      openOrBump(open, fresh, (incident) =>
+        simpleParent(
+          incident,
+          `Cycle ${code(run.id)} failed: ${plain(error.message)} (${code(error.code)}).`,
+          "danger",
+          links,
+          ["entra", "activity"],
+        ),
+      ),
+    );
+  }
+  if (run.outcome === "succeeded" || run.outcome === "partial") {
+    for (const incident of open.values()) {
+      if (incident.kind === "cycle_error" || incident.kind === "token_rejected") {
+        actions.push(resolve(incident, at, `Cycle ${run.id} completed (${run.outcome}).`));
+      }
+    }
+  }
+  return actions;
+}
+
+function tokenActions(
+  open: ReadonlyMap<string, IncidentRecord>,
+  event: Extract<AlertEvent, { type: "token_check" }>,
+  links: ChatLinks,
+): AlertAction[] {
+  const key = "token:expiring";
+  const days = Math.ceil((event.expiresAt.getTime() - event.at.getTime()) / DAY_MS);
+  const existing = open.get(key);
+  const milestone = days <= 0 ? 0 : ([...TOKEN_MILESTONES].reverse().find((m) => days <= m) ?? null);
+  if (milestone === null) {
+    return existing === undefined
+      ? []
+      : [resolve(existing, event.at, `The ABM token now expires ${formatTime(event.expiresAt)}.`)];
+  }
+  const what =
+    days <= 0
+      ? `The ABM SCIM token **expired** ${formatTime(event.expiresAt)}. The sync stops until a new token is set.`
+      : `The ABM SCIM token expires in **${days} day${days === 1 ? "" : "s"}** (${formatTime(event.expiresAt)}).`;
+  const fix =
+    "Renew it: ABM → Preferences → Directory Sync → SCIM → generate a new token, then update `ABM_SCIM_TOKEN` and `ABM_SCIM_TOKEN_EXPIRES` (or the Entra provisioning Secret Token).";
+  const render = (incident: IncidentRecord): Reply =>
+    simpleParent(incident, `${what}\n${fix}`, days <= 7 ? "danger" : "warning", links, ["directorySync", "entra"]);
+  if (existing === undefined) {
+    const incident = opened(key, "token_expiring", "ABM token expiring", event.at, days, milestone);
+    return [{ type: "post_parent", key, incident, reply: render(incident) }];
+  }
+  if (existing.milestone !== null && milestone >= existing.milestone) return [];
+  const incident: IncidentRecord = { ...seenAgain(existing, event.at, days), milestone };
+  return [
+    {
+      type: "post_follow_up",
+      key,
+      incident,
+      reply: followUp(what, days <= 7 ? "danger" : "warning"),
+      parent: render(incident),
+    },
+  ];
+}
+
+/** Decides the actions for one event. Pure and deterministic (time comes from `event.at`). */
+export function planAlerts(input: AlertPolicyInput): AlertAction[] {
+  const open = new Map(input.incidents.filter((i) => i.status === "open").map((i) => [i.key, i] as const));
+  const { event, links } = input;
+  switch (event.type) {
+    case "cycle_finished":
+      return cycleActions(open, event, links);
+    case "token_check":
+      return tokenActions(open, event, links);
+    case "quarantine_entered": {
+      const q = event.quarantine;
+      const next = q.nextAttemptAt === null ? "" : ` Next attempt ${formatTime(q.nextAttemptAt)}.`;
+      const fresh = opened("quarantine", "quarantine", "Sync quarantined", event.at, 0);
+      return [
+        openOrBump(open, fresh, (incident) =>
+          simpleParent(
+            incident,
+            `The sync is quarantined since ${formatTime(q.since)}: ${plain(q.reason)}.${next}\nRun \`status\` for details.`,
+            "danger",
+            links,
+            ["entra", "directorySync"],
+          ),
+        ),
+      ];
+    }
+    case "quarantine_left": {
+      const existing = open.get("quarantine");
+      return existing === undefined ? [] : [resolve(existing, event.at, "The sync left quarantine.")];
+    }
+    case "deletions_held": {
+      const key = `approval:${event.pending.approvalId}`;
+      if (open.has(key)) return [];
+      const incident = opened(key, "deletions_held", "Deletions held for approval", event.at, event.pending.count);
+      const record = approvalFromPending(event.pending, event.requiredApprovals);
+      return [{ type: "post_parent", key, incident, reply: renderApprovalMessage(record, event.at, links) }];
+    }
+    case "token_rejected": {
+      const fresh = opened("token:rejected", "token_rejected", "ABM rejected the SCIM token", event.at, 0);
+      return [
+        openOrBump(open, fresh, (incident) =>
+          simpleParent(
+            incident,
+            `ABM answered 401: ${plain(event.detail)}\nGenerate a new token in ABM → Preferences → Directory Sync and update \`ABM_SCIM_TOKEN\`.`,
+            "danger",
+            links,
+            ["directorySync"],
+          ),
+        ),
+      ];
+    }
+  }
+}
