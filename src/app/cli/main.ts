@@ -1,3 +1,19 @@
-import { AppError } from "#core/errors.js";
+import { systemClock } from "#core/clock.js";
+import { createCommandRegistry } from "./commands/registry.js";
+import { runCli } from "./router.js";
 
-console.log(new AppError("x.y", "hello").code);
+// The `abm` entry point: wires the process to the router. Commands close what they open, so the
+// process ends on its own; the exit code is set, not forced, to let output drain.
+const controller = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  // `once`: a second Ctrl-C falls back to Node's default and ends a stuck process.
+  process.once(signal, () => controller.abort(new Error(`received ${signal}`)));
+}
+process.exitCode = await runCli({
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  commands: createCommandRegistry({ clock: systemClock }),
+  signal: controller.signal,
+});
