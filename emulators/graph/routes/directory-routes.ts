@@ -1,0 +1,93 @@
+import type { EmulatorContext, RouteFamily, RouteRequest } from "../context.js";
+import { decodeOffset, encodeOffset } from "../delta-tokens.js";
+import { BadRequestError, sendGraphError, sendJson } from "../http.js";
+import { parseSelect, parseTop } from "../odata.js";
+
+const DEFAULT_COLLECTION_PAGE = 100;
+
+/** Sends one page of a collection with Graph's `@odata.nextLink` (`$skiptoken`) paging. */
+function sendPage(context: EmulatorContext, request: RouteRequest, odataContext: string, items: readonly unknown[]) {
+  const top = parseTop(request.url, DEFAULT_COLLECTION_PAGE);
+  const offset = decodeOffset(request.url.searchParams.get("$skiptoken"));
+  if (offset === null) throw new BadRequestError("Invalid skip token.");
+  const body: Record<string, unknown> = { "@odata.context": odataContext };
+  if (items.length > offset + top) {
+    const next = new URL(request.url.href);
+    next.searchParams.set("$skiptoken", encodeOffset(offset + top));
+    body["@odata.nextLink"] = `${context.origin()}${next.pathname}${next.search}`;
+  }
+  body.value = items.slice(offset, offset + top);
+  sendJson(request.res, 200, body);
+}
+
+const notFound = (id: string): [number, string, string] => [
+  404,
+  "Request_ResourceNotFound",
+  `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+];
+
+/** App-role assignments of the ABM service principal, and DIRECT members of groups. */
+export const directoryRoutes: RouteFamily = (context) => [
+  {
+    method: "GET",
+    path: "/v1.0/servicePrincipals/:id/appRoleAssignedTo",
+    kind: "graph",
+    handle(request) {
+      const id = request.params.id ?? "";
+      if (id !== context.identity.servicePrincipalId) {
+        sendGraphError(request.res, ...notFound(id));
+        return;
+      }
+      const items = [...context.store.assignments.values()].map((a) => ({
+        id: a.id,
+        deletedDateTime: null,
+        appRoleId: "00000000-0000-0000-0000-000000000000",
+        createdDateTime: a.createdDateTime,
+        principalDisplayName: a.principalDisplayName,
+        principalId: a.principalId,
+        principalType: a.principalType,
+        resourceDisplayName: "Apple Business Manager",
+        resourceId: id,
+      }));
+      sendPage(
+        context,
+        request,
+        `${context.origin()}/v1.0/$metadata#servicePrincipals('${id}')/appRoleAssignedTo`,
+        items,
+      );
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1.0/groups/:id/members",
+    kind: "graph",
+    handle(request) {
+      const id = request.params.id ?? "";
+      const group = context.store.groups.get(id);
+      if (group === undefined) {
+        sendGraphError(request.res, ...notFound(id));
+        return;
+      }
+      const select = parseSelect(request.url);
+      const items: Record<string, unknown>[] = [];
+      for (const memberId of group.members) {
+        const user = context.store.users.get(memberId);
+        if (user !== undefined) {
+          if (user.state !== "active") continue;
+          const item: Record<string, unknown> = { "@odata.type": "#microsoft.graph.user", id: memberId };
+          for (const name of select ?? ["displayName", "userPrincipalName", "mail"]) {
+            if (name !== "id") item[name] = user.user[name] ?? null;
+          }
+          items.push(item);
+        } else {
+          const nested = context.store.groups.get(memberId);
+          if (nested === undefined) continue;
+          const item: Record<string, unknown> = { "@odata.type": "#microsoft.graph.group", id: memberId };
+          if (select === null || select.includes("displayName")) item.displayName = nested.displayName;
+          items.push(item);
+        }
+      }
+      sendPage(context, request, `${context.origin()}/v1.0/$metadata#directoryObjects`, items);
+    },
+  },
+];
