@@ -1,0 +1,219 @@
+import type { ValidationProblem } from "../ports/provisioning-engine.js";
+import type { TargetUser } from "../users.js";
+import { type AttributeMap, DEFAULT_ATTRIBUTE_MAP, type MappedField } from "./attribute-map.js";
+
+/**
+ * Checks run on every user before any call to ABM; an invalid user is skipped with these problems
+ * and never sent.
+ *
+ * Length limits: Apple publishes none for its SCIM endpoint, so these are conservative bounds that
+ * catch bad data before a SCIM 400: userName and email 254 (RFC 5321 address limit; local part 64),
+ * locale 35 (the practical BCP 47 maximum), every other text field 256.
+ *
+ * Verified domains: the userName's domain must equal one of them (case-insensitive, a trailing dot
+ * ignored). Subdomains do NOT inherit verification: ABM treats every FQDN as its own domain
+ * (`accounts.example.com` must be added and verified separately from `example.com`).
+ */
+export const FIELD_LIMITS: Readonly<Record<MappedField, number>> = {
+  userName: 254,
+  email: 254,
+  givenName: 256,
+  familyName: 256,
+  locale: 35,
+  employeeNumber: 256,
+  department: 256,
+  costCenter: 256,
+  division: 256,
+};
+
+const LOCAL_PART_LIMIT = 64;
+
+export interface ValidationOptions {
+  /** domains verified in ABM; undefined, null or empty: no domain check */
+  readonly verifiedDomains?: readonly string[] | null;
+  /** the map in use, so fixes name the right Entra attribute */
+  readonly map?: AttributeMap;
+}
+
+const LABELS: Readonly<Record<string, string>> = {
+  userPrincipalName: "User principal name (Identity)",
+  givenName: "First name (Identity)",
+  surname: "Last name (Identity)",
+  mail: "Email (Contact information)",
+  preferredLanguage: "preferred language (Settings)",
+  employeeId: "Employee ID (Job information)",
+  department: "Department (Job information)",
+  "employeeOrgData.costCenter": "Cost center (Job information → Employee org data)",
+  "employeeOrgData.division": "Division (Job information → Employee org data)",
+};
+
+/** Where an admin fixes the value of `field`, in words. */
+function fixFor(field: MappedField, map: AttributeMap, action: string): string {
+  const rule = map.rules[field];
+  if (rule.kind === "constant") return `Change the constant for ${field} in ABM_ATTRIBUTE_MAP.`;
+  if (rule.kind === "omit") return `Map ${field} to an Entra attribute in ABM_ATTRIBUTE_MAP.`;
+  const label = LABELS[rule.path] ?? `the attribute "${rule.path}"`;
+  return `${action} the ${label} in Entra (Users → select the user → Edit properties), or map ${field} to another attribute with ABM_ATTRIBUTE_MAP.`;
+}
+
+const EMAIL_PATTERN = /^[^\s@"(),:;<>[\\\]]+@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+/** true for a plausible e-mail address (one @, no spaces, a dotted domain with a letter TLD). */
+export function isEmailAddress(value: string): boolean {
+  if (!EMAIL_PATTERN.test(value)) return false;
+  const local = value.slice(0, value.lastIndexOf("@"));
+  return local.length <= LOCAL_PART_LIMIT && !local.startsWith(".") && !local.endsWith(".") && !local.includes("..");
+}
+
+export function normalizeDomain(domain: string): string {
+  return domain.trim().toLowerCase().replace(/^@/, "").replace(/\.$/, "");
+}
+
+export function domainOf(userName: string): string {
+  return normalizeDomain(userName.slice(userName.lastIndexOf("@") + 1));
+}
+
+function checkUserName(user: TargetUser, options: ValidationOptions, map: AttributeMap): ValidationProblem[] {
+  const userName = user.userName;
+  if (userName === "") {
+    return [
+      {
+        code: "validation.missing_user_name",
+        field: "userName",
+        message: "The user has no value for userName.",
+        fix: fixFor("userName", map, "Set"),
+      },
+    ];
+  }
+  if (userName.toUpperCase().includes("#EXT#")) {
+    return [
+      {
+        code: "validation.guest_user",
+        field: "userName",
+        message: `"${userName}" is a guest (B2B) account; ABM can only hold accounts in your own verified domains.`,
+        fix: "Remove guest users from the Apple Business Manager app's assignment, or scope the sync to assigned users.",
+      },
+    ];
+  }
+  if (!isEmailAddress(userName)) {
+    return [
+      {
+        code: "validation.user_name_not_email",
+        field: "userName",
+        message: `userName "${userName}" is not an e-mail address; ABM needs the Managed Apple Account name in name@domain form.`,
+        fix: fixFor("userName", map, "Correct"),
+      },
+    ];
+  }
+  const verified = (options.verifiedDomains ?? []).map(normalizeDomain).filter((d) => d !== "");
+  const domain = domainOf(userName);
+  if (verified.length > 0 && !verified.includes(domain)) {
+    const hint = domain.endsWith(".onmicrosoft.com") ? " (*.onmicrosoft.com domains cannot be verified in ABM)" : "";
+    return [
+      {
+        code: "validation.domain_not_verified",
+        field: "userName",
+        message: `The domain "${domain}" of "${userName}" is not among the domains verified in ABM (${verified.join(", ")})${hint}.`,
+        fix: `Give the user a User principal name in a verified domain, map userName to an attribute that has one (e.g. "mail") with ABM_ATTRIBUTE_MAP, or verify ${domain} in ABM (Preferences → Managed Apple Accounts) and add it to ABM_VERIFIED_DOMAINS.`,
+      },
+    ];
+  }
+  return [];
+}
+
+function checkLengths(user: TargetUser, map: AttributeMap): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const [field, limit] of Object.entries(FIELD_LIMITS) as [MappedField, number][]) {
+    const value = user[field];
+    if (value !== null && value.length > limit) {
+      problems.push({
+        code: "validation.too_long",
+        field,
+        message: `${field} is ${value.length} characters long; the limit is ${limit}.`,
+        fix: fixFor(field, map, "Shorten"),
+      });
+    }
+  }
+  return problems;
+}
+
+/** Every problem of one user, in a stable order (userName, names, email, lengths). */
+export function validateTarget(user: TargetUser, options: ValidationOptions = {}): ValidationProblem[] {
+  const map = options.map ?? DEFAULT_ATTRIBUTE_MAP;
+  const problems = checkUserName(user, options, map);
+  if (user.givenName === null) {
+    problems.push({
+      code: "validation.missing_given_name",
+      field: "givenName",
+      message: "The user has no first name (givenName); ABM requires one.",
+      fix: fixFor("givenName", map, "Set"),
+    });
+  }
+  if (user.familyName === null) {
+    problems.push({
+      code: "validation.missing_family_name",
+      field: "familyName",
+      message: "The user has no last name (familyName); ABM requires one.",
+      fix: fixFor("familyName", map, "Set"),
+    });
+  }
+  if (user.email !== null && !isEmailAddress(user.email)) {
+    problems.push({
+      code: "validation.invalid_email",
+      field: "email",
+      message: `The e-mail address "${user.email}" is not valid.`,
+      fix: fixFor("email", map, "Correct"),
+    });
+  }
+  return [...problems, ...checkLengths(user, map)];
+}
+
+export interface UserToValidate {
+  readonly entraId: string;
+  readonly target: TargetUser;
+}
+
+/**
+ * Two or more users that map to one userName (case-insensitive): each is flagged, naming the others.
+ * Users without a userName are left to `validateTarget`.
+ */
+export function findDuplicateUserNames(users: readonly UserToValidate[]): Map<string, ValidationProblem> {
+  const byName = new Map<string, string[]>();
+  for (const { entraId, target } of users) {
+    if (target.userName === "") continue;
+    const key = target.userName.toLowerCase();
+    const ids = byName.get(key);
+    if (ids === undefined) byName.set(key, [entraId]);
+    else ids.push(entraId);
+  }
+  const flagged = new Map<string, ValidationProblem>();
+  for (const [userName, ids] of byName) {
+    if (ids.length < 2) continue;
+    for (const id of ids) {
+      const others = ids.filter((other) => other !== id);
+      flagged.set(id, {
+        code: "validation.duplicate_user_name",
+        field: "userName",
+        message: `userName "${userName}" is also the userName of Entra user ${others.join(", ")}; ABM allows one account per userName, so neither is sent.`,
+        fix: "Give each user a unique User principal name in Entra, or map userName to a unique attribute with ABM_ATTRIBUTE_MAP.",
+      });
+    }
+  }
+  return flagged;
+}
+
+/** Problems for each user (entraId → problems; valid users have an empty list). */
+export function validateUsers(
+  users: readonly UserToValidate[],
+  options: ValidationOptions = {},
+): Map<string, ValidationProblem[]> {
+  const duplicates = findDuplicateUserNames(users);
+  const result = new Map<string, ValidationProblem[]>();
+  for (const { entraId, target } of users) {
+    const problems = validateTarget(target, options);
+    const duplicate = duplicates.get(entraId);
+    if (duplicate !== undefined) problems.unshift(duplicate);
+    result.set(entraId, problems);
+  }
+  return result;
+}
