@@ -12,7 +12,7 @@ export interface UserStoreOptions {
   readonly now: () => Date;
 }
 
-const EMAIL = /^[^\s@"\\]+@[^\s@]+\.[^\s@]+$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * SCIM users with ABM's rules. Users are stored rendered (the exact JSON served), indexed by
