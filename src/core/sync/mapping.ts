@@ -29,7 +29,7 @@ function resolve(rule: FieldRule, user: SourceUser): string | null {
     case "constant":
       return rule.value;
     case "source":
-      return text(user.attributes[rule.path]) ?? rule.fallback;
+      return text(rule.path === "id" ? (user.attributes.id ?? user.id) : user.attributes[rule.path]) ?? rule.fallback;
   }
 }
 
