@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { createRoleChecker, parseRoleEntry, refusalText, requiredRole } from "#core/chat/roles.js";
+import { AppError } from "#core/errors.js";
+import { FakeGroups, ManualClock } from "./support/fakes.js";
+
+const OBJECT = "11111111-2222-3333-4444-555555555555";
+const GROUP = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+
+function setup(entries: string[]) {
+  const clock = new ManualClock(new Date("2026-03-01T10:00:00Z"));
+  const groups = new FakeGroups();
+  const roles = createRoleChecker({ operators: entries, approvers: [], groups, clock, cacheTtlMs: 30_000 });
+  return { clock, groups, roles };
+}
+
+describe("roles", () => {
+  it("maps commands to roles", () => {
+    expect(requiredRole("status")).toBe("viewer");
+    expect(requiredRole("approvals")).toBe("viewer");
+    expect(requiredRole("alerts.here")).toBe("operator");
+    expect(requiredRole("approve")).toBe("approver");
+  });
+
+  it("matches a Slack user id only on Slack", async () => {
+    const { roles } = setup(["U0123ABC"]);
+    expect((await roles.check({ platform: "slack", id: "U0123ABC" }, "operator")).allowed).toBe(true);
+    expect((await roles.check({ platform: "teams", id: "U0123ABC" }, "operator")).allowed).toBe(false);
+    expect((await roles.check({ platform: "slack", id: "U0123ABD" }, "operator")).allowed).toBe(false);
+  });
+
+  it("matches Entra object ids and e-mails case-insensitively", async () => {
+    const { roles } = setup([OBJECT.toUpperCase(), "Ops@Example.com"]);
+    expect((await roles.check({ platform: "teams", id: "29:x", entraObjectId: OBJECT }, "operator")).allowed).toBe(
+      true,
+    );
+    expect((await roles.check({ platform: "slack", id: "UX", email: "OPS@example.COM" }, "operator")).allowed).toBe(
+      true,
+    );
+    expect((await roles.check({ platform: "slack", id: "UX", email: "other@example.com" }, "operator")).allowed).toBe(
+      false,
+    );
+  });
+
+  it("checks groups through the port and caches answers for the TTL", async () => {
+    const { roles, groups, clock } = setup([`group:${GROUP}`]);
+    groups.members.set(GROUP, new Set([OBJECT]));
+    const actor = { platform: "teams" as const, id: "29:x", entraObjectId: OBJECT };
+    expect((await roles.check(actor, "operator")).allowed).toBe(true);
+    expect((await roles.check(actor, "operator")).allowed).toBe(true);
+    expect(groups.calls).toBe(1);
+    groups.members.set(GROUP, new Set());
+    clock.advance(29_000);
+    expect((await roles.check(actor, "operator")).allowed).toBe(true);
+    clock.advance(2_000);
+    expect((await roles.check(actor, "operator")).allowed).toBe(false);
+    expect(groups.calls).toBe(2);
+    // no Entra object id: no group lookup at all
+    expect((await roles.check({ platform: "slack", id: "UX" }, "operator")).allowed).toBe(false);
+    expect(groups.calls).toBe(2);
+  });
+
+  it("refuses when Graph fails and says so", async () => {
+    const clock = new ManualClock(new Date());
+    const roles = createRoleChecker({
+      operators: [`group:${GROUP}`],
+      approvers: [],
+      clock,
+      groups: {
+        isMember: async () => ({
+          ok: false,
+          error: new AppError("graph.unavailable", "Graph is down", { retryable: true }),
+        }),
+      },
+    });
+    const actor = { platform: "teams" as const, id: "29:x", entraObjectId: OBJECT };
+    const decision = await roles.check(actor, "operator");
+    expect(decision.allowed).toBe(false);
+    expect(refusalText("sync", decision, actor)).toContain("Graph is down");
+  });
+
+  it("rejects invalid entries with every problem listed", () => {
+    expect(parseRoleEntry("group:not-a-guid").ok).toBe(false);
+    expect(parseRoleEntry("bob").ok).toBe(false);
+    expect(() =>
+      createRoleChecker({
+        operators: ["bob", "U01"],
+        approvers: [],
+        groups: new FakeGroups(),
+        clock: new ManualClock(new Date()),
+      }),
+    ).toThrow(/ABM_OPERATORS/);
+  });
+
+  it("refusal names the role and the variable that grants it", () => {
+    const text = refusalText(
+      "approve",
+      { allowed: false, role: "approver", problem: null },
+      { platform: "slack", id: "U999" },
+    );
+    expect(text).toContain("**approver**");
+    expect(text).toContain("ABM_APPROVERS");
+    expect(text).toContain("U999");
+  });
+});

@@ -1,0 +1,217 @@
+import { AppError } from "#core/errors.js";
+import type {
+  Actor,
+  DecisionOutcome,
+  EngineStatus,
+  FailureEntry,
+  PendingDeletions,
+  ProvisioningEngine,
+  RunCounts,
+  RunSummary,
+  SyncScope,
+} from "#core/ports/provisioning-engine.js";
+import { err, ok } from "#core/result.js";
+
+export const ZERO: RunCounts = {
+  created: 0,
+  adopted: 0,
+  updated: 0,
+  deactivated: 0,
+  deleted: 0,
+  skipped: 0,
+  failed: 0,
+  held: 0,
+};
+
+export interface FakeUser {
+  readonly id: string;
+  readonly upn: string;
+  readonly assigned: boolean;
+  readonly givenName: string | null;
+}
+
+/** A small engine with real state: users, scope, pause, runs, failures, one held batch. */
+export class InMemoryEngine implements ProvisioningEngine {
+  readonly kind = "native" as const;
+  scope: SyncScope = "assigned";
+  paused = false;
+  users: FakeUser[] = [];
+  linked = new Set<string>();
+  runs: RunSummary[] = [];
+  failing: FailureEntry[] = [];
+  pending: PendingDeletions | null = null;
+  decided: { approvalId: string; decision: "approve" | "reject"; actor: string }[] = [];
+  failNext: AppError | null = null;
+  private seq = 0;
+
+  constructor(private readonly now: () => Date) {}
+
+  private take<T>(value: T) {
+    const failure = this.failNext;
+    this.failNext = null;
+    return failure === null ? ok(value) : err(failure);
+  }
+
+  private inScope(user: FakeUser): boolean {
+    return this.scope === "all" || user.assigned;
+  }
+
+  private cycle(kind: RunSummary["kind"], actor: Actor): RunSummary {
+    let created = 0;
+    let failed = 0;
+    this.failing = [];
+    for (const user of this.users.filter((u) => this.inScope(u))) {
+      if (user.givenName === null) {
+        failed += 1;
+        this.failing.push({
+          entraId: user.id,
+          userName: user.upn,
+          action: "create",
+          code: "validation.missing_given_name",
+          reason: "Missing given name",
+          fix: "Set givenName in Entra",
+          attempts: 1,
+          lastAttemptAt: this.now(),
+          nextRetryAt: null,
+        });
+      } else if (!this.linked.has(user.id)) {
+        this.linked.add(user.id);
+        created += 1;
+      }
+    }
+    this.seq += 1;
+    const run: RunSummary = {
+      id: `run_${this.seq}`,
+      kind,
+      trigger: "chat",
+      actor: actor.id,
+      startedAt: this.now(),
+      finishedAt: this.now(),
+      outcome: failed > 0 ? "partial" : "succeeded",
+      counts: { ...ZERO, created, failed },
+      error: null,
+    };
+    this.runs.unshift(run);
+    return run;
+  }
+
+  async status() {
+    const status: EngineStatus = {
+      engine: "native",
+      state: this.paused ? "paused" : this.pending !== null ? "awaiting_approval" : "idle",
+      scope: this.scope,
+      paused: this.paused,
+      quarantine: null,
+      lastRun: this.runs[0] ?? null,
+      lastSuccessfulRun: this.runs.find((r) => r.outcome === "succeeded") ?? null,
+      nextRunAt: null,
+      linkedUsers: this.linked.size,
+      failingUsers: this.failing.length,
+      pendingApproval: this.pending,
+      tokenExpiresAt: null,
+      notes: [],
+    };
+    return this.take(status);
+  }
+  async runCycle(request: { kind: "incremental" | "full"; actor: Actor }) {
+    return this.take(this.cycle(request.kind === "full" ? "initial" : "incremental", request.actor));
+  }
+  async restart(actor: Actor) {
+    this.linked.clear();
+    return this.take(this.cycle("restart", actor));
+  }
+  async pause() {
+    this.paused = true;
+    return this.take(undefined);
+  }
+  async resume() {
+    this.paused = false;
+    return this.take(undefined);
+  }
+  async previewScope(scope: SyncScope) {
+    const entering = this.users.filter((u) => scope === "all" && !u.assigned && this.scope === "assigned");
+    const leaving = this.users.filter((u) => scope === "assigned" && !u.assigned && this.scope === "all");
+    return this.take({
+      from: this.scope,
+      to: scope,
+      entering: entering.length,
+      leaving: leaving.length,
+      examplesEntering: entering.slice(0, 5).map((u) => u.upn),
+      examplesLeaving: leaving.slice(0, 5).map((u) => u.upn),
+      wouldHold: false,
+    });
+  }
+  async setScope(scope: SyncScope, actor: Actor) {
+    this.scope = scope;
+    return this.take(this.cycle("restart", actor));
+  }
+  async checkUser(query: string) {
+    const user = this.users.find((u) => u.upn.toLowerCase() === query.toLowerCase() || u.id === query);
+    return this.take({
+      query,
+      source:
+        user === undefined
+          ? null
+          : { id: user.id, attributes: { userPrincipalName: user.upn, givenName: user.givenName } },
+      inScope: user !== undefined && this.inScope(user),
+      scopeReason: user === undefined ? "not found in Entra" : user.assigned ? "assigned to the app" : "not assigned",
+      problems:
+        user?.givenName === null
+          ? [
+              {
+                code: "validation.missing_given_name",
+                field: "givenName",
+                message: "Missing given name",
+                fix: "Set givenName in Entra",
+              },
+            ]
+          : [],
+      payload: null,
+      target: null,
+      lastResult: null,
+      notes: [],
+    });
+  }
+  async provisionUser(query: string) {
+    const user = this.users.find((u) => u.upn === query);
+    if (user === undefined) return err(new AppError("engine.user_not_found", `No Entra user ${query}`));
+    this.linked.add(user.id);
+    return this.take({
+      entraId: user.id,
+      action: "create",
+      status: "succeeded" as const,
+      detail: "created",
+      steps: [],
+    });
+  }
+  async pendingDeletions() {
+    return this.take(this.pending);
+  }
+  private decide(approvalId: string, decision: "approve" | "reject", actor: Actor) {
+    this.decided.push({ approvalId, decision, actor: actor.id });
+    if (this.pending === null || this.pending.approvalId !== approvalId) {
+      const outcome: DecisionOutcome = { result: "already_decided", counts: null, message: "Already decided" };
+      return this.take(outcome);
+    }
+    const count = this.pending.count;
+    this.pending = null;
+    const outcome: DecisionOutcome = {
+      result: "applied",
+      counts: decision === "approve" ? { ...ZERO, deactivated: count } : null,
+      message: decision === "approve" ? `Deactivated ${count} users` : "Batch dropped",
+    };
+    return this.take(outcome);
+  }
+  async approveDeletions(approvalId: string, actor: Actor) {
+    return this.decide(approvalId, "approve", actor);
+  }
+  async rejectDeletions(approvalId: string, actor: Actor) {
+    return this.decide(approvalId, "reject", actor);
+  }
+  async failures() {
+    return this.take(this.failing as readonly FailureEntry[]);
+  }
+  async history(limit: number) {
+    return this.take(this.runs.slice(0, limit) as readonly RunSummary[]);
+  }
+}
