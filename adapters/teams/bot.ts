@@ -1,0 +1,78 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "#core/logger.js";
+import { createBotbuilderTransport } from "./botbuilder-transport.js";
+import { readJsonObject, writeJson } from "./http-bridge.js";
+import type { TeamsAppType, TeamsTransport } from "./transport.js";
+import { createTurnRouter } from "./turn-router.js";
+import type { TeamsHandler } from "./types.js";
+
+export interface TeamsBotOptions {
+  readonly appId?: string;
+  readonly appPassword?: string;
+  readonly tenantId?: string;
+  readonly appType: TeamsAppType;
+  readonly handler: TeamsHandler;
+  readonly logger: Logger;
+  /** tests and a future Teams SDK port inject their own; defaults to botbuilder */
+  readonly transport?: TeamsTransport;
+}
+
+export interface TeamsBot {
+  /** true when no app id is configured: inbound requests are NOT authenticated. Warn loudly. */
+  readonly anonymous: boolean;
+  /** share it with `createTeamsNotifier` so proactive posts use the same credentials */
+  readonly transport: TeamsTransport;
+  /** `POST /api/messages` on the app's node:http server */
+  handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
+  const logger = options.logger.child({ adapter: "teams" });
+  const transport =
+    options.transport ??
+    createBotbuilderTransport({
+      credentials: {
+        appType: options.appType,
+        ...(options.appId === undefined ? {} : { appId: options.appId }),
+        ...(options.appPassword === undefined ? {} : { appPassword: options.appPassword }),
+        ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+      },
+      logger,
+    });
+  if (transport.anonymous) {
+    logger.warn(
+      { code: "teams.anonymous" },
+      "Teams bot runs WITHOUT authentication (no MICROSOFT_APP_ID): any caller can post activities. Use only for local testing.",
+    );
+  }
+  const onTurn = createTurnRouter({ handler: options.handler, logger });
+
+  return {
+    anonymous: transport.anonymous,
+    transport,
+    async handleHttp(req, res) {
+      if (req.method !== "POST") {
+        writeJson(res, 405, "Only POST is accepted.");
+        return;
+      }
+      const body = await readJsonObject(req);
+      if (!body.ok) {
+        logger.warn({ code: body.error.code }, body.error.message);
+        writeJson(res, body.error.code === "teams.body_too_large" ? 413 : 400, body.error.message);
+        return;
+      }
+      try {
+        const answer = await transport.process({ method: "POST", headers: req.headers, body: body.value }, onTurn);
+        if (answer.status === 401)
+          logger.warn({ code: "teams.unauthorized" }, "Rejected an activity without a valid Bot Framework token");
+        writeJson(res, answer.status, answer.status === 401 ? "Unauthorized." : answer.body);
+      } catch (error) {
+        logger.error(
+          { code: "teams.process_failed", error: error instanceof Error ? error.message : String(error) },
+          "Teams request failed",
+        );
+        if (!res.headersSent) writeJson(res, 500, "Internal error.");
+      }
+    },
+  };
+}

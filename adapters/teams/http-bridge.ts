@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import { AppError } from "#core/errors.js";
+import { err, ok, type Result } from "#core/result.js";
+
+/** Reads and parses a JSON object body from a node:http request, with a size limit. */
+export const MAX_ACTIVITY_BYTES = 1024 * 1024;
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+export async function readJsonObject(
+  req: IncomingMessage,
+  limit = MAX_ACTIVITY_BYTES,
+): Promise<Result<Record<string, unknown>, AppError>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > limit) {
+      return err(
+        new AppError("teams.body_too_large", `Activity body is larger than ${limit} bytes.`, { context: { limit } }),
+      );
+    }
+    chunks.push(buffer);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch (cause) {
+    return err(new AppError("teams.invalid_json", "Activity body is not valid JSON.", { cause }));
+  }
+  const object = jsonObject.safeParse(parsed);
+  if (!object.success) return err(new AppError("teams.invalid_activity", "Activity body must be a JSON object."));
+  return ok(object.data);
+}
+
+export function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status);
+    res.end();
+    return;
+  }
+  const text = typeof body === "string" ? JSON.stringify({ error: body }) : JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
