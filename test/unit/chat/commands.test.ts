@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "#core/errors.js";
-import { channel, replyText, slackActor } from "./support/fakes.js";
+import { channel, must, replyText, slackActor } from "./support/fakes.js";
 import { createHarness, LINKS, OPERATOR, VIEWER } from "./support/harness.js";
 
 const viewer = slackActor(VIEWER);
@@ -19,7 +19,7 @@ describe("chat commands", () => {
     const h = createHarness();
     const [reply] = await h.core.handle({ actor: viewer, text: "status", conversation: channel });
     expect(reply?.visibility).toBe("private");
-    const text = replyText(reply!);
+    const text = replyText(reply);
     expect(text).toContain("ABM sync: Idle");
     expect(text).toContain("Scope");
     expect(text).toContain(LINKS.abmDirectorySyncUrl);
@@ -30,7 +30,7 @@ describe("chat commands", () => {
     const h = createHarness();
     const [reply] = await h.core.handle({ actor: viewer, text: "statsu", conversation: channel });
     expect(reply?.visibility).toBe("private");
-    expect(replyText(reply!)).toContain("Did you mean `status`?");
+    expect(replyText(reply)).toContain("Did you mean `status`?");
   });
 
   it("refuses operator commands to viewers, says which role, and audits the refusal", async () => {
@@ -46,8 +46,8 @@ describe("chat commands", () => {
     ]) {
       const [reply] = await h.core.handle({ actor: viewer, text, conversation: channel });
       expect(reply?.visibility).toBe("private");
-      expect(replyText(reply!)).toContain("**operator**");
-      expect(replyText(reply!)).toContain("ABM_OPERATORS");
+      expect(replyText(reply)).toContain("**operator**");
+      expect(replyText(reply)).toContain("ABM_OPERATORS");
     }
     expect(h.audit.entries).toHaveLength(7);
     expect(h.audit.entries.every((e) => e.outcome === "refused" && e.actor === VIEWER && e.platform === "slack")).toBe(
@@ -55,7 +55,7 @@ describe("chat commands", () => {
     );
     expect(h.engine.paused).toBe(false);
     const [approve] = await h.core.handle({ actor: operator, text: "approve apr_x", conversation: channel });
-    expect(replyText(approve!)).toContain("ABM_APPROVERS");
+    expect(replyText(approve)).toContain("ABM_APPROVERS");
   });
 
   it("sync runs a cycle, echoes to the channel and audits", async () => {
@@ -63,8 +63,8 @@ describe("chat commands", () => {
     seedUsers(h);
     const [reply] = await h.core.handle({ actor: operator, text: "sync --full", conversation: channel });
     expect(reply?.visibility).toBe("channel");
-    expect(replyText(reply!)).toContain("1 created");
-    expect(replyText(reply!)).toContain("1 failed");
+    expect(replyText(reply)).toContain("1 created");
+    expect(replyText(reply)).toContain("1 failed");
     expect(h.audit.entries.at(-1)).toMatchObject({ command: "sync --full", outcome: "succeeded", actor: OPERATOR });
   });
 
@@ -73,7 +73,7 @@ describe("chat commands", () => {
     h.engine.failNext = new AppError("engine.busy", "A cycle is already running", { retryable: true });
     const [reply] = await h.core.handle({ actor: operator, text: "sync", conversation: channel });
     expect(reply?.visibility).toBe("private");
-    expect(replyText(reply!)).toContain("A cycle is already running");
+    expect(replyText(reply)).toContain("A cycle is already running");
     expect(h.audit.entries.at(-1)).toMatchObject({ command: "sync", outcome: "failed" });
   });
 
@@ -82,7 +82,7 @@ describe("chat commands", () => {
     seedUsers(h);
     const [reply] = await h.core.handle({ actor: viewer, text: "check bob@example.com", conversation: channel });
     expect(reply?.visibility).toBe("private");
-    const text = replyText(reply!);
+    const text = replyText(reply);
     expect(text).toContain("Missing given name");
     expect(text).toContain("Set givenName in Entra");
   });
@@ -97,24 +97,24 @@ describe("chat commands", () => {
     }));
     await h.core.handle({ actor: operator, text: "sync", conversation: channel });
     const [reply] = await h.core.handle({ actor: viewer, text: "errors", conversation: channel });
-    const list = reply!.blocks.find((b) => b.type === "list");
+    const list = must(reply).blocks.find((b) => b.type === "list");
     expect(list).toMatchObject({ total: 30 });
     expect(list?.type === "list" && list.items.length).toBe(5);
-    expect(replyText(reply!)).toContain("30 users");
+    expect(replyText(reply)).toContain("30 users");
   });
 
   it("history lists runs; help lists only what the role allows", async () => {
     const h = createHarness();
     await h.core.handle({ actor: operator, text: "sync", conversation: channel });
     const [history] = await h.core.handle({ actor: viewer, text: "history", conversation: channel });
-    expect(replyText(history!)).toContain("run_1");
+    expect(replyText(history)).toContain("run_1");
     const [viewerHelp] = await h.core.handle({ actor: viewer, text: "help", conversation: channel });
-    expect(replyText(viewerHelp!)).toContain("`status`");
-    expect(replyText(viewerHelp!)).not.toContain("`sync [--full]`");
-    expect(replyText(viewerHelp!)).toContain("ABM_OPERATORS");
+    expect(replyText(viewerHelp)).toContain("`status`");
+    expect(replyText(viewerHelp)).not.toContain("`sync [--full]`");
+    expect(replyText(viewerHelp)).toContain("ABM_OPERATORS");
     const [operatorHelp] = await h.core.handle({ actor: operator, text: "help", conversation: channel });
-    expect(replyText(operatorHelp!)).toContain("`sync [--full]`");
-    expect(replyText(operatorHelp!)).not.toContain("`approve <id>`");
+    expect(replyText(operatorHelp)).toContain("`sync [--full]`");
+    expect(replyText(operatorHelp)).not.toContain("`approve <id>`");
   });
 
   it("pause/resume and alerts here/off change state, echo and audit", async () => {
@@ -145,7 +145,7 @@ describe("chat commands", () => {
     seedUsers(h);
     const [reply] = await h.core.handle({ actor: operator, text: "provision ada@example.com", conversation: channel });
     expect(reply?.visibility).toBe("channel");
-    expect(replyText(reply!)).toContain("create succeeded");
+    expect(replyText(reply)).toContain("create succeeded");
     expect(h.engine.linked.has("11111111-0000-0000-0000-000000000001")).toBe(true);
   });
 
@@ -154,8 +154,8 @@ describe("chat commands", () => {
     seedUsers(h);
     const [preview] = await h.core.handle({ actor: operator, text: "scope all", conversation: channel });
     expect(h.engine.scope).toBe("assigned");
-    expect(replyText(preview!)).toContain("1 users (will be created");
-    const actions = preview!.blocks.find((b) => b.type === "actions");
+    expect(replyText(preview)).toContain("1 users (will be created");
+    const actions = must(preview).blocks.find((b) => b.type === "actions");
     const confirm = actions?.type === "actions" ? actions.buttons[0] : undefined;
     expect(confirm?.confirm?.title).toBeTruthy();
     expect(confirm?.actionId).toBe("scope.confirm");
@@ -166,7 +166,7 @@ describe("chat commands", () => {
       value: "all",
       conversation: channel,
     });
-    expect(replyText(refused.replies[0]!)).toContain("ABM_OPERATORS");
+    expect(replyText(refused.replies[0])).toContain("ABM_OPERATORS");
     expect(h.engine.scope).toBe("assigned");
 
     const forged = await h.core.handleAction({
@@ -200,7 +200,7 @@ describe("chat commands", () => {
     seedUsers(h);
     await h.core.handle({ actor: operator, text: "sync", conversation: channel });
     const [preview] = await h.core.handle({ actor: operator, text: "restart", conversation: channel });
-    expect(replyText(preview!)).toContain("full cycle");
+    expect(replyText(preview)).toContain("full cycle");
     const runs = h.engine.runs.length;
     const cancelled = await h.core.handleAction({
       actor: operator,
@@ -209,7 +209,7 @@ describe("chat commands", () => {
       conversation: channel,
     });
     expect(h.engine.runs.length).toBe(runs);
-    expect(replyText(cancelled.replaceOriginal!)).toContain("nothing changed");
+    expect(replyText(cancelled.replaceOriginal)).toContain("nothing changed");
     const confirmed = await h.core.handleAction({
       actor: operator,
       actionId: "restart.confirm",
@@ -217,7 +217,7 @@ describe("chat commands", () => {
       conversation: channel,
     });
     expect(h.engine.runs[0]?.kind).toBe("restart");
-    expect(replyText(confirmed.replies[0]!)).toContain("Sync restarted");
+    expect(replyText(confirmed.replies[0])).toContain("Sync restarted");
   });
 
   it("unknown actions are refused politely", async () => {

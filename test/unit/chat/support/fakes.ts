@@ -129,7 +129,8 @@ export const slackActor = (id: string, extra: Partial<ChatActor> = {}): ChatActo
 export const channel: ConversationRef = { platform: "slack", channelId: "C123" };
 
 /** All text of a reply, for assertions. */
-export function replyText(reply: Reply): string {
+export function replyText(reply: Reply | null | undefined): string {
+  if (reply === null || reply === undefined) throw new Error("expected a reply");
   return [
     reply.fallbackText,
     ...reply.blocks.map((b) => {
@@ -146,9 +147,15 @@ export function replyText(reply: Reply): string {
           return b.buttons.map((x) => `[${x.actionId}:${x.label}]`).join(" ");
         case "links":
           return b.links.map((l) => `${l.label} ${l.url}`).join(" ");
-        case "divider":
+        default:
           return "";
       }
     }),
   ].join("\n");
+}
+
+/** The reply, or a test failure when there is none. */
+export function must<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw new Error("expected a value");
+  return value;
 }

@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { approvalFromPending } from "#core/chat/approval-message.js";
+import { channel, must, replyText, slackActor } from "./support/fakes.js";
+import { APPROVER_A, APPROVER_B, createHarness, heldBatch, OPERATOR } from "./support/harness.js";
+
+const a = slackActor(APPROVER_A);
+const b = slackActor(APPROVER_B);
+
+async function withBatch(count = 45, required = 2) {
+  const h = createHarness({ approvalsRequired: required });
+  h.engine.pending = heldBatch(h.clock, count);
+  const [message] = await h.core.handle({ actor: slackActor(OPERATOR), text: "approvals", conversation: channel });
+  await h.approvals.addMessageRef("apr_test1", { platform: "slack", channelId: "C123", messageId: "1700000000.0001" });
+  return { h, message: must(message) };
+}
+
+const click = (
+  h: ReturnType<typeof createHarness>,
+  actor: ReturnType<typeof slackActor>,
+  actionId = "approval.approve",
+  value = "apr_test1",
+) => h.core.handleAction({ actor, actionId, value, conversation: channel });
+
+describe("deletion approvals", () => {
+  it("the message shows how many and which (first 20, +N more), why, and buttons with confirm dialogs", async () => {
+    const { message } = await withBatch(45);
+    const list = message.blocks.find((block) => block.type === "list");
+    expect(list?.type === "list" && list.items.length).toBe(20);
+    expect(list?.type === "list" && list.total).toBe(45);
+    const text = replyText(message);
+    expect(text).toContain("45 users");
+    expect(text).toContain("scope assigned");
+    expect(text).toContain("run_9");
+    const actions = message.blocks.find((block) => block.type === "actions");
+    expect(
+      actions?.type === "actions" && actions.buttons.map((x) => [x.actionId, x.value, x.confirm !== undefined]),
+    ).toEqual([
+      ["approval.approve", "apr_test1", true],
+      ["approval.reject", "apr_test1", true],
+    ]);
+  });
+
+  it("needs two different approvers; the same person cannot count twice; applied exactly once", async () => {
+    const { h } = await withBatch(45, 2);
+    const first = await click(h, a);
+    expect(replyText(first.replies[0])).toContain("1 of 2");
+    expect(h.engine.decided).toHaveLength(0);
+    const twice = await click(h, a);
+    expect(replyText(twice.replies[0])).toContain("already decided");
+    expect(h.engine.decided).toHaveLength(0);
+    const second = await click(h, b);
+    expect(h.engine.decided).toEqual([{ approvalId: "apr_test1", decision: "approve", actor: APPROVER_B }]);
+    const updated = must(second.replaceOriginal);
+    expect(updated.blocks.some((block) => block.type === "actions")).toBe(false);
+    expect(replyText(updated)).toContain(`Approved by ${APPROVER_A}, ${APPROVER_B} at 2026-03-01 10:00 UTC`);
+    expect(replyText(updated)).toContain("45 deactivated");
+    // the stored message (channel + ts) is edited too, so it works from any replica
+    expect(h.messages.edits.at(-1)?.ref.messageId).toBe("1700000000.0001");
+    const late = await click(h, slackActor("approver@example.com", { email: "Approver@Example.com" }));
+    expect(replyText(late.replies[0])).toContain("already approved");
+    expect(h.engine.decided).toHaveLength(1);
+  });
+
+  it("racing decisions apply the batch once", async () => {
+    const { h } = await withBatch(10, 1);
+    const results = await Promise.all([click(h, a), click(h, b), click(h, a), click(h, b)]);
+    expect(h.engine.decided).toHaveLength(1);
+    expect(results.filter((r) => r.replies.length === 0)).toHaveLength(1);
+    expect(h.audit.entries.filter((e) => e.outcome === "succeeded")).toHaveLength(1);
+  });
+
+  it("a non-approver's click is refused privately and audited", async () => {
+    const { h } = await withBatch();
+    const result = await click(h, slackActor(OPERATOR));
+    expect(result.replies[0]?.visibility).toBe("private");
+    expect(replyText(result.replies[0])).toContain("ABM_APPROVERS");
+    expect(result.replaceOriginal).toBeNull();
+    expect(h.audit.entries.at(-1)).toMatchObject({ command: "approval.approve", outcome: "refused", actor: OPERATOR });
+  });
+
+  it("expires after 24 h: the message says expired and the batch stays held", async () => {
+    const { h } = await withBatch(45, 2);
+    await click(h, a);
+    h.clock.advance(24 * 3_600_000);
+    const result = await click(h, b);
+    expect(h.engine.decided).toHaveLength(0);
+    expect(h.engine.pending).not.toBeNull();
+    expect(replyText(result.replies[0])).toContain("expired");
+    const updated = must(result.replaceOriginal);
+    expect(replyText(updated)).toContain("Expired");
+    expect(replyText(updated)).toContain("stays held");
+    expect(updated.blocks.some((block) => block.type === "actions")).toBe(false);
+  });
+
+  it("reject calls rejectDeletions once and the message says who rejected", async () => {
+    const { h } = await withBatch(45, 2);
+    const result = await click(h, a, "approval.reject");
+    expect(h.engine.decided).toEqual([{ approvalId: "apr_test1", decision: "reject", actor: APPROVER_A }]);
+    expect(replyText(result.replaceOriginal)).toContain(`Rejected by ${APPROVER_A}`);
+  });
+
+  it("never trusts the button value: unknown or malformed ids are refused", async () => {
+    const { h } = await withBatch();
+    const unknown = await click(h, a, "approval.approve", "apr_other");
+    expect(replyText(unknown.replies[0])).toContain("no approval");
+    const malformed = await click(h, a, "approval.approve", "apr_test1; drop table");
+    expect(malformed.replies[0]?.visibility).toBe("private");
+    expect(h.engine.decided).toHaveLength(0);
+  });
+
+  it("typed `approve <id>` works like the button and echoes the updated message", async () => {
+    const h = createHarness({ approvalsRequired: 1 });
+    h.engine.pending = heldBatch(h.clock, 3);
+    await h.approvals.open(approvalFromPending(h.engine.pending, 1));
+    const replies = await h.core.handle({ actor: a, text: "approve apr_test1", conversation: channel });
+    expect(h.engine.decided).toHaveLength(1);
+    expect(replies[0]?.visibility).toBe("channel");
+    expect(replyText(replies[0])).toContain("Deletions approved");
+  });
+});
