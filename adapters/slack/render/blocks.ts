@@ -135,7 +135,7 @@ function textBlock(block: ReplyBlock, max: number): SlackBlock[] {
   }
 }
 
-export function textLength(block: SlackBlock): number {
+function textLength(block: SlackBlock): number {
   switch (block.type) {
     case "header":
       return block.text.text.length;
