@@ -48,9 +48,14 @@ function retryAfterMs(error: GraphError): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+const UNREACHABLE_AUTHORITY =
+  "the authority's OpenID metadata could not be read (check AZURE_AUTHORITY_HOST: unreachable, or its TLS certificate is not trusted)";
+
 function authError(detail: string, scope: ErrorScope, cause: unknown): AppError {
   const aadCode = /AADSTS\d+/.exec(detail)?.[0];
-  const hint = (aadCode === undefined ? undefined : AADSTS_HINTS[aadCode]) ?? redact(detail, scope);
+  const hint =
+    (aadCode === undefined ? undefined : AADSTS_HINTS[aadCode]) ??
+    (detail.includes("endpoints_resolution_error") ? UNREACHABLE_AUTHORITY : redact(detail, scope));
   return new AppError(
     "graph.auth",
     `Signing in to Microsoft Graph failed for tenant ${scope.tenantId} with client id ${scope.clientId}: ${hint}.`,
