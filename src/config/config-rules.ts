@@ -2,7 +2,7 @@ import type { ConfigProblem } from "./config-error.js";
 import { type ConfigVariable, envSchema, type ParsedEnv } from "./env-schema.js";
 
 /** Anything of ABM or Azure: when none of these is set, the configuration is in demo mode. */
-export const CONNECTION_VARIABLES = [
+const CONNECTION_VARIABLES = [
   "ABM_SCIM_URL",
   "ABM_SCIM_TOKEN",
   "ABM_SCIM_TOKEN_EXPIRES",

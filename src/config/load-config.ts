@@ -5,7 +5,7 @@ import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { crossVariableProblems, isDemo } from "./config-rules.js";
 import { CONFIG_VARIABLES, envSchema, type ParsedEnv } from "./env-schema.js";
 
-export const DEFAULTS = {
+const DEFAULTS = {
   dataDir: "./.data",
   scimUrl: "https://federation.apple.com/feeds/business/scim",
   authorityHost: "https://login.microsoftonline.com",

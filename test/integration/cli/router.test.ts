@@ -1,6 +1,6 @@
 // In-process tests of the CLI router (no spawn, so they are fast); the spawned bin is in abm-bin.test.ts.
 import { describe, expect, it } from "vitest";
-import { type CliCommand, emitted, failure, success } from "#app/cli/command.js";
+import { type CliCommand, emitted, failure, success, usageError } from "#app/cli/command.js";
 import { createCommandRegistry } from "#app/cli/commands/registry.js";
 import { runCli } from "#app/cli/router.js";
 import type { Clock } from "#core/clock.js";
@@ -170,6 +170,15 @@ describe("CLI router", () => {
       },
     };
     const fine: CliCommand = { ...thrower, name: "fine", usage: "abm fine", run: async () => success({ n: 1 }, "one") };
+    const misuse: CliCommand = {
+      ...thrower,
+      name: "misuse",
+      usage: "abm misuse <x>",
+      run: async () => usageError("cli.bad_argument", "x and y cannot be combined"),
+    };
+    const refused = await cli(["misuse"], {}, [misuse]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe("abm: x and y cannot be combined\nUsage: abm misuse <x>\n");
     const boom = await cli(["boom", "--json"], {}, [thrower, fine]);
     expect(boom.code).toBe(1);
     expect(boom.doc()).toEqual({ ok: false, error: { code: "cli.unexpected", message: "kaput" } });

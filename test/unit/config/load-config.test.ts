@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Config } from "#config/config.js";
 import type { ConfigError } from "#config/config-error.js";
+import { SECRET_VARIABLES } from "#config/env-schema.js";
 import { loadConfig } from "#config/load-config.js";
 import { FULL_ENV, GUID_A, GUID_B, GUID_C, MINIMAL_ENV, SECRETS } from "./env-fixtures.js";
 
@@ -328,5 +329,11 @@ describe("loadConfig: bad environments", () => {
     expect(everything).not.toContain("s3cr3t");
     // non-secret values are shown, to help fix them
     expect(error.message).toContain('(got "soon")');
+  });
+
+  it.each(SECRET_VARIABLES)("a bad %s is reported without its value", (name) => {
+    const error = invalid({ [name]: `LEAK-${name} x` });
+    expect(error.problems.map((problem) => problem.variable)).toContain(name);
+    expect(JSON.stringify({ message: error.message, problems: error.problems })).not.toContain("LEAK-");
   });
 });
