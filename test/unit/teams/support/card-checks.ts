@@ -54,7 +54,7 @@ export function createCardValidator(): CardValidator {
   ajv.addFormat("uri-reference", isUriReference);
   // The file keeps upstream's draft-04 style top-level `id`; Ajv 8 only accepts `$id`.
   const { id, ...schema } = JSON.parse(readFileSync(schemaPath, "utf8")) as Record<string, unknown>;
-  const validate = ajv.compile({ ...schema, $id: id });
+  const validate = ajv.compile<unknown>({ ...schema, $id: String(id) });
   return (card) => (validate(card) ? [] : [...(validate.errors ?? [])]);
 }
 
