@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import {
   type ScimUser,
   type SourceUser,
@@ -71,12 +71,12 @@ const SORTED_FIELDS = [...TARGET_FIELDS].sort();
 export function attributeHash(target: TargetUser): string {
   const canonical: Record<string, string | boolean | null> = {};
   for (const field of SORTED_FIELDS) canonical[field] = target[field];
-  return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
+  return hash("sha256", JSON.stringify(canonical), "hex");
 }
 
 /** A short derived hash for states that have no full TargetUser (e.g. "deactivated after <hash>"). */
 export function derivedHash(...parts: readonly string[]): string {
-  return createHash("sha256").update(parts.join("\u0000")).digest("hex");
+  return hash("sha256", parts.join("\u0000"), "hex");
 }
 
 function copyField<K extends TargetField>(to: TargetChanges, from: TargetUser, field: K): void {

@@ -73,7 +73,7 @@ export function domainOf(userName: string): string {
   return normalizeDomain(userName.slice(userName.lastIndexOf("@") + 1));
 }
 
-function checkUserName(user: TargetUser, options: ValidationOptions, map: AttributeMap): ValidationProblem[] {
+function checkUserName(user: TargetUser, verified: ReadonlySet<string>, map: AttributeMap): ValidationProblem[] {
   const userName = user.userName;
   if (userName === "") {
     return [
@@ -105,15 +105,14 @@ function checkUserName(user: TargetUser, options: ValidationOptions, map: Attrib
       },
     ];
   }
-  const verified = (options.verifiedDomains ?? []).map(normalizeDomain).filter((d) => d !== "");
   const domain = domainOf(userName);
-  if (verified.length > 0 && !verified.includes(domain)) {
+  if (verified.size > 0 && !verified.has(domain)) {
     const hint = domain.endsWith(".onmicrosoft.com") ? " (*.onmicrosoft.com domains cannot be verified in ABM)" : "";
     return [
       {
         code: "validation.domain_not_verified",
         field: "userName",
-        message: `The domain "${domain}" of "${userName}" is not among the domains verified in ABM (${verified.join(", ")})${hint}.`,
+        message: `The domain "${domain}" of "${userName}" is not among the domains verified in ABM (${[...verified].join(", ")})${hint}.`,
         fix: `Give the user a User principal name in a verified domain, map userName to an attribute that has one (e.g. "mail") with ABM_ATTRIBUTE_MAP, or verify ${domain} in ABM (Preferences → Managed Apple Accounts) and add it to ABM_VERIFIED_DOMAINS.`,
       },
     ];
@@ -121,9 +120,11 @@ function checkUserName(user: TargetUser, options: ValidationOptions, map: Attrib
   return [];
 }
 
+const LIMIT_ENTRIES = Object.entries(FIELD_LIMITS) as [MappedField, number][];
+
 function checkLengths(user: TargetUser, map: AttributeMap): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
-  for (const [field, limit] of Object.entries(FIELD_LIMITS) as [MappedField, number][]) {
+  for (const [field, limit] of LIMIT_ENTRIES) {
     const value = user[field];
     if (value !== null && value.length > limit) {
       problems.push({
@@ -139,8 +140,18 @@ function checkLengths(user: TargetUser, map: AttributeMap): ValidationProblem[] 
 
 /** Every problem of one user, in a stable order (userName, names, email, lengths). */
 export function validateTarget(user: TargetUser, options: ValidationOptions = {}): ValidationProblem[] {
+  return createValidator(options)(user);
+}
+
+/** A validator with the options prepared once (for many users). */
+export function createValidator(options: ValidationOptions = {}): (user: TargetUser) => ValidationProblem[] {
   const map = options.map ?? DEFAULT_ATTRIBUTE_MAP;
-  const problems = checkUserName(user, options, map);
+  const verified = new Set((options.verifiedDomains ?? []).map(normalizeDomain).filter((d) => d !== ""));
+  return (user) => problemsOf(user, verified, map);
+}
+
+function problemsOf(user: TargetUser, verified: ReadonlySet<string>, map: AttributeMap): ValidationProblem[] {
+  const problems = checkUserName(user, verified, map);
   if (user.givenName === null) {
     problems.push({
       code: "validation.missing_given_name",
@@ -208,9 +219,10 @@ export function validateUsers(
   options: ValidationOptions = {},
 ): Map<string, ValidationProblem[]> {
   const duplicates = findDuplicateUserNames(users);
+  const validate = createValidator(options);
   const result = new Map<string, ValidationProblem[]>();
   for (const { entraId, target } of users) {
-    const problems = validateTarget(target, options);
+    const problems = validate(target);
     const duplicate = duplicates.get(entraId);
     if (duplicate !== undefined) problems.unshift(duplicate);
     result.set(entraId, problems);
