@@ -24,34 +24,29 @@ function tooMany(count: number): Invalid | null {
  * split on its FIRST colon only. Duplicates are dropped.
  */
 export function parseAlertRoutes(text: string): Result<readonly AlertRoute[], Invalid> {
-  const fix = "write platform:channel entries separated by commas, e.g. slack:C012345,teams:19:abc@thread.tacv2";
   const list = items(text);
   const limit = tooMany(list.length);
   if (limit) return err(limit);
   const routes: AlertRoute[] = [];
+  const bad: string[] = [];
   for (const item of list) {
     const colon = item.indexOf(":");
     const platform = colon < 0 ? item : item.slice(0, colon).toLowerCase();
     const channel = colon < 0 ? "" : item.slice(colon + 1).trim();
-    if (platform !== "slack" && platform !== "teams") {
-      return err({ reason: `has an entry "${item}" without a slack: or teams: prefix`, fix });
-    }
-    if (channel === "") return err({ reason: `has an entry "${item}" without a channel id`, fix });
-    if (platform === "slack" && !SLACK_CHANNEL.test(channel)) {
-      return err({
-        reason: `has "${item}", which is not a Slack channel id`,
-        fix: "use the channel id (C…, G… or D…, from the channel's About tab), not its name",
-      });
-    }
-    if (platform === "teams" && /\s/.test(channel)) {
-      return err({
-        reason: `has "${item}", a Teams channel id with spaces`,
-        fix: "use the id such as 19:abc@thread.tacv2",
-      });
-    }
-    if (!routes.some((route) => route.platform === platform && route.channel === channel)) {
+    if (platform !== "slack" && platform !== "teams") bad.push(`"${item}" has no slack: or teams: prefix`);
+    else if (channel === "") bad.push(`"${item}" has no channel id`);
+    else if (platform === "slack" && !SLACK_CHANNEL.test(channel)) {
+      bad.push(`"${item}" is not a Slack channel id (C…, G… or D…, from the channel's About tab; not its name)`);
+    } else if (platform === "teams" && /\s/.test(channel)) bad.push(`"${item}" has spaces in the Teams channel id`);
+    else if (!routes.some((route) => route.platform === platform && route.channel === channel)) {
       routes.push({ platform, channel });
     }
+  }
+  if (bad.length > 0) {
+    return err({
+      reason: bad.join("; "),
+      fix: "write platform:channel entries separated by commas, e.g. slack:C012345,teams:19:abc@thread.tacv2",
+    });
   }
   return ok(routes);
 }
@@ -62,15 +57,17 @@ export function parseRoleList(text: string): Result<readonly RoleEntry[], Invali
   const limit = tooMany(list.length);
   if (limit) return err(limit);
   const entries: RoleEntry[] = [];
+  const bad: string[] = [];
   for (const item of list) {
     const entry = parseRoleEntry(item);
-    if (entry === null) {
-      return err({
-        reason: `has "${item}", which is not a Slack user id, Entra object id, e-mail address or group:<id>`,
-        fix: "list entries such as U012ABC, 0b1c…-GUID, ann@example.com or group:<Entra group object id>, separated by commas",
-      });
-    }
-    if (!entries.some((known) => known.kind === entry.kind && known.value === entry.value)) entries.push(entry);
+    if (entry === null) bad.push(`"${item}"`);
+    else if (!entries.some((known) => known.kind === entry.kind && known.value === entry.value)) entries.push(entry);
+  }
+  if (bad.length > 0) {
+    return err({
+      reason: `has ${bad.join(", ")}: not a Slack user id, Entra object id, e-mail address or group:<id>`,
+      fix: "list entries such as U012ABC, an Entra object id (GUID), ann@example.com or group:<Entra group object id>, separated by commas",
+    });
   }
   return ok(entries);
 }
@@ -90,13 +87,12 @@ export function parseDomainList(text: string): Result<readonly string[], Invalid
   const list = items(text).map((item) => item.toLowerCase().replace(/^@/, ""));
   const limit = tooMany(list.length);
   if (limit) return err(limit);
-  for (const domain of list) {
-    if (!isDomainName(domain)) {
-      return err({
-        reason: `has "${domain}", which is not a domain name`,
-        fix: "list domains verified in ABM, separated by commas, e.g. example.com,example.org",
-      });
-    }
+  const bad = list.filter((domain) => !isDomainName(domain)).map((domain) => `"${domain}"`);
+  if (bad.length > 0) {
+    return err({
+      reason: `has ${bad.join(", ")}: not a domain name`,
+      fix: "list domains verified in ABM, separated by commas, e.g. example.com,example.org",
+    });
   }
   return ok([...new Set(list)]);
 }

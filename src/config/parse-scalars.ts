@@ -96,16 +96,20 @@ export function parsePostgresUrl(text: string): Result<string, Invalid> {
   return ok(text);
 }
 
-/** `2026-05-01` or a full ISO 8601 timestamp. */
+/** `2026-05-01` or a full ISO 8601 timestamp; without a zone, UTC is meant. */
 export function parseIsoDate(text: string): Result<Date, Invalid> {
   const fix = "use an ISO date such as 2026-05-01 or 2026-05-01T12:00:00Z (the expiry shown in ABM)";
   if (!ISO_DATE.test(text)) return err({ reason: "is not an ISO date", fix });
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(date.getTime())) return err({ reason: "is not a real date", fix });
-  // Reject roll-overs such as 2026-02-31, which Date silently turns into March.
-  if (date.toISOString().slice(0, 10) !== text.slice(0, 10) && /^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    return err({ reason: "is not a real date", fix });
+  const [year, month, day] = text.slice(0, 10).split("-").map(Number) as [number, number, number];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  // Date silently rolls 2026-02-31 over into March: refuse days that do not exist.
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+    return err({ reason: "is not a real calendar date", fix });
   }
+  const normalized = text.replace(" ", "T");
+  const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(normalized);
+  const date = normalized.length === 10 ? calendar : new Date(hasZone ? normalized : `${normalized}Z`);
+  if (Number.isNaN(date.getTime())) return err({ reason: "is not a real date and time", fix });
   return ok(date);
 }
 

@@ -208,7 +208,7 @@ describe("loadConfig: bad environments", () => {
       "impossible date",
       { ...MINIMAL_ENV, ABM_SCIM_TOKEN_EXPIRES: "2027-02-31" },
       "ABM_SCIM_TOKEN_EXPIRES",
-      /real date/,
+      /real calendar date/,
     ],
     ["alert route without platform", { ABM_ALERT_CHANNELS: "C012345" }, "ABM_ALERT_CHANNELS", /slack: or teams:/],
     [

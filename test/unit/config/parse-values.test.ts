@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, parseDuration } from "#config/parse-duration.js";
 import { parseAlertRoutes, parseRoleList } from "#config/parse-lists.js";
-import { isLoopbackHost, parseServiceUrl } from "#config/parse-scalars.js";
+import { isLoopbackHost, parseIsoDate, parseServiceUrl } from "#config/parse-scalars.js";
 
 const ANY = { minMs: 0, maxMs: Number.MAX_SAFE_INTEGER };
 
@@ -61,7 +61,32 @@ describe("parseAlertRoutes", () => {
   });
 });
 
+describe("parseIsoDate", () => {
+  it.each([
+    ["2027-05-01", "2027-05-01T00:00:00.000Z"],
+    ["2027-05-01T12:30:00Z", "2027-05-01T12:30:00.000Z"],
+    ["2027-05-01T12:30:00", "2027-05-01T12:30:00.000Z"],
+    ["2027-05-01T12:30:00+02:00", "2027-05-01T10:30:00.000Z"],
+  ])("%s → %s (UTC unless a zone is given)", (text, iso) => {
+    const result = parseIsoDate(text);
+    expect(result.ok && result.value.toISOString()).toBe(iso);
+  });
+
+  it.each(["2027-02-31", "2027-02-29T10:00:00Z", "2027-13-01", "May 1", "2027-05-01T25:00:00Z"])(
+    "refuses %j",
+    (text) => {
+      expect(parseIsoDate(text).ok).toBe(false);
+    },
+  );
+});
+
 describe("parseRoleList", () => {
+  it("names every bad entry at once", () => {
+    const result = parseRoleList("alice,ann@example.com,group:admins");
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.reason).toMatch(/"alice", "group:admins"/);
+  });
+
   it("types each entry", () => {
     const result = parseRoleList(
       "U012AB,W034CD,ann@example.com,11111111-2222-4333-8444-555555555555,group:66666666-7777-4888-9999-AAAAAAAAAAAA",
