@@ -7,8 +7,9 @@ export interface Violation {
   readonly rule: string;
 }
 
+/** static `import … from` / `export … from` (statements start a line), dynamic `import("…")`, bare `import "…"` */
 const IMPORT_PATTERN =
-  /(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|import\s+["']([^"']+)["']/g;
+  /^\s*(?:import|export)\s+(?:type\s+)?(?:[\w*$]+(?:\s+as\s+\w+)?\s*,?\s*)?(?:\{[^}]*\}\s*)?from\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|^\s*import\s+["']([^"']+)["']/gm;
 
 const SUBPATH_ROOTS: Readonly<Record<string, string>> = {
   "#core/": "src/core/",

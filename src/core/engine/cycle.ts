@@ -1,0 +1,297 @@
+import { AppError, toAppError } from "../errors.js";
+import type { CycleKind, RunCounts, RunOutcome, RunSummary, Trigger } from "../ports/provisioning-engine.js";
+import { err, ok, type Result } from "../result.js";
+import { selectFor } from "../sync/attribute-map.js";
+import type { SyncOp } from "../sync/operations.js";
+import { planSync, type Removal } from "../sync/planner.js";
+import { prepareUsers } from "../sync/prepare.js";
+import { splitByThreshold } from "../sync/threshold.js";
+import type { ScimUser, SourceUser } from "../users.js";
+import { applyOps } from "./apply.js";
+import type { EngineContext } from "./context.js";
+import type { HeldRemoval } from "./engine-store.js";
+import { listTarget } from "./list-target.js";
+import { readSource } from "./read-source.js";
+
+export interface CycleInput {
+  readonly kind: CycleKind;
+  readonly full: boolean;
+  readonly trigger: Trigger;
+  readonly actor: string;
+  readonly dryRun: boolean;
+}
+
+export interface CycleReport {
+  readonly run: RunSummary;
+  readonly ops: readonly SyncOp[];
+  readonly held: number;
+  readonly approvalId: string | null;
+}
+
+const EMPTY_COUNTS: RunCounts = {
+  created: 0,
+  adopted: 0,
+  updated: 0,
+  deactivated: 0,
+  deleted: 0,
+  skipped: 0,
+  failed: 0,
+  held: 0,
+};
+/** more users than this entering the scope in one incremental cycle → a full read is cheaper */
+const MAX_SCOPE_LOOKUPS = 200;
+const MAX_RETRY_LOOKUPS = 200;
+const LEASE_TTL_MS = 30 * 60 * 1000;
+
+/** One cycle under the per-connection lease: read → plan → hold over threshold → apply → record. */
+export async function runCycleLocked(ctx: EngineContext, input: CycleInput): Promise<Result<CycleReport, AppError>> {
+  const now = ctx.clock.now();
+  const lease = `cycle:${ctx.connectionId}`;
+  if (!(await ctx.store.acquireLease(lease, ctx.holderId, LEASE_TTL_MS, now))) {
+    return err(
+      new AppError(
+        "engine.busy",
+        "A cycle is already running for this connection (in this or another process). Try again when it ends.",
+        { retryable: true },
+      ),
+    );
+  }
+  try {
+    return await runCycle(ctx, input);
+  } catch (error) {
+    return err(toAppError(error, "engine.cycle_failed"));
+  } finally {
+    await ctx.store.releaseLease(lease, ctx.holderId).catch((error: unknown) => {
+      ctx.logger.warn({ err: toAppError(error).message }, "could not release the cycle lease; it expires by itself");
+    });
+  }
+}
+
+async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<CycleReport, AppError>> {
+  const { store, clock } = ctx;
+  const runId = ctx.ids.next("run");
+  const startedAt = clock.now();
+  const log = ctx.logger.child({ runId, kind: input.kind });
+  const settings = await store.settings();
+  await store.failInterruptedRuns(startedAt, null);
+  if (!input.dryRun)
+    await store.startRun({ id: runId, kind: input.kind, trigger: input.trigger, actor: input.actor, startedAt });
+
+  const finish = async (outcome: RunOutcome, counts: RunCounts, error: AppError | null): Promise<RunSummary> => {
+    const summary: RunSummary = {
+      id: runId,
+      kind: input.kind,
+      trigger: input.trigger,
+      actor: input.actor,
+      startedAt,
+      finishedAt: clock.now(),
+      outcome,
+      counts,
+      error: error === null ? null : { code: error.code, message: error.message },
+    };
+    if (!input.dryRun)
+      await store.finishRun(runId, {
+        finishedAt: summary.finishedAt ?? clock.now(),
+        outcome,
+        counts,
+        error: summary.error,
+      });
+    return summary;
+  };
+  const fail = async (error: AppError): Promise<Result<CycleReport, AppError>> => {
+    const run = await finish("failed", EMPTY_COUNTS, error);
+    if (error.code === "graph.auth" || error.code === "scim.auth") await ctx.quarantine(error.message);
+    ctx.events.emit({ type: "run_finished", run, failures: [] });
+    return ok({ run, ops: [], held: 0, approvalId: null });
+  };
+
+  // 1. read Entra
+  const select = selectFor(ctx.map);
+  const full = input.full || settings.needsFullCycle;
+  const watermark = full ? null : await store.watermark();
+  const read = await readSource(ctx.directory, watermark, select);
+  if (!read.ok) return fail(read.error);
+  const source = read.value;
+  const isFull = source.full;
+  log.info({ full: isFull, users: source.users.size, removals: source.removals.size }, "read Entra");
+
+  // 2. scope
+  let scopeIds: ReadonlySet<string> | null = null;
+  if (settings.scope === "assigned") {
+    const scope = await ctx.directory.readAssignedScope();
+    if (!scope.ok) return fail(scope.error);
+    scopeIds = scope.value.userIds;
+  }
+  const inScope = (id: string): boolean => scopeIds === null || scopeIds.has(id);
+
+  const links = await store.links();
+  const linkById = new Map(links.map((l) => [l.entraId, l] as const));
+  const rejected = new Set(settings.rejectedRemovals);
+  const users = new Map<string, SourceUser>();
+  const outOfScope: string[] = [];
+
+  if (isFull) {
+    for (const [id, user] of source.users) if (inScope(id)) users.set(id, user);
+  } else {
+    for (const [id, user] of source.users) {
+      if (inScope(id)) users.set(id, user);
+      else if (linkById.get(id)?.active === true) outOfScope.push(id);
+    }
+    if (scopeIds !== null) {
+      for (const link of links)
+        if (
+          link.active &&
+          !scopeIds.has(link.entraId) &&
+          !source.users.has(link.entraId) &&
+          !source.removals.has(link.entraId)
+        )
+          outOfScope.push(link.entraId);
+      const entering = [...scopeIds].filter(
+        (id) => !users.has(id) && linkById.get(id)?.active !== true && !source.removals.has(id),
+      );
+      const lookups = await lookupUsers(ctx, entering.slice(0, MAX_SCOPE_LOOKUPS), select);
+      if (!lookups.ok) return fail(lookups.error);
+      for (const user of lookups.value) users.set(user.id, user);
+      if (entering.length > MAX_SCOPE_LOOKUPS) await store.updateSettings({ needsFullCycle: true });
+    }
+    // escrow: failed users due for a retry
+    const due = (await store.dueRetries(startedAt, MAX_RETRY_LOOKUPS)).filter(
+      (id) => !users.has(id) && !source.removals.has(id) && inScope(id),
+    );
+    const retried = await lookupUsers(ctx, due, select);
+    if (!retried.ok) return fail(retried.error);
+    for (const user of retried.value) users.set(user.id, user);
+  }
+
+  // 3. ABM, for full cycles: everything, to match by externalId / userName
+  let targetUsers: ScimUser[] | undefined;
+  if (isFull) {
+    const listed = await listTarget(ctx.target);
+    if (!listed.ok) return fail(listed.error);
+    targetUsers = listed.value;
+  }
+
+  // 4. plan
+  const planned = prepareUsers([...users.values()], ctx.map, { verifiedDomains: ctx.verifiedDomains });
+  const removals: Removal[] = [...source.removals].map(([entraId, reason]) => ({ entraId, reason }));
+  const plan = planSync({
+    kind: isFull ? "full" : "incremental",
+    users: planned,
+    removals,
+    outOfScope: [...new Set(outOfScope)].filter((id) => !users.has(id) && !source.removals.has(id)),
+    links,
+    ...(targetUsers === undefined ? {} : { targetUsers }),
+    policy: ctx.policy,
+  });
+  // removals an approver rejected stay undone until a restart
+  const ops = plan.ops.filter(
+    (op) => !((op.action === "deactivate" || op.action === "delete") && rejected.has(op.entraId)),
+  );
+  const split = splitByThreshold(ops, ctx.threshold);
+  log.info({ planned: ops.length, held: split.held.length }, "planned");
+
+  if (input.dryRun) {
+    const counts = { ...EMPTY_COUNTS, held: split.held.length };
+    for (const op of split.apply) countPlanned(counts, op);
+    const run = await finish("succeeded", counts, null);
+    return ok({ run, ops, held: split.held.length, approvalId: null });
+  }
+
+  // 5. hold removals over the threshold
+  let approvalId: string | null = null;
+  if (split.exceeded) {
+    approvalId = ctx.ids.next("apr");
+    const held: HeldRemoval[] = split.held.map((op) => ({
+      entraId: op.entraId,
+      scimId: op.scimId,
+      userName: op.userName,
+      action: op.action,
+      reason: op.reason,
+      dedupKey: op.dedupKey,
+      hash: op.hash,
+    }));
+    const existing = await store.pendingApproval();
+    if (existing !== null) await store.setApprovalStatus(existing.id, "pending", "expired", startedAt);
+    await store.createApproval({
+      id: approvalId,
+      payload: { runId, cycle: input.kind, scope: settings.scope, threshold: ctx.threshold, removals: held },
+      requestedBy: input.actor,
+      requestedAt: startedAt,
+      expiresAt: new Date(startedAt.getTime() + ctx.approvalTtlMs),
+    });
+  }
+
+  // 6. apply
+  const failuresBefore = await store.failures();
+  const result = await applyOps(split.apply, {
+    runId,
+    store,
+    target: ctx.target,
+    concurrency: ctx.concurrency,
+    clock,
+    ids: ctx.ids,
+    links: linkById,
+    attempts: new Map(failuresBefore.map((f) => [f.entraId, f.attempts] as const)),
+    ...(ctx.onProgress === undefined ? {} : { onProgress: ctx.onProgress }),
+  });
+  const counts: RunCounts = { ...result.counts, held: split.held.length };
+
+  // 7. the watermark moves only now: every change is applied, escrowed or held
+  await store.setWatermark(source.watermark);
+  if (isFull && settings.needsFullCycle) await store.updateSettings({ needsFullCycle: false });
+
+  // 8. quarantine: authentication failure, or most operations failing
+  const mostlyFailing = result.attempted >= 10 && counts.failed / result.attempted > 0.5;
+  if (result.authFailure !== null) await ctx.quarantine(result.authFailure.message);
+  else if (mostlyFailing)
+    await ctx.quarantine(`${counts.failed} of ${result.attempted} operations failed in run ${runId}`);
+  else if (settings.quarantine !== null) await ctx.releaseQuarantine();
+
+  const outcome: RunOutcome = split.exceeded
+    ? "held"
+    : counts.failed > 0
+      ? counts.failed === result.attempted
+        ? "failed"
+        : "partial"
+      : "succeeded";
+  const run = await finish(outcome, counts, null);
+  log.info({ outcome, ...counts }, "cycle finished");
+  const failures = await store.failures();
+  ctx.events.emit({ type: "run_finished", run, failures });
+  if (approvalId !== null) {
+    const pending = await store.approval(approvalId);
+    if (pending !== null) ctx.events.emit({ type: "deletions_held", approvalId, run, count: split.held.length });
+  }
+  return ok({ run, ops, held: split.held.length, approvalId });
+}
+
+async function lookupUsers(
+  ctx: EngineContext,
+  ids: readonly string[],
+  select: readonly string[],
+): Promise<Result<SourceUser[], AppError>> {
+  const found: SourceUser[] = [];
+  for (let i = 0; i < ids.length; i += ctx.concurrency) {
+    const chunk = ids.slice(i, i + ctx.concurrency);
+    const results = await Promise.all(chunk.map((id) => ctx.directory.lookupUser({ by: "id", value: id }, select)));
+    for (const r of results) {
+      if (!r.ok) return err(r.error);
+      if (r.value !== null) found.push(r.value);
+    }
+  }
+  return ok(found);
+}
+
+function countPlanned(counts: { -readonly [K in keyof RunCounts]: number }, op: SyncOp): void {
+  const key = (
+    {
+      create: "created",
+      adopt: "adopted",
+      update: "updated",
+      deactivate: "deactivated",
+      delete: "deleted",
+      skip: "skipped",
+    } as const
+  )[op.action];
+  counts[key] += 1;
+}
