@@ -87,7 +87,7 @@ const optionalSpec = z.union([pathSchema, z.null(), sourceObject, constantObject
 
 const forbidden = (why: string) => z.never({ error: why }).optional();
 
-export const attributeMapDocumentSchema = z
+const attributeMapDocumentSchema = z
   .object({
     userName: userNameSpec.optional(),
     givenName: requiredNameSpec.optional(),
@@ -106,8 +106,6 @@ export const attributeMapDocumentSchema = z
     ),
   })
   .strict();
-
-export type AttributeMapDocument = z.infer<typeof attributeMapDocumentSchema>;
 
 type FieldSpec = string | null | { source: string; default?: string | undefined } | { constant: string };
 

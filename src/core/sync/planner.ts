@@ -208,7 +208,7 @@ export function planSync(input: PlanInput): SyncPlan {
   return { kind: input.kind, ops, counts: countOps(ops) };
 }
 
-export function countOps(ops: readonly SyncOp[]): PlanCounts {
+function countOps(ops: readonly SyncOp[]): PlanCounts {
   const counts: Record<SyncAction, number> = { create: 0, adopt: 0, update: 0, deactivate: 0, delete: 0, skip: 0 };
   for (const op of ops) counts[op.action] += 1;
   return counts;

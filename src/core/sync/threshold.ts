@@ -40,6 +40,6 @@ export function splitByThreshold(ops: readonly SyncOp[], threshold: number): Thr
   };
 }
 
-export function toHeldUser(op: RemovalOp): HeldUser {
+function toHeldUser(op: RemovalOp): HeldUser {
   return { entraId: op.entraId, userName: op.userName, action: op.action, reason: op.reason };
 }

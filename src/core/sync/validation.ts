@@ -65,11 +65,11 @@ export function isEmailAddress(value: string): boolean {
   return local.length <= LOCAL_PART_LIMIT && !local.startsWith(".") && !local.endsWith(".") && !local.includes("..");
 }
 
-export function normalizeDomain(domain: string): string {
+function normalizeDomain(domain: string): string {
   return domain.trim().toLowerCase().replace(/^@/, "").replace(/\.$/, "");
 }
 
-export function domainOf(userName: string): string {
+function domainOf(userName: string): string {
   return normalizeDomain(userName.slice(userName.lastIndexOf("@") + 1));
 }
 
@@ -144,7 +144,7 @@ export function validateTarget(user: TargetUser, options: ValidationOptions = {}
 }
 
 /** A validator with the options prepared once (for many users). */
-export function createValidator(options: ValidationOptions = {}): (user: TargetUser) => ValidationProblem[] {
+function createValidator(options: ValidationOptions = {}): (user: TargetUser) => ValidationProblem[] {
   const map = options.map ?? DEFAULT_ATTRIBUTE_MAP;
   const verified = new Set((options.verifiedDomains ?? []).map(normalizeDomain).filter((d) => d !== ""));
   return (user) => problemsOf(user, verified, map);
@@ -188,7 +188,7 @@ export interface UserToValidate {
  * Two or more users that map to one userName (case-insensitive): each is flagged, naming the others.
  * Users without a userName are left to `validateTarget`.
  */
-export function findDuplicateUserNames(users: readonly UserToValidate[]): Map<string, ValidationProblem> {
+function findDuplicateUserNames(users: readonly UserToValidate[]): Map<string, ValidationProblem> {
   const byName = new Map<string, string[]>();
   for (const { entraId, target } of users) {
     if (target.userName === "") continue;
