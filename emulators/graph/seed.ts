@@ -129,6 +129,7 @@ const slug = (value: string): string =>
 export function seedUsers(store: GraphStore, prng: Prng, count: number, problemRate: number): void {
   const start = store.order.length;
   let lastMail: string | null = null;
+  const createdDateTime = new Date().toISOString();
   for (let i = 0; i < count; i++) {
     const n = start + i + 1;
     const givenName = prng.pick(GIVEN_NAMES);
@@ -149,6 +150,7 @@ export function seedUsers(store: GraphStore, prng: Prng, count: number, problemR
       employeeId: String(100000 + n),
       preferredLanguage: prng.pick(LANGUAGES),
       employeeOrgData: { division: prng.pick(DIVISIONS), costCenter: `CC-${1000 + prng.int(50)}` },
+      createdDateTime,
     };
     if (prng.next() < problemRate) applyProblem(user, prng.pick(PROBLEMS), local, lastMail);
     lastMail = typeof user.mail === "string" ? user.mail : lastMail;

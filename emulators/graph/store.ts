@@ -52,6 +52,7 @@ export interface GraphStore {
   /** delta tokens of an older epoch are expired */
   epoch(): number;
   expireDeltaTokens(): void;
+  /** takes ownership of `input` */
   createUser(input: Record<string, unknown>): GraphUser;
   patchUser(id: string, patch: Record<string, unknown>): GraphUser | null;
   deleteUser(id: string, hard: boolean): boolean;
@@ -99,8 +100,10 @@ export function createGraphStore(ids: Prng, now: () => Date): GraphStore {
       epoch += 1;
     },
     createUser(input) {
+      // takes ownership of `input` (fresh JSON or a seeded object): no copy, 100k users seed fast
       const id = typeof input.id === "string" && !users.has(input.id) ? input.id : ids.uuid();
-      const user: GraphUser = { ...input, id };
+      input.id = id;
+      const user = input as GraphUser;
       if (user.accountEnabled === undefined) user.accountEnabled = true;
       if (user.userType === undefined) user.userType = "Member";
       if (user.createdDateTime === undefined) user.createdDateTime = now().toISOString();
