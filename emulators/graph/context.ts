@@ -3,7 +3,7 @@ import type { Faults } from "./faults.js";
 import type { Prng } from "./prng.js";
 import type { GraphStore } from "./store.js";
 
-export interface EmulatorIdentity {
+interface EmulatorIdentity {
   readonly tenantId: string;
   readonly clientId: string;
   readonly clientSecret: string;
@@ -38,7 +38,7 @@ export interface RouteRequest {
  * `graph` routes pass fault injection and the bearer-token check; `identity` routes are the
  * authority (OpenID metadata, token endpoint); `control` routes are the `/_emulator/` API.
  */
-export type RouteKind = "graph" | "identity" | "control";
+type RouteKind = "graph" | "identity" | "control";
 
 export interface Route {
   readonly method: "GET" | "POST" | "PATCH" | "DELETE";

@@ -4,7 +4,7 @@ import type { GraphStore } from "./store.js";
 /** The domain the emulated tenant has verified (and that ABM is expected to have verified). */
 export const VERIFIED_DOMAIN = "contoso.com";
 /** The tenant's initial domain: a UPN here is outside the verified domain. */
-export const INITIAL_DOMAIN = "contoso.onmicrosoft.com";
+const INITIAL_DOMAIN = "contoso.onmicrosoft.com";
 
 const GIVEN_NAMES = [
   "Adele",
@@ -107,7 +107,7 @@ const DIVISIONS = ["Americas", "EMEA", "APAC"] as const;
 const LANGUAGES = ["en-US", "en-GB", "de-DE", "fr-FR", "ja-JP", "es-ES"] as const;
 
 /** The problems ABM rejects; a seeded user has at most one. */
-export type SeedProblem = "no_given_name" | "no_surname" | "no_mail" | "upn_outside_domain" | "duplicate_mail";
+type SeedProblem = "no_given_name" | "no_surname" | "no_mail" | "upn_outside_domain" | "duplicate_mail";
 const PROBLEMS: readonly SeedProblem[] = [
   "no_given_name",
   "no_surname",

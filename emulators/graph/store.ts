@@ -3,7 +3,7 @@ import type { Prng } from "./prng.js";
 /** A Graph user as the emulator stores and returns it (plain JSON, `id` always present). */
 export type GraphUser = Record<string, unknown> & { id: string };
 
-export type UserState = "active" | "soft_deleted" | "hard_deleted";
+type UserState = "active" | "soft_deleted" | "hard_deleted";
 
 export interface UserRecord {
   user: GraphUser;
@@ -16,7 +16,7 @@ export interface UserRecord {
   changed: Map<string, number> | null;
 }
 
-export interface GroupRecord {
+interface GroupRecord {
   id: string;
   displayName: string;
   members: Set<string>;
@@ -24,7 +24,7 @@ export interface GroupRecord {
 
 export type PrincipalType = "User" | "Group";
 
-export interface AssignmentRecord {
+interface AssignmentRecord {
   id: string;
   principalId: string;
   principalType: PrincipalType;

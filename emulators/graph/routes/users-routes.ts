@@ -19,7 +19,7 @@ function notFound(id: string): [number, string, string] {
 }
 
 /** an active user by object id or userPrincipalName (Graph accepts either in the path) */
-export function findActiveUser(context: EmulatorContext, idOrUpn: string): UserRecord | null {
+function findActiveUser(context: EmulatorContext, idOrUpn: string): UserRecord | null {
   const byId = context.store.users.get(idOrUpn);
   if (byId !== undefined) return byId.state === "active" ? byId : null;
   const upn = idOrUpn.toLowerCase();
