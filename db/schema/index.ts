@@ -1,0 +1,12 @@
+export { alertOutbox } from "./alert-outbox.js";
+export { alertRoutes } from "./alert-routes.js";
+export { alerts } from "./alerts.js";
+export { approvals } from "./approvals.js";
+export { auditLog } from "./audit-log.js";
+export { chatConversations } from "./chat-conversations.js";
+export { connections } from "./connections.js";
+export { leases } from "./leases.js";
+export { syncOperations } from "./sync-operations.js";
+export { syncRuns } from "./sync-runs.js";
+export { userLinks } from "./user-links.js";
+export { watermarks } from "./watermarks.js";
