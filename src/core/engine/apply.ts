@@ -71,8 +71,9 @@ export async function applyOps(ops: readonly SyncOp[], options: ApplyOptions): P
     completions = [];
     failures = [];
     cleared = [];
-    if (batch.links.length > 0) await store.saveLinks(batch.links);
+    // removals first: an adopt may take over the ABM user of a link it replaces (unique scim id)
     if (batch.removed.length > 0) await store.removeLinks(batch.removed);
+    if (batch.links.length > 0) await store.saveLinks(batch.links);
     if (batch.cleared.length > 0) await store.clearFailures(batch.cleared);
     if (batch.failures.length > 0) await store.recordFailures(batch.failures);
     if (batch.completions.length > 0) await store.completeJournal(runId, batch.completions);
@@ -111,6 +112,7 @@ export async function applyOps(ops: readonly SyncOp[], options: ApplyOptions): P
         outcome.scimId === null && op.action !== "create"
           ? null
           : linkAfter(op, options.links.get(op.entraId) ?? null, outcome.scimId ?? undefined);
+      if (op.action === "adopt" && op.replacesEntraId !== null) removed.push(op.replacesEntraId);
       if (next === null) removed.push(op.entraId);
       else if (next !== undefined) links.push(next);
       cleared.push(op.entraId);

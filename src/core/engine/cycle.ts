@@ -183,9 +183,21 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
     ...(targetUsers === undefined ? {} : { targetUsers }),
     policy: ctx.policy,
   });
-  // removals an approver rejected stay undone until a restart
+  // removals an approver rejected stay undone until a restart; removals already waiting in an open
+  // approval stay there (they are not planned, held or counted twice)
+  let open = await store.pendingApproval();
+  if (open !== null && open.expiresAt.getTime() <= startedAt.getTime()) {
+    // expired: its batch was never executed; this cycle plans those removals again (a fresh approval)
+    await store.setApprovalStatus(open.id, "pending", "expired", startedAt);
+    open = null;
+  }
+  const alreadyHeld = new Map((open?.payload.removals ?? []).map((r) => [r.entraId, r] as const));
   const ops = plan.ops.filter(
-    (op) => !((op.action === "deactivate" || op.action === "delete") && rejected.has(op.entraId)),
+    (op) =>
+      !(
+        (op.action === "deactivate" || op.action === "delete") &&
+        (rejected.has(op.entraId) || alreadyHeld.has(op.entraId))
+      ),
   );
   const split = splitByThreshold(ops, ctx.threshold);
   log.info({ planned: ops.length, held: split.held.length }, "planned");
@@ -210,11 +222,17 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
       dedupKey: op.dedupKey,
       hash: op.hash,
     }));
-    const existing = await store.pendingApproval();
-    if (existing !== null) await store.setApprovalStatus(existing.id, "pending", "expired", startedAt);
+    // one open approval at a time: a new breach supersedes the open one with the union of both
+    if (open !== null) await store.setApprovalStatus(open.id, open.status, "expired", startedAt);
     await store.createApproval({
       id: approvalId,
-      payload: { runId, cycle: input.kind, scope: settings.scope, threshold: ctx.threshold, removals: held },
+      payload: {
+        runId,
+        cycle: input.kind,
+        scope: settings.scope,
+        threshold: ctx.threshold,
+        removals: [...alreadyHeld.values(), ...held],
+      },
       requestedBy: input.actor,
       requestedAt: startedAt,
       expiresAt: new Date(startedAt.getTime() + ctx.approvalTtlMs),

@@ -1,0 +1,215 @@
+import { AppError } from "../errors.js";
+import type { UserLookup } from "../ports/directory-source.js";
+import type { Actor, ProvisionResult, UserCheck } from "../ports/provisioning-engine.js";
+import { err, ok, type Result } from "../result.js";
+import { selectFor } from "../sync/attribute-map.js";
+import { planSync } from "../sync/planner.js";
+import { prepareUsers } from "../sync/prepare.js";
+import type { ScimUser, SourceUser } from "../users.js";
+import { applyOps } from "./apply.js";
+import type { EngineContext } from "./context.js";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A user by object id, userPrincipalName, or mail (in that order for addresses). */
+async function findSource(ctx: EngineContext, query: string): Promise<Result<SourceUser | null, AppError>> {
+  const select = selectFor(ctx.map);
+  const lookups: UserLookup[] = GUID.test(query)
+    ? [{ by: "id", value: query }]
+    : [
+        { by: "userPrincipalName", value: query },
+        { by: "mail", value: query },
+      ];
+  for (const lookup of lookups) {
+    const found = await ctx.directory.lookupUser(lookup, select);
+    if (!found.ok || found.value !== null) return found;
+  }
+  return ok(null);
+}
+
+async function scopeOf(
+  ctx: EngineContext,
+  id: string,
+): Promise<Result<{ inScope: boolean; reason: string }, AppError>> {
+  const settings = await ctx.store.settings();
+  if (settings.scope === "all") return ok({ inScope: true, reason: 'The scope is "all users".' });
+  const scope = await ctx.directory.readAssignedScope();
+  if (!scope.ok) return err(scope.error);
+  if (scope.value.assignedUserIds.includes(id))
+    return ok({ inScope: true, reason: "Assigned to the Apple Business Manager app directly." });
+  if (scope.value.userIds.has(id))
+    return ok({ inScope: true, reason: "A direct member of a group assigned to the app." });
+  return ok({
+    inScope: false,
+    reason:
+      "Not assigned to the Apple Business Manager app, directly or through a group it is a DIRECT member of (nested groups do not count).",
+  });
+}
+
+async function findTarget(
+  ctx: EngineContext,
+  user: SourceUser,
+  userName: string,
+): Promise<Result<ScimUser | null, AppError>> {
+  const [link] = await ctx.store.linksFor([user.id]);
+  if (link !== undefined) {
+    const byId = await ctx.target.get(link.scimId);
+    if (!byId.ok || byId.value !== null) return byId;
+  }
+  const byExternalId = await ctx.target.findByExternalId(user.id);
+  if (!byExternalId.ok || byExternalId.value !== null) return byExternalId;
+  return userName === "" ? ok(null) : ctx.target.findByUserName(userName);
+}
+
+export async function checkUser(ctx: EngineContext, query: string): Promise<Result<UserCheck, AppError>> {
+  const source = await findSource(ctx, query);
+  if (!source.ok) return err(source.error);
+  if (source.value === null) {
+    return ok({
+      query,
+      source: null,
+      inScope: false,
+      scopeReason: "No such user in Entra (by object id, userPrincipalName or mail).",
+      problems: [],
+      payload: null,
+      target: null,
+      lastResult: null,
+      notes: [],
+    });
+  }
+  const user = source.value;
+  const scope = await scopeOf(ctx, user.id);
+  if (!scope.ok) return err(scope.error);
+  const [planned] = prepareUsers([user], ctx.map, { verifiedDomains: ctx.verifiedDomains });
+  const payload = planned?.target ?? null;
+  const target = await findTarget(ctx, user, payload?.userName ?? "");
+  if (!target.ok) return err(target.error);
+  const failure = (await ctx.store.failures()).find((f) => f.entraId === user.id);
+  const [link] = await ctx.store.linksFor([user.id]);
+  const notes: string[] = [];
+  if (link !== undefined) notes.push(`Linked to ABM user ${link.scimId} (${link.active ? "active" : "inactive"}).`);
+  else notes.push("Not linked to an ABM user yet.");
+  return ok({
+    query,
+    source: user,
+    inScope: scope.value.inScope,
+    scopeReason: scope.value.reason,
+    problems: planned?.problems ?? [],
+    payload,
+    target: target.value,
+    lastResult:
+      failure === undefined
+        ? null
+        : {
+            at: failure.lastAttemptAt,
+            action: failure.action,
+            status: "failed",
+            detail: `${failure.code}: ${failure.reason}`,
+          },
+    notes,
+  });
+}
+
+/** Provision one user now, as Entra's "Provision on demand" does, under the cycle lease. */
+export async function provisionUser(
+  ctx: EngineContext,
+  query: string,
+  actor: Actor,
+): Promise<Result<ProvisionResult, AppError>> {
+  const source = await findSource(ctx, query);
+  if (!source.ok) return err(source.error);
+  if (source.value === null)
+    return err(
+      new AppError("engine.user_not_found", `No Entra user matches ${query} (object id, userPrincipalName or mail).`),
+    );
+  const user = source.value;
+  const steps: { name: string; status: string; detail: string }[] = [
+    { name: "import", status: "succeeded", detail: `Read ${user.id} from Entra.` },
+  ];
+  const scope = await scopeOf(ctx, user.id);
+  if (!scope.ok) return err(scope.error);
+  steps.push({
+    name: "scoping",
+    status: scope.value.inScope ? "in scope" : "out of scope",
+    detail: scope.value.reason,
+  });
+
+  const lease = `cycle:${ctx.connectionId}`;
+  const now = ctx.clock.now();
+  if (!(await ctx.store.acquireLease(lease, ctx.holderId, 5 * 60 * 1000, now))) {
+    return err(
+      new AppError("engine.busy", "A cycle is running; it will pick this user up, or try again when it ends.", {
+        retryable: true,
+      }),
+    );
+  }
+  try {
+    const links = await ctx.store.linksFor([user.id]);
+    const planned = prepareUsers([user], ctx.map, { verifiedDomains: ctx.verifiedDomains });
+    const target = await findTarget(ctx, user, planned[0]?.target.userName ?? "");
+    if (!target.ok) return err(target.error);
+    steps.push({
+      name: "matching",
+      status: target.value === null ? "no match" : "matched",
+      detail:
+        target.value === null
+          ? "No ABM user has this externalId or userName."
+          : `ABM user ${target.value.id} (${target.value.userName}).`,
+    });
+    const plan = planSync({
+      kind: "incremental",
+      users: scope.value.inScope ? planned : [],
+      outOfScope: scope.value.inScope ? [] : [user.id],
+      links,
+      targetUsers: target.value === null ? [] : [target.value],
+      policy: ctx.policy,
+    });
+    const [op] = plan.ops;
+    if (op === undefined) {
+      steps.push({ name: "export", status: "skipped", detail: "ABM already has this user as Entra describes it." });
+      return ok({ entraId: user.id, action: "none", status: "skipped", detail: "Nothing to change.", steps });
+    }
+    const runId = ctx.ids.next("run");
+    await ctx.store.startRun({
+      id: runId,
+      kind: "single_user",
+      trigger: actor.platform === "cli" ? "cli" : "chat",
+      actor: actor.id,
+      startedAt: now,
+    });
+    const result = await applyOps([op], {
+      runId,
+      store: ctx.store,
+      target: ctx.target,
+      concurrency: 1,
+      clock: ctx.clock,
+      ids: ctx.ids,
+      links: new Map(links.map((l) => [l.entraId, l] as const)),
+      attempts: new Map(),
+    });
+    const failed = result.counts.failed > 0;
+    const skipped = op.action === "skip";
+    await ctx.store.finishRun(runId, {
+      finishedAt: ctx.clock.now(),
+      outcome: failed ? "failed" : "succeeded",
+      counts: result.counts,
+      error: null,
+    });
+    const failure = failed ? (await ctx.store.failures()).find((f) => f.entraId === user.id) : undefined;
+    const detail = skipped
+      ? op.problems.map((p) => `${p.message} Fix: ${p.fix}`).join(" ")
+      : failed
+        ? `${failure?.reason ?? "failed"} ${failure?.fix ?? ""}`.trim()
+        : `${op.action}: ${op.reason}`;
+    steps.push({ name: "export", status: skipped ? "skipped" : failed ? "failed" : "succeeded", detail });
+    return ok({
+      entraId: user.id,
+      action: op.action,
+      status: skipped ? "skipped" : failed ? "failed" : "succeeded",
+      detail,
+      steps,
+    });
+  } finally {
+    await ctx.store.releaseLease(lease, ctx.holderId);
+  }
+}

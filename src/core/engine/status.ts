@@ -1,0 +1,79 @@
+import type { ConnectionState, EngineStatus, PendingDeletions } from "../ports/provisioning-engine.js";
+import type { EngineContext } from "./context.js";
+import type { StoredApproval } from "./engine-store.js";
+
+export function describeApproval(approval: StoredApproval): PendingDeletions {
+  const { payload } = approval;
+  return {
+    approvalId: approval.id,
+    count: payload.removals.length,
+    users: payload.removals.map((r) => ({
+      entraId: r.entraId,
+      userName: r.userName,
+      action: r.action,
+      reason: r.reason,
+    })),
+    reason: `The ${payload.cycle} cycle (run ${payload.runId}, scope "${payload.scope}") would remove ${payload.removals.length} users from ABM, more than the deletion threshold of ${payload.threshold}.`,
+    runId: payload.runId,
+    threshold: payload.threshold,
+    requestedAt: approval.requestedAt,
+    expiresAt: approval.expiresAt,
+  };
+}
+
+export async function computeStatus(ctx: EngineContext): Promise<EngineStatus> {
+  const { store } = ctx;
+  const settings = await store.settings();
+  const runs = await store.runs(1);
+  const lastRun = runs[0] ?? null;
+  const lastSuccessfulRun = await store.lastSuccessfulRun();
+  const open = await store.pendingApproval();
+  const pending = open === null ? null : describeApproval(open);
+  const state: ConnectionState = settings.paused
+    ? "paused"
+    : settings.quarantine !== null
+      ? "quarantined"
+      : pending !== null
+        ? "awaiting_approval"
+        : settings.rejectedRemovals.length > 0
+          ? "deletions_rejected"
+          : lastRun?.outcome === "running"
+            ? "running"
+            : "idle";
+  const nextRunAt = settings.paused
+    ? null
+    : settings.quarantine !== null
+      ? settings.quarantine.nextAttemptAt
+      : lastRun === null
+        ? ctx.clock.now()
+        : new Date(lastRun.startedAt.getTime() + ctx.intervalMs);
+  const notes: string[] = [];
+  if (settings.rejectedRemovals.length > 0) {
+    notes.push(
+      `${settings.rejectedRemovals.length} removals were rejected and are kept active until an operator restarts the sync or fixes the scope.`,
+    );
+  }
+  if (settings.needsFullCycle) notes.push("The next cycle reads everything and re-matches ABM.");
+  return {
+    engine: "native",
+    state,
+    scope: settings.scope,
+    paused: settings.paused,
+    quarantine:
+      settings.quarantine === null
+        ? null
+        : {
+            reason: settings.quarantine.reason,
+            since: settings.quarantine.since,
+            nextAttemptAt: settings.quarantine.nextAttemptAt,
+          },
+    lastRun,
+    lastSuccessfulRun,
+    nextRunAt,
+    linkedUsers: await store.linkCount(),
+    failingUsers: await store.failureCount(),
+    pendingApproval: pending,
+    tokenExpiresAt: ctx.tokenExpiresAt,
+    notes,
+  };
+}
