@@ -1,6 +1,8 @@
-import { type CliCommand, notAvailable } from "../command.js";
+import { toAppError } from "#core/errors.js";
+import { startEmulators } from "../../emulators.js";
+import { type CliCommand, emitted, failure } from "../command.js";
 
-/** `abm emulate [--users N] [--seed S] [--graph-port P] [--abm-port P]`. Not implemented in this build: answers "not available yet" with exit 1. */
+/** `abm emulate [--users N] [--seed S] [--graph-port P] [--abm-port P]`: both emulators until stopped. */
 export function createEmulateCommand(): CliCommand {
   return {
     name: "emulate",
@@ -13,8 +15,8 @@ export function createEmulateCommand(): CliCommand {
         kind: "integer",
         valueName: "N",
         min: 0,
-        max: 100000,
-        summary: "users to seed in the Graph emulator",
+        max: 200000,
+        summary: "users to seed in the Graph emulator (default 100)",
       },
       {
         name: "seed",
@@ -41,6 +43,37 @@ export function createEmulateCommand(): CliCommand {
         summary: "port of the ABM SCIM emulator (default: any free port)",
       },
     ],
-    run: async () => notAvailable("emulate"),
+    run: async (ctx) => {
+      let pair: Awaited<ReturnType<typeof startEmulators>>;
+      try {
+        pair = await startEmulators({
+          users: ctx.flags.integer("users") ?? 100,
+          seed: ctx.flags.integer("seed") ?? 1,
+          graphPort: ctx.flags.integer("graph-port") ?? 0,
+          abmPort: ctx.flags.integer("abm-port") ?? 0,
+        });
+      } catch (error) {
+        return failure(toAppError(error, "emulator.start_failed"));
+      }
+      const { graph, abm } = pair.connection;
+      ctx.print(
+        pair.connection,
+        [
+          "Emulators running on loopback (Ctrl-C stops them).",
+          `Graph (Entra): ${graph.baseUrl}  authority ${graph.authorityHost}`,
+          `  AZURE_TENANT_ID=${graph.tenantId} AZURE_CLIENT_ID=${graph.clientId} AZURE_CLIENT_SECRET=${graph.clientSecret}`,
+          `  ABM_SERVICE_PRINCIPAL_ID=${graph.servicePrincipalId} GRAPH_BASE_URL=${graph.baseUrl} AZURE_AUTHORITY_HOST=${graph.authorityHost}`,
+          `  trust its certificate with NODE_EXTRA_CA_CERTS=${graph.caCertPath}`,
+          `ABM SCIM: ABM_SCIM_URL=${abm.scimUrl} ABM_SCIM_TOKEN=${abm.token}`,
+          "Control APIs: <graph>/_emulator/state, <abm>/_emulator/stats (see DESIGN.md §5).",
+        ].join("\n"),
+      );
+      await new Promise<void>((resolve) => {
+        if (ctx.signal.aborted) resolve();
+        else ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+      });
+      await pair.close();
+      return emitted();
+    },
   };
 }
