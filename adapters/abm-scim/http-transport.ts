@@ -2,7 +2,7 @@ import http from "node:http";
 import https from "node:https";
 
 /** One HTTP exchange, no retries: the SCIM client's only way onto the network. */
-export interface HttpRequest {
+interface HttpRequest {
   readonly method: string;
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;

@@ -169,8 +169,6 @@ export function createScimRequester(deps: RequesterDeps) {
   return { once, send, withRetries };
 }
 
-export type ScimRequester = ReturnType<typeof createScimRequester>;
-
 /** Parses a JSON answer with a zod schema; anything else is a protocol error. */
 export function parseBody<T>(info: RequestInfo, response: HttpResponse, schema: z.ZodType<T>): Result<T, AppError> {
   let raw: unknown;

@@ -14,7 +14,7 @@ export const faultsSchema = z
 export type Faults = z.infer<typeof faultsSchema>;
 
 /** mulberry32: a small seeded generator so fault runs repeat for a given seed. */
-export function createSeededRandom(seed: number): () => number {
+function createSeededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -2,8 +2,8 @@ import { isObject, type JsonObject, type JsonValue, valuesAt } from "./json.js";
 import { invalidFilter } from "./scim-error.js";
 
 /** RFC 7644 §3.4.2.2 filters: comparisons, `pr`, `and`/`or`/`not`, grouping and value paths. */
-export type CompareOp = "eq" | "ne" | "co" | "sw" | "ew" | "gt" | "ge" | "lt" | "le";
-export type Literal = string | number | boolean | null;
+type CompareOp = "eq" | "ne" | "co" | "sw" | "ew" | "gt" | "ge" | "lt" | "le";
+type Literal = string | number | boolean | null;
 export type Filter =
   | { readonly kind: "and" | "or"; readonly left: Filter; readonly right: Filter }
   | { readonly kind: "not"; readonly inner: Filter }

@@ -10,7 +10,7 @@ export function isObject(value: unknown): value is JsonObject {
 }
 
 /** The key of `obj` that matches `name` case-insensitively (SCIM attribute names are case-insensitive). */
-export function findKey(obj: JsonObject, name: string): string | undefined {
+function findKey(obj: JsonObject, name: string): string | undefined {
   if (name in obj) return name;
   const lower = name.toLowerCase();
   for (const key of Object.keys(obj)) if (key.toLowerCase() === lower) return key;

@@ -5,10 +5,9 @@
 export const CORE_USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
 export const ENTERPRISE_USER_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 export const LIST_RESPONSE_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-export const PATCH_OP_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 export const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 
-export type AttributeType = "string" | "boolean" | "complex" | "reference";
+type AttributeType = "string" | "boolean" | "complex" | "reference";
 
 export interface AttributeDef {
   readonly name: string;
