@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Faults } from "./faults.js";
 import type { Prng } from "./prng.js";
 import type { GraphStore } from "./store.js";
+import type { SynchronizationStore } from "./synchronization-store.js";
 
 interface EmulatorIdentity {
   readonly tenantId: string;
@@ -13,6 +14,8 @@ interface EmulatorIdentity {
 /** What every route family gets: the tenant, the identity, the knobs. */
 export interface EmulatorContext {
   readonly store: GraphStore;
+  /** the ABM app's provisioning job, secrets and provisioning log */
+  readonly synchronization: SynchronizationStore;
   readonly identity: EmulatorIdentity;
   /** draws for faults and seeding */
   readonly prng: Prng;
@@ -41,7 +44,7 @@ export interface RouteRequest {
 type RouteKind = "graph" | "identity" | "control";
 
 export interface Route {
-  readonly method: "GET" | "POST" | "PATCH" | "DELETE";
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** `/v1.0/users/:id` — `:name` matches one path segment (URL-decoded into params) */
   readonly path: string;
   readonly kind: RouteKind;

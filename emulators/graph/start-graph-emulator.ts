@@ -10,6 +10,7 @@ import { ROUTE_FAMILIES } from "./routes/index.js";
 import { seedUsers, VERIFIED_DOMAIN } from "./seed.js";
 import { type EmulatorState, snapshotState } from "./state.js";
 import { createGraphStore, type GraphStore } from "./store.js";
+import { createSynchronizationStore, type SynchronizationStore } from "./synchronization-store.js";
 
 export interface GraphEmulatorOptions {
   /** loopback only; default 127.0.0.1 */
@@ -43,6 +44,8 @@ export interface GraphEmulator {
   readonly verifiedDomain: string;
   /** direct access to the tenant, for in-process tests and benchmarks */
   readonly store: GraphStore;
+  /** the ABM app's provisioning job, secrets, provisioning log and recorded requests */
+  readonly synchronization: SynchronizationStore;
   state(): EmulatorState;
   seed(count: number, seed?: number): void;
   setFaults(faults: Faults): void;
@@ -62,8 +65,13 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     servicePrincipalId: ids.uuid(),
   };
   let origin = "";
+  const synchronization = createSynchronizationStore(store, createPrng(seed ^ 0x5c1e), now, {
+    id: identity.servicePrincipalId,
+    tenantId: identity.tenantId,
+  });
   const context: EmulatorContext = {
     store,
+    synchronization,
     identity,
     prng: createPrng(seed ^ 0xfa17),
     pageSize: options.pageSize ?? 200,
@@ -99,6 +107,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     caPem: certificate.certPem,
     verifiedDomain: VERIFIED_DOMAIN,
     store,
+    synchronization,
     state: () => snapshotState(store),
     seed: (count, seedValue) => seedUsers(store, createPrng(seedValue ?? seed), count, context.problemRate),
     setFaults: (faults) => {

@@ -2,6 +2,8 @@ import type { RouteFamily } from "../context.js";
 import { controlRoutes } from "./control-routes.js";
 import { directoryRoutes } from "./directory-routes.js";
 import { identityRoutes } from "./identity-routes.js";
+import { provisioningLogsRoutes } from "./provisioning-logs-routes.js";
+import { synchronizationRoutes } from "./synchronization-routes.js";
 import { usersRoutes } from "./users-routes.js";
 
 /**
@@ -9,4 +11,11 @@ import { usersRoutes } from "./users-routes.js";
  * To add one (e.g. synchronization jobs, provisioning logs): write `routes/<family>-routes.ts`
  * exporting a `RouteFamily`, and list it here.
  */
-export const ROUTE_FAMILIES: readonly RouteFamily[] = [identityRoutes, usersRoutes, directoryRoutes, controlRoutes];
+export const ROUTE_FAMILIES: readonly RouteFamily[] = [
+  identityRoutes,
+  usersRoutes,
+  synchronizationRoutes,
+  provisioningLogsRoutes,
+  directoryRoutes,
+  controlRoutes,
+];
