@@ -1,0 +1,62 @@
+import type { z } from "zod";
+import type { AlertRouteStore } from "#core/ports/store/alert-route-store.js";
+import type { AlertStore } from "#core/ports/store/alert-store.js";
+import type { ApprovalStore } from "#core/ports/store/approval-store.js";
+import type { AuditStore } from "#core/ports/store/audit-store.js";
+import type { ConnectionStore } from "#core/ports/store/connection-store.js";
+import type { ConversationStore } from "#core/ports/store/conversation-store.js";
+import type { LeaseStore } from "#core/ports/store/lease-store.js";
+import type { LinkStore } from "#core/ports/store/link-store.js";
+import type { OperationStore } from "#core/ports/store/operation-store.js";
+import type { OutboxStore } from "#core/ports/store/outbox-store.js";
+import type { RunStore } from "#core/ports/store/run-store.js";
+import type { WatermarkStore } from "#core/ports/store/watermark-store.js";
+import type { Database } from "../database.js";
+import { createAlertRepository } from "./alert-repository.js";
+import { createAlertRouteRepository } from "./alert-route-repository.js";
+import { createApprovalRepository } from "./approval-repository.js";
+import { createAuditRepository } from "./audit-repository.js";
+import { createConnectionRepository } from "./connection-repository.js";
+import { createConversationRepository } from "./conversation-repository.js";
+import { createLeaseRepository } from "./lease-repository.js";
+import { createLinkRepository } from "./link-repository.js";
+import { createOperationRepository } from "./operation-repository.js";
+import { createOutboxRepository } from "./outbox-repository.js";
+import { createRunRepository } from "./run-repository.js";
+import { createWatermarkRepository } from "./watermark-repository.js";
+
+export interface Repositories<P> {
+  readonly connections: ConnectionStore;
+  readonly runs: RunStore;
+  readonly operations: OperationStore;
+  readonly links: LinkStore;
+  readonly watermarks: WatermarkStore;
+  readonly leases: LeaseStore;
+  readonly approvals: ApprovalStore<P>;
+  readonly alertRoutes: AlertRouteStore;
+  readonly alerts: AlertStore;
+  readonly outbox: OutboxStore;
+  readonly conversations: ConversationStore;
+  readonly audit: AuditStore;
+}
+
+/**
+ * Every repository over one database or transaction:
+ * `await db.transaction(async (tx) => { const r = createRepositories(tx, schema); … })`.
+ */
+export function createRepositories<P>(db: Database, approvalPayload: z.ZodType<P>): Repositories<P> {
+  return {
+    connections: createConnectionRepository(db),
+    runs: createRunRepository(db),
+    operations: createOperationRepository(db),
+    links: createLinkRepository(db),
+    watermarks: createWatermarkRepository(db),
+    leases: createLeaseRepository(db),
+    approvals: createApprovalRepository(db, approvalPayload),
+    alertRoutes: createAlertRouteRepository(db),
+    alerts: createAlertRepository(db),
+    outbox: createOutboxRepository(db),
+    conversations: createConversationRepository(db),
+    audit: createAuditRepository(db),
+  };
+}

@@ -1,0 +1,250 @@
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import type { LinkStore } from "#core/ports/store/link-store.js";
+import type { LinkState } from "#core/sync/operations.js";
+import type { Database } from "../database.js";
+import { userLinks } from "../schema/user-links.js";
+import { attempt, chunk, invalidRow } from "./db-error.js";
+import { targetUserSchema } from "./target-user-schema.js";
+
+const WRITE_BATCH = 2_000;
+const KEY_BATCH = 5_000;
+
+const linkColumns = {
+  entraId: userLinks.entraId,
+  scimId: userLinks.scimId,
+  userName: userLinks.userName,
+  attributeHash: userLinks.attributeHash,
+  active: userLinks.active,
+  lastPushed: userLinks.lastPushed,
+};
+
+interface LinkRow {
+  entraId: string;
+  scimId: string | null;
+  userName: string | null;
+  attributeHash: string | null;
+  active: boolean;
+  lastPushed: unknown;
+}
+
+function toLink(row: LinkRow): LinkState {
+  if (row.scimId === null) throw invalidRow("read link", "a link without a SCIM id");
+  let lastPushed = null;
+  if (row.lastPushed !== null) {
+    const parsed = targetUserSchema.safeParse(row.lastPushed);
+    if (!parsed.success) throw invalidRow("read link", `last_pushed of ${row.entraId}`);
+    lastPushed = parsed.data;
+  }
+  return {
+    entraId: row.entraId,
+    scimId: row.scimId,
+    userName: row.userName ?? "",
+    attributeHash: row.attributeHash ?? "",
+    active: row.active,
+    lastPushed,
+  };
+}
+
+const hasFailure = isNotNull(userLinks.lastErrorCode);
+
+/** `user_links` (links and the failure escrow) behind the LinkStore port. */
+export function createLinkRepository(db: Database): LinkStore {
+  const ofConnection = (connectionId: string) => eq(userLinks.connectionId, connectionId);
+  const isLink = isNotNull(userLinks.scimId);
+
+  return {
+    upsertMany: (connectionId, links, now) =>
+      attempt("save links", async () => {
+        for (const batch of chunk(links, WRITE_BATCH)) {
+          await db
+            .insert(userLinks)
+            .values(
+              batch.map((link) => ({
+                connectionId,
+                entraId: link.entraId,
+                scimId: link.scimId,
+                userName: link.userName,
+                attributeHash: link.attributeHash,
+                active: link.active,
+                lastPushed: link.lastPushed ?? null,
+                createdAt: now,
+                updatedAt: now,
+              })),
+            )
+            .onConflictDoUpdate({
+              target: [userLinks.connectionId, userLinks.entraId],
+              set: {
+                scimId: sql`excluded.scim_id`,
+                userName: sql`excluded.user_name`,
+                attributeHash: sql`excluded.attribute_hash`,
+                active: sql`excluded.active`,
+                lastPushed: sql`excluded.last_pushed`,
+                updatedAt: now,
+              },
+            });
+        }
+        return links.length;
+      }),
+    list: (connectionId) =>
+      attempt("list links", async () => {
+        const rows = await db
+          .select(linkColumns)
+          .from(userLinks)
+          .where(and(ofConnection(connectionId), isLink));
+        return rows.map(toLink);
+      }),
+    getMany: (connectionId, entraIds) =>
+      attempt("read links", async () => {
+        const out: LinkState[] = [];
+        for (const batch of chunk(entraIds, KEY_BATCH)) {
+          const rows = await db
+            .select(linkColumns)
+            .from(userLinks)
+            .where(and(ofConnection(connectionId), isLink, inArray(userLinks.entraId, batch)));
+          out.push(...rows.map(toLink));
+        }
+        return out;
+      }),
+    getByScimId: (connectionId, scimId) =>
+      attempt("read link", async () => {
+        const rows = await db
+          .select(linkColumns)
+          .from(userLinks)
+          .where(and(ofConnection(connectionId), eq(userLinks.scimId, scimId)));
+        return rows[0] === undefined ? null : toLink(rows[0]);
+      }),
+    count: (connectionId) =>
+      attempt("count links", async () => {
+        const rows = await db
+          .select({ n: count() })
+          .from(userLinks)
+          .where(and(ofConnection(connectionId), isLink));
+        return rows[0]?.n ?? 0;
+      }),
+    remove: (connectionId, entraIds) =>
+      attempt("remove links", async () => {
+        let removed = 0;
+        for (const batch of chunk(entraIds, KEY_BATCH)) {
+          const rows = await db
+            .delete(userLinks)
+            .where(and(ofConnection(connectionId), inArray(userLinks.entraId, batch)))
+            .returning({ id: userLinks.entraId });
+          removed += rows.length;
+        }
+        return removed;
+      }),
+    clear: (connectionId) =>
+      attempt("clear links", async () => {
+        const rows = await db.delete(userLinks).where(ofConnection(connectionId)).returning({ id: userLinks.entraId });
+        return rows.length;
+      }),
+
+    recordFailures: (connectionId, failures) =>
+      attempt("record failures", async () => {
+        for (const batch of chunk(failures, WRITE_BATCH)) {
+          await db
+            .insert(userLinks)
+            .values(
+              batch.map((f) => ({
+                connectionId,
+                entraId: f.entraId,
+                userName: f.userName,
+                lastErrorCode: f.code,
+                lastErrorMessage: f.reason,
+                lastErrorFix: f.fix,
+                lastErrorAction: f.action,
+                failedAttempts: 1,
+                lastFailedAt: f.at,
+                nextRetryAt: f.nextRetryAt,
+                createdAt: f.at,
+                updatedAt: f.at,
+              })),
+            )
+            .onConflictDoUpdate({
+              target: [userLinks.connectionId, userLinks.entraId],
+              set: {
+                // a link keeps the userName it last pushed; an escrow-only row follows the newest failure
+                userName: sql`case when ${userLinks.scimId} is null then coalesce(excluded.user_name, ${userLinks.userName}) else ${userLinks.userName} end`,
+                lastErrorCode: sql`excluded.last_error_code`,
+                lastErrorMessage: sql`excluded.last_error_message`,
+                lastErrorFix: sql`excluded.last_error_fix`,
+                lastErrorAction: sql`excluded.last_error_action`,
+                failedAttempts: sql`${userLinks.failedAttempts} + 1`,
+                lastFailedAt: sql`excluded.last_failed_at`,
+                nextRetryAt: sql`excluded.next_retry_at`,
+                updatedAt: sql`excluded.updated_at`,
+              },
+            });
+        }
+      }),
+    clearFailures: (connectionId, entraIds) =>
+      attempt("clear failures", async () => {
+        let cleared = 0;
+        for (const batch of chunk(entraIds, KEY_BATCH)) {
+          cleared += await clearWhere(db, and(ofConnection(connectionId), inArray(userLinks.entraId, batch)));
+        }
+        return cleared;
+      }),
+    clearAllFailures: (connectionId) => attempt("clear failures", () => clearWhere(db, ofConnection(connectionId))),
+    failures: (connectionId, options = {}) =>
+      attempt("list failures", async () => {
+        const query = db
+          .select()
+          .from(userLinks)
+          .where(and(ofConnection(connectionId), hasFailure))
+          .orderBy(desc(userLinks.lastFailedAt), asc(userLinks.entraId));
+        const rows = options.limit === undefined ? await query : await query.limit(options.limit);
+        return rows.map((row) => ({
+          entraId: row.entraId,
+          userName: row.userName,
+          action: row.lastErrorAction ?? "unknown",
+          code: row.lastErrorCode ?? "unknown",
+          reason: row.lastErrorMessage ?? "",
+          fix: row.lastErrorFix ?? "",
+          attempts: row.failedAttempts,
+          lastAttemptAt: row.lastFailedAt ?? row.updatedAt,
+          nextRetryAt: row.nextRetryAt,
+        }));
+      }),
+    failureCount: (connectionId) =>
+      attempt("count failures", async () => {
+        const rows = await db
+          .select({ n: count() })
+          .from(userLinks)
+          .where(and(ofConnection(connectionId), hasFailure));
+        return rows[0]?.n ?? 0;
+      }),
+    dueRetries: (connectionId, now, limit) =>
+      attempt("list due retries", async () => {
+        const rows = await db
+          .select({ entraId: userLinks.entraId })
+          .from(userLinks)
+          .where(and(ofConnection(connectionId), hasFailure, lte(userLinks.nextRetryAt, now)))
+          .orderBy(asc(userLinks.nextRetryAt), asc(userLinks.entraId))
+          .limit(limit);
+        return rows.map((row) => row.entraId);
+      }),
+  };
+}
+
+/** Forgets failures: escrow-only rows (no link) are deleted, links get their failure columns reset. */
+async function clearWhere(db: Database, scope: ReturnType<typeof and>): Promise<number> {
+  const deleted = await db
+    .delete(userLinks)
+    .where(and(scope, isNull(userLinks.scimId)))
+    .returning({ id: userLinks.entraId });
+  const reset = await db
+    .update(userLinks)
+    .set({
+      lastErrorCode: null,
+      lastErrorMessage: null,
+      lastErrorFix: null,
+      lastErrorAction: null,
+      failedAttempts: 0,
+      lastFailedAt: null,
+      nextRetryAt: null,
+    })
+    .where(and(scope, hasFailure))
+    .returning({ id: userLinks.entraId });
+  return deleted.length + reset.length;
+}
