@@ -1,0 +1,137 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { App, SocketModeReceiver } from "@slack/bolt";
+import type { Logger } from "#core/logger.js";
+import { toBoltLogger } from "./bolt-logger.js";
+import { LoopbackReceiver } from "./http-receiver.js";
+import { type ChatHandler, registerListeners } from "./listeners.js";
+import { createSlackMessageEditor, type SlackMessageEditor } from "./message-editor.js";
+import { createSlackNotifier, type SlackNotifier } from "./notifier.js";
+import { createRequestVerifier } from "./request-verifier.js";
+import { createSlackWebClient, type SlackWebClient, slackClientOptions } from "./web-client.js";
+
+export interface SlackAdapterOptions {
+  /** `SLACK_SIGNING_SECRET` */
+  readonly signingSecret: string;
+  /** `SLACK_BOT_TOKEN` (xoxb-) */
+  readonly botToken: string;
+  /** `SLACK_APP_TOKEN` (xapp-): Socket Mode instead of HTTP */
+  readonly appToken?: string;
+  /** `SLACK_API_URL`: Web API root (tests point it at a local fake) */
+  readonly apiUrl?: string;
+  readonly chat: ChatHandler;
+  readonly logger: Logger;
+  /** Web API retries for network errors and 5xx (default 2) */
+  readonly clientRetries?: number;
+  /** the editor the chat core was given (so a clicked message is not edited twice); built here when absent */
+  readonly messageEditor?: SlackMessageEditor;
+  /** the slash command (default `/abm`) */
+  readonly command?: string;
+  /** bot ids, when known (Bolt skips nothing without them: we handle commands and actions only) */
+  readonly botId?: string;
+  readonly botUserId?: string;
+  /** for tests: the clock the signature check uses */
+  readonly now?: () => number;
+  /** answer 200 when no listener acked by then (default 2,500 ms) */
+  readonly ackTimeoutMs?: number;
+}
+
+export interface SlackAdapter {
+  readonly mode: "http" | "socket";
+  /** `POST /slack/events` on the service's HTTP server (HTTP mode; 404 in Socket Mode) */
+  handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** connects the Socket Mode websocket; nothing to do in HTTP mode */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** alert posting (chat.postMessage / chat.update) */
+  readonly notifier: SlackNotifier;
+  /** the core's MessageEditor for Slack refs */
+  readonly messageEditor: SlackMessageEditor;
+  readonly client: SlackWebClient;
+}
+
+/**
+ * The Slack edge on Bolt 5. HTTP mode runs on OUR node:http server through a custom receiver
+ * (signature, timestamp and replay checks; ack written as the HTTP response); Socket Mode uses
+ * Bolt's SocketModeReceiver. Start-up makes no Web API call (no `auth.test` that could hang):
+ * authorisation is the bot token we were given.
+ */
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  const logger = options.logger.child({ adapter: "slack" });
+  const boltLogger = toBoltLogger(logger);
+  const clientOptions = slackClientOptions({
+    logger: boltLogger,
+    ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }),
+    ...(options.clientRetries === undefined ? {} : { retries: options.clientRetries }),
+  });
+  const client = createSlackWebClient({
+    botToken: options.botToken,
+    logger: boltLogger,
+    ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }),
+    ...(options.clientRetries === undefined ? {} : { retries: options.clientRetries }),
+  });
+  const messageEditor = options.messageEditor ?? createSlackMessageEditor({ client, logger });
+  const socket = options.appToken !== undefined && options.appToken !== "";
+  const http = socket
+    ? null
+    : new LoopbackReceiver({
+        verifier: createRequestVerifier({
+          signingSecret: options.signingSecret,
+          ...(options.now === undefined ? {} : { now: options.now }),
+        }),
+        logger,
+        ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
+      });
+  const receiver =
+    http ??
+    new SocketModeReceiver({
+      appToken: options.appToken ?? "",
+      logger: boltLogger,
+      installerOptions: { clientOptions: { slackApiUrl: clientOptions.slackApiUrl } },
+    });
+  const botToken = options.botToken;
+  const app = new App({
+    receiver,
+    logger: boltLogger,
+    // our own authorize: no auth.test, at start-up or per event
+    authorize: async () => ({
+      botToken,
+      ...(options.botId === undefined ? {} : { botId: options.botId }),
+      ...(options.botUserId === undefined ? {} : { botUserId: options.botUserId }),
+    }),
+    ignoreSelf: false,
+    convoStore: false,
+    tokenVerificationEnabled: false,
+    clientOptions,
+  });
+  app.error(async (error) => {
+    logger.error({ code: error.code ?? "slack.listener_failed", error: error.message }, "Slack listener failed");
+  });
+  registerListeners(app, {
+    chat: options.chat,
+    editor: messageEditor,
+    logger,
+    command: options.command ?? "/abm",
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+
+  return {
+    mode: socket ? "socket" : "http",
+    async handleHttp(req, res) {
+      if (http === null) {
+        res.writeHead(404, { "content-type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify({ error: { code: "slack.socket_mode", message: "Slack runs in Socket Mode here." } }));
+        return;
+      }
+      await http.handle(req, res);
+    },
+    async start() {
+      if (socket) await app.start();
+    },
+    async stop() {
+      if (socket) await app.stop();
+    },
+    notifier: createSlackNotifier({ client, logger }),
+    messageEditor,
+    client,
+  };
+}

@@ -1,0 +1,147 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
+import { z } from "zod";
+import type { Logger } from "#core/logger.js";
+import type { RequestVerifier } from "./request-verifier.js";
+
+/**
+ * Bolt's transport for HTTP mode, served by the service's own node:http server (no second port):
+ * `handle(req, res)` reads and verifies the request, then hands it to `app.processEvent` with an
+ * `ack` that writes the HTTP response. Slack gets its answer as soon as a listener acks; a
+ * safety timer answers an empty 200 before Slack's 3-second limit if no listener does.
+ */
+const MAX_BODY_BYTES = 1024 * 1024;
+const jsonBody = z.record(z.string(), z.unknown());
+
+export interface LoopbackReceiverOptions {
+  readonly verifier: RequestVerifier;
+  readonly logger: Logger;
+  /** answer 200 when no listener acked by then (default 2,500 ms; Slack gives up at 3 s) */
+  readonly ackTimeoutMs?: number;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  if (body === undefined || body === "") {
+    res.writeHead(status, { "content-length": "0" });
+    res.end();
+    return;
+  }
+  const json = typeof body !== "string";
+  const text = json ? JSON.stringify(body) : body;
+  res.writeHead(status, {
+    "content-type": json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+  send(res, status, { error: { code, message } });
+}
+
+/** Form bodies (slash commands; interactivity as `payload=<json>`) and JSON bodies (Events API). */
+function parseBody(raw: string, contentType: string): Record<string, unknown> | null {
+  try {
+    if (contentType.startsWith("application/x-www-form-urlencoded")) {
+      const form = Object.fromEntries(new URLSearchParams(raw));
+      if (typeof form.payload === "string") {
+        const parsed = jsonBody.safeParse(JSON.parse(form.payload));
+        return parsed.success ? parsed.data : null;
+      }
+      return form;
+    }
+    const parsed = jsonBody.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export class LoopbackReceiver implements Receiver {
+  private app: App | null = null;
+  private readonly ackTimeoutMs: number;
+
+  constructor(private readonly options: LoopbackReceiverOptions) {
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 2_500;
+  }
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {}
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { logger, verifier } = this.options;
+    if (req.method !== "POST") return refuse(res, 405, "slack.method_not_allowed", "Slack posts to this URL.");
+    const raw = await readBody(req);
+    if (raw === null) return refuse(res, 413, "slack.body_too_large", "The request body is too large.");
+    const verified = verifier.verify(
+      { signature: header(req, "x-slack-signature"), timestamp: header(req, "x-slack-request-timestamp") },
+      raw,
+    );
+    if (!verified.ok) {
+      logger.warn({ code: verified.error.code }, "Slack request refused");
+      return refuse(res, 401, verified.error.code, verified.error.message);
+    }
+    const body = parseBody(raw, header(req, "content-type") ?? "");
+    if (body === null) return refuse(res, 400, "slack.bad_body", "The request body could not be parsed.");
+    if (body.ssl_check !== undefined) return send(res, 200, "");
+    if (body.type === "url_verification") return send(res, 200, { challenge: String(body.challenge ?? "") });
+    const app = this.app;
+    if (app === null) return refuse(res, 503, "slack.not_ready", "The Slack app is not initialised.");
+
+    let acked = false;
+    const timer = setTimeout(() => {
+      if (acked) return;
+      acked = true;
+      logger.warn({ type: String(body.type ?? body.command ?? "unknown") }, "no Slack listener acked in time");
+      send(res, 200, "");
+    }, this.ackTimeoutMs);
+    const ack = async (response?: unknown): Promise<void> => {
+      if (acked) return;
+      acked = true;
+      clearTimeout(timer);
+      send(res, 200, response ?? "");
+    };
+    const retryNum = Number(header(req, "x-slack-retry-num"));
+    const retryReason = header(req, "x-slack-retry-reason");
+    const event: ReceiverEvent = {
+      body,
+      ack,
+      ...(Number.isInteger(retryNum) ? { retryNum } : {}),
+      ...(retryReason === undefined ? {} : { retryReason }),
+    };
+    try {
+      await app.processEvent(event);
+      if (!acked) await ack();
+    } catch (error) {
+      clearTimeout(timer);
+      logger.error({ error: error instanceof Error ? error.message : String(error) }, "Slack event processing failed");
+      if (!acked) {
+        acked = true;
+        refuse(res, 500, "slack.processing_failed", "The event could not be processed.");
+      }
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import type { App, RespondFn } from "@slack/bolt";
+import type { ChatCore } from "#core/chat/handle-command.js";
+import type { ChatActor, ConversationRef } from "#core/chat/ports.js";
+import type { Reply } from "#core/chat/reply.js";
+import type { Logger } from "#core/logger.js";
+import type { SlackMessageEditor } from "./message-editor.js";
+import { type BlockActions, blockActionsSchema, slashCommandSchema } from "./payloads.js";
+import { renderSlack, slackResponseType } from "./render/blocks.js";
+
+/**
+ * The Slack edge is thin: parse the payload, ack at once, call the chat core, render the replies.
+ * Slash commands are acknowledged before any work starts (Slack's 3-second limit), answers go
+ * through `respond()` — ephemeral unless the core says the reply is for the channel.
+ */
+export type ChatHandler = Pick<ChatCore, "handle" | "handleAction">;
+
+/** action ids the core emits (`approval.approve`, `scope.confirm`…), optionally `#n`-suffixed */
+const ACTION_ID = /^[a-z][a-z0-9_-]*\.[a-z0-9_.-]+(#\d+)?$/;
+
+export interface ListenerDeps {
+  readonly chat: ChatHandler;
+  readonly editor: SlackMessageEditor;
+  readonly logger: Logger;
+  readonly command: string;
+  readonly now?: () => number;
+}
+
+const FAILED: Reply = {
+  fallbackText: "Something went wrong handling that command. Try again in a moment.",
+  blocks: [{ type: "text", text: "Something went wrong handling that command. Try again in a moment." }],
+  visibility: "private",
+  tone: "danger",
+};
+
+async function send(respond: RespondFn, reply: Reply, logger: Logger, replaceOriginal = false): Promise<void> {
+  const message = renderSlack(reply);
+  try {
+    await respond({
+      response_type: slackResponseType(reply),
+      replace_original: replaceOriginal,
+      text: message.text,
+      blocks: [...message.blocks],
+    });
+  } catch (error) {
+    logger.error({ error: error instanceof Error ? error.message : String(error) }, "respond() failed");
+  }
+}
+
+function actionActor(body: BlockActions): ChatActor {
+  const name = body.user.name ?? body.user.username;
+  return { platform: "slack", id: body.user.id, ...(name === undefined ? {} : { displayName: name }) };
+}
+
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  const now = deps.now ?? Date.now;
+  const logger = deps.logger;
+
+  app.command(deps.command, async ({ ack, body, respond }) => {
+    await ack();
+    const parsed = slashCommandSchema.safeParse(body);
+    if (!parsed.success) {
+      logger.warn({ issues: parsed.error.issues.length }, "slash command payload not understood");
+      return;
+    }
+    const command = parsed.data;
+    const actor: ChatActor = {
+      platform: "slack",
+      id: command.user_id,
+      ...(command.user_name === undefined ? {} : { displayName: command.user_name }),
+    };
+    const conversation: ConversationRef = { platform: "slack", channelId: command.channel_id };
+    let replies: Reply[];
+    try {
+      replies = await deps.chat.handle({ actor, text: command.text, conversation });
+    } catch (error) {
+      logger.error({ error: error instanceof Error ? error.message : String(error) }, "chat core failed");
+      replies = [FAILED];
+    }
+    for (const reply of replies) await send(respond, reply, logger);
+  });
+
+  app.action({ type: "block_actions", action_id: ACTION_ID }, async ({ ack, body, respond }) => {
+    await ack();
+    const started = now();
+    const parsed = blockActionsSchema.safeParse(body);
+    if (!parsed.success) {
+      logger.warn({ issues: parsed.error.issues.length }, "block_actions payload not understood");
+      return;
+    }
+    const payload = parsed.data;
+    const action = payload.actions[0];
+    const channelId = payload.channel?.id ?? payload.container?.channel_id;
+    if (action === undefined || channelId === undefined) return;
+    const result = await deps.chat.handleAction({
+      actor: actionActor(payload),
+      actionId: action.action_id,
+      value: action.value ?? "",
+      conversation: { platform: "slack", channelId },
+    });
+    const replacement = result.replaceOriginal;
+    const ts = payload.container?.message_ts;
+    if (replacement !== null) {
+      const ephemeral = payload.container?.is_ephemeral === true || ts === undefined;
+      if (ephemeral) {
+        await send(respond, replacement, logger, true);
+      } else if (!deps.editor.editedSince(channelId, ts, started)) {
+        // the core did not edit this message through its stored refs: edit the clicked one
+        const edited = await deps.editor.edit({ platform: "slack", channelId, messageId: ts }, replacement);
+        if (!edited.ok) await send(respond, replacement, logger, true);
+      }
+    }
+    for (const reply of result.replies) await send(respond, reply, logger);
+  });
+}

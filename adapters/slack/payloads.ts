@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+/** The fields of Slack's payloads the adapter uses, parsed (Bolt hands them over untyped). */
+export const slashCommandSchema = z.object({
+  command: z.string(),
+  text: z.string().default(""),
+  user_id: z.string().min(1),
+  user_name: z.string().optional(),
+  channel_id: z.string().min(1),
+  response_url: z.string().url(),
+});
+export type SlashCommand = z.infer<typeof slashCommandSchema>;
+
+export const blockActionsSchema = z.object({
+  type: z.literal("block_actions"),
+  user: z.object({ id: z.string().min(1), name: z.string().optional(), username: z.string().optional() }),
+  channel: z.object({ id: z.string().min(1) }).optional(),
+  container: z
+    .object({
+      type: z.string(),
+      message_ts: z.string().optional(),
+      channel_id: z.string().optional(),
+      is_ephemeral: z.boolean().optional(),
+    })
+    .optional(),
+  response_url: z.string().url().optional(),
+  actions: z.array(z.object({ type: z.string(), action_id: z.string().min(1), value: z.string().optional() })).min(1),
+});
+export type BlockActions = z.infer<typeof blockActionsSchema>;

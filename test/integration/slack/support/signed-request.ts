@@ -1,0 +1,92 @@
+import { createHmac } from "node:crypto";
+
+/** Builds and sends Slack-signed requests, as Slack does (`v0:<ts>:<body>` HMAC-SHA256). */
+export function sign(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+export interface SentRequest {
+  readonly status: number;
+  readonly body: string;
+  readonly ms: number;
+}
+
+export async function postSigned(
+  url: string,
+  body: string,
+  options: {
+    readonly secret: string;
+    readonly timestamp?: number;
+    readonly signature?: string;
+    readonly contentType?: string;
+  },
+): Promise<SentRequest> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": options.contentType ?? "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": options.signature ?? sign(options.secret, timestamp, body),
+    },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text, ms: performance.now() - started };
+}
+
+export function slashCommandBody(fields: {
+  readonly text: string;
+  readonly userId: string;
+  readonly channelId?: string;
+  readonly responseUrl: string;
+}): string {
+  return new URLSearchParams({
+    token: "deprecated-verification-token",
+    team_id: "T1",
+    team_domain: "example",
+    channel_id: fields.channelId ?? "C123",
+    channel_name: "it-ops",
+    user_id: fields.userId,
+    user_name: fields.userId.toLowerCase(),
+    command: "/abm",
+    text: fields.text,
+    api_app_id: "A1",
+    response_url: fields.responseUrl,
+    trigger_id: "1.2.3",
+  }).toString();
+}
+
+export function blockActionBody(fields: {
+  readonly userId: string;
+  readonly actionId: string;
+  readonly value: string;
+  readonly channelId: string;
+  readonly messageTs: string;
+  readonly responseUrl: string;
+}): string {
+  const payload = {
+    type: "block_actions",
+    team: { id: "T1", domain: "example" },
+    user: { id: fields.userId, username: fields.userId.toLowerCase(), name: fields.userId.toLowerCase() },
+    api_app_id: "A1",
+    token: "deprecated-verification-token",
+    container: { type: "message", message_ts: fields.messageTs, channel_id: fields.channelId, is_ephemeral: false },
+    trigger_id: "1.2.3",
+    channel: { id: fields.channelId, name: "it-ops" },
+    message: { ts: fields.messageTs, type: "message", text: "" },
+    response_url: fields.responseUrl,
+    actions: [
+      {
+        type: "button",
+        action_id: fields.actionId,
+        block_id: "b1",
+        value: fields.value,
+        action_ts: String(Date.now() / 1000),
+        text: { type: "plain_text", text: "Approve" },
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
