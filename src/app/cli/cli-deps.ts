@@ -1,4 +1,5 @@
 import type { Clock } from "#core/clock.js";
+import type { AppAccess } from "./app-access.js";
 
 /**
  * What CLI commands may use besides the validated config (`ctx.config`). `main.ts` builds it; the
@@ -8,4 +9,6 @@ import type { Clock } from "#core/clock.js";
  */
 export interface CliDeps {
   readonly clock: Clock;
+  /** how engine commands reach the services (this process, or the running service) */
+  readonly access: AppAccess;
 }

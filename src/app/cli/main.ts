@@ -1,5 +1,8 @@
+import { loadConfig } from "#config/load-config.js";
 import { systemClock } from "#core/clock.js";
+import { createLocalAppAccess } from "./app-access.js";
 import { createCommandRegistry } from "./commands/registry.js";
+import { forwardToService } from "./forward.js";
 import { runCli } from "./router.js";
 
 // The `abm` entry point: wires the process to the router. Commands close what they open, so the
@@ -9,11 +12,16 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   // `once`: a second Ctrl-C falls back to Node's default and ends a stuck process.
   process.once(signal, () => controller.abort(new Error(`received ${signal}`)));
 }
-process.exitCode = await runCli({
-  argv: process.argv.slice(2),
-  env: process.env,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  commands: createCommandRegistry({ clock: systemClock }),
-  signal: controller.signal,
-});
+const argv = process.argv.slice(2);
+const config = loadConfig(process.env);
+const forwarded = config.ok ? await forwardToService(argv, config.value, process.stdout, process.stderr) : null;
+process.exitCode =
+  forwarded ??
+  (await runCli({
+    argv,
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    commands: createCommandRegistry({ clock: systemClock, access: createLocalAppAccess({ clock: systemClock }) }),
+    signal: controller.signal,
+  }));

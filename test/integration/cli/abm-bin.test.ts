@@ -86,12 +86,12 @@ describe.concurrent("abm (the real bin, spawned)", () => {
     expect(flag.stderr).toMatch(/unknown flag --fast/);
   });
 
-  it("a command that is not available yet exits 1, never a fake success", async () => {
+  it("an engine command with nothing configured and no demo running exits 1, never a fake success", async () => {
     const run = await runAbm(["status", "--json"]);
     expect(run.code).toBe(1);
     expect(json(run.stdout)).toEqual({
       ok: false,
-      error: { code: "cli.not_available", message: expect.stringContaining("abm status") },
+      error: { code: "cli.demo_not_running", message: expect.stringContaining("npm start") },
     });
   });
 

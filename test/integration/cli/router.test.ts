@@ -1,5 +1,6 @@
 // In-process tests of the CLI router (no spawn, so they are fast); the spawned bin is in abm-bin.test.ts.
 import { describe, expect, it } from "vitest";
+import { createLocalAppAccess } from "#app/cli/app-access.js";
 import { type CliCommand, emitted, failure, success, usageError } from "#app/cli/command.js";
 import { createCommandRegistry } from "#app/cli/commands/registry.js";
 import { runCli } from "#app/cli/router.js";
@@ -25,7 +26,8 @@ async function cli(argv: string[], env: Record<string, string> = {}, commands?: 
         stderr += text;
       },
     },
-    commands: commands ?? createCommandRegistry({ clock: fixedClock }),
+    commands:
+      commands ?? createCommandRegistry({ clock: fixedClock, access: createLocalAppAccess({ clock: fixedClock }) }),
     signal: new AbortController().signal,
   });
   return { code, stdout, stderr, doc: () => JSON.parse(stdout) as Record<string, unknown> };
@@ -81,17 +83,13 @@ describe("CLI router", () => {
     ["reject", "apr_abc123"],
     ["errors", "--csv", "/tmp/x.csv"],
     ["history", "--limit=5"],
-    ["serve"],
-    ["demo"],
-    ["emulate", "--users", "10", "--seed", "1"],
-    ["start"],
-  ])("%s … answers not available yet with exit 1", async (...argv) => {
+  ])("%s … with nothing configured and no demo running exits 1 and says how to start the demo", async (...argv) => {
     const run = await cli([...argv, "--json"]);
     expect(run.code).toBe(1);
-    expect(run.doc()).toMatchObject({ ok: false, error: { code: "cli.not_available" } });
+    expect(run.doc()).toMatchObject({ ok: false, error: { code: "cli.demo_not_running" } });
     const text = await cli(argv);
     expect(text.code).toBe(1);
-    expect(text.stderr).toMatch(/not available yet/);
+    expect(text.stderr).toMatch(/npm start/);
   });
 
   it("start runs demo in demo mode and serve otherwise", async () => {
@@ -112,7 +110,7 @@ describe("CLI router", () => {
   });
 
   it("every command's usage starts with its name and mentions each of its flags and arguments", () => {
-    const commands = createCommandRegistry({ clock: fixedClock });
+    const commands = createCommandRegistry({ clock: fixedClock, access: createLocalAppAccess({ clock: fixedClock }) });
     expect(new Set(commands.map((command) => command.name)).size).toBe(commands.length);
     for (const command of commands) {
       expect(command.usage.startsWith(`abm ${command.name}`), command.name).toBe(true);

@@ -1,13 +1,18 @@
-import { type CliCommand, notAvailable } from "../command.js";
+import type { AppAccess } from "../app-access.js";
+import type { CliCommand } from "../command.js";
+import { answer, withApp } from "./engine-support.js";
 
-/** `abm approvals`. Not implemented in this build: answers "not available yet" with exit 1. */
-export function createApprovalsCommand(): CliCommand {
+/** `abm approvals`.  */
+export function createApprovalsCommand(access: AppAccess): CliCommand {
   return {
     name: "approvals",
     usage: "abm approvals",
     summary: "List deletion batches held for approval",
     args: [],
     flags: [],
-    run: async () => notAvailable("approvals"),
+    run: (ctx) =>
+      withApp(ctx, access, async (s) =>
+        answer(ctx, s, await s.engine.pendingDeletions(), (pending) => ({ pending }), "approvals"),
+      ),
   };
 }

@@ -1,13 +1,16 @@
-import { type CliCommand, notAvailable } from "../command.js";
+import type { AppAccess } from "../app-access.js";
+import type { CliCommand } from "../command.js";
+import { withApp } from "./engine-support.js";
+import { errorsOutcome } from "./errors-report.js";
 
-/** `abm errors [--csv FILE]`. Not implemented in this build: answers "not available yet" with exit 1. */
-export function createErrorsCommand(): CliCommand {
+/** `abm errors [--csv FILE]`.  */
+export function createErrorsCommand(access: AppAccess): CliCommand {
   return {
     name: "errors",
     usage: "abm errors [--csv FILE]",
     summary: "List users that fail to sync, why, and how to fix each",
     args: [],
     flags: [{ name: "csv", kind: "string", valueName: "FILE", summary: "also write the list to FILE as CSV" }],
-    run: async () => notAvailable("errors"),
+    run: (ctx) => withApp(ctx, access, (s) => errorsOutcome(ctx, s)),
   };
 }

@@ -1,7 +1,9 @@
-import { type CliCommand, notAvailable } from "../command.js";
+import type { AppAccess } from "../app-access.js";
+import type { CliCommand } from "../command.js";
+import { answer, withApp } from "./engine-support.js";
 
-/** `abm history [--limit N]`. Not implemented in this build: answers "not available yet" with exit 1. */
-export function createHistoryCommand(): CliCommand {
+/** `abm history [--limit N]`.  */
+export function createHistoryCommand(access: AppAccess): CliCommand {
   return {
     name: "history",
     usage: "abm history [--limit N]",
@@ -10,6 +12,9 @@ export function createHistoryCommand(): CliCommand {
     flags: [
       { name: "limit", kind: "integer", valueName: "N", min: 1, max: 1000, summary: "how many runs (default 20)" },
     ],
-    run: async () => notAvailable("history"),
+    run: (ctx) =>
+      withApp(ctx, access, async (s) =>
+        answer(ctx, s, await s.engine.history(ctx.flags.integer("limit") ?? 20), (runs) => ({ runs }), "history"),
+      ),
   };
 }

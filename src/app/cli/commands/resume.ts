@@ -1,13 +1,25 @@
-import { type CliCommand, notAvailable } from "../command.js";
+import type { AppAccess } from "../app-access.js";
+import { cliActor } from "../app-access.js";
+import type { CliCommand } from "../command.js";
+import { answer, withApp } from "./engine-support.js";
 
-/** `abm resume`. Not implemented in this build: answers "not available yet" with exit 1. */
-export function createResumeCommand(): CliCommand {
+/** `abm resume`.  */
+export function createResumeCommand(access: AppAccess): CliCommand {
   return {
     name: "resume",
     usage: "abm resume",
     summary: "Resume the scheduled sync cycles",
     args: [],
     flags: [],
-    run: async () => notAvailable("resume"),
+    run: (ctx) =>
+      withApp(ctx, access, async (s) =>
+        answer(
+          ctx,
+          s,
+          await s.engine.resume(cliActor().actor),
+          () => ({ paused: false }),
+          () => "Scheduled cycles resumed.\n",
+        ),
+      ),
   };
 }

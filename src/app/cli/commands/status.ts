@@ -1,13 +1,16 @@
-import { type CliCommand, notAvailable } from "../command.js";
+import type { AppAccess } from "../app-access.js";
+import type { CliCommand } from "../command.js";
+import { answer, withApp } from "./engine-support.js";
 
-/** `abm status`. Not implemented in this build: answers "not available yet" with exit 1. */
-export function createStatusCommand(): CliCommand {
+/** `abm status`.  */
+export function createStatusCommand(access: AppAccess): CliCommand {
   return {
     name: "status",
     usage: "abm status",
     summary: "Show the sync state: engine, scope, last run, next run, failures, pending approvals",
     args: [],
     flags: [],
-    run: async () => notAvailable("status"),
+    run: (ctx) =>
+      withApp(ctx, access, async (s) => answer(ctx, s, await s.engine.status(), (status) => ({ status }), "status")),
   };
 }

@@ -1,7 +1,11 @@
-import { type CliCommand, notAvailable } from "../command.js";
+import type { AppAccess } from "../app-access.js";
+import { cliActor } from "../app-access.js";
+import type { CliCommand } from "../command.js";
+import { describeRun } from "./describe.js";
+import { answer, withApp } from "./engine-support.js";
 
-/** `abm sync [--full] [--dry-run]`. Not implemented in this build: answers "not available yet" with exit 1. */
-export function createSyncCommand(): CliCommand {
+/** `abm sync [--full] [--dry-run]`.  */
+export function createSyncCommand(access: AppAccess): CliCommand {
   return {
     name: "sync",
     usage: "abm sync [--full] [--dry-run]",
@@ -11,6 +15,24 @@ export function createSyncCommand(): CliCommand {
       { name: "full", kind: "boolean", summary: "full cycle over every user in scope, not only changes" },
       { name: "dry-run", kind: "boolean", summary: "show what would change, change nothing" },
     ],
-    run: async () => notAvailable("sync"),
+    run: (ctx) =>
+      withApp(
+        ctx,
+        access,
+        async (s) =>
+          answer(
+            ctx,
+            s,
+            await s.engine.runCycle({
+              kind: ctx.flags.boolean("full") ? "full" : "incremental",
+              trigger: "cli",
+              actor: cliActor().actor,
+              dryRun: ctx.flags.boolean("dry-run"),
+            }),
+            (run) => ({ run, dryRun: ctx.flags.boolean("dry-run") }),
+            (run) => describeRun(run, ctx.flags.boolean("dry-run")),
+          ),
+        { progress: true },
+      ),
   };
 }

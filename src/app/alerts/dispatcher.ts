@@ -1,0 +1,224 @@
+import type { AlertAction, AlertEvent } from "#core/chat/alerts/incidents.js";
+import { planAlerts } from "#core/chat/alerts/policy.js";
+import { approvalFromPending } from "#core/chat/approval-message.js";
+import type { ChatLinks } from "#core/chat/format.js";
+import type { ApprovalBook } from "#core/chat/ports.js";
+import type { Clock } from "#core/clock.js";
+import type { EngineEvent } from "#core/engine/context.js";
+import { AppError, toAppError } from "#core/errors.js";
+import type { IdGenerator } from "#core/ids.js";
+import type { Logger } from "#core/logger.js";
+import type { ProvisioningEngine } from "#core/ports/provisioning-engine.js";
+import { err, ok, type Result } from "#core/result.js";
+import { type OutboxPayload, toJsonPayload } from "./outbox-payload.js";
+import type { AlertRouteSource, IncidentStore, OutboxStore } from "./ports.js";
+
+/**
+ * Engine events → alert policy → durable outbox. Events are handled one at a time (the policy
+ * reads the open incidents, then they are written back). Messages are enqueued BEFORE the
+ * incident is saved, with dedup keys derived from the incident's state, so a crash in between
+ * re-plans the same messages and the outbox stores them once.
+ */
+export interface AlertDispatcherDeps {
+  readonly incidents: IncidentStore;
+  readonly outbox: OutboxStore;
+  readonly routes: AlertRouteSource;
+  readonly approvals: ApprovalBook;
+  /** the full held batch for `deletions_held` */
+  readonly engine: Pick<ProvisioningEngine, "pendingDeletions">;
+  readonly config: { readonly approvalsRequired: number; readonly links: ChatLinks };
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+}
+
+export interface DispatchSummary {
+  readonly actions: number;
+  /** outbox messages newly stored (duplicates excluded) */
+  readonly enqueued: number;
+}
+
+export interface AlertDispatcher {
+  /** EngineEventSink: queue the event and return at once (failures are logged) */
+  emit(event: EngineEvent): void;
+  handleEngineEvent(event: EngineEvent): Promise<Result<DispatchSummary, AppError>>;
+  /** a policy event (token checks, or anything already shaped as an AlertEvent) */
+  dispatch(event: AlertEvent): Promise<Result<DispatchSummary, AppError>>;
+  /** periodic check of `ABM_SCIM_TOKEN_EXPIRES` (e.g. daily) */
+  checkToken(expiresAt: Date): Promise<Result<DispatchSummary, AppError>>;
+  /** ABM answered 401 */
+  tokenRejected(detail: string): Promise<Result<DispatchSummary, AppError>>;
+  /** resolves when every queued event has been handled */
+  idle(): Promise<void>;
+}
+
+const NONE: DispatchSummary = { actions: 0, enqueued: 0 };
+
+function payloadsFor(action: AlertAction, approvalId: string | null): OutboxPayload[] {
+  const incidentKey = action.key;
+  switch (action.type) {
+    case "post_parent":
+      return [{ kind: "parent", incidentKey, approvalId, reply: action.reply }];
+    case "post_follow_up":
+      return [
+        { kind: "thread", incidentKey, reply: action.reply },
+        { kind: "edit_parent", incidentKey, reply: action.parent },
+      ];
+    case "bump":
+      return [{ kind: "edit_parent", incidentKey, reply: action.parent }];
+    case "resolve":
+      return [
+        { kind: "edit_parent", incidentKey, reply: action.parent },
+        { kind: "thread", incidentKey, reply: action.followUp },
+      ];
+  }
+}
+
+function stateTag(action: AlertAction): string {
+  const i = action.incident;
+  return `${action.type}:${i.occurrences}:${i.status}:${i.milestone ?? "-"}:${i.resolvedAt?.getTime() ?? "-"}`;
+}
+
+export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatcher {
+  const logger = deps.logger.child({ component: "alerts" });
+  let chain: Promise<unknown> = Promise.resolve();
+
+  function serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = chain.then(work, work);
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** enqueue to every route; `createdAt` steps by 1 ms so the outbox keeps the order */
+  async function enqueue(
+    payloads: readonly { readonly payload: OutboxPayload; readonly dedup: string }[],
+  ): Promise<Result<number, AppError>> {
+    const routes = await deps.routes.list();
+    if (!routes.ok) return routes;
+    if (routes.value.length === 0 && payloads.length > 0) logger.warn({}, "no alert route configured; nothing posted");
+    const base = deps.clock.now().getTime();
+    let step = 0;
+    let stored = 0;
+    for (const { payload, dedup } of payloads) {
+      for (const route of routes.value) {
+        const added = await deps.outbox.enqueue({
+          id: deps.ids.next("out"),
+          platform: route.platform,
+          channelId: route.channelId,
+          payload: toJsonPayload(payload),
+          incidentKey: payload.incidentKey,
+          dedupKey: `${dedup}|${payload.kind}|${route.platform}:${route.channelId}`,
+          now: new Date(base + step),
+        });
+        step += 1;
+        if (!added.ok) return added;
+        if (added.value) stored += 1;
+      }
+    }
+    return ok(stored);
+  }
+
+  async function run(event: AlertEvent): Promise<Result<DispatchSummary, AppError>> {
+    if (event.type === "deletions_held") {
+      const opened = await deps.approvals.open(approvalFromPending(event.pending, event.requiredApprovals));
+      if (!opened.ok) return opened;
+    }
+    const open = await deps.incidents.listOpen();
+    if (!open.ok) return open;
+    const actions = planAlerts({
+      incidents: open.value.map((s) => s.incident),
+      event,
+      links: deps.config.links,
+    });
+    let enqueued = 0;
+    for (const action of actions) {
+      const approvalId = event.type === "deletions_held" ? event.pending.approvalId : null;
+      const payloads = payloadsFor(action, approvalId).map((payload) => ({
+        payload,
+        dedup: `${action.key}|${stateTag(action)}`,
+      }));
+      const stored = await enqueue(payloads);
+      if (!stored.ok) return stored;
+      enqueued += stored.value;
+      const saved = await deps.incidents.save(action.incident);
+      if (!saved.ok) return saved;
+    }
+    logger.info({ event: event.type, actions: actions.length, enqueued }, "alert event handled");
+    return ok({ actions: actions.length, enqueued });
+  }
+
+  async function decided(approvalId: string, decision: string): Promise<Result<DispatchSummary, AppError>> {
+    const key = `approval:${approvalId}`;
+    const stored = await deps.incidents.get(key);
+    if (!stored.ok) return stored;
+    if (stored.value === null || stored.value.incident.status === "resolved") return ok(NONE);
+    const now = deps.clock.now();
+    const refreshed = await enqueue([
+      {
+        payload: { kind: "refresh_approval", incidentKey: key, approvalId },
+        dedup: `${key}|decided:${decision}`,
+      },
+    ]);
+    if (!refreshed.ok) return refreshed;
+    const saved = await deps.incidents.save({ ...stored.value.incident, status: "resolved", resolvedAt: now });
+    if (!saved.ok) return saved;
+    return ok({ actions: 1, enqueued: refreshed.value });
+  }
+
+  async function fromEngine(event: EngineEvent): Promise<Result<DispatchSummary, AppError>> {
+    const at = deps.clock.now();
+    switch (event.type) {
+      case "run_finished":
+        return run({ type: "cycle_finished", at: event.run.finishedAt ?? at, run: event.run, failures: event.failures });
+      case "deletions_held": {
+        const pending = await deps.engine.pendingDeletions();
+        if (!pending.ok) return pending;
+        if (pending.value === null || pending.value.approvalId !== event.approvalId) {
+          return err(
+            new AppError("alerts.batch_missing", `The engine no longer holds batch ${event.approvalId}.`, {
+              context: { approvalId: event.approvalId },
+            }),
+          );
+        }
+        return run({
+          type: "deletions_held",
+          at,
+          pending: pending.value,
+          requiredApprovals: deps.config.approvalsRequired,
+        });
+      }
+      case "deletions_decided":
+        return decided(event.approvalId, event.decision);
+      case "quarantine_entered":
+        return run({ type: "quarantine_entered", at, quarantine: { reason: event.reason, since: at, nextAttemptAt: null } });
+      case "quarantine_left":
+        return run({ type: "quarantine_left", at });
+    }
+  }
+
+  const guarded = (what: string, work: () => Promise<Result<DispatchSummary, AppError>>) =>
+    serial(async () => {
+      try {
+        const result = await work();
+        if (!result.ok) logger.error({ code: result.error.code, what }, "alert event not delivered to the outbox");
+        return result;
+      } catch (error) {
+        const appError = toAppError(error, "alerts.unexpected");
+        logger.error({ code: appError.code, what }, "alert dispatch failed unexpectedly");
+        return err(appError);
+      }
+    });
+
+  return {
+    emit(event) {
+      void guarded(event.type, () => fromEngine(event));
+    },
+    handleEngineEvent: (event) => guarded(event.type, () => fromEngine(event)),
+    dispatch: (event) => guarded(event.type, () => run(event)),
+    checkToken: (expiresAt) =>
+      guarded("token_check", () => run({ type: "token_check", at: deps.clock.now(), expiresAt })),
+    tokenRejected: (detail) =>
+      guarded("token_rejected", () => run({ type: "token_rejected", at: deps.clock.now(), detail })),
+    idle: () => chain.then(() => undefined),
+  };
+}

@@ -1,0 +1,60 @@
+import type { Config } from "#config/config.js";
+import { AppError } from "#core/errors.js";
+import { err, ok, type Result } from "#core/result.js";
+import type { EmulatorPair } from "./emulators.js";
+
+/** Where the sync reads and writes: from the configuration, or from the in-process emulators (demo). */
+export interface ConnectionTargets {
+  readonly graph: {
+    readonly tenantId: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly authorityHost: string;
+    readonly graphBaseUrl: string;
+    readonly servicePrincipalId: string | null;
+    readonly trustedCaPem?: string;
+  };
+  readonly scim: { readonly url: string; readonly token: string | null; readonly tokenExpiresAt: Date | null };
+  readonly verifiedDomains: readonly string[];
+}
+
+export function targetsFromConfig(config: Config): Result<ConnectionTargets, AppError> {
+  const { azure, scim } = config;
+  if (azure.tenantId === null || azure.clientId === null || azure.clientSecret === null) {
+    return err(
+      new AppError(
+        "app.not_configured",
+        "Entra is not configured: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (see .env.example), or run `npm start` with nothing set for the demo.",
+      ),
+    );
+  }
+  return ok({
+    graph: {
+      tenantId: azure.tenantId,
+      clientId: azure.clientId,
+      clientSecret: azure.clientSecret,
+      authorityHost: azure.authorityHost,
+      graphBaseUrl: azure.graphBaseUrl,
+      servicePrincipalId: azure.servicePrincipalId,
+    },
+    scim: { url: scim.url, token: scim.token, tokenExpiresAt: scim.tokenExpiresAt },
+    verifiedDomains: config.sync.verifiedDomains,
+  });
+}
+
+export function targetsFromEmulators(pair: EmulatorPair): ConnectionTargets {
+  const { graph, abm } = pair;
+  return {
+    graph: {
+      tenantId: graph.tenantId,
+      clientId: graph.clientId,
+      clientSecret: graph.clientSecret,
+      authorityHost: graph.authorityHost,
+      graphBaseUrl: graph.baseUrl,
+      servicePrincipalId: graph.servicePrincipalId,
+      trustedCaPem: graph.caPem,
+    },
+    scim: { url: abm.scimUrl, token: abm.token, tokenExpiresAt: null },
+    verifiedDomains: [graph.verifiedDomain],
+  };
+}

@@ -1,0 +1,208 @@
+import { z } from "zod";
+import type { DeletionApprovalPayload, EngineStore, StoredApproval } from "#core/engine/engine-store.js";
+import type { AppError } from "#core/errors.js";
+import type { ApprovalRecord, ApprovalStore } from "#core/ports/store/approval-store.js";
+import type { JsonValue } from "#core/ports/store/common.js";
+import type { ConnectionStore } from "#core/ports/store/connection-store.js";
+import type { LeaseStore } from "#core/ports/store/lease-store.js";
+import type { LinkStore } from "#core/ports/store/link-store.js";
+import type { OperationStore } from "#core/ports/store/operation-store.js";
+import type { RunStore } from "#core/ports/store/run-store.js";
+import type { WatermarkStore } from "#core/ports/store/watermark-store.js";
+import type { Result } from "#core/result.js";
+
+/** The database repositories the native engine's store is made of. */
+export interface Repositories {
+  readonly connections: ConnectionStore;
+  readonly runs: RunStore;
+  readonly operations: OperationStore;
+  readonly links: LinkStore;
+  readonly watermarks: WatermarkStore;
+  readonly leases: LeaseStore;
+  readonly approvals: ApprovalStore;
+}
+
+export const DELETION_APPROVAL_KIND = "deletion_threshold";
+const DELTA_WATERMARK = "users.delta";
+
+const payloadSchema = z.object({
+  runId: z.string(),
+  cycle: z.enum(["initial", "incremental", "restart", "single_user"]),
+  scope: z.enum(["all", "assigned"]),
+  threshold: z.number().int().nonnegative(),
+  removals: z.array(
+    z.object({
+      entraId: z.string(),
+      scimId: z.string(),
+      userName: z.string().nullable(),
+      action: z.enum(["deactivate", "delete"]),
+      reason: z.string(),
+      dedupKey: z.string(),
+      hash: z.string(),
+    }),
+  ),
+});
+
+/** Unwraps a store Result: the engine treats database failures as exceptions that fail the run. */
+async function must<T>(result: Promise<Result<T, AppError>>): Promise<T> {
+  const r = await result;
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+export function parseDeletionPayload(payload: JsonValue): DeletionApprovalPayload | null {
+  const parsed = payloadSchema.safeParse(payload);
+  return parsed.success ? parsed.data : null;
+}
+
+function toStoredApproval(record: ApprovalRecord): StoredApproval | null {
+  if (record.kind !== DELETION_APPROVAL_KIND) return null;
+  const payload = parseDeletionPayload(record.payload);
+  if (payload === null) return null;
+  return {
+    id: record.id,
+    status: record.status,
+    payload,
+    requestedAt: record.requestedAt,
+    expiresAt: record.expiresAt,
+  };
+}
+
+export function createEngineStore(
+  repos: Repositories,
+  connectionId: string,
+  requiredApprovals: number,
+  now: () => Date,
+): EngineStore {
+  return {
+    async settings() {
+      const c = await must(repos.connections.get(connectionId));
+      if (c === null) throw new Error(`connection ${connectionId} is missing`);
+      return {
+        scope: c.scope,
+        paused: c.paused,
+        quarantine: c.quarantine,
+        needsFullCycle: c.needsFullCycle,
+        rejectedRemovals: c.rejectedRemovals,
+      };
+    },
+    async updateSettings(patch) {
+      await must(
+        repos.connections.update(
+          connectionId,
+          {
+            ...(patch.scope === undefined ? {} : { scope: patch.scope }),
+            ...(patch.paused === undefined ? {} : { paused: patch.paused }),
+            ...(patch.quarantine === undefined ? {} : { quarantine: patch.quarantine }),
+            ...(patch.needsFullCycle === undefined ? {} : { needsFullCycle: patch.needsFullCycle }),
+            ...(patch.rejectedRemovals === undefined
+              ? {}
+              : { rejectedRemovals: patch.rejectedRemovals, deletionsRejected: patch.rejectedRemovals.length > 0 }),
+          },
+          now(),
+        ),
+      );
+    },
+    acquireLease: (name, holder, ttlMs, at) =>
+      must(repos.leases.acquire({ connectionId, name, holder, ttlMs, now: at })),
+    async releaseLease(name, holder) {
+      await must(repos.leases.release({ connectionId, name, holder }));
+    },
+    async startRun(run) {
+      await must(repos.runs.start({ ...run, connectionId }));
+    },
+    async finishRun(id, end) {
+      await must(repos.runs.finish(id, { ...end, outcome: end.outcome === "running" ? "failed" : end.outcome }));
+    },
+    failInterruptedRuns: (at, exceptRunId) =>
+      must(
+        repos.runs.failInterrupted({
+          connectionId,
+          now: at,
+          exceptRunId,
+          error: {
+            code: "engine.interrupted",
+            message: "The process running this cycle stopped before it finished; the next cycle re-matches ABM.",
+          },
+        }),
+      ),
+    runs: (limit) => must(repos.runs.list(connectionId, limit)),
+    lastSuccessfulRun: () => must(repos.runs.lastSuccessful(connectionId)),
+    async journal(runId, entries) {
+      await must(repos.operations.journal({ connectionId, runId, now: now(), entries }));
+    },
+    async completeJournal(runId, completions) {
+      await must(
+        repos.operations.update({
+          runId,
+          now: now(),
+          updates: completions.map((c) => ({
+            id: c.id,
+            status: c.status,
+            errorCode: c.errorCode,
+            errorMessage: c.errorMessage,
+          })),
+        }),
+      );
+    },
+    links: () => must(repos.links.list(connectionId)),
+    linksFor: (ids) => must(repos.links.getMany(connectionId, ids)),
+    linkCount: () => must(repos.links.count(connectionId)),
+    async saveLinks(links) {
+      await must(repos.links.upsertMany(connectionId, links, now()));
+    },
+    async removeLinks(ids) {
+      await must(repos.links.remove(connectionId, ids));
+    },
+    async clearLinks() {
+      await must(repos.links.clear(connectionId));
+    },
+    async recordFailures(failures) {
+      await must(repos.links.recordFailures(connectionId, failures));
+    },
+    async clearFailures(ids) {
+      await must(repos.links.clearFailures(connectionId, ids));
+    },
+    async clearAllFailures() {
+      await must(repos.links.clearAllFailures(connectionId));
+    },
+    failures: () => must(repos.links.failures(connectionId)),
+    failureCount: () => must(repos.links.failureCount(connectionId)),
+    dueRetries: (at, limit) => must(repos.links.dueRetries(connectionId, at, limit)),
+    watermark: () => must(repos.watermarks.get(connectionId, DELTA_WATERMARK)),
+    async setWatermark(value) {
+      await must(repos.watermarks.set(connectionId, DELTA_WATERMARK, value, now()));
+    },
+    async clearWatermark() {
+      await must(repos.watermarks.clear(connectionId, DELTA_WATERMARK));
+    },
+    async createApproval(approval) {
+      await must(
+        repos.approvals.open({
+          id: approval.id,
+          connectionId,
+          kind: DELETION_APPROVAL_KIND,
+          payload: approval.payload as unknown as JsonValue,
+          requiredApprovals,
+          requestedBy: approval.requestedBy,
+          requestedAt: approval.requestedAt,
+          expiresAt: approval.expiresAt,
+        }),
+      );
+    },
+    async approval(id) {
+      const record = await must(repos.approvals.get(id));
+      return record === null || record.connectionId !== connectionId ? null : toStoredApproval(record);
+    },
+    async pendingApproval() {
+      const records = await must(repos.approvals.list(connectionId, { status: "pending", limit: 5 }));
+      for (const record of records) {
+        const stored = toStoredApproval(record);
+        if (stored !== null) return stored;
+      }
+      return null;
+    },
+    claimApproved: (id, at) => must(repos.approvals.markApplied(id, at)),
+    setApprovalStatus: (id, from, to, at) => must(repos.approvals.transition({ approvalId: id, from, to, now: at })),
+  };
+}
