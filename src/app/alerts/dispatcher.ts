@@ -169,7 +169,12 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     const at = deps.clock.now();
     switch (event.type) {
       case "run_finished":
-        return run({ type: "cycle_finished", at: event.run.finishedAt ?? at, run: event.run, failures: event.failures });
+        return run({
+          type: "cycle_finished",
+          at: event.run.finishedAt ?? at,
+          run: event.run,
+          failures: event.failures,
+        });
       case "deletions_held": {
         const pending = await deps.engine.pendingDeletions();
         if (!pending.ok) return pending;
@@ -190,7 +195,11 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
       case "deletions_decided":
         return decided(event.approvalId, event.decision);
       case "quarantine_entered":
-        return run({ type: "quarantine_entered", at, quarantine: { reason: event.reason, since: at, nextAttemptAt: null } });
+        return run({
+          type: "quarantine_entered",
+          at,
+          quarantine: { reason: event.reason, since: at, nextAttemptAt: null },
+        });
       case "quarantine_left":
         return run({ type: "quarantine_left", at });
     }

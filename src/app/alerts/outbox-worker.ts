@@ -5,7 +5,7 @@ import type { Reply } from "#core/chat/reply.js";
 import type { Clock } from "#core/clock.js";
 import { AppError, toAppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
-import { err, ok, type Result } from "#core/result.js";
+import { ok, type Result } from "#core/result.js";
 import { type OutboxPayload, parseOutboxPayload } from "./outbox-payload.js";
 import type { ChannelNotifier, IncidentStore, NotifierMap, OutboxEntry, OutboxStore } from "./ports.js";
 
@@ -82,6 +82,16 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     return ok(ref?.messageId ?? null);
   }
 
+  /** the dispatcher saves the incident right after enqueueing: a fast post may need a moment */
+  async function recordParent(key: string, ref: MessageRef): Promise<Result<void, AppError>> {
+    let saved = await deps.incidents.addMessageRef(key, ref);
+    for (let i = 0; i < 5 && !saved.ok && saved.error.code === "db.not_found"; i += 1) {
+      await clock.sleep(200);
+      saved = await deps.incidents.addMessageRef(key, ref);
+    }
+    return saved;
+  }
+
   const young = (entry: OutboxEntry): boolean => clock.now().getTime() - entry.createdAt.getTime() < parentWaitMs;
 
   async function edit(entry: OutboxEntry, notifier: ChannelNotifier, key: string, reply: Reply): Promise<Outcome> {
@@ -103,8 +113,12 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       case "parent": {
         const posted = await notifier.post(entry.channelId, payload.reply);
         if (!posted.ok) return { type: "failed", error: posted.error };
-        const ref: MessageRef = { platform: entry.platform, channelId: entry.channelId, messageId: posted.value.messageId };
-        const onIncident = await deps.incidents.addMessageRef(payload.incidentKey, ref);
+        const ref: MessageRef = {
+          platform: entry.platform,
+          channelId: entry.channelId,
+          messageId: posted.value.messageId,
+        };
+        const onIncident = await recordParent(payload.incidentKey, ref);
         if (!onIncident.ok) logger.error({ code: onIncident.error.code }, "posted parent not recorded on the incident");
         if (payload.approvalId !== null) {
           const onApproval = await deps.approvals.addMessageRef(payload.approvalId, ref);
@@ -121,7 +135,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
             ? await notifier.post(entry.channelId, payload.reply)
             : await notifier.reply(entry.channelId, parent.value, payload.reply);
         return posted.ok
-          ? { type: "sent", ref: { platform: entry.platform, channelId: entry.channelId, messageId: posted.value.messageId } }
+          ? {
+              type: "sent",
+              ref: { platform: entry.platform, channelId: entry.channelId, messageId: posted.value.messageId },
+            }
           : { type: "failed", error: posted.error };
       }
       case "edit_parent":
@@ -177,7 +194,11 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         return "ok";
       }
       if (outcome.type === "wait_parent") {
-        await fail(entry, new AppError("alerts.parent_pending", "Waiting for the parent message."), new Date(now.getTime() + 2_000));
+        await fail(
+          entry,
+          new AppError("alerts.parent_pending", "Waiting for the parent message."),
+          new Date(now.getTime() + 2_000),
+        );
         return "ok";
       }
       const { error } = outcome;
@@ -256,9 +277,4 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       abort = null;
     },
   };
-}
-
-/** For callers that need a Result-returning guard around the worker (e.g. readiness checks). */
-export function outboxWorkerError(error: unknown): Result<never, AppError> {
-  return err(toAppError(error, "alerts.worker_failed"));
 }

@@ -69,9 +69,11 @@ export interface NewOutboxEntry {
 export interface OutboxStore {
   /** false when the dedup key was already queued */
   enqueue(entry: NewOutboxEntry): AsyncResult<boolean>;
-  claimDue(input: { readonly now: Date; readonly limit: number; readonly lockMs: number }): AsyncResult<
-    readonly OutboxEntry[]
-  >;
+  claimDue(input: {
+    readonly now: Date;
+    readonly limit: number;
+    readonly lockMs: number;
+  }): AsyncResult<readonly OutboxEntry[]>;
   markSent(id: string, sentRef: MessageRef | null, now: Date): AsyncResult<void>;
   /** back to `pending` until `nextAttemptAt`, or `dead` when it is null */
   markFailed(
