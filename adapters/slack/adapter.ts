@@ -65,7 +65,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   });
   const client = createSlackWebClient({
     botToken: options.botToken,
-    logger: boltLogger,
+    logger,
     ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }),
     ...(options.clientRetries === undefined ? {} : { retries: options.clientRetries }),
   });

@@ -1,4 +1,6 @@
 import { type Logger as BoltLogger, webApi } from "@slack/bolt";
+import type { Logger } from "#core/logger.js";
+import { toBoltLogger } from "./bolt-logger.js";
 
 export type SlackWebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -9,7 +11,7 @@ export interface SlackWebClientOptions {
   /** bounded retries for network errors and 5xx (default 2) */
   readonly retries?: number;
   readonly timeoutMs?: number;
-  readonly logger: BoltLogger;
+  readonly logger: Logger;
   /** true: a 429 surfaces at once as `slack.rate_limited` (the outbox waits); false: the client waits */
   readonly rejectRateLimitedCalls?: boolean;
 }
@@ -22,7 +24,9 @@ export function slackApiRoot(apiUrl: string | undefined): string {
 }
 
 /** The shape Bolt and the standalone client share: bounded retries, our API root, a timeout. */
-export function slackClientOptions(options: Omit<SlackWebClientOptions, "botToken">) {
+export function slackClientOptions(
+  options: Omit<SlackWebClientOptions, "botToken" | "logger"> & { readonly logger: BoltLogger },
+) {
   const retries = Math.max(0, Math.min(10, options.retries ?? 2));
   return {
     slackApiUrl: slackApiRoot(options.apiUrl),
@@ -34,5 +38,8 @@ export function slackClientOptions(options: Omit<SlackWebClientOptions, "botToke
 }
 
 export function createSlackWebClient(options: SlackWebClientOptions): SlackWebClient {
-  return new webApi.WebClient(options.botToken, slackClientOptions(options));
+  return new webApi.WebClient(
+    options.botToken,
+    slackClientOptions({ ...options, logger: toBoltLogger(options.logger, "slack-web-api") }),
+  );
 }

@@ -1,0 +1,71 @@
+import { createSlackMessageEditor, createSlackWebClient, type SlackMessageEditor } from "#adapters/slack/index.js";
+import { createAlertDispatcher } from "#app/alerts/dispatcher.js";
+import { InMemoryIncidentStore, InMemoryOutboxStore, StaticAlertRoutes } from "#app/alerts/in-memory.js";
+import { slackChannelNotifier } from "#app/alerts/notifiers.js";
+import { createOutboxWorker } from "#app/alerts/outbox-worker.js";
+import { createChatCore } from "#core/chat/handle-command.js";
+import { createRoleChecker } from "#core/chat/roles.js";
+import { systemClock } from "#core/clock.js";
+import { randomIds } from "#core/ids.js";
+import { silentLogger } from "#core/logger.js";
+import { FakeGroups, InMemoryAlertRoutes, InMemoryApprovalBook, InMemoryAudit } from "#test/unit/chat/support/fakes.js";
+import { APPROVER_A, APPROVER_B, LINKS, OPERATOR } from "#test/unit/chat/support/harness.js";
+import { InMemoryEngine } from "#test/unit/chat/support/in-memory-engine.js";
+import type { FakeSlackApi } from "./fake-slack-api.js";
+import { BOT_TOKEN, type SlackFixture, startSlackFixture } from "./slack-fixture.js";
+
+export const ALERT_CHANNEL = "CALERTS";
+
+/**
+ * The whole path on loopback: the chat core (in-memory engine and CAS approval book) behind the
+ * Slack adapter, the alert dispatcher and the outbox worker posting through the Slack notifier
+ * to the fake Web API. Real clock; the worker spaces messages 20 ms apart to keep tests short.
+ */
+export async function startAlertStack(api: FakeSlackApi, options: { approvalsRequired: number }) {
+  const engine = new InMemoryEngine(() => new Date());
+  const approvals = new InMemoryApprovalBook();
+  const audit = new InMemoryAudit();
+  const client = createSlackWebClient({ botToken: BOT_TOKEN, apiUrl: api.url, retries: 0, logger: silentLogger });
+  const editor: SlackMessageEditor = createSlackMessageEditor({ client, logger: silentLogger });
+  const core = createChatCore({
+    engine,
+    roles: createRoleChecker({
+      operators: [OPERATOR],
+      approvers: [APPROVER_A, APPROVER_B],
+      groups: new FakeGroups(),
+      clock: systemClock,
+    }),
+    audit,
+    approvals,
+    alertRoutes: new InMemoryAlertRoutes(),
+    clock: systemClock,
+    messages: editor,
+    config: { approvalsRequired: options.approvalsRequired, links: LINKS },
+  });
+  const fx: SlackFixture = await startSlackFixture({ chat: core, api, messageEditor: editor });
+  const incidents = new InMemoryIncidentStore();
+  const outbox = new InMemoryOutboxStore();
+  const routes = new StaticAlertRoutes([{ platform: "slack", channelId: ALERT_CHANNEL }]);
+  const dispatcher = createAlertDispatcher({
+    incidents,
+    outbox,
+    routes,
+    approvals,
+    engine,
+    config: { approvalsRequired: options.approvalsRequired, links: LINKS },
+    clock: systemClock,
+    ids: randomIds,
+    logger: silentLogger,
+  });
+  const worker = createOutboxWorker({
+    outbox,
+    incidents,
+    approvals,
+    notifiers: { slack: slackChannelNotifier(fx.adapter.notifier) },
+    links: LINKS,
+    clock: systemClock,
+    logger: silentLogger,
+    options: { minIntervalMs: 20, backoffBaseMs: 50 },
+  });
+  return { engine, approvals, audit, core, fx, incidents, outbox, dispatcher, worker };
+}
