@@ -47,7 +47,7 @@ export function createAlertRouteRepository(db: Database): AlertRouteStore {
           .select()
           .from(alertRoutes)
           .where(eq(alertRoutes.connectionId, connectionId))
-          .orderBy(alertRoutes.createdAt, alertRoutes.channelId);
+          .orderBy(alertRoutes.createdAt, alertRoutes.platform, alertRoutes.channelId);
         return rows.map((row) => {
           const parsed = platformOf.safeParse(row);
           if (!parsed.success) throw invalidRow("list alert routes", `platform ${row.platform}`);

@@ -6,7 +6,7 @@ import { userLinks } from "../schema/user-links.js";
 import { attempt, chunk, invalidRow } from "./db-error.js";
 import { targetUserSchema } from "./target-user-schema.js";
 
-const WRITE_BATCH = 2_000;
+const WRITE_BATCH = 5_000;
 const KEY_BATCH = 5_000;
 
 const linkColumns = {
@@ -55,33 +55,33 @@ export function createLinkRepository(db: Database): LinkStore {
   return {
     upsertMany: (connectionId, links, now) =>
       attempt("save links", async () => {
+        const stamp = now.toISOString();
         for (const batch of chunk(links, WRITE_BATCH)) {
-          await db
-            .insert(userLinks)
-            .values(
-              batch.map((link) => ({
-                connectionId,
-                entraId: link.entraId,
-                scimId: link.scimId,
-                userName: link.userName,
-                attributeHash: link.attributeHash,
-                active: link.active,
-                lastPushed: link.lastPushed ?? null,
-                createdAt: now,
-                updatedAt: now,
-              })),
-            )
-            .onConflictDoUpdate({
-              target: [userLinks.connectionId, userLinks.entraId],
-              set: {
-                scimId: sql`excluded.scim_id`,
-                userName: sql`excluded.user_name`,
-                attributeHash: sql`excluded.attribute_hash`,
-                active: sql`excluded.active`,
-                lastPushed: sql`excluded.last_pushed`,
-                updatedAt: now,
-              },
-            });
+          // one JSON parameter per batch: far cheaper than thousands of bind parameters
+          const rows = JSON.stringify(
+            batch.map((link) => ({
+              entra_id: link.entraId,
+              scim_id: link.scimId,
+              user_name: link.userName,
+              attribute_hash: link.attributeHash,
+              active: link.active,
+              last_pushed: link.lastPushed ?? null,
+            })),
+          );
+          await db.execute(sql`
+            insert into user_links
+              (connection_id, entra_id, scim_id, user_name, attribute_hash, active, last_pushed, created_at, updated_at)
+            select ${connectionId}, r.entra_id, r.scim_id, r.user_name, r.attribute_hash, r.active, r.last_pushed,
+                   ${stamp}::timestamptz, ${stamp}::timestamptz
+            from jsonb_to_recordset(${rows}::jsonb)
+              as r(entra_id text, scim_id text, user_name text, attribute_hash text, active boolean, last_pushed jsonb)
+            on conflict (connection_id, entra_id) do update set
+              scim_id = excluded.scim_id,
+              user_name = excluded.user_name,
+              attribute_hash = excluded.attribute_hash,
+              active = excluded.active,
+              last_pushed = excluded.last_pushed,
+              updated_at = excluded.updated_at`);
         }
         return links.length;
       }),

@@ -4,10 +4,11 @@ import type { OperationRecord, OperationStatus, OperationStore } from "#core/por
 import type { Database } from "../database.js";
 import { syncOperations } from "../schema/sync-operations.js";
 import { attempt, chunk, invalidRow } from "./db-error.js";
+import { queryRows } from "./raw-rows.js";
 
 type Row = typeof syncOperations.$inferSelect;
 
-const INSERT_BATCH = 1_000;
+const INSERT_BATCH = 5_000;
 const UPDATE_BATCH = 5_000;
 const FINAL: readonly OperationStatus[] = ["succeeded", "failed", "held", "skipped"];
 
@@ -27,23 +28,39 @@ export function createOperationRepository(db: Database): OperationStore {
   return {
     journal: (input) =>
       attempt("journal operations", async () => {
+        const stamp = input.now.toISOString();
         let inserted = 0;
         for (const batch of chunk(input.entries, INSERT_BATCH)) {
-          const rows = await db
-            .insert(syncOperations)
-            .values(
-              batch.map((entry) => ({
-                ...entry,
-                connectionId: input.connectionId,
-                runId: input.runId,
-                finishedAt: FINAL.includes(entry.status) ? input.now : null,
-                createdAt: input.now,
-                updatedAt: input.now,
-              })),
-            )
-            .onConflictDoNothing({ target: [syncOperations.runId, syncOperations.dedupKey] })
-            .returning({ id: syncOperations.id });
-          inserted += rows.length;
+          const rows = JSON.stringify(
+            batch.map((entry) => ({
+              id: entry.id,
+              entra_id: entry.entraId,
+              user_name: entry.userName,
+              action: entry.action,
+              status: entry.status,
+              reason: entry.reason,
+              dedup_key: entry.dedupKey,
+              final: FINAL.includes(entry.status),
+            })),
+          );
+          // one JSON parameter per batch; a dedup key already journaled for the run is skipped
+          const ids = await queryRows(
+            db,
+            sql`
+              insert into sync_operations
+                (id, connection_id, run_id, entra_id, user_name, action, status, reason, dedup_key,
+                 finished_at, created_at, updated_at)
+              select r.id, ${input.connectionId}, ${input.runId}, r.entra_id, r.user_name, r.action, r.status,
+                     r.reason, r.dedup_key, case when r.final then ${stamp}::timestamptz end,
+                     ${stamp}::timestamptz, ${stamp}::timestamptz
+              from jsonb_to_recordset(${rows}::jsonb) as r(id text, entra_id text, user_name text, action text,
+                     status text, reason text, dedup_key text, final boolean)
+              on conflict (run_id, dedup_key) do nothing
+              returning id`,
+            z.object({ id: z.string() }),
+            "journal operations",
+          );
+          inserted += ids.length;
         }
         return inserted;
       }),

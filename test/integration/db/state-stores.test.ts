@@ -1,0 +1,220 @@
+import { expect, it } from "vitest";
+import { createAlertRepository } from "#db/repositories/alert-repository.js";
+import { createAlertRouteRepository } from "#db/repositories/alert-route-repository.js";
+import { createAuditRepository } from "#db/repositories/audit-repository.js";
+import { createConversationRepository } from "#db/repositories/conversation-repository.js";
+import { createLeaseRepository } from "#db/repositories/lease-repository.js";
+import { createOutboxRepository } from "#db/repositories/outbox-repository.js";
+import { createWatermarkRepository } from "#db/repositories/watermark-repository.js";
+import { describeEachDatabase, expectOk, freshConnection } from "#test/support/db.js";
+
+const T0 = new Date("2026-03-01T10:00:00Z");
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+describeEachDatabase("watermark, lease, alert, outbox, conversation and audit stores", (current) => {
+  it("gets, sets and clears watermarks per connection", async () => {
+    const { db } = current();
+    const [a, b] = [await freshConnection(db), await freshConnection(db)];
+    const marks = createWatermarkRepository(db);
+    expect(expectOk(await marks.get(a, "users.delta"))).toBeNull();
+    expectOk(await marks.set(a, "users.delta", "https://graph/delta?token=1", at(0)));
+    expectOk(await marks.set(a, "users.delta", "https://graph/delta?token=2", at(1)));
+    expect(expectOk(await marks.get(a, "users.delta"))).toBe("https://graph/delta?token=2");
+    expect(expectOk(await marks.get(b, "users.delta"))).toBeNull();
+    expect(expectOk(await marks.clear(a, "users.delta"))).toBe(true);
+    expect(expectOk(await marks.clear(a, "users.delta"))).toBe(false);
+    const orphan = await marks.set("con_missing", "users.delta", "x", at(0));
+    expect(orphan.ok ? null : orphan.error.code).toBe("db.missing_reference");
+  });
+
+  it("leases: one holder at a time, renew while held, taken over after expiry, released by the holder only", async () => {
+    const { db, other } = current();
+    const leases = createLeaseRepository(db);
+    const otherLeases = createLeaseRepository(other);
+    const req = (holder: string, seconds: number) => ({
+      connectionId: "con_x",
+      name: "cycle",
+      holder,
+      ttlMs: 60_000,
+      now: at(seconds),
+    });
+    const race = (await Promise.all([leases.acquire(req("p1", 0)), otherLeases.acquire(req("p2", 0))])).map(expectOk);
+    expect(race.filter(Boolean)).toHaveLength(1);
+    const [winner, loser] = race[0] ? ["p1", "p2"] : ["p2", "p1"];
+    expect(expectOk(await leases.acquire(req(loser, 30)))).toBe(false);
+    expect(expectOk(await leases.acquire(req(winner, 30)))).toBe(true);
+    expect(expectOk(await leases.get("con_x", "cycle"))).toEqual({
+      connectionId: "con_x",
+      name: "cycle",
+      holder: winner,
+      expiresAt: at(90),
+    });
+    expect(expectOk(await leases.renew(req(winner, 60)))).toBe(true);
+    expect(expectOk(await leases.renew(req(loser, 60)))).toBe(false);
+    expect(expectOk(await leases.release({ connectionId: "con_x", name: "cycle", holder: loser }))).toBe(false);
+    // the winner stops renewing: after expiry the other process takes over and the old holder cannot renew
+    expect(expectOk(await leases.acquire(req(loser, 121)))).toBe(true);
+    expect(expectOk(await leases.renew(req(winner, 122)))).toBe(false);
+    expect(expectOk(await leases.release({ connectionId: "con_x", name: "cycle", holder: loser }))).toBe(true);
+    expect(expectOk(await leases.get("con_x", "cycle"))).toBeNull();
+  });
+
+  it("alert routes are unique per channel", async () => {
+    const { db } = current();
+    const connectionId = await freshConnection(db);
+    const routes = createAlertRouteRepository(db);
+    const route = { connectionId, platform: "slack", channelId: "C012345", addedBy: "U1", now: at(0) } as const;
+    expect(expectOk(await routes.add(route))).toBe(true);
+    expect(expectOk(await routes.add({ ...route, addedBy: "U2" }))).toBe(false);
+    expect(expectOk(await routes.add({ ...route, platform: "teams", channelId: "19:abc@thread.tacv2" }))).toBe(true);
+    expect(expectOk(await routes.list(connectionId)).map((r) => `${r.platform}:${r.channelId}:${r.addedBy}`)).toEqual([
+      "slack:C012345:U1",
+      "teams:19:abc@thread.tacv2:U1",
+    ]);
+    expect(expectOk(await routes.remove(connectionId, "slack", "C012345"))).toBe(true);
+    expect(expectOk(await routes.remove(connectionId, "slack", "C012345"))).toBe(false);
+  });
+
+  it("alerts: one incident per key with counters and message references", async () => {
+    const { db } = current();
+    const connectionId = await freshConnection(db);
+    const alerts = createAlertRepository(db);
+    const incident = {
+      connectionId,
+      key: "failure:scim.conflict",
+      kind: "failures",
+      status: "open",
+      summary: "3 users conflict with Apple Accounts",
+      occurrences: 1,
+      count: 3,
+      milestone: null,
+      firstSeenAt: at(0),
+      lastSeenAt: at(0),
+      resolvedAt: null,
+    } as const;
+    expectOk(await alerts.save(incident, at(0)));
+    const ref = { platform: "slack", channelId: "C1", messageId: "1.2" } as const;
+    expectOk(await alerts.addMessageRef(connectionId, incident.key, ref, at(1)));
+    expectOk(await alerts.addMessageRef(connectionId, incident.key, ref, at(1)));
+    const bumped = expectOk(await alerts.save({ ...incident, occurrences: 2, count: 5, lastSeenAt: at(60) }, at(60)));
+    expect(bumped).toMatchObject({
+      occurrences: 2,
+      count: 5,
+      firstSeenAt: at(0),
+      lastSeenAt: at(60),
+      messageRefs: [ref],
+    });
+    expect(expectOk(await alerts.listOpen(connectionId)).map((a) => a.key)).toEqual([incident.key]);
+    expectOk(await alerts.save({ ...incident, status: "resolved", resolvedAt: at(90) }, at(90)));
+    expect(expectOk(await alerts.listOpen(connectionId))).toEqual([]);
+    expect(expectOk(await alerts.get(connectionId, incident.key))?.resolvedAt).toEqual(at(90));
+    const missing = await alerts.addMessageRef(connectionId, "nope", ref, at(1));
+    expect(missing.ok ? null : missing.error.code).toBe("db.not_found");
+  });
+
+  it("outbox: deduplicated enqueue, exclusive claims, retry back-off, dead letters and reclaim after a crash", async () => {
+    const { db, other } = current();
+    const connectionId = await freshConnection(db);
+    const outbox = createOutboxRepository(db);
+    const otherOutbox = createOutboxRepository(other);
+    const message = (id: string, dedupKey: string | null) =>
+      ({
+        id: `${connectionId}_${id}`,
+        connectionId,
+        platform: "slack",
+        channelId: "C1",
+        payload: { text: `hello ${id}` },
+        incidentKey: "failure:x",
+        dedupKey,
+        now: at(0),
+      }) as const;
+    expect(expectOk(await outbox.enqueue(message("m1", "k1")))).toBe(true);
+    expect(expectOk(await outbox.enqueue(message("m1b", "k1")))).toBe(false);
+    for (const id of ["m2", "m3", "m4"]) expect(expectOk(await outbox.enqueue(message(id, null)))).toBe(true);
+    const claims = (
+      await Promise.all([
+        outbox.claimDue({ now: at(1), limit: 3, lockMs: 30_000 }),
+        otherOutbox.claimDue({ now: at(1), limit: 3, lockMs: 30_000 }),
+      ])
+    ).map(expectOk);
+    const claimed = claims.flat().map((m) => m.id);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed.filter((id) => id.startsWith(connectionId))).toHaveLength(4);
+    const [m1, m2, m3] = [`${connectionId}_m1`, `${connectionId}_m2`, `${connectionId}_m3`];
+    expectOk(await outbox.markSent(m1, { platform: "slack", channelId: "C1", messageId: "9.9" }, at(2)));
+    expectOk(
+      await outbox.markFailed(m2, { code: "slack.rate_limited", message: "429", nextAttemptAt: at(100) }, at(2)),
+    );
+    expectOk(
+      await outbox.markFailed(m3, { code: "slack.channel_not_found", message: "gone", nextAttemptAt: null }, at(2)),
+    );
+    expect(expectOk(await outbox.get(m1))).toMatchObject({
+      status: "sent",
+      attempts: 1,
+      sentRef: { messageId: "9.9" },
+    });
+    expect(expectOk(await outbox.get(m3))).toMatchObject({
+      status: "dead",
+      lastError: { code: "slack.channel_not_found" },
+    });
+    // m4 was claimed but never finished (crash): claimable again once its claim expires; m2 once due
+    expect(expectOk(await outbox.claimDue({ now: at(10), limit: 10, lockMs: 30_000 }))).toEqual([]);
+    const later = expectOk(await outbox.claimDue({ now: at(101), limit: 10, lockMs: 30_000 }));
+    expect(later.map((m) => m.id).sort()).toEqual([m2, `${connectionId}_m4`]);
+    expect(later.find((m) => m.id === m2)).toMatchObject({
+      attempts: 2,
+      status: "sending",
+      payload: { text: "hello m2" },
+    });
+    const unknown = await outbox.markSent("out_missing", null, at(1));
+    expect(unknown.ok ? null : unknown.error.code).toBe("db.not_found");
+  });
+
+  it("conversations are upserted by conversation id; audit entries list newest first", async () => {
+    const { db } = current();
+    const connectionId = await freshConnection(db);
+    const conversations = createConversationRepository(db);
+    const reference = { serviceUrl: "https://smba.example/", conversation: { id: "19:abc" }, bot: { id: "28:bot" } };
+    expectOk(
+      await conversations.save({ connectionId, platform: "teams", conversationId: "19:abc", reference, now: at(0) }),
+    );
+    const updated = { ...reference, serviceUrl: "https://smba2.example/" };
+    expectOk(
+      await conversations.save({
+        connectionId,
+        platform: "teams",
+        conversationId: "19:abc",
+        reference: updated,
+        now: at(1),
+      }),
+    );
+    expect(expectOk(await conversations.get(connectionId, "19:abc"))).toMatchObject({
+      reference: updated,
+      updatedAt: at(1),
+    });
+    expect(expectOk(await conversations.list(connectionId, "teams"))).toHaveLength(1);
+    expect(expectOk(await conversations.remove(connectionId, "19:abc"))).toBe(true);
+
+    const audit = createAuditRepository(db);
+    const entry = (id: string, seconds: number) =>
+      ({
+        id: `${connectionId}_${id}`,
+        connectionId,
+        actorId: "U1",
+        platform: "slack",
+        command: "approval.approve",
+        target: "apr_1",
+        outcome: "succeeded",
+        detail: { note: id },
+        at: at(seconds),
+      }) as const;
+    expectOk(await audit.record(entry("a1", 0)));
+    expectOk(await audit.record(entry("a2", 5)));
+    const duplicate = await audit.record(entry("a2", 5));
+    expect(duplicate.ok ? null : duplicate.error.code).toBe("db.conflict");
+    expect(expectOk(await audit.list(connectionId)).map((e) => e.detail)).toEqual([{ note: "a2" }, { note: "a1" }]);
+    expect(expectOk(await audit.list(connectionId, { before: at(5) })).map((e) => e.id)).toEqual([
+      `${connectionId}_a1`,
+    ]);
+  });
+});
