@@ -30,6 +30,25 @@ export interface EmulatorOptions {
   readonly pageSize?: number;
 }
 
+/**
+ * Gives the seeded directory the shape of a real ABM app assignment: a group "Apple Business
+ * Manager users" with most users as direct members is assigned to the app, a few users are assigned
+ * directly, and a nested group (whose members must NOT be synced) sits inside the assigned group.
+ */
+export function assignDemoScope(graph: GraphEmulator): { assigned: number } {
+  const ids = [...graph.store.users.keys()];
+  const group = graph.store.createGroup("Apple Business Manager users");
+  const nested = graph.store.createGroup("Contractors (nested: not synced)");
+  ids.forEach((id, i) => {
+    if (i % 10 < 8) graph.store.addMember(group.id, id);
+    else if (i % 10 === 8) graph.store.addMember(nested.id, id);
+    else if (i % 20 === 9) graph.store.assign(id);
+  });
+  graph.store.addMember(group.id, nested.id);
+  graph.store.assign(group.id);
+  return { assigned: ids.filter((_, i) => i % 10 < 8 || i % 20 === 9).length };
+}
+
 /** Starts the Graph (Entra) and ABM SCIM emulators on loopback, in this process. */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<EmulatorPair> {
   const graph = await startGraphEmulator({

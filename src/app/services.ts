@@ -12,22 +12,16 @@ import { AppError, toAppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import type { ProvisioningEngine } from "#core/ports/provisioning-engine.js";
-import { jsonValueSchema } from "#core/ports/store/common.js";
+import { type JsonValue, jsonValueSchema } from "#core/ports/store/common.js";
 import { err, ok, type Result } from "#core/result.js";
 import { DEFAULT_SYNC_POLICY } from "#core/sync/planner.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
-import { createApprovalRepository } from "#db/repositories/approval-repository.js";
-import { createConnectionRepository } from "#db/repositories/connection-repository.js";
-import { createLeaseRepository } from "#db/repositories/lease-repository.js";
-import { createLinkRepository } from "#db/repositories/link-repository.js";
-import { createOperationRepository } from "#db/repositories/operation-repository.js";
-import { createRunRepository } from "#db/repositories/run-repository.js";
-import { createWatermarkRepository } from "#db/repositories/watermark-repository.js";
+import { createRepositories, type Repositories } from "#db/repositories/create-repositories.js";
 import { loadAttributeMap } from "./attribute-map-file.js";
 import type { ConnectionTargets } from "./connection.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
-import { createApprovalBook } from "./wiring/chat-stores.js";
-import { createEngineStore, type Repositories } from "./wiring/engine-store.js";
+import { createAlertRouteBook, createApprovalBook, createAuditSink } from "./wiring/chat-stores.js";
+import { createEngineStore } from "./wiring/engine-store.js";
 
 export const DEFAULT_CONNECTION_ID = "con_default";
 const APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
@@ -43,7 +37,7 @@ export interface AppServices {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly database: DatabaseHandle;
-  readonly repos: Repositories;
+  readonly repos: Repositories<JsonValue>;
   readonly connectionId: string;
   readonly engine: ServiceEngine;
   readonly events: EventBus;
@@ -90,15 +84,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
   if (!opened.ok) return err(opened.error);
   const database = opened.value;
   const db = database.db;
-  const repos: Repositories = {
-    connections: createConnectionRepository(db),
-    runs: createRunRepository(db),
-    operations: createOperationRepository(db),
-    links: createLinkRepository(db),
-    watermarks: createWatermarkRepository(db),
-    leases: createLeaseRepository(db),
-    approvals: createApprovalRepository(db, jsonValueSchema),
-  };
+  const repos = createRepositories(db, jsonValueSchema);
 
   try {
     const connectionId = DEFAULT_CONNECTION_ID;
@@ -162,9 +148,9 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
     });
     const chatDeps = {
       engine,
-      audit: { record: async () => ok(undefined) },
+      audit: createAuditSink(repos.audit, connectionId, clock, ids),
       approvals: createApprovalBook(repos.approvals, connectionId, clock),
-      alertRoutes: { add: async () => ok(true), remove: async () => ok(true) },
+      alertRoutes: createAlertRouteBook(repos.alertRoutes, connectionId, clock),
       clock,
       config: {
         approvalsRequired: config.approvalsRequired,

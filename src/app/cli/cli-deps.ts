@@ -11,4 +11,6 @@ export interface CliDeps {
   readonly clock: Clock;
   /** how engine commands reach the services (this process, or the running service) */
   readonly access: AppAccess;
+  /** the environment the configuration came from (the service hands it to forwarded CLI commands) */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }

@@ -22,6 +22,10 @@ process.exitCode =
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
-    commands: createCommandRegistry({ clock: systemClock, access: createLocalAppAccess({ clock: systemClock }) }),
+    commands: createCommandRegistry({
+      clock: systemClock,
+      access: createLocalAppAccess({ clock: systemClock }),
+      env: process.env,
+    }),
     signal: controller.signal,
   }));

@@ -27,7 +27,8 @@ async function cli(argv: string[], env: Record<string, string> = {}, commands?: 
       },
     },
     commands:
-      commands ?? createCommandRegistry({ clock: fixedClock, access: createLocalAppAccess({ clock: fixedClock }) }),
+      commands ??
+      createCommandRegistry({ clock: fixedClock, access: createLocalAppAccess({ clock: fixedClock }), env: {} }),
     signal: new AbortController().signal,
   });
   return { code, stdout, stderr, doc: () => JSON.parse(stdout) as Record<string, unknown> };
@@ -110,7 +111,11 @@ describe("CLI router", () => {
   });
 
   it("every command's usage starts with its name and mentions each of its flags and arguments", () => {
-    const commands = createCommandRegistry({ clock: fixedClock, access: createLocalAppAccess({ clock: fixedClock }) });
+    const commands = createCommandRegistry({
+      clock: fixedClock,
+      access: createLocalAppAccess({ clock: fixedClock }),
+      env: {},
+    });
     expect(new Set(commands.map((command) => command.name)).size).toBe(commands.length);
     for (const command of commands) {
       expect(command.usage.startsWith(`abm ${command.name}`), command.name).toBe(true);

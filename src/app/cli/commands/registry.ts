@@ -21,8 +21,8 @@ import { createSyncCommand } from "./sync.js";
 
 /** Every `abm` command, in the order `abm help` lists them. */
 export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
-  const serve = createServeCommand();
-  const demo = createDemoCommand();
+  const serve = createServeCommand({ clock: deps.clock, env: deps.env });
+  const demo = createDemoCommand({ clock: deps.clock, env: deps.env });
   return [
     createStatusCommand(deps.access),
     createSyncCommand(deps.access),

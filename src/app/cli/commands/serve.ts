@@ -1,13 +1,32 @@
-import { type CliCommand, notAvailable } from "../command.js";
+import { redactDatabaseUrl } from "#config/redact-config.js";
+import { targetsFromConfig } from "../../connection.js";
+import { type CliCommand, failure } from "../command.js";
+import { notConfigured, runServiceUntilStopped, type ServiceRunDeps } from "./run-service.js";
 
-/** `abm serve`. Not implemented in this build: answers "not available yet" with exit 1. */
-export function createServeCommand(): CliCommand {
+/** `abm serve`: the service with the configured Entra tenant and ABM organization. */
+export function createServeCommand(deps: ServiceRunDeps): CliCommand {
   return {
     name: "serve",
     usage: "abm serve",
     summary: "Run the service: HTTP endpoints for Slack and Teams, the scheduler and alerts",
     args: [],
     flags: [],
-    run: async () => notAvailable("serve"),
+    run: async (ctx) => {
+      const { config } = ctx;
+      if (config.demo) return notConfigured();
+      const targets = targetsFromConfig(config);
+      if (!targets.ok) return failure(targets.error);
+      return runServiceUntilStopped(ctx, deps, config, targets.value, (service) => ({
+        data: { url: service.url, engine: config.engine, scope: config.sync.scope },
+        text: [
+          `abm-chatops serving on ${service.url} (engine ${config.engine}, scope ${config.sync.scope}).`,
+          `Database: ${config.database.kind === "postgres" ? redactDatabaseUrl(config.database.url) : `PGlite in ${config.database.pgliteDir}`}`,
+          `Slack: ${config.slack.enabled ? `on — POST ${service.url}/slack/events` : "off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)"}`,
+          `Teams: ${config.teams.enabled ? `on — POST ${service.url}/api/messages` : "off (set MICROSOFT_APP_ID and friends)"}`,
+          `Health: ${service.url}/healthz  Ready: ${service.url}/readyz  Metrics: ${service.url}/metrics`,
+          "Ctrl-C stops the service after the cycle in flight.",
+        ].join("\n"),
+      }));
+    },
   };
 }
