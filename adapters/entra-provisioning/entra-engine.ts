@@ -53,6 +53,8 @@ export interface EntraEngineDeps {
   readonly pollIntervalMs?: number;
   /** how far back `failures()` looks for users whose latest entry failed; default 24 h */
   readonly failureWindowMs?: number;
+  /** provisioning-log page size ($top); default 500 */
+  readonly logPageSize?: number;
   /** first poll without a cursor starts this far back; default 1 h */
   readonly initialLookbackMs?: number;
 }
@@ -94,7 +96,7 @@ export function createEntraProvisioningEngine(deps: EntraEngineDeps): EntraProvi
     logger: deps.logger.child({ adapter: "entra-provisioning" }),
     scope: { ...deps.graph, servicePrincipalId: deps.servicePrincipalId },
   });
-  const api = createSyncApi(http, deps.servicePrincipalId);
+  const api = createSyncApi(http, deps.servicePrincipalId, deps.logPageSize);
   const limiter = createOnDemandLimiter(clock);
   const pollMs = deps.pollIntervalMs ?? 5 * 60_000;
   const windowMs = deps.failureWindowMs ?? 24 * 3_600_000;

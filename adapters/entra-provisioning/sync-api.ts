@@ -34,7 +34,7 @@ function odataString(value: string): string {
 }
 
 /** The Graph calls of the entra engine, each with the permission and the id a failure points at. */
-export function createSyncApi(http: SyncRequester, servicePrincipalId: string) {
+export function createSyncApi(http: SyncRequester, servicePrincipalId: string, logPageSize = 500) {
   const sp = `/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/synchronization`;
   const job = (id: string) => `${sp}/jobs/${encodeURIComponent(id)}`;
 
@@ -126,7 +126,7 @@ export function createSyncApi(http: SyncRequester, servicePrincipalId: string) {
     logs(jobId: string, clauses: readonly string[], limit: number): Promise<Result<LogEntry[], AppError>> {
       const filter = [`jobId eq ${odataString(jobId)}`, ...clauses].join(" and ");
       return pages(
-        `/auditLogs/provisioning?$filter=${encodeURIComponent(filter)}&$top=${Math.min(500, limit)}`,
+        `/auditLogs/provisioning?$filter=${encodeURIComponent(filter)}&$top=${Math.min(logPageSize, limit)}`,
         LogPageSchema,
         { what: "read the provisioning logs", permission: AUDIT, notFound: "other" },
         limit,

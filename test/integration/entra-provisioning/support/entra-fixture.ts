@@ -1,0 +1,94 @@
+import {
+  createEntraProvisioningEngine,
+  type EntraEngineDeps,
+  type EntraEngineStore,
+  type EntraProvisioningEngine,
+} from "#adapters/entra-provisioning/index.js";
+import type { Clock } from "#core/clock.js";
+import type { EngineEvent } from "#core/engine/context.js";
+import type { IdGenerator } from "#core/ids.js";
+import { silentLogger } from "#core/logger.js";
+import { DEFAULT_ATTRIBUTE_MAP } from "#core/sync/attribute-map.js";
+import type { GraphEmulator } from "#emulators/graph/start-graph-emulator.js";
+
+/** A named-string store kept in memory: survives "restarts" when handed to a new engine. */
+export class InMemoryEntraStore implements EntraEngineStore {
+  readonly values = new Map<string, string>();
+  async get(name: string) {
+    return this.values.get(name) ?? null;
+  }
+  async set(name: string, value: string) {
+    this.values.set(name, value);
+  }
+}
+
+/** Real time (the emulator's tokens and rate limit use it), sleeps shortened to keep tests fast. */
+export const fastClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))),
+};
+
+export function sequentialIds(): IdGenerator {
+  let n = 0;
+  return { next: (prefix) => `${prefix}_${(++n).toString().padStart(4, "0")}` };
+}
+
+export interface EntraFixture {
+  readonly engine: EntraProvisioningEngine;
+  readonly store: InMemoryEntraStore;
+  readonly events: EngineEvent[];
+}
+
+export function entraEngineFor(
+  emulator: GraphEmulator,
+  overrides: Partial<EntraEngineDeps> = {},
+  store = new InMemoryEntraStore(),
+): EntraFixture {
+  const events: EngineEvent[] = [];
+  const engine = createEntraProvisioningEngine({
+    graph: {
+      tenantId: emulator.tenantId,
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+      authorityHost: emulator.authorityHost,
+      graphBaseUrl: emulator.baseUrl,
+      trustedCaPem: emulator.caPem,
+    },
+    servicePrincipalId: emulator.servicePrincipalId,
+    store,
+    verifiedDomains: [emulator.verifiedDomain],
+    attributeMap: DEFAULT_ATTRIBUTE_MAP,
+    clock: fastClock,
+    ids: sequentialIds(),
+    logger: silentLogger,
+    events: { emit: (event) => events.push(event) },
+    approvalTtlMs: 24 * 3_600_000,
+    ...overrides,
+  });
+  return { engine, store, events };
+}
+
+/** A user in the emulator's tenant (assigned to the ABM app unless `assigned: false`). */
+export function addUser(
+  emulator: GraphEmulator,
+  name: string,
+  options: { assigned?: boolean; givenName?: string | null } = {},
+): { id: string; upn: string } {
+  const upn = `${name}@${emulator.verifiedDomain}`;
+  const user = emulator.store.createUser({
+    userPrincipalName: upn,
+    mail: upn,
+    displayName: name,
+    givenName: options.givenName === undefined ? name : options.givenName,
+    surname: "Tester",
+    department: "IT",
+  });
+  if (options.assigned !== false) emulator.store.assign(user.id);
+  return { id: user.id, upn };
+}
+
+export function theJob(emulator: GraphEmulator) {
+  const job = [...emulator.synchronization.jobs.values()][0];
+  if (job === undefined) throw new Error("the emulator has no job");
+  return job;
+}
