@@ -6,10 +6,9 @@ import { AppError } from "#core/errors.js";
 import { randomIds } from "#core/ids.js";
 import type { Actor } from "#core/ports/provisioning-engine.js";
 import { err, ok, type Result } from "#core/result.js";
-import { targetsFromConfig } from "../connection.js";
 import { createLogger } from "../logger.js";
 import { acquireDataDirLock } from "../process-lock.js";
-import { type AppServices, openServices } from "../services.js";
+import type { AppServices } from "../services.js";
 import type { Writer } from "./command.js";
 
 /** How a command reaches the engine: the running service's own services, or its own for one command. */
@@ -59,6 +58,9 @@ export function createLocalAppAccess(deps: { clock: Clock }): AppAccess {
           ),
         );
       }
+      // loaded on demand: `abm help` and `abm config check` stay fast
+      const { targetsFromConfig } = await import("../connection.js");
+      const { openServices } = await import("../services.js");
       const targets = targetsFromConfig(config);
       if (!targets.ok) return err(targets.error);
       const lock =

@@ -1,6 +1,4 @@
 import { toAppError } from "#core/errors.js";
-import { targetsFromEmulators } from "../../connection.js";
-import { assignDemoScope, startEmulators } from "../../emulators.js";
 import { type CliCommand, failure } from "../command.js";
 import { demoDataDir, runServiceUntilStopped, type ServiceRunDeps } from "./run-service.js";
 
@@ -16,6 +14,8 @@ export function createDemoCommand(deps: ServiceRunDeps): CliCommand {
     args: [],
     flags: [],
     run: async (ctx) => {
+      const { targetsFromEmulators } = await import("../../connection.js");
+      const { assignDemoScope, startEmulators } = await import("../../emulators.js");
       let pair: Awaited<ReturnType<typeof startEmulators>>;
       try {
         pair = await startEmulators({ users: DEMO_USERS, seed: 42, problemRate: 0.05 });

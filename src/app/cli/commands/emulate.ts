@@ -1,5 +1,4 @@
 import { toAppError } from "#core/errors.js";
-import { startEmulators } from "../../emulators.js";
 import { type CliCommand, emitted, failure } from "../command.js";
 
 /** `abm emulate [--users N] [--seed S] [--graph-port P] [--abm-port P]`: both emulators until stopped. */
@@ -44,6 +43,7 @@ export function createEmulateCommand(): CliCommand {
       },
     ],
     run: async (ctx) => {
+      const { startEmulators } = await import("../../emulators.js");
       let pair: Awaited<ReturnType<typeof startEmulators>>;
       try {
         pair = await startEmulators({

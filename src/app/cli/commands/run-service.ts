@@ -7,7 +7,7 @@ import { randomIds } from "#core/ids.js";
 import type { ConnectionTargets } from "../../connection.js";
 import { createLogger } from "../../logger.js";
 import { acquireDataDirLock } from "../../process-lock.js";
-import { type RunningService, startService } from "../../runtime.js";
+import type { RunningService } from "../../runtime.js";
 import { type CommandContext, type CommandOutcome, emitted, failure } from "../command.js";
 
 export interface ServiceRunDeps {
@@ -30,6 +30,7 @@ export async function runServiceUntilStopped(
   if (options.fresh === true && options.dataDir !== undefined)
     rmSync(options.dataDir, { recursive: true, force: true });
   const logger = createLogger({ level: "info", destination: process.stderr });
+  const { startService } = await import("../../runtime.js");
   const started = await startService({
     config,
     targets,

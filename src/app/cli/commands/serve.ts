@@ -1,5 +1,4 @@
 import { redactDatabaseUrl } from "#config/redact-config.js";
-import { targetsFromConfig } from "../../connection.js";
 import { type CliCommand, failure } from "../command.js";
 import { notConfigured, runServiceUntilStopped, type ServiceRunDeps } from "./run-service.js";
 
@@ -14,6 +13,7 @@ export function createServeCommand(deps: ServiceRunDeps): CliCommand {
     run: async (ctx) => {
       const { config } = ctx;
       if (config.demo) return notConfigured();
+      const { targetsFromConfig } = await import("../../connection.js");
       const targets = targetsFromConfig(config);
       if (!targets.ok) return failure(targets.error);
       return runServiceUntilStopped(ctx, deps, config, targets.value, (service) => ({
