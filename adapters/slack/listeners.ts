@@ -32,6 +32,9 @@ const FAILED: Reply = {
   tone: "danger",
 };
 
+/** let pending I/O (other requests waiting for their ack) run before the work behind this one */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 async function send(respond: RespondFn, reply: Reply, logger: Logger, replaceOriginal = false): Promise<void> {
   const message = renderSlack(reply);
   try {
@@ -57,6 +60,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
   app.command(deps.command, async ({ ack, body, respond }) => {
     await ack();
+    await yieldToIo();
     const parsed = slashCommandSchema.safeParse(body);
     if (!parsed.success) {
       logger.warn({ issues: parsed.error.issues.length }, "slash command payload not understood");
@@ -81,6 +85,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
   app.action({ type: "block_actions", action_id: ACTION_ID }, async ({ ack, body, respond }) => {
     await ack();
+    await yieldToIo();
     const started = now();
     const parsed = blockActionsSchema.safeParse(body);
     if (!parsed.success) {
