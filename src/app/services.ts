@@ -23,7 +23,7 @@ import { createEventBus, type EventBus } from "./event-bus.js";
 import { createAlertRouteBook, createApprovalBook, createAuditSink } from "./wiring/chat-stores.js";
 import { createEngineStore } from "./wiring/engine-store.js";
 
-export const DEFAULT_CONNECTION_ID = "con_default";
+const DEFAULT_CONNECTION_ID = "con_default";
 const APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface ServiceEngine extends ProvisioningEngine {

@@ -93,12 +93,3 @@ export const usageError = (code: string, message: string): CommandOutcome => ({
   kind: "usage",
   error: new AppError(code, message),
 });
-
-/** Exit 1, honestly: the command exists but this build cannot do it yet. */
-export function notAvailable(name: string): CommandOutcome {
-  return failure(
-    new AppError("cli.not_available", `\`abm ${name}\` is not available yet in this build; nothing was done.`, {
-      context: { command: name },
-    }),
-  );
-}

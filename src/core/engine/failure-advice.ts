@@ -18,7 +18,7 @@ const FIXES: Readonly<Record<string, string>> = {
   "scim.transient": "ABM or the network failed temporarily; the user is retried automatically.",
 };
 
-export function fixFor(code: string): string {
+function fixFor(code: string): string {
   return FIXES[code] ?? "Retried automatically on the next cycles; run `abm check <user>` for details.";
 }
 

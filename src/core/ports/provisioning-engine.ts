@@ -126,7 +126,12 @@ export interface UserCheck {
   /** what would be sent to ABM */
   readonly payload: TargetUser | null;
   readonly target: ScimUser | null;
-  readonly lastResult: { readonly at: Date; readonly action: string; readonly status: string; readonly detail: string } | null;
+  readonly lastResult: {
+    readonly at: Date;
+    readonly action: string;
+    readonly status: string;
+    readonly detail: string;
+  } | null;
   /** engine-specific lines (provisioning log entries for `entra`) */
   readonly notes: readonly string[];
 }

@@ -13,7 +13,10 @@ export interface ScimTarget {
   findByExternalId(externalId: string): Promise<Result<ScimUser | null, AppError>>;
   findByUserName(userName: string): Promise<Result<ScimUser | null, AppError>>;
   /** every user, page by page (startIndex/count, following totalResults) */
-  list(options?: { readonly pageSize?: number; readonly signal?: AbortSignal }): AsyncIterable<Result<readonly ScimUser[], AppError>>;
+  list(options?: {
+    readonly pageSize?: number;
+    readonly signal?: AbortSignal;
+  }): AsyncIterable<Result<readonly ScimUser[], AppError>>;
   /** replace only the given fields (null removes); returns the user as the server now has it */
   patch(id: string, changes: TargetChanges): Promise<Result<ScimUser | null, AppError>>;
   deactivate(id: string): Promise<Result<void, AppError>>;
