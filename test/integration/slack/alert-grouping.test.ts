@@ -47,7 +47,7 @@ describe("alert grouping through the dispatcher and the Slack notifier", () => {
     await stack.fx.close();
   });
 
-  const blocks = (body: Record<string, unknown>) => JSON.stringify(body.blocks);
+  const blocks = (body: Record<string, unknown>): string => JSON.stringify(body.blocks) ?? "";
   const valid = () => {
     for (const call of api.calls.filter((c) => c.method.startsWith("chat."))) {
       expect(validateSlackMessage({ text: call.body.text, blocks: call.body.blocks })).toEqual([]);

@@ -24,7 +24,7 @@ describe("approval flow over Slack", () => {
     await stack.fx.close();
   });
 
-  const blocksOf = (body: Record<string, unknown>) => JSON.stringify(body.blocks);
+  const blocksOf = (body: Record<string, unknown>): string => JSON.stringify(body.blocks) ?? "";
 
   it("posts, refuses, counts each approver once and applies the batch once", async () => {
     const now = Date.now();
