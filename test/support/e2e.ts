@@ -1,0 +1,173 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { z } from "zod";
+import { type ConnectionTargets, targetsFromEmulators } from "#app/connection.js";
+import { type EmulatorOptions, type EmulatorPair, startEmulators } from "#app/emulators.js";
+import { type AppServices, openServices } from "#app/services.js";
+import { loadConfig } from "#config/load-config.js";
+import { type Clock, systemClock } from "#core/clock.js";
+import { randomIds } from "#core/ids.js";
+import { silentLogger } from "#core/logger.js";
+import type { Actor, RunSummary } from "#core/ports/provisioning-engine.js";
+import type { GraphEmulator } from "#emulators/graph/start-graph-emulator.js";
+
+/**
+ * End-to-end harness: both emulators in this process, the real Graph and SCIM clients, the native
+ * engine from the composition root (`openServices`), on PGlite (a data directory on disk, so a
+ * restart or a child process can reopen it) and, when `TEST_DATABASE_URL` is set, on a fresh
+ * Postgres database per harness.
+ */
+export type E2eDatabaseKind = "pglite" | "postgres";
+
+export interface E2eDatabase {
+  readonly kind: E2eDatabaseKind;
+  /** Postgres: the fresh database's URL; PGlite: undefined */
+  readonly databaseUrl: string | undefined;
+  /** PGlite: the data directory (the database lives in `<dataDir>/pglite`) */
+  readonly dataDir: string;
+  drop(): Promise<void>;
+}
+
+/** PGlite always; Postgres too when `TEST_DATABASE_URL` is set. */
+export function e2eDatabaseKinds(): readonly E2eDatabaseKind[] {
+  const url = process.env.TEST_DATABASE_URL;
+  return url === undefined || url === "" ? ["pglite"] : ["pglite", "postgres"];
+}
+
+export async function createE2eDatabase(kind: E2eDatabaseKind): Promise<E2eDatabase> {
+  const dataDir = await mkdtemp(join(tmpdir(), "abm-e2e-"));
+  const removeDir = () => rm(dataDir, { recursive: true, force: true });
+  if (kind === "pglite") return { kind, databaseUrl: undefined, dataDir, drop: removeDir };
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (adminUrl === undefined || adminUrl === "") throw new Error("TEST_DATABASE_URL is not set");
+  const name = `abm_e2e_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    kind,
+    databaseUrl: url.toString(),
+    dataDir,
+    async drop() {
+      const dropper = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+      try {
+        await dropper.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end({ timeout: 5 });
+        await removeDir();
+      }
+    },
+  };
+}
+
+/** The configuration variables the composition root needs; targets come from the emulators anyway. */
+export function e2eEnv(pair: EmulatorPair, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return {
+    ABM_SCIM_TOKEN: pair.abm.token,
+    AZURE_TENANT_ID: pair.graph.tenantId,
+    AZURE_CLIENT_ID: pair.graph.clientId,
+    AZURE_CLIENT_SECRET: pair.graph.clientSecret,
+    ABM_SERVICE_PRINCIPAL_ID: pair.graph.servicePrincipalId,
+    ABM_VERIFIED_DOMAINS: pair.graph.verifiedDomain,
+    SYNC_SCOPE: "all",
+    SYNC_CONCURRENCY: "8",
+    DELETION_THRESHOLD: "500",
+    ...extra,
+  };
+}
+
+/** A clock `offsetMs` ahead of the system clock (a restart that happens later, e.g. after a lease expired). */
+export function offsetClock(offsetMs: number): Clock {
+  return { now: () => new Date(Date.now() + offsetMs), sleep: systemClock.sleep };
+}
+
+export const CLI_ACTOR: Actor = { id: "cli:e2e", platform: "cli" };
+
+export interface E2eOptions {
+  readonly database: E2eDatabase;
+  readonly emulators?: EmulatorOptions;
+  /** extra configuration variables (SYNC_SCOPE, DELETION_THRESHOLD, ABM_APPROVERS…) */
+  readonly env?: Readonly<Record<string, string>>;
+  /** route SCIM through this URL instead of the emulator's (a recording proxy) */
+  readonly scimUrl?: string;
+}
+
+export interface E2eHarness {
+  readonly pair: EmulatorPair;
+  readonly graph: GraphEmulator;
+  readonly database: E2eDatabase;
+  /** the open services (reopen() replaces them) */
+  services(): AppServices;
+  /** closes the services and opens them again on the same database (a process restart) */
+  reopen(options?: { env?: Readonly<Record<string, string>>; clock?: Clock }): Promise<AppServices>;
+  /** one cycle through the engine (the CLI's `sync [--full]`); fails the test on an engine error */
+  sync(kind?: "incremental" | "full"): Promise<RunSummary>;
+  close(): Promise<void>;
+}
+
+export async function openE2eServices(
+  pair: EmulatorPair,
+  database: E2eDatabase,
+  env: Readonly<Record<string, string>>,
+  clock: Clock,
+  scimUrl?: string,
+): Promise<AppServices> {
+  const config = loadConfig(env);
+  if (!config.ok) throw config.error;
+  const base = targetsFromEmulators(pair);
+  const targets: ConnectionTargets = scimUrl === undefined ? base : { ...base, scim: { ...base.scim, url: scimUrl } };
+  const opened = await openServices({
+    config: config.value,
+    targets,
+    logger: silentLogger,
+    clock,
+    ids: randomIds,
+    dataDir: database.dataDir,
+    ...(database.databaseUrl === undefined ? {} : { databaseUrl: database.databaseUrl }),
+  });
+  if (!opened.ok) throw opened.error;
+  return opened.value;
+}
+
+/** Starts both emulators and opens services on `database`; `close()` stops everything and drops it. */
+export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
+  const pair = await startEmulators(options.emulators ?? {});
+  let env = e2eEnv(pair, options.env);
+  let services: AppServices;
+  try {
+    services = await openE2eServices(pair, options.database, env, systemClock, options.scimUrl);
+  } catch (error) {
+    await pair.close();
+    throw error;
+  }
+  return {
+    pair,
+    graph: pair.graph,
+    database: options.database,
+    services: () => services,
+    async reopen(next = {}) {
+      await services.close();
+      env = next.env === undefined ? env : { ...env, ...next.env };
+      services = await openE2eServices(pair, options.database, env, next.clock ?? systemClock, options.scimUrl);
+      return services;
+    },
+    async sync(kind = "incremental") {
+      const run = await services.engine.runCycle({ kind, trigger: "cli", actor: CLI_ACTOR });
+      if (!run.ok) throw run.error;
+      return run.value;
+    },
+    async close() {
+      await services.close().catch(() => undefined);
+      await pair.close();
+      await options.database.drop();
+    },
+  };
+}
