@@ -3,7 +3,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
-import { z } from "zod";
 import { type ConnectionTargets, targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorOptions, type EmulatorPair, startEmulators } from "#app/emulators.js";
 import { type AppServices, openServices } from "#app/services.js";
@@ -107,7 +106,7 @@ export interface E2eHarness {
   /** the open services (reopen() replaces them) */
   services(): AppServices;
   /** closes the services and opens them again on the same database (a process restart) */
-  reopen(options?: { env?: Readonly<Record<string, string>>; clock?: Clock }): Promise<AppServices>;
+  reopen(options?: { env?: Readonly<Record<string, string>>; clock?: Clock; scimUrl?: string }): Promise<AppServices>;
   /** one cycle through the engine (the CLI's `sync [--full]`); fails the test on an engine error */
   sync(kind?: "incremental" | "full"): Promise<RunSummary>;
   close(): Promise<void>;
@@ -141,9 +140,10 @@ export async function openE2eServices(
 export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
   const pair = await startEmulators(options.emulators ?? {});
   let env = e2eEnv(pair, options.env);
+  let scimUrl = options.scimUrl;
   let services: AppServices;
   try {
-    services = await openE2eServices(pair, options.database, env, systemClock, options.scimUrl);
+    services = await openE2eServices(pair, options.database, env, systemClock, scimUrl);
   } catch (error) {
     await pair.close();
     throw error;
@@ -156,7 +156,8 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     async reopen(next = {}) {
       await services.close();
       env = next.env === undefined ? env : { ...env, ...next.env };
-      services = await openE2eServices(pair, options.database, env, next.clock ?? systemClock, options.scimUrl);
+      scimUrl = next.scimUrl ?? scimUrl;
+      services = await openE2eServices(pair, options.database, env, next.clock ?? systemClock, scimUrl);
       return services;
     },
     async sync(kind = "incremental") {
