@@ -169,6 +169,7 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
     const listed = await listTarget(ctx.target);
     if (!listed.ok) return fail(listed.error);
     targetUsers = listed.value;
+    log.info({ users: targetUsers.length }, "listed ABM");
   }
 
   // 4. plan

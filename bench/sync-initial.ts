@@ -1,0 +1,94 @@
+/**
+ * Initial sync of N Entra users into an empty ABM through the real service: openServices (Graph
+ * client, SCIM client, native engine, repositories on PGlite or Postgres), scope `all`.
+ *
+ *   npx tsx bench/sync-initial.ts [--users 10000] [--concurrency 8] [--database-url postgres://…] [--no-raw]
+ *
+ * Both emulators run in a CHILD process (bench/_support/emulator-child.ts): on 2 cores the engine
+ * and the emulators would otherwise share one event loop, and the engine's figure would include
+ * the servers' work. The ABM emulator's raw create capacity is measured in the same run: a fresh
+ * ABM emulator in another child, a plain keep-alive node:http POST loop, N creates at the same
+ * concurrency (bench/_support/raw-capacity.ts). ratio = engine users/s ÷ raw creates/s.
+ *
+ * Prints `bench sync-initial users=… concurrency=… db=… wall_s=… users_per_s=… read_entra_s=…
+ * list_abm_s=… plan_s=… apply_s=… peak_rss_mb=… max_rss_mb=… raw_capacity_per_s=… ratio=…
+ * created=… failed=… abm_users=… emulator_rss_mb=…`.
+ */
+import { parseArgs } from "node:util";
+import { benchLine, createBenchDatabase, openBenchServices, runBenchCycle } from "./_support/bench-services.js";
+import { startEmulatorProcess } from "./_support/emulator-process.js";
+import { createPhaseLogger, phaseTimes } from "./_support/phase-logger.js";
+import { measureRawCreateCapacity } from "./_support/raw-capacity.js";
+import { maxRssMb, startRssSampler } from "./_support/rss-sampler.js";
+
+const { values } = parseArgs({
+  options: {
+    users: { type: "string", default: "10000" },
+    concurrency: { type: "string", default: "8" },
+    "database-url": { type: "string" },
+    "no-raw": { type: "boolean", default: false },
+  },
+});
+const users = Number(values.users);
+const concurrency = Number(values.concurrency);
+
+const emulators = await startEmulatorProcess({ users });
+const database = await createBenchDatabase(values["database-url"]);
+const phases = createPhaseLogger();
+let failed = false;
+try {
+  const services = await openBenchServices({ emulators, database, concurrency, logger: phases.logger });
+  let run: Awaited<ReturnType<typeof runBenchCycle>>;
+  let wall: number;
+  let peak: number;
+  let phase: Record<string, number>;
+  try {
+    phases.clear();
+    const sampler = startRssSampler();
+    const started = performance.now();
+    run = await runBenchCycle(services, "full");
+    wall = (performance.now() - started) / 1000;
+    peak = sampler.stop();
+    phase = phaseTimes(phases.marks, started);
+  } finally {
+    await services.close();
+  }
+  const child = await emulators.stats();
+  // after the sync, so the load loop does not compete with it; a fresh emulator, same concurrency
+  const raw = values["no-raw"] ? Number.NaN : await measureRawCreateCapacity(users, concurrency);
+  const perS = users / wall;
+  const c = run.counts;
+  process.stdout.write(
+    benchLine("sync-initial", {
+      users,
+      concurrency,
+      db: database.kind,
+      emulators: "child-process",
+      outcome: run.outcome,
+      wall_s: wall,
+      users_per_s: perS,
+      read_entra_s: phase.read_entra ?? Number.NaN,
+      list_abm_s: phase.list_abm ?? Number.NaN,
+      plan_s: phase.plan ?? Number.NaN,
+      apply_s: phase.apply ?? Number.NaN,
+      peak_rss_mb: peak,
+      max_rss_mb: maxRssMb(),
+      raw_capacity_per_s: raw,
+      ratio: perS / raw,
+      created: c.created,
+      adopted: c.adopted,
+      skipped: c.skipped,
+      failed: c.failed,
+      abm_users: child.abmUsers,
+      emulator_rss_mb: child.maxRssMb,
+      warnings: phases.problems.length,
+    }),
+  );
+  for (const p of phases.problems.slice(0, 5))
+    process.stderr.write(`engine ${p.message} ${JSON.stringify(p.fields)}\n`);
+  failed = run.outcome !== "succeeded" || c.created !== users || child.abmUsers !== users;
+} finally {
+  await emulators.stop();
+  await database.drop();
+}
+if (failed) process.exitCode = 1;
