@@ -4,7 +4,7 @@
  * (60 % attribute updates spread over the whole directory, 20 % new users, 20 % disabled accounts)
  * and runs ONE incremental cycle (Graph delta from the stored watermark → plan → apply).
  *
- *   npx tsx bench/sync-incremental.ts [--users 100000] [--changes 100] [--rounds 3] [--concurrency 8] [--database-url postgres://…]
+ *   npx tsx bench/sync-incremental.ts [--users 100000] [--changes 100] [--rounds 3] [--concurrency 8] [--database-url postgres://…] [--profile cycle.cpuprofile]
  *
  * Both emulators run in a child process (see sync-initial.ts for why). Prints one line per round
  * `bench sync-incremental round=… users=… changes=… wall_s=… read_entra_s=… plan_s=… apply_s=…
@@ -13,6 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import { benchLine, createBenchDatabase, openBenchServices, runBenchCycle } from "./_support/bench-services.js";
+import { startCycleProfile } from "./_support/cycle-profiler.js";
 import { startEmulatorProcess } from "./_support/emulator-process.js";
 import { createPhaseLogger, phaseTimes } from "./_support/phase-logger.js";
 import { maxRssMb, startRssSampler } from "./_support/rss-sampler.js";
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     concurrency: { type: "string", default: "8" },
     "database-url": { type: "string" },
+    /** CPU-profile the last round's cycle into this .cpuprofile file */
+    profile: { type: "string" },
   },
 });
 const users = Number(values.users);
@@ -51,10 +54,12 @@ try {
     for (let round = 1; round <= rounds; round++) {
       const changed = await emulators.mutate({ updates, creates, disables });
       phases.clear();
+      const stopProfile = await startCycleProfile(round === rounds ? values.profile : undefined);
       const sampler = startRssSampler();
       const started = performance.now();
       const run = await runBenchCycle(services, "incremental");
       const wall = (performance.now() - started) / 1000;
+      await stopProfile();
       const peak = sampler.stop();
       const phase = phaseTimes(phases.marks, started);
       const read = phases.marks.find((m) => m.message === "read Entra")?.fields;

@@ -2,7 +2,7 @@
  * Initial sync of N Entra users into an empty ABM through the real service: openServices (Graph
  * client, SCIM client, native engine, repositories on PGlite or Postgres), scope `all`.
  *
- *   npx tsx bench/sync-initial.ts [--users 10000] [--concurrency 8] [--database-url postgres://…] [--no-raw]
+ *   npx tsx bench/sync-initial.ts [--users 10000] [--concurrency 8] [--database-url postgres://…] [--no-raw] [--profile cycle.cpuprofile]
  *
  * Both emulators run in a CHILD process (bench/_support/emulator-child.ts): on 2 cores the engine
  * and the emulators would otherwise share one event loop, and the engine's figure would include
@@ -16,6 +16,7 @@
  */
 import { parseArgs } from "node:util";
 import { benchLine, createBenchDatabase, openBenchServices, runBenchCycle } from "./_support/bench-services.js";
+import { startCycleProfile } from "./_support/cycle-profiler.js";
 import { startEmulatorProcess } from "./_support/emulator-process.js";
 import { createPhaseLogger, phaseTimes } from "./_support/phase-logger.js";
 import { measureRawCreateCapacity } from "./_support/raw-capacity.js";
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "8" },
     "database-url": { type: "string" },
     "no-raw": { type: "boolean", default: false },
+    /** CPU-profile the cycle into this .cpuprofile file */
+    profile: { type: "string" },
   },
 });
 const users = Number(values.users);
@@ -44,10 +47,12 @@ try {
   let phase: Record<string, number>;
   try {
     phases.clear();
+    const stopProfile = await startCycleProfile(values.profile);
     const sampler = startRssSampler();
     const started = performance.now();
     run = await runBenchCycle(services, "full");
     wall = (performance.now() - started) / 1000;
+    await stopProfile();
     peak = sampler.stop();
     phase = phaseTimes(phases.marks, started);
   } finally {
