@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import { createTeamsBot } from "#adapters/teams/bot.js";
 import type { Config } from "#config/config.js";
 import type { Clock } from "#core/clock.js";
 import { AppError } from "#core/errors.js";
@@ -7,16 +6,18 @@ import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import { err, ok, type Result } from "#core/result.js";
 import { createAdminHandler } from "./admin-endpoint.js";
+import { createAlertDispatcher } from "./alerts/dispatcher.js";
+import { createOutboxWorker } from "./alerts/outbox-worker.js";
+import { createChatEdges } from "./chat-edges.js";
 import { createInProcessAppAccess } from "./cli/app-access.js";
 import { createCommandRegistry } from "./cli/commands/registry.js";
 import type { ConnectionTargets } from "./connection.js";
 import { createHttpServer, listen, type Route } from "./http/server.js";
-import { createMetricsRegistry } from "./metrics.js";
+import { createMetricsRegistry, type MetricsRegistry } from "./metrics.js";
 import type { DataDirLock } from "./process-lock.js";
 import { createScheduler } from "./scheduler.js";
 import { type AppServices, openServices } from "./services.js";
-import { createConversationStore } from "./wiring/conversations.js";
-import { createTeamsHandler } from "./wiring/teams-handler.js";
+import { createAlertRouteSource, createIncidentStore, createOutboxStore } from "./wiring/alert-stores.js";
 
 export interface RunningService {
   readonly services: AppServices;
@@ -39,51 +40,49 @@ export interface StartServiceOptions {
   /** PGlite: the data-directory lock, to publish the admin endpoint for other CLI processes */
   readonly lock?: DataDirLock | null;
   readonly dataDir?: string;
+  readonly databaseUrl?: string;
   readonly schedule?: boolean;
+}
+
+const TOKEN_CHECK_MS = 12 * 60 * 60 * 1000;
+
+function engineMetrics(services: AppServices, metrics: MetricsRegistry): void {
+  const runs = metrics.counter("abm_sync_runs_total", "Sync runs by kind and outcome");
+  const ops = metrics.counter("abm_sync_operations_total", "Operations applied by action");
+  const failing = metrics.gauge("abm_sync_failing_users", "Users currently failing (escrow)");
+  services.events.subscribe((event) => {
+    if (event.type !== "run_finished") return;
+    runs.inc({ kind: event.run.kind, outcome: event.run.outcome });
+    for (const [action, count] of Object.entries(event.run.counts)) if (count > 0) ops.inc({ action }, count);
+    failing.set(event.failures.length);
+  });
 }
 
 /** `abm serve`: HTTP server (chat endpoints, health, metrics, admin), scheduler, alerts. */
 export async function startService(options: StartServiceOptions): Promise<Result<RunningService, AppError>> {
-  const { config, logger, clock } = options;
+  const { config, logger, clock, ids } = options;
+  const edges = createChatEdges(config, logger);
   const opened = await openServices({
     config,
     targets: options.targets,
     logger,
     clock,
-    ids: options.ids,
+    ids,
+    messages: edges.messageEditor,
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
   });
   if (!opened.ok) return err(opened.error);
   const services = opened.value;
+  const { repos, connectionId } = services;
   const metrics = createMetricsRegistry();
-  const cycles = metrics.counter("abm_sync_runs_total", "Sync runs by kind and outcome");
-  const opsCounter = metrics.counter("abm_sync_operations_total", "Operations applied by action");
-  services.events.subscribe((event) => {
-    if (event.type !== "run_finished") return;
-    cycles.inc({ kind: event.run.kind, outcome: event.run.outcome });
-    for (const [action, count] of Object.entries(event.run.counts)) if (count > 0) opsCounter.inc({ action }, count);
-  });
+  engineMetrics(services, metrics);
 
-  const routes: Route[] = [];
-  let teamsAnonymous: boolean | null = null;
-  if (config.teams.enabled) {
-    const bot = createTeamsBot({
-      appId: config.teams.appId,
-      ...(config.teams.appPassword === null ? {} : { appPassword: config.teams.appPassword }),
-      ...(config.teams.tenantId === null ? {} : { tenantId: config.teams.tenantId }),
-      appType: config.teams.appType,
-      handler: createTeamsHandler(services.chat, createConversationStore(services)),
-      logger: logger.child({ adapter: "teams" }),
-    });
-    teamsAnonymous = bot.anonymous;
-    if (bot.anonymous)
-      logger.warn(
-        {},
-        "TEAMS BOT IS ANONYMOUS: /api/messages accepts unauthenticated activities. Set MICROSOFT_APP_ID.",
-      );
-    routes.push({ method: "POST", path: "/api/messages", handler: (req, res) => bot.handleHttp(req, res) });
+  const attached = edges.attach(services);
+  if (attached.teamsAnonymous === true) {
+    logger.warn({}, "TEAMS BOT IS ANONYMOUS: /api/messages accepts unauthenticated activities. Set MICROSOFT_APP_ID.");
   }
-
+  const routes: Route[] = [...attached.routes];
   const token = options.lock?.owner.token ?? null;
   if (token !== null) {
     const commands = createCommandRegistry({ clock, access: createInProcessAppAccess(services), env: options.env });
@@ -93,6 +92,44 @@ export async function startService(options: StartServiceOptions): Promise<Result
       handler: createAdminHandler({ token, env: options.env, commands }),
     });
   }
+
+  // alerts instead of e-mail: engine events → incidents → durable outbox → one message/s per channel
+  const incidents = createIncidentStore(repos.alerts, connectionId, clock);
+  const outbox = createOutboxStore(repos.outbox, connectionId);
+  const dispatcher = createAlertDispatcher({
+    incidents,
+    outbox,
+    routes: createAlertRouteSource(config, repos.alertRoutes, connectionId),
+    approvals: services.approvals,
+    engine: services.engine,
+    config: { approvalsRequired: config.approvalsRequired, links: services.links },
+    clock,
+    ids,
+    logger: logger.child({ component: "alerts" }),
+  });
+  const unsubscribe = services.events.subscribe((event) => dispatcher.emit(event));
+  const worker = createOutboxWorker({
+    outbox,
+    incidents,
+    approvals: services.approvals,
+    notifiers: attached.notifiers,
+    links: services.links,
+    clock,
+    logger: logger.child({ component: "outbox" }),
+  });
+  const expiresAt = options.targets.scim.tokenExpiresAt;
+  const checkToken = (): void => {
+    if (expiresAt === null) return;
+    dispatcher.checkToken(expiresAt).then(
+      (r) => {
+        if (!r.ok) logger.warn({ code: r.error.code }, "token expiry check failed");
+      },
+      (error: unknown) => logger.error({ err: String(error) }, "token expiry check failed"),
+    );
+  };
+  checkToken();
+  const tokenTimer = setInterval(checkToken, TOKEN_CHECK_MS);
+  tokenTimer.unref();
 
   const server = createHttpServer({
     routes,
@@ -112,32 +149,26 @@ export async function startService(options: StartServiceOptions): Promise<Result
   try {
     running = await listen(server, options.port ?? config.port, options.host ?? "127.0.0.1");
   } catch (error) {
+    clearInterval(tokenTimer);
     await services.close();
     return err(
       new AppError(
         "app.listen_failed",
         `Cannot listen on port ${options.port ?? config.port}: ${(error as Error).message}. Set PORT to a free port.`,
-        { cause: error },
+        {
+          cause: error,
+        },
       ),
     );
   }
   options.lock?.publishAdmin(running.url);
+  await attached.start();
+  worker.start();
 
   const scheduler = createScheduler({
     clock,
     logger,
-    target: {
-      dueAt: () => services.engine.dueAt(),
-      runScheduled: async () => {
-        const result = await services.engine.runCycle({
-          kind: "incremental",
-          trigger: "schedule",
-          actor: { id: "system", platform: "system" },
-        });
-        if (!result.ok && result.error.code !== "engine.busy")
-          logger.error({ code: result.error.code, err: result.error.message }, "scheduled cycle failed");
-      },
-    },
+    target: { dueAt: () => services.engine.dueAt(), runScheduled: () => services.engine.runScheduled() },
   });
   if (options.schedule ?? true) scheduler.start();
 
@@ -145,9 +176,14 @@ export async function startService(options: StartServiceOptions): Promise<Result
     services,
     url: running.url,
     port: running.port,
-    teamsAnonymous,
+    teamsAnonymous: attached.teamsAnonymous,
     stop: async () => {
+      clearInterval(tokenTimer);
       await scheduler.stop();
+      unsubscribe();
+      await dispatcher.idle();
+      await worker.stop();
+      await attached.stop();
       await running.close();
       await services.close();
     },

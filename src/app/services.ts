@@ -1,34 +1,24 @@
-import { hostname } from "node:os";
-import { createAbmScimTarget } from "#adapters/abm-scim/abm-scim-target.js";
-import { createBearerAuth } from "#adapters/abm-scim/auth.js";
 import { createGraphDirectorySource } from "#adapters/graph/graph-directory-source.js";
 import type { Config } from "#config/config.js";
+import type { ChatLinks } from "#core/chat/format.js";
 import { type ChatCore, createChatCore } from "#core/chat/handle-command.js";
+import type { ApprovalBook, MessageEditor } from "#core/chat/ports.js";
 import { createRoleChecker, type RoleChecker } from "#core/chat/roles.js";
 import type { Clock } from "#core/clock.js";
-import type { NativeEngineDeps } from "#core/engine/context.js";
-import { createNativeEngine } from "#core/engine/native-engine.js";
-import { AppError, toAppError } from "#core/errors.js";
+import { type AppError, toAppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
-import type { ProvisioningEngine } from "#core/ports/provisioning-engine.js";
 import { type JsonValue, jsonValueSchema } from "#core/ports/store/common.js";
 import { err, ok, type Result } from "#core/result.js";
-import { DEFAULT_SYNC_POLICY } from "#core/sync/planner.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
 import { createRepositories, type Repositories } from "#db/repositories/create-repositories.js";
 import { loadAttributeMap } from "./attribute-map-file.js";
 import type { ConnectionTargets } from "./connection.js";
+import { buildEngine, type ServiceEngine } from "./engines.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
 import { createAlertRouteBook, createApprovalBook, createAuditSink } from "./wiring/chat-stores.js";
-import { createEngineStore } from "./wiring/engine-store.js";
 
 const DEFAULT_CONNECTION_ID = "con_default";
-const APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
-
-export interface ServiceEngine extends ProvisioningEngine {
-  dueAt(): Promise<Date | null>;
-}
 
 /** Everything a running service, a CLI command or a test needs, built from one configuration. */
 export interface AppServices {
@@ -41,6 +31,8 @@ export interface AppServices {
   readonly connectionId: string;
   readonly engine: ServiceEngine;
   readonly events: EventBus;
+  readonly approvals: ApprovalBook;
+  readonly links: ChatLinks;
   /** the chat core for Slack and Teams users (roles from ABM_OPERATORS / ABM_APPROVERS) */
   readonly chat: ChatCore;
   /** the chat core for the local CLI user, who has every role (they hold the configuration) */
@@ -56,6 +48,8 @@ export interface OpenServicesOptions {
   readonly ids: IdGenerator;
   /** progress of long cycles (the CLI's progress bar) */
   readonly onProgress?: (done: number, total: number) => void;
+  /** edits posted approval messages after a decision (Slack chat.update, Teams updateActivity) */
+  readonly messages?: MessageEditor;
   /** overrides for tests and benchmarks */
   readonly databaseUrl?: string;
   readonly dataDir?: string;
@@ -70,21 +64,13 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
   const { config, targets, logger, clock, ids } = options;
   const map = await loadAttributeMap(config.sync.attributeMapPath);
   if (!map.ok) return err(map.error);
-  if (targets.scim.token === null) {
-    return err(
-      new AppError(
-        "app.not_configured",
-        "ABM_SCIM_TOKEN is not set: create a token in ABM → Preferences → Directory Sync → Connect SCIM and set it.",
-      ),
-    );
-  }
 
   const url = options.databaseUrl ?? (config.database.kind === "postgres" ? config.database.url : undefined);
   const opened = await openDatabase({ url, dataDir: options.dataDir ?? config.database.dataDir, logger });
   if (!opened.ok) return err(opened.error);
   const database = opened.value;
-  const db = database.db;
-  const repos = createRepositories(db, jsonValueSchema);
+  const repos = createRepositories(database.db, jsonValueSchema);
+  const closers: (() => Promise<void>)[] = [];
 
   try {
     const connectionId = DEFAULT_CONNECTION_ID;
@@ -110,35 +96,23 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       clock,
       logger,
     });
-    const target = createAbmScimTarget({
-      baseUrl: targets.scim.url,
-      auth: createBearerAuth(targets.scim.token),
-      concurrency: config.sync.concurrency,
-      clock,
-      logger,
-    });
-    const store = createEngineStore(repos, connectionId, config.approvalsRequired, () => clock.now());
-    const deps: NativeEngineDeps = {
+    closers.push(() => directory.close());
+    const built = buildEngine({
+      config,
+      targets,
+      repos,
       connectionId,
       directory,
-      target,
-      store,
       map: map.value,
-      verifiedDomains: targets.verifiedDomains.length === 0 ? null : targets.verifiedDomains,
-      threshold: config.sync.deletionThreshold,
-      concurrency: config.sync.concurrency,
-      intervalMs: config.sync.intervalMs,
-      policy: DEFAULT_SYNC_POLICY,
-      tokenExpiresAt: targets.scim.tokenExpiresAt,
-      approvalTtlMs: APPROVAL_TTL_MS,
+      events,
       clock,
       ids,
-      logger: logger.child({ component: "engine" }),
-      events,
-      holderId: `${hostname()}:${process.pid}:${ids.next("evt")}`,
+      logger,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    };
-    const engine = createNativeEngine(deps);
+    });
+    if (!built.ok) throw built.error;
+    const engine = built.value;
+    closers.push(() => engine.close());
 
     const roles = createRoleChecker({
       operators: config.roles.operators.map(roleText),
@@ -146,27 +120,25 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       groups: { isMember: (objectId, groupId) => directory.isMemberOfGroup(objectId, groupId) },
       clock,
     });
+    const approvals = createApprovalBook(repos.approvals, connectionId, clock);
+    const links: ChatLinks = {
+      ...ABM_LINKS,
+      ...(targets.graph.servicePrincipalId === null
+        ? {}
+        : {
+            entraProvisioningUrl: `https://entra.microsoft.com/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Provisioning/objectId/${targets.graph.servicePrincipalId}`,
+          }),
+    };
     const chatDeps = {
       engine,
       audit: createAuditSink(repos.audit, connectionId, clock, ids),
-      approvals: createApprovalBook(repos.approvals, connectionId, clock),
+      approvals,
       alertRoutes: createAlertRouteBook(repos.alertRoutes, connectionId, clock),
       clock,
-      config: {
-        approvalsRequired: config.approvalsRequired,
-        links: {
-          ...ABM_LINKS,
-          ...(targets.graph.servicePrincipalId === null
-            ? {}
-            : {
-                entraProvisioningUrl: `https://entra.microsoft.com/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Provisioning/objectId/${targets.graph.servicePrincipalId}`,
-              }),
-        },
-      },
+      config: { approvalsRequired: config.approvalsRequired, links },
       logger,
+      ...(options.messages === undefined ? {} : { messages: options.messages }),
     };
-    const chat = createChatCore({ ...chatDeps, roles });
-    const cliChat = createChatCore({ ...chatDeps, roles: cliRoles(roles) });
 
     return ok({
       config,
@@ -178,14 +150,17 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       connectionId,
       engine,
       events,
-      chat,
-      cliChat,
+      approvals,
+      links,
+      chat: createChatCore({ ...chatDeps, roles }),
+      cliChat: createChatCore({ ...chatDeps, roles: cliRoles(roles) }),
       close: async () => {
-        await Promise.allSettled([directory.close(), target.close?.()]);
+        await Promise.allSettled(closers.map((close) => close()));
         await database.close();
       },
     });
   } catch (error) {
+    await Promise.allSettled(closers.map((close) => close()));
     await database.close();
     return err(toAppError(error, "app.start_failed"));
   }

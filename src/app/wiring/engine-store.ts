@@ -147,6 +147,7 @@ export function createEngineStore(
     },
     links: () => must(repos.links.list(connectionId)),
     linksFor: (ids) => must(repos.links.getMany(connectionId, ids)),
+    linksForUserNames: (names) => must(repos.links.getManyByUserName(connectionId, names)),
     linkCount: () => must(repos.links.count(connectionId)),
     async saveLinks(links) {
       await must(repos.links.upsertMany(connectionId, links, now()));

@@ -1,0 +1,144 @@
+import { hostname } from "node:os";
+import { createAbmScimTarget } from "#adapters/abm-scim/abm-scim-target.js";
+import { createBearerAuth } from "#adapters/abm-scim/auth.js";
+import { createEntraProvisioningEngine } from "#adapters/entra-provisioning/index.js";
+import type { Config } from "#config/config.js";
+import type { Clock } from "#core/clock.js";
+import type { EngineEventSink } from "#core/engine/context.js";
+import { createNativeEngine } from "#core/engine/native-engine.js";
+import { AppError } from "#core/errors.js";
+import type { IdGenerator } from "#core/ids.js";
+import type { Logger } from "#core/logger.js";
+import type { DirectorySource } from "#core/ports/directory-source.js";
+import type { ProvisioningEngine } from "#core/ports/provisioning-engine.js";
+import type { JsonValue } from "#core/ports/store/common.js";
+import { err, ok, type Result } from "#core/result.js";
+import type { AttributeMap } from "#core/sync/attribute-map.js";
+import { DEFAULT_SYNC_POLICY } from "#core/sync/planner.js";
+import type { Repositories } from "#db/repositories/create-repositories.js";
+import type { ConnectionTargets } from "./connection.js";
+import { createEngineStore } from "./wiring/engine-store.js";
+
+const APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
+
+export interface ServiceEngine extends ProvisioningEngine {
+  /** when the scheduler should next call `runScheduled` (null: paused) */
+  dueAt(): Promise<Date | null>;
+  /** native: an incremental cycle; entra: a poll of the job's status and provisioning logs */
+  runScheduled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EngineBuildDeps {
+  readonly config: Config;
+  readonly targets: ConnectionTargets;
+  readonly repos: Repositories<JsonValue>;
+  readonly connectionId: string;
+  readonly directory: DirectorySource;
+  readonly map: AttributeMap;
+  readonly events: EngineEventSink;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** The configured engine behind the one port: `native` (we are the SCIM client) or `entra`. */
+export function buildEngine(deps: EngineBuildDeps): Result<ServiceEngine, AppError> {
+  const { config, targets, repos, connectionId, clock, ids, logger } = deps;
+  const verifiedDomains = targets.verifiedDomains.length === 0 ? null : targets.verifiedDomains;
+  if (config.engine === "entra") {
+    const servicePrincipalId = targets.graph.servicePrincipalId;
+    if (servicePrincipalId === null) {
+      return err(
+        new AppError(
+          "app.not_configured",
+          "The entra engine needs ABM_SERVICE_PRINCIPAL_ID (object id of the Apple Business Manager enterprise app).",
+        ),
+      );
+    }
+    const { trustedCaPem, servicePrincipalId: _sp, ...graph } = targets.graph;
+    const engine = createEntraProvisioningEngine({
+      graph: { ...graph, ...(trustedCaPem === undefined ? {} : { trustedCaPem }) },
+      servicePrincipalId,
+      store: {
+        get: async (name) => {
+          const r = await repos.watermarks.get(connectionId, name);
+          if (!r.ok) throw r.error;
+          return r.value;
+        },
+        set: async (name, value) => {
+          const r = await repos.watermarks.set(connectionId, name, value, clock.now());
+          if (!r.ok) throw r.error;
+        },
+      },
+      verifiedDomains,
+      attributeMap: deps.map,
+      clock,
+      ids,
+      logger: logger.child({ component: "entra-engine" }),
+      events: deps.events,
+      approvalTtlMs: APPROVAL_TTL_MS,
+      disableEmailNotifications: config.alerts.routes.length > 0,
+    });
+    return ok({
+      ...engine,
+      kind: engine.kind,
+      dueAt: () => engine.dueAt(),
+      runScheduled: async () => {
+        const polled = await engine.poll();
+        if (!polled.ok) throw polled.error;
+      },
+      close: () => engine.close(),
+    });
+  }
+
+  if (targets.scim.token === null) {
+    return err(
+      new AppError(
+        "app.not_configured",
+        "ABM_SCIM_TOKEN is not set: create a token in ABM → Preferences → Directory Sync → Connect SCIM and set it.",
+      ),
+    );
+  }
+  const target = createAbmScimTarget({
+    baseUrl: targets.scim.url,
+    auth: createBearerAuth(targets.scim.token),
+    concurrency: config.sync.concurrency,
+    clock,
+    logger,
+  });
+  const engine = createNativeEngine({
+    connectionId,
+    directory: deps.directory,
+    target,
+    store: createEngineStore(repos, connectionId, config.approvalsRequired, () => clock.now()),
+    map: deps.map,
+    verifiedDomains,
+    threshold: config.sync.deletionThreshold,
+    concurrency: config.sync.concurrency,
+    intervalMs: config.sync.intervalMs,
+    policy: DEFAULT_SYNC_POLICY,
+    tokenExpiresAt: targets.scim.tokenExpiresAt,
+    approvalTtlMs: APPROVAL_TTL_MS,
+    clock,
+    ids,
+    logger: logger.child({ component: "engine" }),
+    events: deps.events,
+    holderId: `${hostname()}:${process.pid}:${ids.next("evt")}`,
+    ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
+  });
+  return ok({
+    ...engine,
+    runScheduled: async () => {
+      const result = await engine.runCycle({
+        kind: "incremental",
+        trigger: "schedule",
+        actor: { id: "system", platform: "system" },
+      });
+      if (!result.ok && result.error.code !== "engine.busy" && result.error.code !== "engine.paused")
+        throw result.error;
+    },
+    close: async () => target.close(),
+  });
+}
