@@ -105,6 +105,19 @@ export function createLinkRepository(db: Database): LinkStore {
         }
         return out;
       }),
+    getManyByUserName: (connectionId, userNames) =>
+      attempt("read links", async () => {
+        const out: LinkState[] = [];
+        const keys = [...new Set(userNames.map((n) => n.toLowerCase()))];
+        for (const batch of chunk(keys, KEY_BATCH)) {
+          const rows = await db
+            .select(linkColumns)
+            .from(userLinks)
+            .where(and(ofConnection(connectionId), isLink, inArray(sql`lower(${userLinks.userName})`, batch)));
+          out.push(...rows.map(toLink));
+        }
+        return out;
+      }),
     getByScimId: (connectionId, scimId) =>
       attempt("read link", async () => {
         const rows = await db

@@ -2,13 +2,14 @@ import { AppError, toAppError } from "../errors.js";
 import type { CycleKind, RunCounts, RunOutcome, RunSummary, Trigger } from "../ports/provisioning-engine.js";
 import { err, ok, type Result } from "../result.js";
 import { selectFor } from "../sync/attribute-map.js";
-import type { SyncOp } from "../sync/operations.js";
+import type { LinkState, SyncOp } from "../sync/operations.js";
 import { planSync, type Removal } from "../sync/planner.js";
 import { prepareUsers } from "../sync/prepare.js";
 import { splitByThreshold } from "../sync/threshold.js";
 import type { ScimUser, SourceUser } from "../users.js";
 import { applyOps } from "./apply.js";
 import type { EngineContext } from "./context.js";
+import { linksForCycle } from "./cycle-links.js";
 import type { HeldRemoval } from "./engine-store.js";
 import { listTarget } from "./list-target.js";
 import { readSource } from "./read-source.js";
@@ -124,8 +125,11 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
   }
   const inScope = (id: string): boolean => scopeIds === null || scopeIds.has(id);
 
-  const links = await store.links();
-  const linkById = new Map(links.map((l) => [l.entraId, l] as const));
+  // full cycles and the assigned scope read every link; an incremental cycle with scope `all` reads
+  // only its users' links once they are known (below): O(changes), not O(directory)
+  const everyLink = isFull || scopeIds !== null;
+  let links: readonly LinkState[] = everyLink ? await store.links() : [];
+  let linkById = new Map(links.map((l) => [l.entraId, l] as const));
   const rejected = new Set(settings.rejectedRemovals);
   const users = new Map<string, SourceUser>();
   const outOfScope: string[] = [];
@@ -174,6 +178,10 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
 
   // 4. plan
   const planned = prepareUsers([...users.values()], ctx.map, { verifiedDomains: ctx.verifiedDomains });
+  if (!everyLink) {
+    links = await linksForCycle(store, [...users.keys(), ...source.removals.keys()], planned);
+    linkById = new Map(links.map((l) => [l.entraId, l] as const));
+  }
   const removals: Removal[] = [...source.removals].map(([entraId, reason]) => ({ entraId, reason }));
   const plan = planSync({
     kind: isFull ? "full" : "incremental",

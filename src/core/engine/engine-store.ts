@@ -103,6 +103,8 @@ export interface EngineStore {
 
   links(): Promise<readonly LinkState[]>;
   linksFor(entraIds: readonly string[]): Promise<readonly LinkState[]>;
+  /** links whose userName equals one of these, case-insensitively */
+  linksForUserNames(userNames: readonly string[]): Promise<readonly LinkState[]>;
   linkCount(): Promise<number>;
   saveLinks(links: readonly LinkState[]): Promise<void>;
   removeLinks(entraIds: readonly string[]): Promise<void>;

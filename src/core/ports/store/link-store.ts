@@ -31,6 +31,8 @@ export interface LinkStore {
   upsertMany(connectionId: string, links: readonly LinkState[], now: Date): StoreResult<number>;
   list(connectionId: string): StoreResult<readonly LinkState[]>;
   getMany(connectionId: string, entraIds: readonly string[]): StoreResult<readonly LinkState[]>;
+  /** links whose userName equals one of `userNames`, case-insensitively (incremental cycles' holder check) */
+  getManyByUserName(connectionId: string, userNames: readonly string[]): StoreResult<readonly LinkState[]>;
   getByScimId(connectionId: string, scimId: string): StoreResult<LinkState | null>;
   count(connectionId: string): StoreResult<number>;
   /** deletes the rows of these users (link and failure); returns how many */
