@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createLocalAppAccess } from "#app/cli/app-access.js";
 import { type CliCommand, emitted, failure, success, usageError } from "#app/cli/command.js";
 import { createCommandRegistry } from "#app/cli/commands/registry.js";
+import { createStartCommand } from "#app/cli/commands/start.js";
 import { runCli } from "#app/cli/router.js";
 import type { Clock } from "#core/clock.js";
 import { AppError } from "#core/errors.js";
@@ -94,8 +95,22 @@ describe("CLI router", () => {
   });
 
   it("start runs demo in demo mode and serve otherwise", async () => {
-    expect((await cli(["start", "--json"])).stdout).toContain("abm demo");
-    expect((await cli(["start", "--json"], MINIMAL_ENV)).stdout).toContain("abm serve");
+    const ran: string[] = [];
+    const fake = (name: string): CliCommand => ({
+      name,
+      usage: `abm ${name}`,
+      summary: name,
+      args: [],
+      flags: [],
+      run: async () => {
+        ran.push(name);
+        return success({ ran: name }, name);
+      },
+    });
+    const commands = [createStartCommand({ serve: fake("serve"), demo: fake("demo") })];
+    expect((await cli(["start", "--json"], {}, commands)).doc()).toMatchObject({ ok: true, ran: "demo" });
+    expect((await cli(["start", "--json"], MINIMAL_ENV, commands)).doc()).toMatchObject({ ok: true, ran: "serve" });
+    expect(ran).toEqual(["demo", "serve"]);
   });
 
   it("help: overview, one command, --help, and JSON", async () => {
