@@ -3,7 +3,7 @@ import { assignDemoScope } from "#app/emulators.js";
 import type { RunCounts } from "#core/ports/provisioning-engine.js";
 import { createE2eDatabase, type E2eHarness, e2eDatabaseKinds, startE2e } from "#test/support/e2e.js";
 import { type AbmUser, abmUsers, duplicatesIn } from "./support/model.js";
-import { type RecordingProxy, startRecordingProxy } from "./support/recording-proxy.js";
+import type { RecordingProxy } from "./support/recording-proxy.js";
 
 /**
  * Incremental cycles (Graph delta + assigned scope) after each kind of change in Entra, with the
@@ -60,24 +60,22 @@ for (const kind of e2eDatabaseKinds()) {
 
     beforeAll(async () => {
       const database = await createE2eDatabase(kind);
-      // the recording proxy needs the emulator's URL: start, then reopen the services through it
       harness = await startE2e({
         database,
         emulators: { users: 60, seed: 11, problemRate: 0 },
         env: { SYNC_SCOPE: "assigned" },
+        recordScim: true,
       });
-      proxy = await startRecordingProxy(harness.pair.abm.scimUrl);
+      proxy = harness.proxy as RecordingProxy;
       assignDemoScope(harness.graph);
       groupId = [...harness.graph.store.groups.values()].find((g) => g.displayName === "Apple Business Manager users")
         ?.id as string;
-      await harness.reopen({ scimUrl: proxy.url });
       const initial = await harness.sync();
       expect(initial.kind).toBe("initial");
       expect(initial.counts.created).toBeGreaterThan(40);
     });
     afterAll(async () => {
       await harness?.close();
-      await proxy?.close();
     });
 
     it("create: a new user in the assigned group is POSTed once", async () => {

@@ -11,12 +11,14 @@ import { type Clock, systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
 import type { Actor, RunSummary } from "#core/ports/provisioning-engine.js";
+import { MEMORY_DATA_DIR } from "#db/client.js";
 import type { GraphEmulator } from "#emulators/graph/start-graph-emulator.js";
+import { type RecordingProxy, startRecordingProxy } from "../e2e/support/recording-proxy.js";
 
 /**
  * End-to-end harness: both emulators in this process, the real Graph and SCIM clients, the native
- * engine from the composition root (`openServices`), on PGlite (a data directory on disk, so a
- * restart or a child process can reopen it) and, when `TEST_DATABASE_URL` is set, on a fresh
+ * engine from the composition root (`openServices`), on PGlite (in memory, or a data directory on disk
+ * when a restart or a child process must reopen it) and, when `TEST_DATABASE_URL` is set, on a fresh
  * Postgres database per harness.
  */
 export type E2eDatabaseKind = "pglite" | "postgres";
@@ -36,7 +38,17 @@ export function e2eDatabaseKinds(): readonly E2eDatabaseKind[] {
   return url === undefined || url === "" ? ["pglite"] : ["pglite", "postgres"];
 }
 
-export async function createE2eDatabase(kind: E2eDatabaseKind): Promise<E2eDatabase> {
+/**
+ * A fresh database. PGlite is in memory unless `persistent` (a data directory on disk, needed when
+ * the services are reopened or another process opens it); Postgres always persists.
+ */
+export async function createE2eDatabase(
+  kind: E2eDatabaseKind,
+  options: { readonly persistent?: boolean } = {},
+): Promise<E2eDatabase> {
+  if (kind === "pglite" && options.persistent !== true) {
+    return { kind, databaseUrl: undefined, dataDir: MEMORY_DATA_DIR, drop: async () => undefined };
+  }
   const dataDir = await mkdtemp(join(tmpdir(), "abm-e2e-"));
   const removeDir = () => rm(dataDir, { recursive: true, force: true });
   if (kind === "pglite") return { kind, databaseUrl: undefined, dataDir, drop: removeDir };
@@ -95,18 +107,20 @@ export interface E2eOptions {
   readonly emulators?: EmulatorOptions;
   /** extra configuration variables (SYNC_SCOPE, DELETION_THRESHOLD, ABM_APPROVERS…) */
   readonly env?: Readonly<Record<string, string>>;
-  /** route SCIM through this URL instead of the emulator's (a recording proxy) */
-  readonly scimUrl?: string;
+  /** route SCIM through a loopback proxy that records every request the client sends */
+  readonly recordScim?: boolean;
 }
 
 export interface E2eHarness {
   readonly pair: EmulatorPair;
   readonly graph: GraphEmulator;
   readonly database: E2eDatabase;
+  /** the recording proxy (`recordScim`), else null */
+  readonly proxy: RecordingProxy | null;
   /** the open services (reopen() replaces them) */
   services(): AppServices;
   /** closes the services and opens them again on the same database (a process restart) */
-  reopen(options?: { env?: Readonly<Record<string, string>>; clock?: Clock; scimUrl?: string }): Promise<AppServices>;
+  reopen(options?: { env?: Readonly<Record<string, string>>; clock?: Clock }): Promise<AppServices>;
   /** one cycle through the engine (the CLI's `sync [--full]`); fails the test on an engine error */
   sync(kind?: "incremental" | "full"): Promise<RunSummary>;
   close(): Promise<void>;
@@ -140,11 +154,13 @@ export async function openE2eServices(
 export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
   const pair = await startEmulators(options.emulators ?? {});
   let env = e2eEnv(pair, options.env);
-  let scimUrl = options.scimUrl;
+  let proxy: RecordingProxy | null = null;
   let services: AppServices;
   try {
-    services = await openE2eServices(pair, options.database, env, systemClock, scimUrl);
+    if (options.recordScim === true) proxy = await startRecordingProxy(pair.abm.scimUrl);
+    services = await openE2eServices(pair, options.database, env, systemClock, proxy?.url);
   } catch (error) {
+    await proxy?.close();
     await pair.close();
     throw error;
   }
@@ -152,12 +168,12 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     pair,
     graph: pair.graph,
     database: options.database,
+    proxy,
     services: () => services,
     async reopen(next = {}) {
       await services.close();
       env = next.env === undefined ? env : { ...env, ...next.env };
-      scimUrl = next.scimUrl ?? scimUrl;
-      services = await openE2eServices(pair, options.database, env, next.clock ?? systemClock, scimUrl);
+      services = await openE2eServices(pair, options.database, env, next.clock ?? systemClock, proxy?.url);
       return services;
     },
     async sync(kind = "incremental") {
@@ -167,6 +183,7 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     },
     async close() {
       await services.close().catch(() => undefined);
+      await proxy?.close();
       await pair.close();
       await options.database.drop();
     },

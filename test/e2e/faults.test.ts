@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunSummary } from "#core/ports/provisioning-engine.js";
+import { createE2eDatabase, type E2eHarness, e2eDatabaseKinds, startE2e } from "#test/support/e2e.js";
+import { type AbmUser, abmUsers, duplicatesIn, scopeIds, validUsers } from "./support/model.js";
+
+/**
+ * 20 % of ABM's answers are faults (429 with a 1 s Retry-After, 503, connections reset after the
+ * work was done): after a few cycles ABM holds exactly what it holds without faults, no duplicates.
+ */
+const FAULTS = { status429Rate: 0.06, retryAfterSeconds: 1, status5xxRate: 0.08, resetRate: 0.06 };
+const MAX_CONVERGENCE_CYCLES = 4;
+
+interface Expected {
+  readonly userName: string;
+  readonly active: boolean;
+  readonly department: string | null;
+}
+
+function snapshot(users: readonly AbmUser[]): Map<string, Expected> {
+  return new Map(
+    users.map((u) => [u.externalId ?? u.id, { userName: u.userName, active: u.active, department: u.department }]),
+  );
+}
+
+for (const kind of e2eDatabaseKinds()) {
+  describe(`faults on the ABM side [${kind}]`, () => {
+    let harness: E2eHarness | undefined;
+    afterEach(async () => {
+      await harness?.close();
+      harness = undefined;
+    });
+
+    it("converges to the fault-free end state within a few cycles, with no duplicates", async () => {
+      const h = await startE2e({
+        database: await createE2eDatabase(kind),
+        emulators: { users: 60, seed: 13, problemRate: 0.05 },
+      });
+      harness = h;
+      const { graph, abm } = h.pair;
+      const store = graph.store;
+      abm.setFaults(FAULTS);
+
+      const runs: RunSummary[] = [await h.sync()];
+      expect(duplicatesIn(abmUsers(abm))).toEqual([]);
+
+      // changes of every kind, then cycles under the same faults
+      const synced = [...validUsers(graph, scopeIds(graph, "all")).keys()];
+      const removed = new Set<string>();
+      synced.slice(0, 6).forEach((id, i) => store.patchUser(id, { department: `Faulty ${i}` }));
+      for (const id of synced.slice(6, 10)) store.patchUser(id, { accountEnabled: false });
+      for (const id of synced.slice(10, 14)) {
+        store.deleteUser(id, false);
+        removed.add(id);
+      }
+      for (let i = 0; i < 6; i++) {
+        store.createUser({
+          givenName: "Fay",
+          surname: `Ult${i}`,
+          userPrincipalName: `fay.ult${i}@contoso.com`,
+          mail: `fay.ult${i}@contoso.com`,
+        });
+      }
+      // without faults ABM would hold: every valid user as Entra has it, the removed ones deactivated
+      const expected = new Map<string, Expected>();
+      for (const [id, u] of validUsers(graph, scopeIds(graph, "all")))
+        expected.set(id, { userName: u.userName, active: u.active, department: u.department });
+      for (const id of removed) {
+        const user = store.users.get(id)?.user;
+        expected.set(id, {
+          userName: String(user?.userPrincipalName),
+          active: false,
+          department: (user?.department as string | undefined) ?? null,
+        });
+      }
+
+      runs.push(await h.sync());
+      for (let i = 0; i < MAX_CONVERGENCE_CYCLES && !sameState(snapshot(abmUsers(abm)), expected); i++) {
+        // escrowed failures wait for their back-off; a full cycle re-matches everything now
+        runs.push(await h.sync("full"));
+        expect(duplicatesIn(abmUsers(abm))).toEqual([]);
+      }
+
+      const users = abmUsers(abm);
+      expect(duplicatesIn(users)).toEqual([]);
+      expect(snapshot(users)).toEqual(expected);
+      const injected = abm.stats().injected;
+      expect(injected.status429 + injected.status5xx + injected.resets).toBeGreaterThan(10);
+      expect(injected.resets).toBeGreaterThan(1);
+      expect(runs.length).toBeLessThanOrEqual(2 + MAX_CONVERGENCE_CYCLES);
+
+      // once faults stop and everything is in place, a full cycle finds nothing to do
+      abm.setFaults({});
+      const calm = await h.sync("full");
+      expect(calm.counts).toMatchObject({ created: 0, adopted: 0, updated: 0, deactivated: 0, failed: 0 });
+    });
+  });
+}
+
+function sameState(a: ReadonlyMap<string, Expected>, b: ReadonlyMap<string, Expected>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, x] of a) {
+    const y = b.get(id);
+    if (y === undefined || x.userName !== y.userName || x.active !== y.active || x.department !== y.department)
+      return false;
+  }
+  return true;
+}
