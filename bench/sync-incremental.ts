@@ -12,7 +12,7 @@
  * (median wall time over the rounds), the setup time and the process's max RSS.
  */
 import { parseArgs } from "node:util";
-import { benchLine, createBenchDatabase, openBenchServices, runBenchCycle } from "./_support/bench-services.js";
+import { benchLine, createBenchDatabase, load1, openBenchServices, runBenchCycle } from "./_support/bench-services.js";
 import { startCycleProfile } from "./_support/cycle-profiler.js";
 import { startEmulatorProcess } from "./_support/emulator-process.js";
 import { createPhaseLogger, phaseTimes } from "./_support/phase-logger.js";
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     concurrency: { type: "string", default: "8" },
     "database-url": { type: "string" },
+    /** PGlite: run initdb in the measured process (a first start) instead of a child before it */
+    "fresh-db-in-process": { type: "boolean", default: false },
     /** CPU-profile the last round's cycle into this .cpuprofile file */
     profile: { type: "string" },
   },
@@ -38,11 +40,12 @@ const disables = Math.round(changes * 0.2);
 const updates = changes - creates - disables;
 
 const emulators = await startEmulatorProcess({ users });
-const database = await createBenchDatabase(values["database-url"]);
+const database = await createBenchDatabase(values["database-url"], values["fresh-db-in-process"]);
 const phases = createPhaseLogger();
 let failed = false;
 try {
   const services = await openBenchServices({ emulators, database, concurrency, logger: phases.logger });
+  const rssOpen = process.memoryUsage.rss() / 2 ** 20;
   try {
     const setupStart = performance.now();
     const initial = await runBenchCycle(services, "full");
@@ -54,6 +57,7 @@ try {
     for (let round = 1; round <= rounds; round++) {
       const changed = await emulators.mutate({ updates, creates, disables });
       phases.clear();
+      const loadAtStart = load1();
       const stopProfile = await startCycleProfile(round === rounds ? values.profile : undefined);
       const sampler = startRssSampler();
       const started = performance.now();
@@ -84,6 +88,7 @@ try {
           deactivated: c.deactivated,
           failed: c.failed,
           peak_rss_mb: peak,
+          load1: loadAtStart,
         }),
       );
       const expected = c.created === creates && c.updated === updates && c.deactivated === disables;
@@ -103,6 +108,7 @@ try {
         min_wall_s: sorted[0] ?? Number.NaN,
         max_wall_s: sorted[sorted.length - 1] ?? Number.NaN,
         setup_initial_s: setup,
+        rss_open_mb: rssOpen,
         max_rss_mb: maxRssMb(),
         abm_users: child.abmUsers,
         emulator_rss_mb: child.maxRssMb,

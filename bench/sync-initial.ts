@@ -11,11 +11,13 @@
  * concurrency (bench/_support/raw-capacity.ts). ratio = engine users/s ÷ raw creates/s.
  *
  * Prints `bench sync-initial users=… concurrency=… db=… wall_s=… users_per_s=… read_entra_s=…
- * list_abm_s=… plan_s=… apply_s=… peak_rss_mb=… max_rss_mb=… raw_capacity_per_s=… ratio=…
- * created=… failed=… abm_users=… emulator_rss_mb=…`.
+ * list_abm_s=… plan_s=… apply_s=… rss_open_mb=… peak_rss_mb=… max_rss_mb=… raw_capacity_per_s=… ratio=…
+ * created=… failed=… abm_users=… emulator_rss_mb=… load1=…`. rss_open_mb: after opening the services,
+ * before the cycle; peak_rss_mb: sampled every 50 ms during the cycle; max_rss_mb: the kernel's peak
+ * for the whole process; load1: the machine's 1-minute load average when the cycle started.
  */
 import { parseArgs } from "node:util";
-import { benchLine, createBenchDatabase, openBenchServices, runBenchCycle } from "./_support/bench-services.js";
+import { benchLine, createBenchDatabase, load1, openBenchServices, runBenchCycle } from "./_support/bench-services.js";
 import { startCycleProfile } from "./_support/cycle-profiler.js";
 import { startEmulatorProcess } from "./_support/emulator-process.js";
 import { createPhaseLogger, phaseTimes } from "./_support/phase-logger.js";
@@ -27,6 +29,8 @@ const { values } = parseArgs({
     users: { type: "string", default: "10000" },
     concurrency: { type: "string", default: "8" },
     "database-url": { type: "string" },
+    /** PGlite: run initdb in the measured process (a first start) instead of a child before it */
+    "fresh-db-in-process": { type: "boolean", default: false },
     "no-raw": { type: "boolean", default: false },
     /** CPU-profile the cycle into this .cpuprofile file */
     profile: { type: "string" },
@@ -36,11 +40,13 @@ const users = Number(values.users);
 const concurrency = Number(values.concurrency);
 
 const emulators = await startEmulatorProcess({ users });
-const database = await createBenchDatabase(values["database-url"]);
+const database = await createBenchDatabase(values["database-url"], values["fresh-db-in-process"]);
 const phases = createPhaseLogger();
 let failed = false;
 try {
   const services = await openBenchServices({ emulators, database, concurrency, logger: phases.logger });
+  const rssOpen = process.memoryUsage.rss() / 2 ** 20;
+  const loadAtStart = load1();
   let run: Awaited<ReturnType<typeof runBenchCycle>>;
   let wall: number;
   let peak: number;
@@ -76,6 +82,7 @@ try {
       list_abm_s: phase.list_abm ?? Number.NaN,
       plan_s: phase.plan ?? Number.NaN,
       apply_s: phase.apply ?? Number.NaN,
+      rss_open_mb: rssOpen,
       peak_rss_mb: peak,
       max_rss_mb: maxRssMb(),
       raw_capacity_per_s: raw,
@@ -87,6 +94,7 @@ try {
       abm_users: child.abmUsers,
       emulator_rss_mb: child.maxRssMb,
       warnings: phases.problems.length,
+      load1: loadAtStart,
     }),
   );
   for (const p of phases.problems.slice(0, 5))

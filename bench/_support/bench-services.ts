@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { type AppServices, openServices } from "#app/services.js";
 import { loadConfig } from "#config/load-config.js";
@@ -20,14 +22,24 @@ export interface BenchDatabase {
 }
 
 /**
- * PGlite in a fresh temp data directory, or — with a server URL — a fresh database
+ * PGlite in a fresh temp data directory (initialized in a short child process unless
+ * `initInProcess`: see init-database.ts), or — with a server URL — a fresh database
  * `abm_bench_<hex>` created on that server and dropped afterwards (the server's own data is untouched).
  */
-export async function createBenchDatabase(serverUrl: string | undefined): Promise<BenchDatabase> {
+export async function createBenchDatabase(
+  serverUrl: string | undefined,
+  initInProcess = false,
+): Promise<BenchDatabase> {
   const dataDir = await mkdtemp(join(tmpdir(), "abm-bench-"));
   const removeDir = () => rm(dataDir, { recursive: true, force: true });
-  if (serverUrl === undefined || serverUrl === "")
-    return { kind: "pglite", dataDir, databaseUrl: undefined, drop: removeDir };
+  if (serverUrl === undefined || serverUrl === "") {
+    if (!initInProcess) {
+      const init = fileURLToPath(new URL("./init-database.ts", import.meta.url));
+      const done = spawnSync(process.execPath, ["--import", "tsx", init, dataDir], { stdio: "inherit" });
+      if (done.status !== 0) throw new Error(`initializing PGlite in ${dataDir} failed (${done.status})`);
+    }
+    return { kind: initInProcess ? "pglite-fresh" : "pglite", dataDir, databaseUrl: undefined, drop: removeDir };
+  }
   const name = `abm_bench_${randomBytes(6).toString("hex")}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
   try {
@@ -91,6 +103,11 @@ export async function runBenchCycle(services: AppServices, kind: "incremental" |
   const run = await services.engine.runCycle({ kind, trigger: "cli", actor: BENCH_ACTOR });
   if (!run.ok) throw run.error;
   return run.value;
+}
+
+/** the 1-minute load average: how busy the machine was (other processes included) */
+export function load1(): number {
+  return loadavg()[0] ?? Number.NaN;
 }
 
 /** `bench <name> key=value …` with numbers rounded to `digits` decimals. */
