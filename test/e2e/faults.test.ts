@@ -46,7 +46,7 @@ for (const kind of e2eDatabaseKinds()) {
       // changes of every kind, then cycles under the same faults
       const synced = [...validUsers(graph, scopeIds(graph, "all")).keys()];
       const removed = new Set<string>();
-      synced.slice(0, 6).forEach((id, i) => store.patchUser(id, { department: `Faulty ${i}` }));
+      for (const [i, id] of synced.slice(0, 6).entries()) store.patchUser(id, { department: `Faulty ${i}` });
       for (const id of synced.slice(6, 10)) store.patchUser(id, { accountEnabled: false });
       for (const id of synced.slice(10, 14)) {
         store.deleteUser(id, false);

@@ -117,9 +117,13 @@ export interface E2eHarness {
   readonly database: E2eDatabase;
   /** the recording proxy (`recordScim`), else null */
   readonly proxy: RecordingProxy | null;
+  /** the configuration variables the services were opened with */
+  env(): Readonly<Record<string, string>>;
   /** the open services (reopen() replaces them) */
   services(): AppServices;
-  /** closes the services and opens them again on the same database (a process restart) */
+  /** closes the services (the process "stops"), so another process may open the database */
+  release(): Promise<void>;
+  /** closes the services (if open) and opens them again on the same database (a process restart) */
   reopen(options?: { env?: Readonly<Record<string, string>>; clock?: Clock }): Promise<AppServices>;
   /** one cycle through the engine (the CLI's `sync [--full]`); fails the test on an engine error */
   sync(kind?: "incremental" | "full"): Promise<RunSummary>;
@@ -156,9 +160,11 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
   let env = e2eEnv(pair, options.env);
   let proxy: RecordingProxy | null = null;
   let services: AppServices;
+  let open = false;
   try {
     if (options.recordScim === true) proxy = await startRecordingProxy(pair.abm.scimUrl);
     services = await openE2eServices(pair, options.database, env, systemClock, proxy?.url);
+    open = true;
   } catch (error) {
     await proxy?.close();
     await pair.close();
@@ -169,20 +175,33 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     graph: pair.graph,
     database: options.database,
     proxy,
-    services: () => services,
-    async reopen(next = {}) {
+    env: () => env,
+    services: () => {
+      if (!open) throw new Error("the services are released; reopen() them first");
+      return services;
+    },
+    async release() {
+      if (!open) return;
+      open = false;
       await services.close();
+    },
+    async reopen(next = {}) {
+      if (open) await services.close();
+      open = false;
       env = next.env === undefined ? env : { ...env, ...next.env };
       services = await openE2eServices(pair, options.database, env, next.clock ?? systemClock, proxy?.url);
+      open = true;
       return services;
     },
     async sync(kind = "incremental") {
+      if (!open) throw new Error("the services are released; reopen() them first");
       const run = await services.engine.runCycle({ kind, trigger: "cli", actor: CLI_ACTOR });
       if (!run.ok) throw run.error;
       return run.value;
     },
     async close() {
-      await services.close().catch(() => undefined);
+      if (open) await services.close().catch(() => undefined);
+      open = false;
       await proxy?.close();
       await pair.close();
       await options.database.drop();
