@@ -7,12 +7,16 @@ import { prepareUsers } from "#core/sync/prepare.js";
 import type { ScimUser } from "#core/users.js";
 import { entraUser } from "./support/world.js";
 
-const COUNT = 100_000;
+/**
+ * A regression guard against accidentally quadratic planning, not a benchmark (figures for
+ * 100,000 users come from `npm run bench -- sync-initial`): 20,000 users take about 0.1 s of CPU
+ * per step on an idle 2-core box; a quadratic step would take minutes.
+ */
+const COUNT = 20_000;
 
 describe("planner performance (bounded)", { timeout: 60_000 }, () => {
-  // Bounded on CPU time (wall time is at the mercy of other test processes on a shared machine);
-  // measured about 0.5 s to prepare and 0.5 s to plan on an idle 2-core box.
-  it(`maps, validates and plans a full cycle of ${COUNT.toLocaleString("en")} users in under 2 s of CPU each`, () => {
+  // Bounded on CPU time (wall time is at the mercy of other test processes on a shared machine).
+  it(`maps, validates and plans a full cycle of ${COUNT.toLocaleString("en")} users in under 3 s of CPU each`, () => {
     const sources = Array.from({ length: COUNT }, (_, i) => entraUser(`u${i}`));
     const links: LinkState[] = [];
     const targets: ScimUser[] = [];
@@ -45,8 +49,8 @@ describe("planner performance (bounded)", { timeout: 60_000 }, () => {
     const wall = performance.now() - started;
 
     expect(plan.counts).toEqual({ create: COUNT / 2, adopt: 0, update: COUNT / 10, deactivate: 0, delete: 0, skip: 0 });
-    expect(prepareCpu).toBeLessThan(2_000);
-    expect(planCpu).toBeLessThan(2_000);
+    expect(prepareCpu).toBeLessThan(3_000);
+    expect(planCpu).toBeLessThan(3_000);
     expect(wall).toBeLessThan(30_000);
   });
 });
