@@ -32,6 +32,28 @@ export async function chatText(services: AppServices, text: string): Promise<str
   return replies.map(renderReplyText).join("\n");
 }
 
+/** What a state-changing command writes to the audit log (like the same command from chat). */
+export interface AuditNote {
+  readonly command: string;
+  readonly target: string | null;
+}
+
+async function auditCli<T>(services: AppServices, note: AuditNote, result: Result<T, AppError>): Promise<void> {
+  const { actor } = cliActor();
+  const recorded = await services.repos.audit.record({
+    id: services.ids.next("aud"),
+    connectionId: services.connectionId,
+    actorId: actor.id,
+    platform: "cli",
+    command: note.command,
+    target: note.target,
+    outcome: result.ok ? "succeeded" : "failed",
+    detail: result.ok ? { text: "" } : { code: result.error.code, message: result.error.message },
+    at: services.clock.now(),
+  });
+  if (!recorded.ok) services.logger.error({ code: recorded.error.code }, "could not write the audit log");
+}
+
 /** JSON for a result value, human text from the chat core (only computed when needed). */
 export async function answer<T>(
   ctx: CommandContext,
@@ -39,7 +61,9 @@ export async function answer<T>(
   result: Result<T, AppError>,
   toJson: (value: T) => JsonObject,
   chatCommand: string | ((value: T) => string),
+  audit?: AuditNote,
 ): Promise<CommandOutcome> {
+  if (audit !== undefined) await auditCli(services, audit, result);
   if (!result.ok) return failure(result.error);
   const data = toJson(result.value);
   if (ctx.json) return success(data, "");

@@ -19,6 +19,7 @@ export function createPauseCommand(access: AppAccess): CliCommand {
           await s.engine.pause(cliActor().actor),
           () => ({ paused: true }),
           () => "Scheduled cycles are paused. `abm resume` starts them again; nothing is lost meanwhile.\n",
+          { command: "pause", target: null },
         ),
       ),
   };

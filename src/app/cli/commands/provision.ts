@@ -21,6 +21,7 @@ export function createProvisionCommand(access: AppAccess): CliCommand {
           await s.engine.provisionUser(ctx.args.user ?? "", cliActor().actor),
           (result) => ({ result }),
           describeProvision,
+          { command: "provision", target: ctx.args.user ?? null },
         ),
       ),
   };

@@ -16,7 +16,11 @@ export function createRestartCommand(access: AppAccess): CliCommand {
       withApp(
         ctx,
         access,
-        async (s) => answer(ctx, s, await s.engine.restart(cliActor().actor, "cli"), (run) => ({ run }), describeRun),
+        async (s) =>
+          answer(ctx, s, await s.engine.restart(cliActor().actor, "cli"), (run) => ({ run }), describeRun, {
+            command: "restart",
+            target: null,
+          }),
         { progress: true },
       ),
   };

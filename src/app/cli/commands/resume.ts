@@ -19,6 +19,7 @@ export function createResumeCommand(access: AppAccess): CliCommand {
           await s.engine.resume(cliActor().actor),
           () => ({ paused: false }),
           () => "Scheduled cycles resumed.\n",
+          { command: "resume", target: null },
         ),
       ),
   };

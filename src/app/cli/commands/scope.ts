@@ -27,6 +27,7 @@ export function createScopeCommand(access: AppAccess): CliCommand {
             await s.engine.setScope(scope, cliActor().actor),
             (run) => ({ scope, run }),
             describeRun,
+            { command: "scope", target: scope },
           );
         },
         { progress: true },

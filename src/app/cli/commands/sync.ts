@@ -31,6 +31,9 @@ export function createSyncCommand(access: AppAccess): CliCommand {
             }),
             (run) => ({ run, dryRun: ctx.flags.boolean("dry-run") }),
             (run) => describeRun(run, ctx.flags.boolean("dry-run")),
+            ctx.flags.boolean("dry-run")
+              ? undefined
+              : { command: ctx.flags.boolean("full") ? "sync --full" : "sync", target: null },
           ),
         { progress: true },
       ),
