@@ -9,7 +9,6 @@ export const slashCommandSchema = z.object({
   channel_id: z.string().min(1),
   response_url: z.string().url(),
 });
-export type SlashCommand = z.infer<typeof slashCommandSchema>;
 
 export const blockActionsSchema = z.object({
   type: z.literal("block_actions"),

@@ -16,9 +16,9 @@ export interface SlackWebClientOptions {
   readonly rejectRateLimitedCalls?: boolean;
 }
 
-export const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
+const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
 
-export function slackApiRoot(apiUrl: string | undefined): string {
+function slackApiRoot(apiUrl: string | undefined): string {
   const root = apiUrl ?? DEFAULT_SLACK_API_URL;
   return root.endsWith("/") ? root : `${root}/`;
 }

@@ -67,7 +67,7 @@ export function conversationType(activity: InboundActivity): TeamsConversationTy
 }
 
 /** Channel thread ids look like `19:abc@thread.tacv2;messageid=123`; the conversation is the part before. */
-export function baseConversationId(id: string): string {
+function baseConversationId(id: string): string {
   const index = id.indexOf(";messageid=");
   return index === -1 ? id : id.slice(0, index);
 }

@@ -33,7 +33,7 @@ export interface RenderCardOptions {
 
 const SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json";
 /** Teams runs an automatic refresh for at most 60 user ids. */
-export const MAX_REFRESH_USER_IDS = 60;
+const MAX_REFRESH_USER_IDS = 60;
 
 const TONE_STYLE: Record<Tone, ContainerStyle> = {
   info: "emphasis",

@@ -4,7 +4,7 @@ import { AppError } from "#core/errors.js";
 import { err, ok, type Result } from "#core/result.js";
 
 /** Reads and parses a JSON object body from a node:http request, with a size limit. */
-export const MAX_ACTIVITY_BYTES = 1024 * 1024;
+const MAX_ACTIVITY_BYTES = 1024 * 1024;
 
 const jsonObject = z.record(z.string(), z.unknown());
 

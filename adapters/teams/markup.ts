@@ -12,7 +12,7 @@
  */
 const MARKDOWN_SPECIAL = /[\\*_[\]`]/g;
 
-export function escapeMarkdown(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(MARKDOWN_SPECIAL, (char) => `\\${char}`);
 }
 
@@ -24,7 +24,7 @@ type Segment =
 
 const TOKEN = /\*\*([^*]+)\*\*|`([^`]*)`|\[([^\]]+)\]\(([^)\s]+)\)/g;
 
-export function parseNeutralMarkup(input: string): Segment[] {
+function parseNeutralMarkup(input: string): Segment[] {
   const segments: Segment[] = [];
   let last = 0;
   for (const match of input.matchAll(TOKEN)) {

@@ -7,7 +7,7 @@ import type { GraphStore } from "./store.js";
  * small cycle state machine (NotRun → Active initial cycle → steady state; quarantine on a
  * credential failure or too many deletes; `ForceDeletes` releases the held deletions).
  */
-export const NEVER = "0001-01-01T00:00:00Z";
+const NEVER = "0001-01-01T00:00:00Z";
 export const USER_RULE_ID = "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8";
 export const SCIM_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 

@@ -32,10 +32,6 @@ export class AppError extends Error {
   }
 }
 
-export function isAppError(value: unknown): value is AppError {
-  return value instanceof AppError;
-}
-
 /** Wraps anything thrown into an AppError without losing the original as `cause`. */
 export function toAppError(value: unknown, code = "internal.unexpected"): AppError {
   if (value instanceof AppError) return value;

@@ -60,7 +60,7 @@ function postgresCase(adminUrl: string): DatabaseCase {
 }
 
 /** PGlite always; the real Postgres too when `TEST_DATABASE_URL` is set. */
-export function databaseCases(): readonly DatabaseCase[] {
+function databaseCases(): readonly DatabaseCase[] {
   const url = process.env.TEST_DATABASE_URL;
   return url === undefined || url === "" ? [pgliteCase] : [pgliteCase, postgresCase(url)];
 }

@@ -5,7 +5,7 @@ import { parseTop } from "../odata.js";
 import type { LogEntry } from "../synchronization-store.js";
 import { allowed } from "./synchronization-routes.js";
 
-export const AUDIT_PERMISSION = "AuditLog.Read.All";
+const AUDIT_PERMISSION = "AuditLog.Read.All";
 const DEFAULT_PAGE = 50;
 
 type Operator = "eq" | "gt" | "ge" | "lt" | "le";

@@ -9,7 +9,7 @@ import {
   USER_RULE_ID,
 } from "../synchronization-store.js";
 
-export const SYNC_PERMISSION = "Synchronization.ReadWrite.All";
+const SYNC_PERMISSION = "Synchronization.ReadWrite.All";
 const SP = "/v1.0/servicePrincipals/:id/synchronization";
 const ON_DEMAND_LIMIT = 5;
 const ON_DEMAND_WINDOW_MS = 10_000;

@@ -34,7 +34,7 @@ const replySchema = z.object({
   tone: z.enum(["info", "success", "warning", "danger"]),
 });
 
-export const outboxPayloadSchema = z.discriminatedUnion("kind", [
+const outboxPayloadSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("parent"),
     incidentKey: z.string(),

@@ -10,7 +10,7 @@ import type { ChatActor, GroupMembership } from "./ports.js";
  */
 export type Role = "viewer" | "operator" | "approver";
 
-export const ROLE_ENV: Readonly<Record<Role, string | null>> = {
+const ROLE_ENV: Readonly<Record<Role, string | null>> = {
   viewer: null,
   operator: "ABM_OPERATORS",
   approver: "ABM_APPROVERS",

@@ -19,7 +19,7 @@ function tone(status: EngineStatus): Reply["tone"] {
   return status.lastRun === null ? "info" : "success";
 }
 
-export function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
+function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
   const facts: Fact[] = [
     { label: "State", value: STATE_WORDS[status.state] },
     { label: "Engine", value: status.engine },

@@ -23,12 +23,12 @@ export class InMemoryEntraStore implements EntraEngineStore {
 }
 
 /** Real time (the emulator's tokens and rate limit use it), sleeps shortened to keep tests fast. */
-export const fastClock: Clock = {
+const fastClock: Clock = {
   now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))),
 };
 
-export function sequentialIds(): IdGenerator {
+function sequentialIds(): IdGenerator {
   let n = 0;
   return { next: (prefix) => `${prefix}_${(++n).toString().padStart(4, "0")}` };
 }

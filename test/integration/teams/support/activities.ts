@@ -1,7 +1,7 @@
 /** Builders for inbound Teams activities shaped like the ones Teams sends (trimmed to what matters). */
-export const BOT = { id: "28:bot-app-id", name: "abm" };
+const BOT = { id: "28:bot-app-id", name: "abm" };
 export const CHANNEL = "19:general@thread.tacv2";
-export const TENANT = "tenant-1";
+const TENANT = "tenant-1";
 
 interface From {
   readonly id: string;

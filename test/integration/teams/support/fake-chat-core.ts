@@ -11,8 +11,8 @@ import type { Reply } from "#core/chat/reply.js";
  * A tiny stand-in for the chat core: a role check, a private `check`, a status card and one
  * approval applied through a compare-and-set. The real core is plugged in by the composition root.
  */
-export const OPERATOR = "aad-operator";
-export const APPROVERS = new Set(["aad-approver-1", "aad-approver-2"]);
+const OPERATOR = "aad-operator";
+const APPROVERS = new Set(["aad-approver-1", "aad-approver-2"]);
 
 const text = (t: string, visibility: Reply["visibility"], tone: Reply["tone"] = "info"): Reply => ({
   fallbackText: t,

@@ -59,7 +59,7 @@ export function createCardValidator(): CardValidator {
 }
 
 /** A minimal markdown processor standing in for the host's (Teams renders its own subset). */
-export function renderTestMarkdown(text: string): string {
+function renderTestMarkdown(text: string): string {
   const html = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const inline = (line: string): string => {
     const escaped: string[] = [];
