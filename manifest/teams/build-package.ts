@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
+import yazl from "yazl";
 import { AppError } from "#core/errors.js";
 import { err, ok, type Result } from "#core/result.js";
 import { colorIcon, inspectPng, outlineIcon } from "./icons.js";
@@ -10,14 +10,6 @@ import { type TeamsManifest, teamsManifestSchema } from "./manifest-schema.js";
  * Builds the Teams app package: manifest.json with the bot id and domain filled in, plus the two
  * icons, zipped flat (Teams requires the three files at the root of the zip).
  */
-interface ZipFile {
-  addBuffer(buffer: Buffer, name: string, options?: { mtime?: Date; mode?: number }): void;
-  end(): void;
-  readonly outputStream: NodeJS.ReadableStream;
-}
-
-const { ZipFile } = createRequire(import.meta.url)("yazl") as { ZipFile: new () => ZipFile };
-
 export interface BuildPackageInput {
   /** folder with manifest.json (icons are generated there when missing) */
   readonly manifestDir: string;
@@ -79,7 +71,7 @@ export async function buildTeamsPackage(input: BuildPackageInput): Promise<Resul
 
   mkdirSync(input.outDir, { recursive: true });
   const zipPath = join(input.outDir, `abm-chatops-teams-${manifest.version}.zip`);
-  const zip = new ZipFile();
+  const zip = new yazl.ZipFile();
   const mtime = new Date("2025-01-01T00:00:00Z");
   zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), "manifest.json", { mtime });
   zip.addBuffer(color, manifest.icons.color, { mtime });

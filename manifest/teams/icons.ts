@@ -1,24 +1,11 @@
-import { createRequire } from "node:module";
+import pngjs from "pngjs";
 
 /**
  * Generates the two Teams app icons with pngjs: a 192×192 colour icon (white sync ring on the
  * accent colour) and a 32×32 outline icon (white ring on a transparent background, as Teams
  * requires). Deterministic: same bytes every run.
  */
-interface PngImage {
-  readonly width: number;
-  readonly height: number;
-  readonly data: Buffer;
-}
-
-interface PngModule {
-  PNG: {
-    new (options: { width: number; height: number }): PngImage;
-    sync: { write(png: PngImage): Buffer; read(buffer: Buffer): PngImage };
-  };
-}
-
-const { PNG } = createRequire(import.meta.url)("pngjs") as PngModule;
+const { PNG } = pngjs;
 
 export const ACCENT = { r: 0x2f, g: 0x6f, b: 0xde } as const;
 
