@@ -134,6 +134,36 @@ for (const kind of e2eDatabaseKinds()) {
       expect(duplicatesIn(abmUsers(harness.pair.abm))).toEqual([]);
     });
 
+    it("a held batch shrinks when its users come back in scope, and is withdrawn when none are left", async () => {
+      harness.graph.store.unassign(groupA);
+      const held = await harness.sync();
+      expect(held.outcome).toBe("held");
+      const first = await pending();
+      expect(first?.count).toBe(20);
+      const before = patches();
+
+      // the admin re-assigns five of them directly: the batch is re-issued without them
+      for (const id of teamA.slice(0, 5)) harness.graph.store.assign(id);
+      await harness.sync();
+      const shrunk = await pending();
+      expect(shrunk?.count).toBe(15);
+      expect(shrunk?.approvalId).not.toBe(first?.approvalId);
+      expect(new Set(shrunk?.users.map((u) => u.entraId))).toEqual(new Set(teamA.slice(5)));
+
+      // the group comes back: nothing is left to remove, nothing was deactivated
+      harness.graph.store.assign(groupA);
+      const back = await harness.sync();
+      expect(back.counts).toMatchObject({ held: 0, deactivated: 0 });
+      expect(await pending()).toBeNull();
+      expect(await state()).toBe("idle");
+      expect(active(teamA).every(Boolean)).toBe(true);
+      expect(patches()).toBe(before);
+
+      // the direct assignments are redundant again (the group covers them): nothing changes
+      for (const id of teamA.slice(0, 5)) harness.graph.store.unassign(id);
+      expect((await harness.sync()).counts).toMatchObject({ held: 0, deactivated: 0 });
+    });
+
     it("reject: users stay active, the connection is flagged, the next cycle does not re-hold; restart clears it", async () => {
       harness.graph.store.unassign(groupA);
       const held = await harness.sync();

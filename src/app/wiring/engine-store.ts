@@ -39,6 +39,7 @@ const payloadSchema = z.object({
       reason: z.string(),
       dedupKey: z.string(),
       hash: z.string(),
+      cause: z.enum(["disabled", "soft_deleted", "hard_deleted", "out_of_scope", "missing_from_source"]).optional(),
     }),
   ),
 });

@@ -1,7 +1,8 @@
-import { AppError, toAppError } from "../errors.js";
+import { type AppError, toAppError } from "../errors.js";
 import type { CycleKind, RunCounts, RunOutcome, RunSummary, Trigger } from "../ports/provisioning-engine.js";
 import { err, ok, type Result } from "../result.js";
 import { selectFor } from "../sync/attribute-map.js";
+import { isEnabled } from "../sync/mapping.js";
 import type { LinkState, SyncOp } from "../sync/operations.js";
 import { planSync, type Removal } from "../sync/planner.js";
 import { prepareUsers } from "../sync/prepare.js";
@@ -11,6 +12,7 @@ import { applyOps } from "./apply.js";
 import type { EngineContext } from "./context.js";
 import { linksForCycle } from "./cycle-links.js";
 import type { HeldRemoval } from "./engine-store.js";
+import { withCycleLease } from "./lease.js";
 import { listTarget } from "./list-target.js";
 import { readSource } from "./read-source.js";
 
@@ -42,30 +44,16 @@ const EMPTY_COUNTS: RunCounts = {
 /** more users than this entering the scope in one incremental cycle → a full read is cheaper */
 const MAX_SCOPE_LOOKUPS = 200;
 const MAX_RETRY_LOOKUPS = 200;
-const LEASE_TTL_MS = 30 * 60 * 1000;
 
 /** One cycle under the per-connection lease: read → plan → hold over threshold → apply → record. */
 export async function runCycleLocked(ctx: EngineContext, input: CycleInput): Promise<Result<CycleReport, AppError>> {
-  const now = ctx.clock.now();
-  const lease = `cycle:${ctx.connectionId}`;
-  if (!(await ctx.store.acquireLease(lease, ctx.holderId, LEASE_TTL_MS, now))) {
-    return err(
-      new AppError(
-        "engine.busy",
-        "A cycle is already running for this connection (in this or another process). Try again when it ends.",
-        { retryable: true },
-      ),
-    );
-  }
-  try {
-    return await runCycle(ctx, input);
-  } catch (error) {
-    return err(toAppError(error, "engine.cycle_failed"));
-  } finally {
-    await ctx.store.releaseLease(lease, ctx.holderId).catch((error: unknown) => {
-      ctx.logger.warn({ err: toAppError(error).message }, "could not release the cycle lease; it expires by itself");
-    });
-  }
+  return withCycleLease(ctx, {}, async () => {
+    try {
+      return await runCycle(ctx, input);
+    } catch (error) {
+      return err(toAppError(error, "engine.cycle_failed"));
+    }
+  });
 }
 
 async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<CycleReport, AppError>> {
@@ -194,18 +182,30 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
   });
   // removals an approver rejected stay undone until a restart; removals already waiting in an open
   // approval stay there (they are not planned, held or counted twice)
-  let open = await store.pendingApproval();
-  if (open !== null && open.expiresAt.getTime() <= startedAt.getTime()) {
-    // expired: its batch was never executed; this cycle plans those removals again (a fresh approval)
-    await store.setApprovalStatus(open.id, "pending", "expired", startedAt);
-    open = null;
-  }
-  const alreadyHeld = new Map((open?.payload.removals ?? []).map((r) => [r.entraId, r] as const));
+  /** a held removal is moot once its user is back in scope and enabled (Entra changed its mind) */
+  const backInPlace = (r: HeldRemoval): boolean => {
+    if (source.removals.has(r.entraId)) return false;
+    const user = users.get(r.entraId);
+    if (user !== undefined) return isEnabled(user);
+    return r.cause === "out_of_scope" && inScope(r.entraId);
+  };
+
+  // An open approval keeps its removals held (not planned, held or counted twice). It is replaced
+  // by a fresh one when it expired unanswered (the batch stays held and is asked for again) or when
+  // some of its users no longer need removing (back in scope, enabled again).
+  const open = await store.pendingApproval();
+  const stillHeld = (open?.payload.removals ?? []).filter((r) => !backInPlace(r));
+  const replaceOpen =
+    open !== null &&
+    (open.expiresAt.getTime() <= startedAt.getTime() || stillHeld.length < open.payload.removals.length);
+  const alreadyHeld = new Map(stillHeld.map((r) => [r.entraId, r] as const));
   const ops = plan.ops.filter(
     (op) =>
       !(
         (op.action === "deactivate" || op.action === "delete") &&
-        (rejected.has(op.entraId) || alreadyHeld.has(op.entraId))
+        (rejected.has(op.entraId) ||
+          alreadyHeld.has(op.entraId) ||
+          (open?.payload.removals.some((r) => r.entraId === op.entraId) ?? false))
       ),
   );
   const split = splitByThreshold(ops, ctx.threshold);
@@ -218,10 +218,10 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
     return ok({ run, ops, held: split.held.length, approvalId: null });
   }
 
-  // 5. hold removals over the threshold
+  // 5. hold removals over the threshold (one open approval at a time: a new breach supersedes the
+  // open one with the union of both)
   let approvalId: string | null = null;
-  if (split.exceeded) {
-    approvalId = ctx.ids.next("apr");
+  if (split.exceeded || replaceOpen) {
     const held: HeldRemoval[] = split.held.map((op) => ({
       entraId: op.entraId,
       scimId: op.scimId,
@@ -230,22 +230,20 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
       reason: op.reason,
       dedupKey: op.dedupKey,
       hash: op.hash,
+      cause: op.cause,
     }));
-    // one open approval at a time: a new breach supersedes the open one with the union of both
     if (open !== null) await store.setApprovalStatus(open.id, open.status, "expired", startedAt);
-    await store.createApproval({
-      id: approvalId,
-      payload: {
-        runId,
-        cycle: input.kind,
-        scope: settings.scope,
-        threshold: ctx.threshold,
-        removals: [...alreadyHeld.values(), ...held],
-      },
-      requestedBy: input.actor,
-      requestedAt: startedAt,
-      expiresAt: new Date(startedAt.getTime() + ctx.approvalTtlMs),
-    });
+    const removals = [...alreadyHeld.values(), ...held];
+    if (removals.length > 0) {
+      approvalId = ctx.ids.next("apr");
+      await store.createApproval({
+        id: approvalId,
+        payload: { runId, cycle: input.kind, scope: settings.scope, threshold: ctx.threshold, removals },
+        requestedBy: input.actor,
+        requestedAt: startedAt,
+        expiresAt: new Date(startedAt.getTime() + ctx.approvalTtlMs),
+      });
+    }
   }
 
   // 6. apply

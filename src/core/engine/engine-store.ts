@@ -8,7 +8,7 @@ import type {
   SyncScope,
   Trigger,
 } from "../ports/provisioning-engine.js";
-import type { LinkState, SyncAction } from "../sync/operations.js";
+import type { DeactivationCause, LinkState, SyncAction } from "../sync/operations.js";
 
 /**
  * What the native engine needs from persistence, for ONE connection. The composition root adapts
@@ -62,6 +62,8 @@ export interface HeldRemoval {
   readonly reason: string;
   readonly dedupKey: string;
   readonly hash: string;
+  /** why it is removed (absent in approvals stored by older versions) */
+  readonly cause?: DeactivationCause | undefined;
 }
 
 export interface DeletionApprovalPayload {

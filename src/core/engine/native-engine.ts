@@ -14,6 +14,7 @@ import { createEngineContext, type EngineContext, type NativeEngineDeps } from "
 import { runCycleLocked } from "./cycle.js";
 import type { StoredApproval } from "./engine-store.js";
 import { removalOps } from "./held-ops.js";
+import { withCycleLease } from "./lease.js";
 import { previewScope } from "./scope.js";
 import { checkUser, provisionUser } from "./single-user.js";
 import { computeStatus, describeApproval } from "./status.js";
@@ -55,23 +56,8 @@ export function createNativeEngine(deps: NativeEngineDeps): ProvisioningEngine &
   };
 
   /** waits (bounded) for the cycle lease, so an approval does not fail just because a cycle runs */
-  const withLease = async <T>(fn: () => Promise<Result<T, AppError>>): Promise<Result<T, AppError>> => {
-    const name = `cycle:${deps.connectionId}`;
-    const deadline = clock.now().getTime() + LEASE_WAIT_MS;
-    while (!(await store.acquireLease(name, deps.holderId, 30 * 60 * 1000, clock.now()))) {
-      if (clock.now().getTime() > deadline) {
-        return err(
-          new AppError("engine.busy", "A cycle is still running; try again in a minute.", { retryable: true }),
-        );
-      }
-      await clock.sleep(500);
-    }
-    try {
-      return await fn();
-    } finally {
-      await store.releaseLease(name, deps.holderId);
-    }
-  };
+  const withLease = <T>(fn: () => Promise<Result<T, AppError>>): Promise<Result<T, AppError>> =>
+    withCycleLease(ctx, { waitMs: LEASE_WAIT_MS, busyMessage: "A cycle is still running; try again in a minute." }, fn);
 
   const loadApproval = async (id: string): Promise<StoredApproval | null> => store.approval(id);
 

@@ -8,6 +8,7 @@ import { prepareUsers } from "../sync/prepare.js";
 import type { ScimUser, SourceUser } from "../users.js";
 import { applyOps } from "./apply.js";
 import type { EngineContext } from "./context.js";
+import { withCycleLease } from "./lease.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -134,82 +135,76 @@ export async function provisionUser(
     detail: scope.value.reason,
   });
 
-  const lease = `cycle:${ctx.connectionId}`;
   const now = ctx.clock.now();
-  if (!(await ctx.store.acquireLease(lease, ctx.holderId, 5 * 60 * 1000, now))) {
-    return err(
-      new AppError("engine.busy", "A cycle is running; it will pick this user up, or try again when it ends.", {
-        retryable: true,
-      }),
-    );
-  }
-  try {
-    const links = await ctx.store.linksFor([user.id]);
-    const planned = prepareUsers([user], ctx.map, { verifiedDomains: ctx.verifiedDomains });
-    const target = await findTarget(ctx, user, planned[0]?.target.userName ?? "");
-    if (!target.ok) return err(target.error);
-    steps.push({
-      name: "matching",
-      status: target.value === null ? "no match" : "matched",
-      detail:
-        target.value === null
-          ? "No ABM user has this externalId or userName."
-          : `ABM user ${target.value.id} (${target.value.userName}).`,
-    });
-    const plan = planSync({
-      kind: "incremental",
-      users: scope.value.inScope ? planned : [],
-      outOfScope: scope.value.inScope ? [] : [user.id],
-      links,
-      targetUsers: target.value === null ? [] : [target.value],
-      policy: ctx.policy,
-    });
-    const [op] = plan.ops;
-    if (op === undefined) {
-      steps.push({ name: "export", status: "skipped", detail: "ABM already has this user as Entra describes it." });
-      return ok({ entraId: user.id, action: "none", status: "skipped", detail: "Nothing to change.", steps });
-    }
-    const runId = ctx.ids.next("run");
-    await ctx.store.startRun({
-      id: runId,
-      kind: "single_user",
-      trigger: actor.platform === "cli" ? "cli" : "chat",
-      actor: actor.id,
-      startedAt: now,
-    });
-    const result = await applyOps([op], {
-      runId,
-      store: ctx.store,
-      target: ctx.target,
-      concurrency: 1,
-      clock: ctx.clock,
-      ids: ctx.ids,
-      links: new Map(links.map((l) => [l.entraId, l] as const)),
-      attempts: new Map(),
-    });
-    const failed = result.counts.failed > 0;
-    const skipped = op.action === "skip";
-    await ctx.store.finishRun(runId, {
-      finishedAt: ctx.clock.now(),
-      outcome: failed ? "failed" : "succeeded",
-      counts: result.counts,
-      error: null,
-    });
-    const failure = failed ? (await ctx.store.failures()).find((f) => f.entraId === user.id) : undefined;
-    const detail = skipped
-      ? op.problems.map((p) => `${p.message} Fix: ${p.fix}`).join(" ")
-      : failed
-        ? `${failure?.reason ?? "failed"} ${failure?.fix ?? ""}`.trim()
-        : `${op.action}: ${op.reason}`;
-    steps.push({ name: "export", status: skipped ? "skipped" : failed ? "failed" : "succeeded", detail });
-    return ok({
-      entraId: user.id,
-      action: op.action,
-      status: skipped ? "skipped" : failed ? "failed" : "succeeded",
-      detail,
-      steps,
-    });
-  } finally {
-    await ctx.store.releaseLease(lease, ctx.holderId);
-  }
+  return withCycleLease<ProvisionResult>(
+    ctx,
+    { busyMessage: "A cycle is running; it will pick this user up, or try again when it ends." },
+    async () => {
+      const links = await ctx.store.linksFor([user.id]);
+      const planned = prepareUsers([user], ctx.map, { verifiedDomains: ctx.verifiedDomains });
+      const target = await findTarget(ctx, user, planned[0]?.target.userName ?? "");
+      if (!target.ok) return err(target.error);
+      steps.push({
+        name: "matching",
+        status: target.value === null ? "no match" : "matched",
+        detail:
+          target.value === null
+            ? "No ABM user has this externalId or userName."
+            : `ABM user ${target.value.id} (${target.value.userName}).`,
+      });
+      const plan = planSync({
+        kind: "incremental",
+        users: scope.value.inScope ? planned : [],
+        outOfScope: scope.value.inScope ? [] : [user.id],
+        links,
+        targetUsers: target.value === null ? [] : [target.value],
+        policy: ctx.policy,
+      });
+      const [op] = plan.ops;
+      if (op === undefined) {
+        steps.push({ name: "export", status: "skipped", detail: "ABM already has this user as Entra describes it." });
+        return ok({ entraId: user.id, action: "none", status: "skipped", detail: "Nothing to change.", steps });
+      }
+      const runId = ctx.ids.next("run");
+      await ctx.store.startRun({
+        id: runId,
+        kind: "single_user",
+        trigger: actor.platform === "cli" ? "cli" : "chat",
+        actor: actor.id,
+        startedAt: now,
+      });
+      const result = await applyOps([op], {
+        runId,
+        store: ctx.store,
+        target: ctx.target,
+        concurrency: 1,
+        clock: ctx.clock,
+        ids: ctx.ids,
+        links: new Map(links.map((l) => [l.entraId, l] as const)),
+        attempts: new Map(),
+      });
+      const failed = result.counts.failed > 0;
+      const skipped = op.action === "skip";
+      await ctx.store.finishRun(runId, {
+        finishedAt: ctx.clock.now(),
+        outcome: failed ? "failed" : "succeeded",
+        counts: result.counts,
+        error: null,
+      });
+      const failure = failed ? (await ctx.store.failures()).find((f) => f.entraId === user.id) : undefined;
+      const detail = skipped
+        ? op.problems.map((p) => `${p.message} Fix: ${p.fix}`).join(" ")
+        : failed
+          ? `${failure?.reason ?? "failed"} ${failure?.fix ?? ""}`.trim()
+          : `${op.action}: ${op.reason}`;
+      steps.push({ name: "export", status: skipped ? "skipped" : failed ? "failed" : "succeeded", detail });
+      return ok({
+        entraId: user.id,
+        action: op.action,
+        status: skipped ? "skipped" : failed ? "failed" : "succeeded",
+        detail,
+        steps,
+      });
+    },
+  );
 }

@@ -37,7 +37,7 @@ function resolve(rule: FieldRule, user: SourceUser): string | null {
  * accountEnabled false (or "false") disables; a missing value counts as enabled so that a source
  * that did not return the property never deactivates anybody by accident (the sync always selects it).
  */
-function isEnabled(user: SourceUser): boolean {
+export function isEnabled(user: SourceUser): boolean {
   const value = user.attributes[ACCOUNT_ENABLED_PATH];
   if (value === false) return false;
   if (typeof value === "string" && value.trim().toLowerCase() === "false") return false;
