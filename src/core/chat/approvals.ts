@@ -1,5 +1,5 @@
 import type { AppError } from "../errors.js";
-import { renderApprovalMessage } from "./approval-message.js";
+import { effectiveStatus, renderApprovalMessage } from "./approval-message.js";
 import { audit, type CommandContext, errorReply, guard, textReply } from "./context.js";
 import { actorName, code, engineActor } from "./format.js";
 import type { ApprovalRecord, ApprovalResult } from "./ports.js";
@@ -52,13 +52,56 @@ function logFailure(ctx: CommandContext, error: AppError, message: string): void
   ctx.deps.logger?.error({ code: error.code }, message);
 }
 
-async function editStoredMessages(ctx: CommandContext, record: ApprovalRecord, reply: Reply): Promise<void> {
+/** What a render of the record shows: two records with the same key render the same message. */
+function shownState(record: ApprovalRecord, now: Date): string {
+  const { result } = record;
+  return [
+    effectiveStatus(record, now),
+    record.decisions.length,
+    record.messages.length,
+    result === null ? "" : `${result.status}@${result.at.getTime()}:${result.message}`,
+  ].join("|");
+}
+
+/** Bounded: the stored state only moves forward (decisions, then a status, then a result). */
+const MAX_EDIT_ROUNDS = 4;
+
+/**
+ * Edit every stored message of the approval to show its STORED state, never a view taken earlier.
+ * Another click may decide the approval while this edit is in flight (and its edit may land
+ * first), so after editing the book is read again and, when the state moved on, the messages are
+ * edited again. Whatever edit lands last was checked against the book after it landed, so a
+ * decided approval is never left showing as pending. Returns the record as last read.
+ */
+async function showStoredState(
+  ctx: CommandContext,
+  approvalId: string,
+  fallback: ApprovalRecord,
+): Promise<ApprovalRecord> {
   const editor = ctx.deps.messages;
-  if (editor === undefined) return;
-  for (const ref of record.messages) {
-    const edited = await editor.edit(ref, reply);
-    if (!edited.ok) logFailure(ctx, edited.error, "approval message could not be edited");
+  let record = fallback;
+  let shown: string | null = null;
+  for (let round = 0; round < MAX_EDIT_ROUNDS; round++) {
+    const loaded = await ctx.deps.approvals.load(approvalId);
+    if (!loaded.ok) {
+      // without the stored state an edit could show a stale one: leave the messages as they are
+      logFailure(ctx, loaded.error, "approval could not be reloaded; its messages were not edited");
+      return record;
+    }
+    if (loaded.value === null) return record;
+    record = loaded.value;
+    if (editor === undefined) return record;
+    const now = ctx.deps.clock.now();
+    const state = shownState(record, now);
+    if (state === shown) return record;
+    const reply = renderApprovalMessage(record, now, ctx.deps.config.links);
+    for (const ref of record.messages) {
+      const edited = await editor.edit(ref, reply);
+      if (!edited.ok) logFailure(ctx, edited.error, "approval message could not be edited");
+    }
+    shown = state;
   }
+  return record;
 }
 
 /**
@@ -90,7 +133,7 @@ export async function decideApproval(
   // an approved batch whose application failed may be retried: the engine's own CAS keeps it once
   if (record.status === "approved" && record.result?.status === "failed" && decision === "approve") {
     await apply(ctx, record, "approve");
-    return finish(ctx, await reload(ctx, approvalId, record), "Retried applying the approved batch.");
+    return finish(ctx, approvalId, record, "Retried applying the approved batch.");
   }
 
   const recorded = await approvals.recordDecision({
@@ -109,7 +152,7 @@ export async function decideApproval(
 
   if (result.transitioned) {
     await apply(ctx, record, decision);
-    return finish(ctx, await reload(ctx, approvalId, record), null);
+    return finish(ctx, approvalId, record, null);
   }
   const current = await reload(ctx, approvalId, record);
   let note: string;
@@ -132,14 +175,23 @@ export async function decideApproval(
     note = `This batch was already ${result.status}.`;
     await audit(ctx, { command, target: approvalId, outcome: "refused", detail: `already ${result.status}` });
   }
-  const updated = renderApprovalMessage(current, now, config.links);
-  if (result.status === "pending" || result.status === "expired") await editStoredMessages(ctx, current, updated);
+  // pending and expired edit the messages from the book as it is NOW (a racing click may have decided it)
+  const shown =
+    result.status === "pending" || result.status === "expired"
+      ? await showStoredState(ctx, approvalId, current)
+      : current;
+  const updated = renderApprovalMessage(shown, clock.now(), config.links);
   return { replies: [textReply(note, result.status === "pending" ? "info" : "warning", "private")], updated };
 }
 
-async function finish(ctx: CommandContext, record: ApprovalRecord, note: string | null): Promise<DecisionReplies> {
+async function finish(
+  ctx: CommandContext,
+  approvalId: string,
+  fallback: ApprovalRecord,
+  note: string | null,
+): Promise<DecisionReplies> {
+  const record = await showStoredState(ctx, approvalId, fallback);
   const updated = renderApprovalMessage(record, ctx.deps.clock.now(), ctx.deps.config.links);
-  await editStoredMessages(ctx, record, updated);
   const replies = note === null ? [] : [textReply(note, "info", "private")];
   return { replies, updated };
 }

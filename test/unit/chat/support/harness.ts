@@ -21,14 +21,22 @@ export const LINKS = {
   abmActivityUrl: "https://business.apple.com/#/main/activity",
 };
 
-export function createHarness(options: { approvalsRequired?: number } = {}) {
+export interface HarnessOptions {
+  readonly approvalsRequired?: number;
+  /** a recording editor that, for instance, holds some edits back */
+  readonly messages?: RecordingEditor;
+  /** an audit sink that, for instance, pauses at one entry */
+  readonly audit?: InMemoryAudit;
+}
+
+export function createHarness(options: HarnessOptions = {}) {
   const clock = new ManualClock(new Date("2026-03-01T10:00:00Z"));
   const engine = new InMemoryEngine(() => clock.now());
-  const audit = new InMemoryAudit();
+  const audit = options.audit ?? new InMemoryAudit();
   const approvals = new InMemoryApprovalBook();
   const alertRoutes = new InMemoryAlertRoutes();
   const groups = new FakeGroups();
-  const messages = new RecordingEditor();
+  const messages = options.messages ?? new RecordingEditor();
   const roles = createRoleChecker({
     operators: [OPERATOR],
     approvers: [APPROVER_A, APPROVER_B, "approver@example.com"],
