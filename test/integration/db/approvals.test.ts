@@ -4,7 +4,7 @@ import type { ApprovalVote } from "#core/ports/store/approval-store.js";
 import { type JsonValue, jsonValueSchema } from "#core/ports/store/common.js";
 import type { Database } from "#db/database.js";
 import { createApprovalRepository } from "#db/repositories/approval-repository.js";
-import { describeEachDatabase, expectOk, freshConnection } from "#test/support/db.js";
+import { describeEachDatabase, expectOk, freshConnection, type TestDatabase } from "#test/support/db.js";
 
 const T0 = new Date("2026-03-01T10:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -33,6 +33,19 @@ async function openApproval(db: Database, required: number, payload: JsonValue =
     }),
   );
   return { id, connectionId, store };
+}
+
+/** Opens an approval and sends two votes at the same moment, one through each client. */
+async function raceVotes({ db, other }: TestDatabase, required: number, first: ApprovalVote, second: ApprovalVote) {
+  const { id, store } = await openApproval(db, required);
+  const otherStore = createApprovalRepository(other, jsonValueSchema);
+  const results = (
+    await Promise.all([
+      store.recordDecision({ approvalId: id, vote: first, now: at(1) }),
+      otherStore.recordDecision({ approvalId: id, vote: second, now: at(1) }),
+    ])
+  ).map(expectOk);
+  return { id, store, results };
 }
 
 describeEachDatabase("approval store", (current) => {
@@ -174,16 +187,8 @@ describeEachDatabase("approval store", (current) => {
 
   describe("races (two clients)", () => {
     it("two approvers racing on required=1: exactly one transitions", async () => {
-      const { db, other } = current();
       for (let round = 0; round < 5; round += 1) {
-        const { id, store } = await openApproval(db, 1);
-        const otherStore = createApprovalRepository(other, jsonValueSchema);
-        const results = (
-          await Promise.all([
-            store.recordDecision({ approvalId: id, vote: vote("U1", "approve"), now: at(1) }),
-            otherStore.recordDecision({ approvalId: id, vote: vote("U2", "approve"), now: at(1) }),
-          ])
-        ).map(expectOk);
+        const { id, store, results } = await raceVotes(current(), 1, vote("U1", "approve"), vote("U2", "approve"));
         expect(results.filter((r) => r.transitioned)).toHaveLength(1);
         expect(results.map((r) => r.outcome).sort()).toEqual(["closed", "recorded"]);
         const stored = expectOk(await store.get(id));
@@ -193,16 +198,8 @@ describeEachDatabase("approval store", (current) => {
     });
 
     it("two different approvers racing on required=2: both count, exactly one transitions", async () => {
-      const { db, other } = current();
       for (let round = 0; round < 5; round += 1) {
-        const { id, store } = await openApproval(db, 2);
-        const otherStore = createApprovalRepository(other, jsonValueSchema);
-        const results = (
-          await Promise.all([
-            store.recordDecision({ approvalId: id, vote: vote("U1", "approve"), now: at(1) }),
-            otherStore.recordDecision({ approvalId: id, vote: vote("U2", "approve"), now: at(1) }),
-          ])
-        ).map(expectOk);
+        const { id, store, results } = await raceVotes(current(), 2, vote("U1", "approve"), vote("U2", "approve"));
         expect(results.every((r) => r.outcome === "recorded")).toBe(true);
         expect(results.filter((r) => r.transitioned)).toHaveLength(1);
         const stored = expectOk(await store.get(id));
@@ -212,15 +209,7 @@ describeEachDatabase("approval store", (current) => {
     });
 
     it("the same approver clicking twice at once on required=2 counts once and does not approve", async () => {
-      const { db, other } = current();
-      const { id, store } = await openApproval(db, 2);
-      const otherStore = createApprovalRepository(other, jsonValueSchema);
-      const results = (
-        await Promise.all([
-          store.recordDecision({ approvalId: id, vote: vote("U1", "approve"), now: at(1) }),
-          otherStore.recordDecision({ approvalId: id, vote: vote("U1", "approve"), now: at(1) }),
-        ])
-      ).map(expectOk);
+      const { id, store, results } = await raceVotes(current(), 2, vote("U1", "approve"), vote("U1", "approve"));
       expect(results.map((r) => r.outcome).sort()).toEqual(["duplicate", "recorded"]);
       expect(results.some((r) => r.transitioned)).toBe(false);
       const stored = expectOk(await store.get(id));
@@ -229,16 +218,8 @@ describeEachDatabase("approval store", (current) => {
     });
 
     it("reject racing approve: exactly one wins and the status matches the winner", async () => {
-      const { db, other } = current();
       for (let round = 0; round < 5; round += 1) {
-        const { id, store } = await openApproval(db, 1);
-        const otherStore = createApprovalRepository(other, jsonValueSchema);
-        const results = (
-          await Promise.all([
-            store.recordDecision({ approvalId: id, vote: vote("U1", "approve"), now: at(1) }),
-            otherStore.recordDecision({ approvalId: id, vote: vote("U2", "reject"), now: at(1) }),
-          ])
-        ).map(expectOk);
+        const { id, store, results } = await raceVotes(current(), 1, vote("U1", "approve"), vote("U2", "reject"));
         const winners = results.filter((r) => r.transitioned);
         expect(winners).toHaveLength(1);
         const stored = expectOk(await store.get(id));
