@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface, type Interface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import type { ConnectionTargets } from "#app/connection.js";
+import { type ConnectionTargets, targetsFromEmulators } from "#app/connection.js";
 
 const helloSchema = z.object({
   graph: z.object({
@@ -65,19 +65,7 @@ export async function startEmulatorProcess(options: { users: number; seed?: numb
   const { graph, abm } = hello;
   return {
     hello,
-    targets: {
-      graph: {
-        tenantId: graph.tenantId,
-        clientId: graph.clientId,
-        clientSecret: graph.clientSecret,
-        authorityHost: graph.authorityHost,
-        graphBaseUrl: graph.baseUrl,
-        servicePrincipalId: graph.servicePrincipalId,
-        trustedCaPem: graph.caPem,
-      },
-      scim: { url: abm.scimUrl, token: abm.token, tokenExpiresAt: null },
-      verifiedDomains: [graph.verifiedDomain],
-    },
+    targets: targetsFromEmulators(hello),
     env: {
       ABM_SCIM_TOKEN: abm.token,
       AZURE_TENANT_ID: graph.tenantId,

@@ -42,7 +42,26 @@ export function targetsFromConfig(config: Config): Result<ConnectionTargets, App
   });
 }
 
-export function targetsFromEmulators(pair: EmulatorPair): ConnectionTargets {
+/**
+ * What targetsFromEmulators reads: the in-process pair, or the same fields reported by emulators
+ * running in another process (the benches' child).
+ */
+interface EmulatorEndpoints {
+  readonly graph: Pick<
+    EmulatorPair["graph"],
+    | "tenantId"
+    | "clientId"
+    | "clientSecret"
+    | "authorityHost"
+    | "baseUrl"
+    | "servicePrincipalId"
+    | "caPem"
+    | "verifiedDomain"
+  >;
+  readonly abm: Pick<EmulatorPair["abm"], "scimUrl" | "token">;
+}
+
+export function targetsFromEmulators(pair: EmulatorEndpoints): ConnectionTargets {
   const { graph, abm } = pair;
   return {
     graph: {

@@ -7,15 +7,10 @@ export interface EmulatorPair {
   readonly abm: AbmEmulator;
   /** the DESIGN.md §5 line printed by `abm emulate --json` */
   readonly connection: {
-    readonly graph: {
-      readonly baseUrl: string;
-      readonly authorityHost: string;
-      readonly tenantId: string;
-      readonly clientId: string;
-      readonly clientSecret: string;
-      readonly servicePrincipalId: string;
-      readonly caCertPath: string;
-    };
+    readonly graph: Pick<
+      GraphEmulator,
+      "baseUrl" | "authorityHost" | "tenantId" | "clientId" | "clientSecret" | "servicePrincipalId" | "caCertPath"
+    >;
     readonly abm: { readonly scimUrl: string; readonly token: string };
   };
   close(): Promise<void>;
