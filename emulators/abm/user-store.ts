@@ -106,6 +106,16 @@ export function createUserStore(options: UserStoreOptions) {
     return found;
   }
 
+  /** Replaces `existing` with `attrs` as its next version (same id and creation time). */
+  function storeNextVersion(existing: JsonObject, id: string, attrs: JsonObject): JsonObject {
+    const { created, version } = metaOf(existing);
+    const resource = render(id, attrs, created, version + 1);
+    unindex(existing);
+    index(resource);
+    ordered = null;
+    return resource;
+  }
+
   /** Candidates for a filter through the indexes; null means "scan everything". */
   function candidates(filter: Filter): JsonObject[] | null {
     if (filter.kind === "compare" && filter.op === "eq" && typeof filter.value === "string") {
@@ -145,12 +155,7 @@ export function createUserStore(options: UserStoreOptions) {
       const existing = mustGet(id);
       const attrs = normalizeUser(input);
       validate(attrs, id);
-      const { created, version } = metaOf(existing);
-      const resource = render(id, attrs, created, version + 1);
-      unindex(existing);
-      index(resource);
-      ordered = null;
-      return resource;
+      return storeNextVersion(existing, id, attrs);
     },
     /** Returns the new resource, or null when the operations changed nothing. */
     patch(id: string, operations: readonly PatchOperation[]): JsonObject | null {
@@ -160,12 +165,7 @@ export function createUserStore(options: UserStoreOptions) {
       applyPatch(attrs, operations);
       if (JSON.stringify(attrs) === JSON.stringify(before)) return null;
       validate(attrs, id);
-      const { created, version } = metaOf(existing);
-      const resource = render(id, attrs, created, version + 1);
-      unindex(existing);
-      index(resource);
-      ordered = null;
-      return resource;
+      return storeNextVersion(existing, id, attrs);
     },
     delete(id: string): void {
       unindex(mustGet(id));
