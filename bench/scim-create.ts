@@ -9,14 +9,21 @@
  * Raw loops and the client run interleaved for `--rounds` rounds (N users each) and the best round
  * of each counts, so a busy machine skews both sides alike.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import http from "node:http";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createAbmScimTarget } from "../adapters/abm-scim/abm-scim-target.js";
 import { createBearerAuth } from "../adapters/abm-scim/auth.js";
 import { startAbmEmulator } from "../emulators/abm/server.js";
+import {
+  benchUserBody,
+  emulatorControl,
+  emulatorRoot,
+  rawHttpPost,
+  runLoad,
+  type ScimEndpoint,
+  startAbmChild,
+} from "./_support/raw-scim-load.js";
 
 const { values } = parseArgs({
   options: {
@@ -33,30 +40,8 @@ const rounds = Math.max(1, Number(values.rounds));
 const transport = values.transport === "fetch" ? "fetch" : "node-http";
 const SCIM_TYPE = "application/scim+json";
 
-interface Target {
-  readonly scimUrl: string;
-  readonly token: string;
+interface Target extends ScimEndpoint {
   stop(): Promise<void>;
-}
-
-async function startChild(): Promise<Target> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "emulators/abm/main.ts", "--port", "0"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  const { abm } = z.object({ abm: z.object({ scimUrl: z.string(), token: z.string() }) }).parse(JSON.parse(first));
-  return {
-    ...abm,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
 }
 
 async function startInProcess(): Promise<Target> {
@@ -64,90 +49,31 @@ async function startInProcess(): Promise<Target> {
   return { scimUrl: emulator.scimUrl, token: emulator.token, stop: () => emulator.close() };
 }
 
-function body(prefix: string, i: number): string {
-  return JSON.stringify({
-    schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
-    userName: `${prefix}${i}@example.com`,
-    externalId: `${prefix}-${i}`,
-    active: true,
-    name: { givenName: "Bench", familyName: `User${i}` },
-    emails: [{ value: `${prefix}${i}@example.com`, type: "work", primary: true }],
-  });
-}
-
-/** Runs `count` tasks on `workers` loops; returns wall seconds and per-task latencies (ms). */
-async function load(
-  count: number,
-  workers: number,
-  task: (i: number) => Promise<void>,
-): Promise<{ wall: number; latencies: Float64Array }> {
-  const latencies = new Float64Array(count);
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (let i = next++; i < count; i = next++) {
-        const t0 = performance.now();
-        await task(i);
-        latencies[i] = performance.now() - t0;
-      }
-    }),
-  );
-  return { wall: (performance.now() - started) / 1000, latencies };
-}
-
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-async function control(root: string, path: string): Promise<void> {
-  const res = await fetch(`${root}${path}`, { method: "POST" });
-  await res.text();
-  if (!res.ok) throw new Error(`${path} → ${res.status}`);
-}
-
-const target = values["in-process"] ? await startInProcess() : await startChild();
-const root = target.scimUrl.replace(/\/feeds\/business\/scim$/, "");
+const target = values["in-process"] ? await startInProcess() : await startAbmChild();
+const root = emulatorRoot(target.scimUrl);
 const authorization = `Bearer ${target.token}`;
 
 const rawFetch = async (prefix: string, i: number): Promise<void> => {
   const res = await fetch(`${target.scimUrl}/Users`, {
     method: "POST",
     headers: { authorization, "content-type": SCIM_TYPE, accept: SCIM_TYPE },
-    body: body(prefix, i),
+    body: benchUserBody(prefix, i),
   });
   await res.text();
   if (res.status !== 201) throw new Error(`raw fetch POST → ${res.status}`);
 };
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-const rawHttp = (prefix: string, i: number): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const payload = body(prefix, i);
-    const req = http.request(`${target.scimUrl}/Users`, {
-      method: "POST",
-      agent,
-      headers: {
-        authorization,
-        "content-type": SCIM_TYPE,
-        accept: SCIM_TYPE,
-        "content-length": Buffer.byteLength(payload),
-      },
-    });
-    req.on("response", (res) => {
-      res.resume();
-      res.on("end", () =>
-        res.statusCode === 201 ? resolve() : reject(new Error(`raw http POST → ${res.statusCode}`)),
-      );
-    });
-    req.on("error", reject);
-    req.end(payload);
-  });
+const rawHttp = (prefix: string, i: number): Promise<void> => rawHttpPost(target, agent, prefix, i);
 
 // warm up both paths and the emulator's JIT
-await load(Math.min(2000, users), concurrency, (i) => rawFetch("warmf", i));
-await load(Math.min(2000, users), concurrency, (i) => rawHttp("warmh", i));
-await control(root, "/_emulator/reset");
+await runLoad(Math.min(2000, users), concurrency, (i) => rawFetch("warmf", i));
+await runLoad(Math.min(2000, users), concurrency, (i) => rawHttp("warmh", i));
+await emulatorControl(target.scimUrl, "/_emulator/reset");
 
 const client = createAbmScimTarget({
   baseUrl: target.scimUrl,
@@ -179,15 +105,15 @@ let rawF = Number.POSITIVE_INFINITY;
 let rawH = Number.POSITIVE_INFINITY;
 let best: { wall: number; latencies: Float64Array } | undefined;
 for (let round = 0; round < rounds; round++) {
-  rawF = Math.min(rawF, (await load(users, concurrency, (i) => rawFetch(`rawf${round}x`, i))).wall);
-  await control(root, "/_emulator/reset");
-  rawH = Math.min(rawH, (await load(users, concurrency, (i) => rawHttp(`rawh${round}x`, i))).wall);
-  await control(root, "/_emulator/reset");
-  const run = await load(users, concurrency, (i) => createVia(round, i));
+  rawF = Math.min(rawF, (await runLoad(users, concurrency, (i) => rawFetch(`rawf${round}x`, i))).wall);
+  await emulatorControl(target.scimUrl, "/_emulator/reset");
+  rawH = Math.min(rawH, (await runLoad(users, concurrency, (i) => rawHttp(`rawh${round}x`, i))).wall);
+  await emulatorControl(target.scimUrl, "/_emulator/reset");
+  const run = await runLoad(users, concurrency, (i) => createVia(round, i));
   if (best === undefined || run.wall < best.wall) best = run;
   const stats = statsSchema.parse(await (await fetch(`${root}/_emulator/stats`)).json());
   created += stats.byMethod.POST?.["201"] ?? 0;
-  await control(root, "/_emulator/reset");
+  await emulatorControl(target.scimUrl, "/_emulator/reset");
 }
 const run = best as { wall: number; latencies: Float64Array };
 client.close();
