@@ -7,6 +7,7 @@ import type {
   ChatPlatform,
 } from "#core/chat/ports.js";
 import type { Clock } from "#core/clock.js";
+import { describeDeletionBatch } from "#core/engine/status.js";
 import { AppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { AlertRouteStore } from "#core/ports/store/alert-route-store.js";
@@ -59,18 +60,7 @@ function toChat(record: ApprovalRecord): ChatApproval | null {
   if (record.kind === DELETION_APPROVAL_KIND) {
     const payload = parseDeletionPayload(record.payload);
     if (payload === null) return null;
-    batch = {
-      count: payload.removals.length,
-      users: payload.removals.map((r) => ({
-        entraId: r.entraId,
-        userName: r.userName,
-        action: r.action,
-        reason: r.reason,
-      })),
-      reason: `The ${payload.cycle} cycle (run ${payload.runId}, scope "${payload.scope}") would remove ${payload.removals.length} users from ABM, more than the deletion threshold of ${payload.threshold}.`,
-      runId: payload.runId,
-      threshold: payload.threshold,
-    };
+    batch = describeDeletionBatch(payload);
   } else if (record.kind === OPENED_KIND) {
     const parsed = batchSchema.safeParse(record.payload);
     if (!parsed.success) return null;

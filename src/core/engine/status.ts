@@ -1,11 +1,12 @@
 import type { ConnectionState, EngineStatus, PendingDeletions } from "../ports/provisioning-engine.js";
 import type { EngineContext } from "./context.js";
-import type { StoredApproval } from "./engine-store.js";
+import type { DeletionApprovalPayload, StoredApproval } from "./engine-store.js";
 
-export function describeApproval(approval: StoredApproval): PendingDeletions {
-  const { payload } = approval;
+/** What a held deletion batch asks for, in the words chat and `status` show. */
+export function describeDeletionBatch(
+  payload: DeletionApprovalPayload,
+): Omit<PendingDeletions, "approvalId" | "requestedAt" | "expiresAt"> {
   return {
-    approvalId: approval.id,
     count: payload.removals.length,
     users: payload.removals.map((r) => ({
       entraId: r.entraId,
@@ -16,6 +17,13 @@ export function describeApproval(approval: StoredApproval): PendingDeletions {
     reason: `The ${payload.cycle} cycle (run ${payload.runId}, scope "${payload.scope}") would remove ${payload.removals.length} users from ABM, more than the deletion threshold of ${payload.threshold}.`,
     runId: payload.runId,
     threshold: payload.threshold,
+  };
+}
+
+export function describeApproval(approval: StoredApproval): PendingDeletions {
+  return {
+    approvalId: approval.id,
+    ...describeDeletionBatch(approval.payload),
     requestedAt: approval.requestedAt,
     expiresAt: approval.expiresAt,
   };
