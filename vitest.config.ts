@@ -6,6 +6,9 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
+    // most integration time is spent waiting on loopback servers, PGlite start-up and Retry-After
+    // pauses, not on the CPU: four workers on two cores finish sooner than two
+    maxWorkers: 4,
     reporters: process.env.CI ? ["default", ["json", { outputFile: "test-results/vitest.json" }]] : ["default"],
     coverage: { provider: "v8", include: ["src/**", "adapters/**", "db/**", "emulators/**"] },
     projects: [
