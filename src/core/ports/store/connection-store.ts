@@ -1,15 +1,8 @@
-import type { EngineKind, SyncScope } from "../provisioning-engine.js";
+import type { ConnectionState, EngineKind, SyncScope } from "../provisioning-engine.js";
 import type { StoreResult } from "./common.js";
 
 /** The sync's durable switches for one connection (one Entra tenant + one ABM organization). */
-export type StoredConnectionState =
-  | "idle"
-  | "running"
-  | "paused"
-  | "awaiting_approval"
-  | "deletions_rejected"
-  | "quarantined"
-  | "not_configured";
+export type StoredConnectionState = ConnectionState;
 
 export interface QuarantineRecord {
   readonly reason: string;

@@ -24,15 +24,11 @@ export interface OperationRecord {
   readonly updatedAt: Date;
 }
 
-export interface NewOperation {
-  readonly id: string;
-  readonly entraId: string;
-  readonly userName: string | null;
-  readonly action: SyncAction;
-  readonly status: OperationStatus;
-  readonly reason: string;
-  readonly dedupKey: string;
-}
+/** What the engine journals; the store adds the run, the connection, the attempts and the times. */
+export type NewOperation = Pick<
+  OperationRecord,
+  "id" | "entraId" | "userName" | "action" | "status" | "reason" | "dedupKey"
+>;
 
 export interface OperationUpdate {
   readonly id: string;
