@@ -7,7 +7,7 @@ import type { EngineContext } from "./context.js";
  * time across every process sharing the database. Short and renewed while the work runs, so a
  * process killed mid-cycle blocks the next one for at most a minute.
  */
-export const CYCLE_LEASE_TTL_MS = 60_000;
+const CYCLE_LEASE_TTL_MS = 60_000;
 const RENEW_EVERY_MS = 15_000;
 const RETRY_EVERY_MS = 500;
 
