@@ -15,6 +15,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { startEmulators } from "#app/emulators.js";
+import { closeOnSignals } from "#emulators/close-on-signals.js";
 import { VERIFIED_DOMAIN } from "#emulators/graph/seed.js";
 
 const { values } = parseArgs({
@@ -121,11 +122,4 @@ lines.on("line", (line) => {
   process.stdout.write(`${JSON.stringify(reply)}\n`);
 });
 
-const stop = (): void => {
-  pair.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.once("SIGTERM", stop);
-process.once("SIGINT", stop);
+closeOnSignals(pair);

@@ -4,6 +4,7 @@
  * Prints one JSON line `{"abm":{"scimUrl","token"}}`, then serves until SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
+import { closeOnSignals } from "../close-on-signals.js";
 import { startAbmEmulator } from "./server.js";
 
 const { values } = parseArgs({
@@ -31,11 +32,4 @@ const emulator = await startAbmEmulator({
 });
 process.stdout.write(`${JSON.stringify({ abm: { scimUrl: emulator.scimUrl, token: emulator.token } })}\n`);
 
-const stop = (): void => {
-  emulator.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.once("SIGINT", stop);
-process.once("SIGTERM", stop);
+closeOnSignals(emulator);

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { closeOnSignals } from "../close-on-signals.js";
 import { startGraphEmulator } from "./start-graph-emulator.js";
 
 /**
@@ -27,14 +28,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${JSON.stringify({ graph: { baseUrl, authorityHost, tenantId, clientId, clientSecret, servicePrincipalId, caCertPath } })}\n`,
   );
-  const stop = (): void => {
-    emulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  closeOnSignals(emulator);
 }
 
 main().catch((error: unknown) => {
