@@ -1,9 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { z } from "zod";
 import type { CliCommand } from "./cli/command.js";
 import { runCli } from "./cli/router.js";
-import type { HttpHandler } from "./http/server.js";
+import { type HttpHandler, sendJson } from "./http/server.js";
 
 const bodySchema = z.object({ argv: z.array(z.string().max(4096)).max(64) }).strict();
 const MAX_BODY = 64 * 1024;
@@ -29,11 +29,6 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-}
-
 /**
  * `POST /_admin/cli`: the CLI of another process on this machine runs a command here, against the
  * running service's database (embedded PGlite allows one process). Loopback only, bearer token
@@ -46,11 +41,11 @@ export function createAdminHandler(options: {
 }): HttpHandler {
   return async (req, res) => {
     if (!isLoopback(req.socket.remoteAddress))
-      return send(res, 403, {
+      return sendJson(res, 403, {
         error: { code: "admin.not_loopback", message: "The admin endpoint answers loopback only." },
       });
     if (!tokenMatches(req.headers.authorization, options.token))
-      return send(res, 401, { error: { code: "admin.unauthorized", message: "Wrong or missing admin token." } });
+      return sendJson(res, 401, { error: { code: "admin.unauthorized", message: "Wrong or missing admin token." } });
     const text = await readBody(req);
     let json: unknown = null;
     try {
@@ -60,7 +55,7 @@ export function createAdminHandler(options: {
     }
     const parsed = bodySchema.safeParse(json);
     if (!parsed.success)
-      return send(res, 400, { error: { code: "admin.bad_request", message: 'Expected {"argv": [strings]}.' } });
+      return sendJson(res, 400, { error: { code: "admin.bad_request", message: 'Expected {"argv": [strings]}.' } });
     const stdout: string[] = [];
     const stderr: string[] = [];
     const exitCode = await runCli({
@@ -71,6 +66,6 @@ export function createAdminHandler(options: {
       commands: options.commands,
       signal: new AbortController().signal,
     });
-    send(res, 200, { exitCode, stdout: stdout.join(""), stderr: stderr.join("") });
+    sendJson(res, 200, { exitCode, stdout: stdout.join(""), stderr: stderr.join("") });
   };
 }

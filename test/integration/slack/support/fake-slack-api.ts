@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
+import { readText } from "#test/support/read-text.js";
 
 /**
  * A local fake of the Slack Web API (`SLACK_API_URL`): answers auth.test, chat.postMessage,
@@ -15,9 +16,7 @@ export interface ApiCall {
 const callBody = z.record(z.string(), z.unknown());
 
 async function read(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString("utf8");
+  const raw = await readText(req);
   const type = req.headers["content-type"] ?? "";
   if (type.includes("json")) return callBody.parse(JSON.parse(raw));
   const form: Record<string, unknown> = {};

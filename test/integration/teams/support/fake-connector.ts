@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readText } from "#test/support/read-text.js";
 
 /**
  * A local stand-in for the Bot Framework connector (the activity's `serviceUrl`): records every
@@ -22,9 +23,7 @@ export interface FakeConnector {
 }
 
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  const text = Buffer.concat(chunks).toString("utf8");
+  const text = await readText(req);
   return text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
 }
 
