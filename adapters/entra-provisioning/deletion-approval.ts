@@ -31,7 +31,7 @@ export function approvalIdFor(episode: { jobId: string; currentBegan: string }):
   return `apr_entra_${digest.slice(0, 20)}`;
 }
 
-export const episodeKey = (approvalId: string): string => `entra:approval:${approvalId}`;
+const episodeKey = (approvalId: string): string => `entra:approval:${approvalId}`;
 
 export async function loadEpisode(store: EntraEngineStore, approvalId: string): Promise<Episode | null> {
   const raw = await store.get(episodeKey(approvalId));

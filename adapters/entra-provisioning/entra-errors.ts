@@ -37,7 +37,7 @@ function redact(text: string, scope: ErrorScope): string {
   return clean.replace(/\s+(Trace ID|Correlation ID|Timestamp):.*$/s, "").slice(0, 300);
 }
 
-export function retryAfterMsOf(headers: Headers | undefined, now: number): number | undefined {
+function retryAfterMsOf(headers: Headers | undefined, now: number): number | undefined {
   const raw = headers?.get("retry-after");
   if (raw === null || raw === undefined) return undefined;
   const seconds = Number(raw);

@@ -20,7 +20,7 @@ const FIXES: Readonly<Record<string, string>> = {
   EntryNotFound: "The user no longer exists in Entra.",
 };
 
-export function fixFor(code: string, recommended: string | null | undefined): string {
+function fixFor(code: string, recommended: string | null | undefined): string {
   return (
     FIXES[code] ??
     (recommended !== null && recommended !== undefined && recommended !== ""
@@ -36,7 +36,7 @@ function userNameOf(entry: LogEntry): string | null {
 }
 
 /** one failed provisioning log entry → FailureEntry (reason = errorCode / reason, user = sourceIdentity) */
-export function toFailure(entry: LogEntry, attempts = 1): FailureEntry {
+function toFailure(entry: LogEntry, attempts = 1): FailureEntry {
   const info = entry.provisioningStatusInfo?.errorInformation;
   const code = info?.errorCode ?? "EntraProvisioningFailure";
   return {

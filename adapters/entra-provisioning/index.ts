@@ -3,6 +3,4 @@ export {
   createEntraProvisioningEngine,
   type EntraEngineDeps,
   type EntraProvisioningEngine,
-  type PollReport,
 } from "./entra-engine.js";
-export type { EntraGraphSettings } from "./graph-client.js";

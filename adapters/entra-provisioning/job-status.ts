@@ -26,7 +26,7 @@ const QUARANTINE_WORDS: Readonly<Record<string, string>> = {
   IngestionInterrupted: "Entra's provisioning service was interrupted; it retries by itself",
 };
 
-export function quarantineWords(reason: string): string {
+function quarantineWords(reason: string): string {
   return QUARANTINE_WORDS[reason] ?? `Entra reports quarantine reason ${reason}`;
 }
 
@@ -72,7 +72,7 @@ export function runFromExecution(execution: Execution | null | undefined): RunSu
 }
 
 /** PT40M / PT1H → ms (Entra's schedule interval); null when unreadable. */
-export function isoDurationMs(value: string | null | undefined): number | null {
+function isoDurationMs(value: string | null | undefined): number | null {
   const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value ?? "");
   if (match === null) return null;
   const [, d, h, m, s] = match;

@@ -28,7 +28,7 @@ export const ExecutionSchema = z.object({
 });
 export type Execution = z.infer<typeof ExecutionSchema>;
 
-export const QuarantineSchema = z.object({
+const QuarantineSchema = z.object({
   currentBegan: time,
   nextAttempt: time,
   reason: z.string().nullish(),
@@ -36,7 +36,7 @@ export const QuarantineSchema = z.object({
   seriesCount: count,
 });
 
-export const JobStatusSchema = z.object({
+const JobStatusSchema = z.object({
   code: z.string(),
   countSuccessiveCompleteFailures: count,
   escrowsPruned: z.boolean().nullish(),
@@ -58,7 +58,6 @@ export const JobStatusSchema = z.object({
   synchronizedEntryCountByType: z.array(z.object({ key: z.string(), value: z.number() })).nullish(),
   troubleshootingUrl: z.string().nullish(),
 });
-export type JobStatus = z.infer<typeof JobStatusSchema>;
 
 export const JobSchema = z.object({
   id: z.string().min(1),

@@ -30,7 +30,7 @@ function valueAt(raw: Readonly<Record<string, unknown>>, path: string): SourceVa
   return typeof current === "number" ? String(current) : null;
 }
 
-export function toSource(raw: Readonly<Record<string, unknown>> & { id: string }, map: AttributeMap): SourceUser {
+function toSource(raw: Readonly<Record<string, unknown>> & { id: string }, map: AttributeMap): SourceUser {
   const attributes: Record<string, SourceValue> = {};
   for (const path of paths(map)) attributes[path] = valueAt(raw, path);
   return { id: raw.id, attributes };

@@ -80,7 +80,7 @@ export async function createE2eDatabase(
 }
 
 /** The configuration variables the composition root needs; targets come from the emulators anyway. */
-export function e2eEnv(pair: EmulatorPair, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+function e2eEnv(pair: EmulatorPair, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
   return {
     ABM_SCIM_TOKEN: pair.abm.token,
     AZURE_TENANT_ID: pair.graph.tenantId,
@@ -130,7 +130,7 @@ export interface E2eHarness {
   close(): Promise<void>;
 }
 
-export async function openE2eServices(
+async function openE2eServices(
   pair: EmulatorPair,
   database: E2eDatabase,
   env: Readonly<Record<string, string>>,

@@ -6,7 +6,7 @@ import type { Button, Reply, ReplyBlock } from "./reply.js";
 /** Action ids of the approval buttons; the value is the approval id (always re-checked). */
 export const APPROVAL_ACTIONS = { approve: "approval.approve", reject: "approval.reject" } as const;
 
-export const APPROVAL_LIST_LIMIT = 20;
+const APPROVAL_LIST_LIMIT = 20;
 
 /** A fresh approval record for a batch the engine holds. */
 export function approvalFromPending(pending: PendingDeletions, requiredApprovals: number): ApprovalRecord {
