@@ -102,6 +102,14 @@ for (const kind of e2eDatabaseKinds()) {
       const failures = await harness.services().engine.failures();
       if (!failures.ok) throw failures.error;
       expect(new Set(failures.value.map((f) => f.entraId))).toEqual(invalidIds(graph, inScope));
+
+      // the next cycle neither re-reads nor re-skips the invalid users (they wait for a change in
+      // Entra): an incremental cycle stays incremental and touches nobody
+      const again = await harness.sync();
+      expect(again.kind).toBe("incremental");
+      expect(again.counts).toMatchObject({ created: 0, updated: 0, skipped: 0, failed: 0 });
+      const status = await harness.services().engine.status();
+      expect(status.ok && status.value.notes.some((n) => /reads everything/.test(n))).toBe(false);
     });
   });
 }

@@ -116,6 +116,7 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
   // full cycles and the assigned scope read every link; an incremental cycle with scope `all` reads
   // only its users' links once they are known (below): O(changes), not O(directory)
   const everyLink = isFull || scopeIds !== null;
+  const failuresBefore = await store.failures();
   let links: readonly LinkState[] = everyLink ? await store.links() : [];
   let linkById = new Map(links.map((l) => [l.entraId, l] as const));
   const rejected = new Set(settings.rejectedRemovals);
@@ -138,8 +139,11 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
           !source.removals.has(link.entraId)
         )
           outOfScope.push(link.entraId);
+      // users in escrow are not "entering": they come back through dueRetries (with back-off) or
+      // when they change in Entra, instead of being looked up and skipped again every cycle
+      const failing = new Set(failuresBefore.map((f) => f.entraId));
       const entering = [...scopeIds].filter(
-        (id) => !users.has(id) && linkById.get(id)?.active !== true && !source.removals.has(id),
+        (id) => !users.has(id) && linkById.get(id)?.active !== true && !source.removals.has(id) && !failing.has(id),
       );
       const lookups = await lookupUsers(ctx, entering.slice(0, MAX_SCOPE_LOOKUPS), select);
       if (!lookups.ok) return fail(lookups.error);
@@ -247,7 +251,6 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
   }
 
   // 6. apply
-  const failuresBefore = await store.failures();
   const result = await applyOps(split.apply, {
     runId,
     store,
