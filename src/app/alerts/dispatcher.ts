@@ -194,6 +194,8 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
       }
       case "deletions_decided":
         return decided(event.approvalId, event.decision);
+      case "approval_closed":
+        return decided(event.approvalId, "closed");
       case "quarantine_entered":
         return run({
           type: "quarantine_entered",

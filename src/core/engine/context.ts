@@ -18,6 +18,8 @@ export type EngineEvent =
       readonly decision: "approved" | "rejected";
       readonly actor: string;
     }
+  /** an open approval was withdrawn: it expired unanswered or a newer request (`replacedBy`) superseded it */
+  | { readonly type: "approval_closed"; readonly approvalId: string; readonly replacedBy: string | null }
   | { readonly type: "quarantine_entered"; readonly reason: string }
   | { readonly type: "quarantine_left" };
 

@@ -236,7 +236,6 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
       hash: op.hash,
       cause: op.cause,
     }));
-    if (open !== null) await store.setApprovalStatus(open.id, open.status, "expired", startedAt);
     const removals = [...alreadyHeld.values(), ...held];
     if (removals.length > 0) {
       approvalId = ctx.ids.next("apr");
@@ -247,6 +246,10 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
         requestedAt: startedAt,
         expiresAt: new Date(startedAt.getTime() + ctx.approvalTtlMs),
       });
+    }
+    if (open !== null && (await store.setApprovalStatus(open.id, open.status, "expired", startedAt))) {
+      // its posted messages are edited (no buttons) so nobody approves a withdrawn batch
+      ctx.events.emit({ type: "approval_closed", approvalId: open.id, replacedBy: approvalId });
     }
   }
 

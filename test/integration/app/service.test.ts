@@ -154,4 +154,27 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
     );
     expect(JSON.stringify(edited.body.blocks)).not.toContain("approval.approve");
   });
+
+  it("withdraws a held batch when its users come back, and edits its message so nobody approves it", async () => {
+    const leaving = userIds.slice(10, 15);
+    for (const id of leaving) pair.graph.store.removeMember(groupId, id);
+    const held = await service.services.engine.runCycle({ kind: "incremental", trigger: "cli", actor: SYSTEM });
+    expect(held.ok && held.value.outcome).toBe("held");
+    const pending = await service.services.engine.pendingDeletions();
+    const approvalId = pending.ok ? (pending.value?.approvalId ?? "") : "";
+    const messageTs = await until("the posted approval", async () => {
+      const stored = await service.services.approvals.load(approvalId);
+      return stored.ok ? stored.value?.messages[0]?.messageId : undefined;
+    });
+
+    for (const id of leaving) pair.graph.store.addMember(groupId, id);
+    const back = await service.services.engine.runCycle({ kind: "incremental", trigger: "cli", actor: SYSTEM });
+    expect(back.ok && back.value.counts).toMatchObject({ held: 0, deactivated: 0 });
+    expect(await service.services.engine.pendingDeletions()).toMatchObject({ ok: true, value: null });
+    const edited = await until("the withdrawn message edit", () =>
+      api.byMethod("chat.update").find((c) => c.body.ts === messageTs && /expired/i.test(JSON.stringify(c.body))),
+    );
+    expect(JSON.stringify(edited.body.blocks)).not.toContain("approval.approve");
+    expect(pair.abm.users().filter((u) => u.active === false)).toHaveLength(10);
+  });
 });
