@@ -207,9 +207,7 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
     (op) =>
       !(
         (op.action === "deactivate" || op.action === "delete") &&
-        (rejected.has(op.entraId) ||
-          alreadyHeld.has(op.entraId) ||
-          (open?.payload.removals.some((r) => r.entraId === op.entraId) ?? false))
+        (rejected.has(op.entraId) || alreadyHeld.has(op.entraId))
       ),
   );
   const split = splitByThreshold(ops, ctx.threshold);
