@@ -1,7 +1,14 @@
 import type { Clock } from "#core/clock.js";
 import { type AppError, toAppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
-import type { Actor, CycleKind, FailureEntry, RunSummary, Trigger } from "#core/ports/provisioning-engine.js";
+import {
+  type Actor,
+  type CycleKind,
+  type FailureEntry,
+  type RunSummary,
+  type Trigger,
+  ZERO_COUNTS,
+} from "#core/ports/provisioning-engine.js";
 import { err, ok, type Result } from "#core/result.js";
 import { currentFailures } from "./failure-log.js";
 import type { Job } from "./schemas.js";
@@ -34,7 +41,7 @@ export function startedRun(
     startedAt: deps.clock.now(),
     finishedAt: null,
     outcome: "running",
-    counts: { created: 0, adopted: 0, updated: 0, deactivated: 0, deleted: 0, skipped: 0, failed: 0, held: 0 },
+    counts: ZERO_COUNTS,
     error: null,
   };
 }

@@ -6,6 +6,7 @@ import type {
   RunSummary,
   SyncScope,
 } from "#core/ports/provisioning-engine.js";
+import { ZERO_COUNTS } from "#core/ports/provisioning-engine.js";
 import type { Execution, Job } from "./schemas.js";
 
 /** Entra writes `0001-01-01T00:00:00Z` for "never". */
@@ -51,16 +52,7 @@ export function runFromExecution(execution: Execution | null | undefined): RunSu
     startedAt,
     finishedAt: graphTime(execution.timeEnded),
     outcome: outcome(execution.state),
-    counts: {
-      created: 0,
-      adopted: 0,
-      updated: execution.countExported,
-      deactivated: 0,
-      deleted: 0,
-      skipped: 0,
-      failed: execution.countEscrowed,
-      held: 0,
-    },
+    counts: { ...ZERO_COUNTS, updated: execution.countExported, failed: execution.countEscrowed },
     error:
       execution.error === null || execution.error === undefined
         ? null

@@ -1,5 +1,10 @@
 import type { AppError } from "#core/errors.js";
-import type { ScopePreview, SyncScope, UserCheck } from "#core/ports/provisioning-engine.js";
+import {
+  type ScopePreview,
+  type SyncScope,
+  type UserCheck,
+  unknownUserCheck,
+} from "#core/ports/provisioning-engine.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type AttributeMap, MAPPED_FIELDS, selectFor } from "#core/sync/attribute-map.js";
 import { prepareUsers } from "#core/sync/prepare.js";
@@ -46,18 +51,7 @@ export interface CheckDeps {
 export async function checkUser(deps: CheckDeps, jobId: string, query: string): Promise<Result<UserCheck, AppError>> {
   const found = await deps.api.user(query, selectFor(deps.map));
   if (!found.ok) return err(found.error);
-  const empty: UserCheck = {
-    query,
-    source: null,
-    inScope: false,
-    scopeReason: "No such user in Entra (by object id, userPrincipalName or mail).",
-    problems: [],
-    payload: null,
-    target: null,
-    lastResult: null,
-    notes: [],
-  };
-  if (found.value === null) return ok(empty);
+  if (found.value === null) return ok(unknownUserCheck(query));
   const user = toSource(found.value, deps.map);
   const secrets = await deps.api.secrets();
   if (!secrets.ok) return err(secrets.error);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assignDemoScope } from "#app/emulators.js";
-import type { RunCounts } from "#core/ports/provisioning-engine.js";
+import { type RunCounts, ZERO_COUNTS } from "#core/ports/provisioning-engine.js";
 import { createE2eDatabase, type E2eHarness, e2eDatabaseKinds, startE2e } from "#test/support/e2e.js";
 import { type AbmUser, abmUsers, duplicatesIn } from "./support/model.js";
 import type { RecordingProxy } from "./support/recording-proxy.js";
@@ -10,16 +10,7 @@ import type { RecordingProxy } from "./support/recording-proxy.js";
  * run counts, the SCIM requests actually sent, and ABM's state checked after each one.
  */
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-const ZERO: RunCounts = {
-  created: 0,
-  adopted: 0,
-  updated: 0,
-  deactivated: 0,
-  deleted: 0,
-  skipped: 0,
-  failed: 0,
-  held: 0,
-};
+const ZERO: RunCounts = ZERO_COUNTS;
 
 interface PatchBody {
   readonly Operations: readonly { readonly op: string; readonly path: string; readonly value?: unknown }[];

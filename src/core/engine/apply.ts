@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.js";
 import type { IdGenerator } from "../ids.js";
-import type { RunCounts } from "../ports/provisioning-engine.js";
+import { type RunCounts, ZERO_COUNTS } from "../ports/provisioning-engine.js";
 import type { ScimTarget } from "../ports/scim-target.js";
 import { type LinkState, linkAfter, type SyncOp } from "../sync/operations.js";
 import type { EngineStore, FailureRecord, JournalCompletion, JournalEntry } from "./engine-store.js";
@@ -37,7 +37,7 @@ const FLUSH_EVERY = 500;
  */
 export async function applyOps(ops: readonly SyncOp[], options: ApplyOptions): Promise<ApplyResult> {
   const { store, runId } = options;
-  const counts = { created: 0, adopted: 0, updated: 0, deactivated: 0, deleted: 0, skipped: 0, failed: 0, held: 0 };
+  const counts = { ...ZERO_COUNTS };
   const opIds = new Map<SyncOp, string>();
   const entries: JournalEntry[] = ops.map((op) => {
     const id = options.ids.next("op");

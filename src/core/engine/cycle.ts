@@ -1,5 +1,12 @@
 import { type AppError, toAppError } from "../errors.js";
-import type { CycleKind, RunCounts, RunOutcome, RunSummary, Trigger } from "../ports/provisioning-engine.js";
+import {
+  type CycleKind,
+  type RunCounts,
+  type RunOutcome,
+  type RunSummary,
+  type Trigger,
+  ZERO_COUNTS,
+} from "../ports/provisioning-engine.js";
 import { err, ok, type Result } from "../result.js";
 import { selectFor } from "../sync/attribute-map.js";
 import { isEnabled } from "../sync/mapping.js";
@@ -31,16 +38,6 @@ export interface CycleReport {
   readonly approvalId: string | null;
 }
 
-const EMPTY_COUNTS: RunCounts = {
-  created: 0,
-  adopted: 0,
-  updated: 0,
-  deactivated: 0,
-  deleted: 0,
-  skipped: 0,
-  failed: 0,
-  held: 0,
-};
 /** more users than this entering the scope in one incremental cycle → a full read is cheaper */
 const MAX_SCOPE_LOOKUPS = 200;
 const MAX_RETRY_LOOKUPS = 200;
@@ -88,7 +85,7 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
     return summary;
   };
   const fail = async (error: AppError): Promise<Result<CycleReport, AppError>> => {
-    const run = await finish("failed", EMPTY_COUNTS, error);
+    const run = await finish("failed", ZERO_COUNTS, error);
     if (error.code === "graph.auth" || error.code === "scim.auth") await ctx.quarantine(error.message);
     ctx.events.emit({ type: "run_finished", run, failures: [] });
     return ok({ run, ops: [], held: 0, approvalId: null });
@@ -214,7 +211,7 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
   log.info({ planned: ops.length, held: split.held.length }, "planned");
 
   if (input.dryRun) {
-    const counts = { ...EMPTY_COUNTS, held: split.held.length };
+    const counts = { ...ZERO_COUNTS, held: split.held.length };
     for (const op of split.apply) countPlanned(counts, op);
     const run = await finish("succeeded", counts, null);
     return ok({ run, ops, held: split.held.length, approvalId: null });

@@ -1,6 +1,6 @@
 import { AppError } from "../errors.js";
 import type { UserLookup } from "../ports/directory-source.js";
-import type { Actor, ProvisionResult, UserCheck } from "../ports/provisioning-engine.js";
+import { type Actor, type ProvisionResult, type UserCheck, unknownUserCheck } from "../ports/provisioning-engine.js";
 import { err, ok, type Result } from "../result.js";
 import { selectFor } from "../sync/attribute-map.js";
 import { planSync } from "../sync/planner.js";
@@ -66,17 +66,7 @@ export async function checkUser(ctx: EngineContext, query: string): Promise<Resu
   const source = await findSource(ctx, query);
   if (!source.ok) return err(source.error);
   if (source.value === null) {
-    return ok({
-      query,
-      source: null,
-      inScope: false,
-      scopeReason: "No such user in Entra (by object id, userPrincipalName or mail).",
-      problems: [],
-      payload: null,
-      target: null,
-      lastResult: null,
-      notes: [],
-    });
+    return ok(unknownUserCheck(query));
   }
   const user = source.value;
   const scope = await scopeOf(ctx, user.id);

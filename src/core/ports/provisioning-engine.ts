@@ -41,6 +41,18 @@ export interface RunCounts {
   readonly held: number;
 }
 
+/** Counts of a run that did nothing (yet). */
+export const ZERO_COUNTS: RunCounts = Object.freeze({
+  created: 0,
+  adopted: 0,
+  updated: 0,
+  deactivated: 0,
+  deleted: 0,
+  skipped: 0,
+  failed: 0,
+  held: 0,
+});
+
 export type RunOutcome = "running" | "succeeded" | "partial" | "failed" | "held";
 
 export interface RunSummary {
@@ -186,4 +198,19 @@ export interface ProvisioningEngine {
   rejectDeletions(approvalId: string, actor: Actor): Promise<Result<DecisionOutcome, AppError>>;
   failures(): Promise<Result<readonly FailureEntry[], AppError>>;
   history(limit: number): Promise<Result<readonly RunSummary[], AppError>>;
+}
+
+/** The answer to `check <user>` when Entra has no such user (the same for both engines). */
+export function unknownUserCheck(query: string): UserCheck {
+  return {
+    query,
+    source: null,
+    inScope: false,
+    scopeReason: "No such user in Entra (by object id, userPrincipalName or mail).",
+    problems: [],
+    payload: null,
+    target: null,
+    lastResult: null,
+    notes: [],
+  };
 }

@@ -10,18 +10,10 @@ import type {
   RunSummary,
   SyncScope,
 } from "#core/ports/provisioning-engine.js";
+import { ZERO_COUNTS } from "#core/ports/provisioning-engine.js";
 import { err, ok } from "#core/result.js";
 
-export const ZERO: RunCounts = {
-  created: 0,
-  adopted: 0,
-  updated: 0,
-  deactivated: 0,
-  deleted: 0,
-  skipped: 0,
-  failed: 0,
-  held: 0,
-};
+export const ZERO: RunCounts = ZERO_COUNTS;
 
 export interface FakeUser {
   readonly id: string;
