@@ -1,26 +1,16 @@
 import { z } from "zod";
 import type { DeletionApprovalPayload, EngineStore, StoredApproval } from "#core/engine/engine-store.js";
 import type { AppError } from "#core/errors.js";
-import type { ApprovalRecord, ApprovalStore } from "#core/ports/store/approval-store.js";
+import type { ApprovalRecord } from "#core/ports/store/approval-store.js";
 import type { JsonValue } from "#core/ports/store/common.js";
-import type { ConnectionStore } from "#core/ports/store/connection-store.js";
-import type { LeaseStore } from "#core/ports/store/lease-store.js";
-import type { LinkStore } from "#core/ports/store/link-store.js";
-import type { OperationStore } from "#core/ports/store/operation-store.js";
-import type { RunStore } from "#core/ports/store/run-store.js";
-import type { WatermarkStore } from "#core/ports/store/watermark-store.js";
 import type { Result } from "#core/result.js";
+import type { Repositories } from "#db/repositories/create-repositories.js";
 
 /** The database repositories the native engine's store is made of. */
-export interface Repositories {
-  readonly connections: ConnectionStore;
-  readonly runs: RunStore;
-  readonly operations: OperationStore;
-  readonly links: LinkStore;
-  readonly watermarks: WatermarkStore;
-  readonly leases: LeaseStore;
-  readonly approvals: ApprovalStore;
-}
+type EngineRepositories = Pick<
+  Repositories<JsonValue>,
+  "connections" | "runs" | "operations" | "links" | "watermarks" | "leases" | "approvals"
+>;
 
 export const DELETION_APPROVAL_KIND = "deletion_threshold";
 const DELTA_WATERMARK = "users.delta";
@@ -70,7 +60,7 @@ function toStoredApproval(record: ApprovalRecord): StoredApproval | null {
 }
 
 export function createEngineStore(
-  repos: Repositories,
+  repos: EngineRepositories,
   connectionId: string,
   requiredApprovals: number,
   now: () => Date,
