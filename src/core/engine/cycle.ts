@@ -119,6 +119,7 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
   const rejected = new Set(settings.rejectedRemovals);
   const users = new Map<string, SourceUser>();
   const outOfScope: string[] = [];
+  const gone: string[] = [];
 
   if (isFull) {
     for (const [id, user] of source.users) if (inScope(id)) users.set(id, user);
@@ -154,6 +155,8 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
     const retried = await lookupUsers(ctx, due, select);
     if (!retried.ok) return fail(retried.error);
     for (const user of retried.value) users.set(user.id, user);
+    // escrowed users Entra no longer has (deleted while we were not looking)
+    for (const id of due) if (!users.has(id)) gone.push(id);
   }
 
   // 3. ABM, for full cycles: everything, to match by externalId / userName
@@ -168,15 +171,31 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
   // 4. plan
   const planned = prepareUsers([...users.values()], ctx.map, { verifiedDomains: ctx.verifiedDomains });
   if (!everyLink) {
-    links = await linksForCycle(store, [...users.keys(), ...source.removals.keys()], planned);
+    links = await linksForCycle(store, [...users.keys(), ...source.removals.keys(), ...gone], planned);
     linkById = new Map(links.map((l) => [l.entraId, l] as const));
   }
+  const leaving = new Set([...outOfScope, ...gone].filter((id) => !users.has(id) && !source.removals.has(id)));
+  // escrowed users without a link: a create may have reached ABM although its answer never came back
+  // (the links that matter here are loaded: every link, or those of the cycle's users and removals)
+  const unconfirmed = failuresBefore.map((f) => f.entraId).filter((id) => !linkById.has(id));
+  if (!isFull) {
+    if (scopeIds !== null)
+      for (const id of unconfirmed)
+        if (!scopeIds.has(id) && !users.has(id) && !source.removals.has(id)) leaving.add(id);
+    targetUsers = await lookupUnconfirmed(ctx, unconfirmed, (id) => {
+      const user = users.get(id);
+      return user === undefined ? source.removals.has(id) || leaving.has(id) : !isEnabled(user);
+    });
+  }
   const removals: Removal[] = [...source.removals].map(([entraId, reason]) => ({ entraId, reason }));
+  const goneIds = new Set(gone);
   const plan = planSync({
     kind: isFull ? "full" : "incremental",
     users: planned,
     removals,
-    outOfScope: [...new Set(outOfScope)].filter((id) => !users.has(id) && !source.removals.has(id)),
+    outOfScope: [...leaving].filter((id) => !goneIds.has(id)),
+    gone: [...leaving].filter((id) => goneIds.has(id)),
+    unconfirmed,
     links,
     ...(targetUsers === undefined ? {} : { targetUsers }),
     policy: ctx.policy,
@@ -262,7 +281,13 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
   });
   const counts: RunCounts = { ...result.counts, held: split.held.length };
 
-  // 7. the watermark moves only now: every change is applied, escrowed or held
+  // 7. the watermark moves only now: every change is applied, escrowed or held; escrowed users that
+  // left Entra or the scope with nothing left to do in ABM leave the failure list with it
+  const settled = new Set(plan.ops.map((op) => op.entraId));
+  const departed = unconfirmed.filter(
+    (id) => !settled.has(id) && (isFull ? !users.has(id) : source.removals.has(id) || leaving.has(id)),
+  );
+  if (departed.length > 0) await store.clearFailures(departed);
   await store.setWatermark(source.watermark);
   if (isFull && settings.needsFullCycle) await store.updateSettings({ needsFullCycle: false });
 
@@ -289,6 +314,30 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
     if (pending !== null) ctx.events.emit({ type: "deletions_held", approvalId, run, count: split.held.length });
   }
   return ok({ run, ops, held: split.held.length, approvalId });
+}
+
+/**
+ * ABM's users carrying the externalId of escrowed users that leave (removed, out of scope, gone,
+ * disabled), for an incremental cycle. A failed look-up keeps the user in escrow: its next retry
+ * finds it gone from Entra and looks again.
+ */
+async function lookupUnconfirmed(
+  ctx: EngineContext,
+  unconfirmed: readonly string[],
+  leaves: (id: string) => boolean,
+): Promise<ScimUser[]> {
+  const ids = unconfirmed.filter(leaves).slice(0, MAX_RETRY_LOOKUPS);
+  const found: ScimUser[] = [];
+  for (let i = 0; i < ids.length; i += ctx.concurrency) {
+    const chunk = ids.slice(i, i + ctx.concurrency);
+    const results = await Promise.all(chunk.map((id) => ctx.target.findByExternalId(id)));
+    for (const [j, r] of results.entries()) {
+      if (r.ok) {
+        if (r.value !== null) found.push(r.value);
+      } else ctx.logger.warn({ entraId: chunk[j], code: r.error.code }, "could not look the user up in ABM");
+    }
+  }
+  return found;
 }
 
 async function lookupUsers(

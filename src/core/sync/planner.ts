@@ -38,12 +38,21 @@ export interface PlanInput {
   readonly removals?: readonly Removal[];
   /** users known to have left the scope (incremental cycles; a full cycle infers it) */
   readonly outOfScope?: readonly string[];
+  /** users a look-up by id no longer finds in Entra (incremental cycles; a full cycle infers it) */
+  readonly gone?: readonly string[];
   readonly links: readonly LinkState[];
   /**
    * Full cycles: every ABM user (required). Incremental cycles: optional lookups (e.g. by
    * externalId/userName for new users); they are used for matching and diffs.
    */
   readonly targetUsers?: readonly ScimUser[];
+  /**
+   * Entra users with no link whose last create or adopt failed (the escrow). ABM may hold them all
+   * the same: a create whose answer was lost after ABM did the work. When such a user is removed,
+   * leaves the scope or (full cycles) is gone from the source, an active ABM user carrying its
+   * externalId is deactivated. Incremental cycles pass those ABM users in `targetUsers`.
+   */
+  readonly unconfirmed?: readonly string[];
   readonly policy?: SyncPolicy;
 }
 
@@ -64,7 +73,8 @@ export interface SyncPlan {
  * - invalid users are skipped with their problems (deactivation ignores problems: it sends nothing
  *   but `active`); unchanged users produce no operation;
  * - disabled, soft-deleted, out-of-scope and (full cycles) vanished linked users are deactivated;
- *   hard-deleted ones are deactivated, or deleted when the policy says so;
+ *   hard-deleted ones are deactivated, or deleted when the policy says so; so are the unlinked ABM
+ *   users carrying the externalId of such a user in escrow (`unconfirmed`);
  * - an ABM user claimed by another Entra user is not taken unless that link is inactive and its
  *   Entra user is not in this cycle; otherwise the user is skipped and retried next cycle.
  */
@@ -76,10 +86,11 @@ export function planSync(input: PlanInput): SyncPlan {
   const targets = indexTargets(input.targetUsers ?? []);
   const removals = new Map((input.removals ?? []).map((r) => [r.entraId, r.reason] as const));
   const outOfScope = new Set(input.outOfScope ?? []);
+  const gone = new Set(input.gone ?? []);
   const userIds = new Set<string>();
   for (const user of input.users) {
     if (userIds.has(user.entraId)) throw planInputError(`Entra user ${user.entraId} appears twice`);
-    if (removals.has(user.entraId) || outOfScope.has(user.entraId)) {
+    if (removals.has(user.entraId) || outOfScope.has(user.entraId) || gone.has(user.entraId)) {
       throw planInputError(`Entra user ${user.entraId} is both in scope and removed or out of scope`);
     }
     userIds.add(user.entraId);
@@ -176,7 +187,16 @@ export function planSync(input: PlanInput): SyncPlan {
     const removal = removals.get(link.entraId);
     if (removal !== undefined) planGone(link, removal);
     else if (outOfScope.has(link.entraId)) planGone(link, "out_of_scope");
-    else if (full) planGone(link, "missing_from_source");
+    else if (full || gone.has(link.entraId)) planGone(link, "missing_from_source");
+  }
+  for (const entraId of input.unconfirmed ?? []) {
+    if (userIds.has(entraId) || links.byEntraId.has(entraId)) continue;
+    const cause: DeactivationCause | undefined =
+      removals.get(entraId) ??
+      (outOfScope.has(entraId) ? "out_of_scope" : full || gone.has(entraId) ? "missing_from_source" : undefined);
+    const current = targets.byExternalId.get(entraId);
+    if (cause !== undefined && current?.active === true && !links.byScimId.has(current.id) && !used.has(current.id))
+      emit(deactivateMatchedOp(entraId, current, cause));
   }
 
   // 3. match by externalId, then 4. by userName; create only when nothing matches

@@ -319,3 +319,47 @@ describe("planSync: invalid input and keys", () => {
     expect(other.dedupKey).not.toBe(first.dedupKey);
   });
 });
+
+describe("planSync: escrowed users whose create may have reached ABM (unconfirmed)", () => {
+  /** ABM holds u9 (a create whose answer was lost) but no link says so */
+  function lostAnswer(): { world: World; scimId: string } {
+    const world = synced("u1");
+    const held = world.addAbmUser(mapUser(entraUser("u9"), DEFAULT_ATTRIBUTE_MAP));
+    return { world, scimId: held.id };
+  }
+
+  it.each([
+    ["removed (incremental)", { removals: [{ entraId: "u9", reason: "soft_deleted" as const }] }],
+    ["out of scope (incremental)", { outOfScope: ["u9"] }],
+    ["gone from Entra (incremental)", { gone: ["u9"] }],
+  ])("deactivates the ABM user carrying its externalId when it is %s", (_, extra) => {
+    const { world, scimId } = lostAnswer();
+    const op = only(incremental(world, [], { ...extra, unconfirmed: ["u9"], targetUsers: world.targetUsers() }).ops);
+    expect(op).toMatchObject({ action: "deactivate", entraId: "u9", scimId });
+  });
+
+  it("deactivates it in a full cycle once the user is no longer in the source", () => {
+    const { world, scimId } = lostAnswer();
+    const ops = full(world, prepared(entraUser("u1")), { unconfirmed: ["u9"] }).ops;
+    expect(only(ops)).toMatchObject({ action: "deactivate", entraId: "u9", scimId, cause: "missing_from_source" });
+  });
+
+  it("leaves an ABM user alone when nothing says the sync may have created it", () => {
+    const { world } = lostAnswer();
+    expect(full(world, prepared(entraUser("u1"))).ops).toEqual([]);
+    expect(incremental(world, [], { gone: ["u9"], targetUsers: world.targetUsers() }).ops).toEqual([]);
+  });
+
+  it("does nothing for an unconfirmed user ABM does not hold, or holds inactive", () => {
+    const world = synced("u1");
+    expect(full(world, prepared(entraUser("u1")), { unconfirmed: ["u9"] }).ops).toEqual([]);
+    world.addAbmUser({ ...mapUser(entraUser("u9"), DEFAULT_ATTRIBUTE_MAP), active: false });
+    expect(full(world, prepared(entraUser("u1")), { unconfirmed: ["u9"] }).ops).toEqual([]);
+  });
+
+  it("deactivates a linked user that a look-up no longer finds in Entra", () => {
+    const world = synced("u1", "u2");
+    const op = only(incremental(world, [], { gone: ["u2"] }).ops);
+    expect(op).toMatchObject({ action: "deactivate", entraId: "u2", cause: "missing_from_source" });
+  });
+});
