@@ -84,7 +84,7 @@ export function createChatEdges(config: Config, logger: Logger): ChatEdges {
       if (config.teams.enabled) {
         const conversations = createConversationStore(services);
         const bot = createTeamsBot({
-          appId: config.teams.appId,
+          ...(config.teams.appId === null ? {} : { appId: config.teams.appId }),
           ...(config.teams.appPassword === null ? {} : { appPassword: config.teams.appPassword }),
           ...(config.teams.tenantId === null ? {} : { tenantId: config.teams.tenantId }),
           appType: config.teams.appType,

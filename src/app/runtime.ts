@@ -147,7 +147,7 @@ export async function startService(options: StartServiceOptions): Promise<Result
   });
   let running: Awaited<ReturnType<typeof listen>>;
   try {
-    running = await listen(server, options.port ?? config.port, options.host ?? "127.0.0.1");
+    running = await listen(server, options.port ?? config.port, options.host ?? config.host);
   } catch (error) {
     clearInterval(tokenTimer);
     await services.close();

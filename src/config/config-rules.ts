@@ -1,5 +1,11 @@
 import type { ConfigProblem } from "./config-error.js";
 import { type ConfigVariable, envSchema, type ParsedEnv } from "./env-schema.js";
+import { isLoopbackHost } from "./parse-scalars.js";
+
+/** A listen address that only this machine can reach. */
+function isLoopbackAddress(host: string): boolean {
+  return isLoopbackHost(host) || host === "::ffff:127.0.0.1";
+}
 
 /** Anything of ABM or Azure: when none of these is set, the configuration is in demo mode. */
 const CONNECTION_VARIABLES = [
@@ -105,6 +111,7 @@ function slackProblems(env: Env, missing: Missing, problems: ConfigProblem[]): v
 }
 
 function teamsProblems(env: Env, missing: Missing, problems: ConfigProblem[]): void {
+  anonymousTeamsProblems(env, problems);
   if (!isSet(env, "MICROSOFT_APP_ID")) {
     for (const variable of ["MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_TENANT_ID"] as const) {
       if (isSet(env, variable)) {
@@ -136,10 +143,33 @@ function teamsProblems(env: Env, missing: Missing, problems: ConfigProblem[]): v
   }
 }
 
+/**
+ * Anonymous Teams accepts activities without any token, so it is for a local client on this machine
+ * only: never together with a real bot registration, never on a server that listens beyond loopback.
+ */
+function anonymousTeamsProblems(env: Env, problems: ConfigProblem[]): void {
+  if (field(env, "TEAMS_ALLOW_ANONYMOUS") !== true) return;
+  if (isSet(env, "MICROSOFT_APP_ID")) {
+    problems.push({
+      variable: "TEAMS_ALLOW_ANONYMOUS",
+      reason: "cannot be combined with MICROSOFT_APP_ID: a registered bot must authenticate every activity",
+      fix: "unset TEAMS_ALLOW_ANONYMOUS (it is for local clients such as the Agents Playground only)",
+    });
+  }
+  const host = field(env, "HOST") ?? "127.0.0.1";
+  if (!isLoopbackAddress(host)) {
+    problems.push({
+      variable: "TEAMS_ALLOW_ANONYMOUS",
+      reason: `would accept unauthenticated Teams activities from the network (HOST=${host} listens beyond this machine)`,
+      fix: "unset TEAMS_ALLOW_ANONYMOUS, or set HOST=127.0.0.1 to listen on this machine only",
+    });
+  }
+}
+
 function alertProblems(env: Env, problems: ConfigProblem[]): void {
   const routes = field(env, "ABM_ALERT_CHANNELS") ?? [];
   const slackOn = isSet(env, "SLACK_BOT_TOKEN") && isSet(env, "SLACK_SIGNING_SECRET");
-  const teamsOn = isSet(env, "MICROSOFT_APP_ID");
+  const teamsOn = isSet(env, "MICROSOFT_APP_ID") || field(env, "TEAMS_ALLOW_ANONYMOUS") === true;
   const offline = [
     ...(routes.some((route) => route.platform === "slack") && !slackOn
       ? ["slack (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)"]

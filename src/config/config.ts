@@ -72,6 +72,16 @@ export type SlackConfig =
 export type TeamsConfig =
   | {
       readonly enabled: false;
+      readonly anonymous: false;
+      readonly appId: null;
+      readonly appPassword: null;
+      readonly tenantId: null;
+      readonly appType: TeamsAppType;
+    }
+  | {
+      /** `TEAMS_ALLOW_ANONYMOUS=true`: local clients (Agents Playground) without any app registration */
+      readonly enabled: true;
+      readonly anonymous: true;
       readonly appId: null;
       readonly appPassword: null;
       readonly tenantId: null;
@@ -79,6 +89,7 @@ export type TeamsConfig =
     }
   | {
       readonly enabled: true;
+      readonly anonymous: false;
       readonly appId: string;
       /** `null` only for `UserAssignedMSI` */
       readonly appPassword: string | null;
@@ -122,5 +133,7 @@ export interface Config {
   readonly alerts: AlertsConfig;
   readonly roles: RolesConfig;
   readonly approvalsRequired: number;
+  /** the HTTP server's listen address (`HOST`, default 127.0.0.1) */
+  readonly host: string;
   readonly port: number;
 }

@@ -4,10 +4,12 @@ import type { Invalid } from "./invalid.js";
 import { parseDuration } from "./parse-duration.js";
 import { parseAlertRoutes, parseDomainList, parseRoleList } from "./parse-lists.js";
 import {
+  parseBoolean,
   parseChoice,
   parseGuid,
   parseInteger,
   parseIsoDate,
+  parseListenHost,
   parsePath,
   parsePostgresUrl,
   parsePrefixedToken,
@@ -100,10 +102,12 @@ export const envSchema = z.object({
     (text) => parseChoice(text, ["SingleTenant", "MultiTenant", "UserAssignedMSI"] as const),
     SHOW,
   ),
+  TEAMS_ALLOW_ANONYMOUS: variable(parseBoolean, SHOW),
   ABM_ALERT_CHANNELS: variable(parseAlertRoutes, HIDE),
   ABM_OPERATORS: variable(parseRoleList, HIDE),
   ABM_APPROVERS: variable(parseRoleList, HIDE),
   ABM_APPROVALS_REQUIRED: variable((text) => parseInteger(text, 1, 5), SHOW),
+  HOST: variable(parseListenHost, SHOW),
   PORT: variable((text) => parseInteger(text, 0, 65_535), SHOW),
 });
 

@@ -15,6 +15,7 @@ const DEFAULTS = {
   intervalMs: 40 * 60_000,
   deletionThreshold: 500,
   approvalsRequired: 1,
+  host: "127.0.0.1",
   port: 3978,
 } as const;
 
@@ -74,9 +75,12 @@ function build(env: ParsedEnv, demo: boolean): Config {
   const appType = env.MICROSOFT_APP_TYPE ?? "SingleTenant";
   const teams: TeamsConfig =
     env.MICROSOFT_APP_ID === undefined
-      ? { enabled: false, appId: null, appPassword: null, tenantId: null, appType }
+      ? env.TEAMS_ALLOW_ANONYMOUS === true
+        ? { enabled: true, anonymous: true, appId: null, appPassword: null, tenantId: null, appType }
+        : { enabled: false, anonymous: false, appId: null, appPassword: null, tenantId: null, appType }
       : {
           enabled: true,
+          anonymous: false,
           appId: env.MICROSOFT_APP_ID,
           appPassword: env.MICROSOFT_APP_PASSWORD ?? null,
           tenantId: env.MICROSOFT_APP_TENANT_ID ?? null,
@@ -112,6 +116,7 @@ function build(env: ParsedEnv, demo: boolean): Config {
     alerts: { routes: env.ABM_ALERT_CHANNELS ?? [] },
     roles: { operators: env.ABM_OPERATORS ?? [], approvers: env.ABM_APPROVERS ?? [] },
     approvalsRequired: env.ABM_APPROVALS_REQUIRED ?? DEFAULTS.approvalsRequired,
+    host: env.HOST ?? DEFAULTS.host,
     port: env.PORT ?? DEFAULTS.port,
   };
 }

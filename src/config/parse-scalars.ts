@@ -48,6 +48,30 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }
 
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const IPV6 = /^[0-9a-f:.]{2,45}$/i;
+
+/** The address the HTTP server listens on: an IPv4 or IPv6 address, or `localhost`. */
+export function parseListenHost(text: string): Result<string, Invalid> {
+  const host = text
+    .trim()
+    .replace(/^\[(.*)\]$/, "$1")
+    .toLowerCase();
+  if (host === "localhost" || IPV4.test(host) || (host.includes(":") && IPV6.test(host))) return ok(host);
+  return err({
+    reason: "is not an IP address",
+    fix: "use 127.0.0.1 (this machine only, the default), 0.0.0.0 (every interface, e.g. in a container) or one interface's address",
+  });
+}
+
+/** `true`/`false` (also 1/0, yes/no, on/off). */
+export function parseBoolean(text: string): Result<boolean, Invalid> {
+  const value = text.trim().toLowerCase();
+  if (["true", "1", "yes", "on"].includes(value)) return ok(true);
+  if (["false", "0", "no", "off"].includes(value)) return ok(false);
+  return err({ reason: "is not true or false", fix: "use true or false" });
+}
+
 /**
  * An absolute http(s) URL. https is required, except for loopback hosts (emulators and fakes).
  * The result has no trailing slash.

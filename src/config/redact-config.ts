@@ -86,6 +86,7 @@ export function redactConfig(config: Config) {
     },
     teams: {
       enabled: config.teams.enabled,
+      anonymous: config.teams.anonymous,
       appId: config.teams.appId,
       appPassword: secret(config.teams.appPassword),
       tenantId: config.teams.tenantId,
@@ -94,6 +95,7 @@ export function redactConfig(config: Config) {
     alerts: { routes: config.alerts.routes.map((route) => `${route.platform}:${route.channel}`) },
     roles: { operators: countRoles(config.roles.operators), approvers: countRoles(config.roles.approvers) },
     approvalsRequired: config.approvalsRequired,
+    host: config.host,
     port: config.port,
   };
 }

@@ -160,6 +160,27 @@ describe("loadConfig: good environments", () => {
   ];
   it.each(cases)("%s", (_name, env, check) => check(valid(env)));
 
+  it("HOST defaults to loopback and takes any address; anonymous Teams only on loopback, without an app id", () => {
+    expect(valid({}).host).toBe("127.0.0.1");
+    expect(valid({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+    expect(valid({ HOST: "[::1]" }).host).toBe("::1");
+    expect(valid({}).teams).toMatchObject({ enabled: false, anonymous: false });
+    expect(valid({ TEAMS_ALLOW_ANONYMOUS: "false" }).teams).toMatchObject({ enabled: false, anonymous: false });
+    for (const HOST of [undefined, "127.0.0.1", "localhost", "::1", "127.0.0.2"]) {
+      expect(valid({ TEAMS_ALLOW_ANONYMOUS: "true", HOST }).teams).toEqual({
+        enabled: true,
+        anonymous: true,
+        appId: null,
+        appPassword: null,
+        tenantId: null,
+        appType: "SingleTenant",
+      });
+    }
+    expect(
+      valid({ TEAMS_ALLOW_ANONYMOUS: "true", ABM_ALERT_CHANNELS: "teams:19:abc@thread.tacv2" }).alerts.routes,
+    ).toEqual([{ platform: "teams", channel: "19:abc@thread.tacv2" }]);
+  });
+
   it("returns a deeply frozen config", () => {
     const config = valid(FULL_ENV);
     expect(Object.isFrozen(config)).toBe(true);
@@ -269,6 +290,32 @@ describe("loadConfig: bad environments", () => {
     ],
     ["Teams password without app id", { MICROSOFT_APP_PASSWORD: "p" }, "MICROSOFT_APP_PASSWORD", /Teams is off/],
     ["unknown Teams app type", { MICROSOFT_APP_TYPE: "Single" }, "MICROSOFT_APP_TYPE", /SingleTenant/],
+    ["HOST not an address", { HOST: "my host" }, "HOST", /not an IP address/],
+    ["anonymous Teams not a boolean", { TEAMS_ALLOW_ANONYMOUS: "maybe" }, "TEAMS_ALLOW_ANONYMOUS", /true or false/],
+    [
+      "anonymous Teams with a registered bot",
+      {
+        TEAMS_ALLOW_ANONYMOUS: "true",
+        MICROSOFT_APP_ID: GUID_B,
+        MICROSOFT_APP_PASSWORD: "p",
+        MICROSOFT_APP_TENANT_ID: GUID_A,
+      },
+      "TEAMS_ALLOW_ANONYMOUS",
+      /cannot be combined with MICROSOFT_APP_ID/,
+    ],
+    [
+      "anonymous Teams on every interface",
+      { TEAMS_ALLOW_ANONYMOUS: "true", HOST: "0.0.0.0" },
+      "TEAMS_ALLOW_ANONYMOUS",
+      /HOST=0\.0\.0\.0 listens beyond this machine/,
+    ],
+    [
+      "anonymous Teams on an interface address",
+      { TEAMS_ALLOW_ANONYMOUS: "yes", HOST: "10.1.2.3" },
+      "TEAMS_ALLOW_ANONYMOUS",
+      /listens beyond this machine/,
+    ],
+    ["anonymous Teams on IPv6 any", { TEAMS_ALLOW_ANONYMOUS: "1", HOST: "::" }, "TEAMS_ALLOW_ANONYMOUS", /beyond/],
     [
       "more approvals than approvers",
       { ABM_APPROVERS: "a@example.com", ABM_APPROVALS_REQUIRED: "2" },

@@ -79,9 +79,11 @@ function formatText(c: RedactedConfig, warnings: readonly string[]): string {
     ],
     [
       "Teams",
-      c.teams.enabled
-        ? `on (${c.teams.appType}), app ${c.teams.appId}, password ${c.teams.appPassword}, tenant ${c.teams.tenantId ?? "unset"}`
-        : "off",
+      c.teams.anonymous
+        ? "on, ANONYMOUS (TEAMS_ALLOW_ANONYMOUS: local clients on this machine only, no authentication)"
+        : c.teams.enabled
+          ? `on (${c.teams.appType}), app ${c.teams.appId}, password ${c.teams.appPassword}, tenant ${c.teams.tenantId ?? "unset"}`
+          : "off",
     ],
     [
       "Alert routes",
@@ -89,7 +91,7 @@ function formatText(c: RedactedConfig, warnings: readonly string[]): string {
     ],
     ["Operators", roles(c.roles.operators)],
     ["Approvers", `${roles(c.roles.approvers)}; ${c.approvalsRequired} approval(s) per held batch`],
-    ["HTTP port", String(c.port)],
+    ["HTTP", `${c.host}:${c.port}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return [

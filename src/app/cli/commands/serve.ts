@@ -22,7 +22,7 @@ export function createServeCommand(deps: ServiceRunDeps): CliCommand {
           `abm-chatops serving on ${service.url} (engine ${config.engine}, scope ${config.sync.scope}).`,
           `Database: ${config.database.kind === "postgres" ? redactDatabaseUrl(config.database.url) : `PGlite in ${config.database.pgliteDir}`}`,
           `Slack: ${config.slack.enabled ? `on — POST ${service.url}/slack/events` : "off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)"}`,
-          `Teams: ${config.teams.enabled ? `on — POST ${service.url}/api/messages` : "off (set MICROSOFT_APP_ID and friends)"}`,
+          `Teams: ${config.teams.anonymous ? `on, ANONYMOUS (local clients only) — POST ${service.url}/api/messages` : config.teams.enabled ? `on — POST ${service.url}/api/messages` : "off (set MICROSOFT_APP_ID and friends)"}`,
           `Health: ${service.url}/healthz  Ready: ${service.url}/readyz  Metrics: ${service.url}/metrics`,
           "Ctrl-C stops the service after the cycle in flight.",
         ].join("\n"),
