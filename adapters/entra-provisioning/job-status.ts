@@ -135,7 +135,7 @@ export function translateStatus(job: Job, extras: StatusExtras): EngineStatus {
   }
   if (s.quarantine !== null && s.quarantine !== undefined && s.code === "Quarantine") {
     notes.push(
-      `Quarantine series: ${s.quarantine.seriesCount} attempt(s), Entra reason ${s.quarantine.reason ?? "Unknown"}.`,
+      `Quarantine series: ${s.quarantine.seriesCount} ${s.quarantine.seriesCount === 1 ? "attempt" : "attempts"}, Entra reason ${s.quarantine.reason ?? "Unknown"}.`,
     );
   }
   if (extras.rejected)

@@ -84,8 +84,9 @@ function buttonAction(button: Button): CardAction {
         },
         { type: "TextBlock" as const, text: toTeamsMarkdownBlock(confirm.text), wrap: true as const },
         {
+          // Teams shows the confirmation inline under the button (no dialog): the same button closes it
           type: "TextBlock" as const,
-          text: `To cancel (${toTeamsMarkdown(confirm.deny)}), select **${toTeamsMarkdown(title)}** again.`,
+          text: `Not sure? Select **${toTeamsMarkdown(title)}** again to close this without deciding.`,
           wrap: true as const,
           size: "small" as const,
           isSubtle: true,

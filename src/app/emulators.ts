@@ -30,7 +30,7 @@ export interface EmulatorOptions {
  * Manager users" with most users as direct members is assigned to the app, a few users are assigned
  * directly, and a nested group (whose members must NOT be synced) sits inside the assigned group.
  */
-export function assignDemoScope(graph: GraphEmulator): { assigned: number } {
+export function assignDemoScope(graph: GraphEmulator): { assigned: number; groupId: string } {
   const ids = [...graph.store.users.keys()];
   const group = graph.store.createGroup("Apple Business Manager users");
   const nested = graph.store.createGroup("Contractors (nested: not synced)");
@@ -41,7 +41,7 @@ export function assignDemoScope(graph: GraphEmulator): { assigned: number } {
   });
   graph.store.addMember(group.id, nested.id);
   graph.store.assign(group.id);
-  return { assigned: ids.filter((_, i) => i % 10 < 8 || i % 20 === 9).length };
+  return { assigned: ids.filter((_, i) => i % 10 < 8 || i % 20 === 9).length, groupId: group.id };
 }
 
 /** Starts the Graph (Entra) and ABM SCIM emulators on loopback, in this process. */

@@ -8,6 +8,7 @@ import { err, ok, type Result } from "#core/result.js";
 import { createAdminHandler } from "./admin-endpoint.js";
 import { createAlertDispatcher } from "./alerts/dispatcher.js";
 import { createOutboxWorker } from "./alerts/outbox-worker.js";
+import { terminalAlert } from "./alerts/terminal.js";
 import { createChatEdges } from "./chat-edges.js";
 import { createInProcessAppAccess } from "./cli/app-access.js";
 import { createCommandRegistry } from "./cli/commands/registry.js";
@@ -42,6 +43,8 @@ export interface StartServiceOptions {
   readonly dataDir?: string;
   readonly databaseUrl?: string;
   readonly schedule?: boolean;
+  /** the demo: alerts that no channel receives are printed as text here */
+  readonly unroutedAlerts?: (text: string) => void;
 }
 
 const TOKEN_CHECK_MS = 12 * 60 * 60 * 1000;
@@ -106,6 +109,10 @@ export async function startService(options: StartServiceOptions): Promise<Result
     clock,
     ids,
     logger: logger.child({ component: "alerts" }),
+    unrouted:
+      options.unroutedAlerts === undefined
+        ? null
+        : (reply, approvalId) => options.unroutedAlerts?.(terminalAlert(reply, approvalId)),
   });
   const unsubscribe = services.events.subscribe((event) => dispatcher.emit(event));
   const worker = createOutboxWorker({

@@ -3,6 +3,7 @@ import { planAlerts } from "#core/chat/alerts/policy.js";
 import { approvalFromPending } from "#core/chat/approval-message.js";
 import type { ChatLinks } from "#core/chat/format.js";
 import type { ApprovalBook } from "#core/chat/ports.js";
+import type { Reply } from "#core/chat/reply.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEvent } from "#core/engine/context.js";
 import { AppError, toAppError } from "#core/errors.js";
@@ -30,6 +31,11 @@ export interface AlertDispatcherDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
+  /**
+   * Where alerts go while no route is configured (the demo prints them on the terminal); `null`:
+   * they are only logged as not posted.
+   */
+  readonly unrouted?: ((reply: Reply, approvalId: string | null) => void) | null;
 }
 
 export interface DispatchSummary {
@@ -95,7 +101,14 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
   ): Promise<Result<number, AppError>> {
     const routes = await deps.routes.list();
     if (!routes.ok) return routes;
-    if (routes.value.length === 0 && payloads.length > 0) logger.warn({}, "no alert route configured; nothing posted");
+    if (routes.value.length === 0 && payloads.length > 0) {
+      const unrouted = deps.unrouted ?? null;
+      if (unrouted === null) logger.warn({}, "no alert route configured; nothing posted");
+      else
+        for (const { payload } of payloads)
+          if (payload.kind === "parent") unrouted(payload.reply, payload.approvalId);
+          else if (payload.kind === "thread") unrouted(payload.reply, null);
+    }
     const base = deps.clock.now().getTime();
     let step = 0;
     let stored = 0;

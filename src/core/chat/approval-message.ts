@@ -1,5 +1,5 @@
 import type { PendingDeletions } from "../ports/provisioning-engine.js";
-import { type ChatLinks, code, countedList, formatCounts, formatTime, linksBlock, plain } from "./format.js";
+import { type ChatLinks, code, count, countedList, formatCounts, formatTime, linksBlock, plain } from "./format.js";
 import type { ApprovalRecord } from "./ports.js";
 import type { Button, Reply, ReplyBlock } from "./reply.js";
 
@@ -34,8 +34,20 @@ export function effectiveStatus(record: ApprovalRecord, now: Date): ApprovalReco
   return record.status === "pending" && now.getTime() >= record.expiresAt.getTime() ? "expired" : record.status;
 }
 
+/**
+ * What approving does, in the words of its button: "Deactivate 60 users", "Delete 1 user", or
+ * "Remove 12 users" when the batch mixes both (the list shown may be cut; then it is "Remove").
+ */
+export function approvalVerb(batch: ApprovalRecord["batch"]): string {
+  const whole = batch.users.length === batch.count;
+  const only = (action: "deactivate" | "delete"): boolean => whole && batch.users.every((u) => u.action === action);
+  const verb = only("deactivate") ? "Deactivate" : only("delete") ? "Delete" : "Remove";
+  return `${verb} ${count(batch.count, "user")}`;
+}
+
 function buttons(record: ApprovalRecord): Button[] {
-  const n = record.batch.count;
+  const doIt = approvalVerb(record.batch);
+  const users = count(record.batch.count, "user");
   return [
     {
       actionId: APPROVAL_ACTIONS.approve,
@@ -43,9 +55,9 @@ function buttons(record: ApprovalRecord): Button[] {
       value: record.id,
       style: "primary",
       confirm: {
-        title: "Approve deletions?",
-        text: `${n} users will be deactivated or deleted in Apple Business Manager.`,
-        confirm: "Approve",
+        title: `${doIt}?`,
+        text: `${users} will be ${doIt.startsWith("Deactivate") ? "deactivated" : doIt.startsWith("Delete") ? "deleted" : "deactivated or deleted"} in Apple Business Manager.`,
+        confirm: doIt,
         deny: "Cancel",
       },
     },
@@ -55,9 +67,9 @@ function buttons(record: ApprovalRecord): Button[] {
       value: record.id,
       style: "danger",
       confirm: {
-        title: "Reject deletions?",
-        text: "The users stay in Apple Business Manager and the batch is dropped.",
-        confirm: "Reject",
+        title: "Reject this batch?",
+        text: `The ${users} stay in Apple Business Manager as they are, and the batch is dropped.`,
+        confirm: `Keep the ${users}`,
         deny: "Cancel",
       },
     },
@@ -86,7 +98,7 @@ export function renderApprovalMessage(record: ApprovalRecord, now: Date, links: 
     { type: "header", text: titles[status] },
     {
       type: "text",
-      text: `**${batch.count} users** would be deactivated or deleted in Apple Business Manager — more than the threshold of ${batch.threshold} per cycle, so the batch is held.`,
+      text: `**${count(batch.count, "user")}** would be deactivated or deleted in Apple Business Manager — more than the threshold of ${batch.threshold} per cycle, so the batch is held.`,
     },
     {
       type: "facts",
@@ -113,7 +125,7 @@ export function renderApprovalMessage(record: ApprovalRecord, now: Date, links: 
     const waiting = approvals > 0 ? ` Approved so far by ${decidedBy(record, "approve")}.` : "";
     blocks.push({
       type: "context",
-      text: `Needs ${record.requiredApprovals} approver(s); each person counts once.${waiting}`,
+      text: `Needs ${count(record.requiredApprovals, "approval")}; each person counts once.${waiting}`,
     });
     blocks.push({ type: "actions", buttons: buttons(record) });
   } else if (status === "approved") {
@@ -128,14 +140,16 @@ export function renderApprovalMessage(record: ApprovalRecord, now: Date, links: 
     fallback = `Deletion approval expired (${record.id})`;
     blocks.push({
       type: "context",
-      text: `Expired at ${formatTime(record.expiresAt)} with ${approvals} of ${record.requiredApprovals} approvals — the batch stays held. Check \`approvals\` after the next cycle.`,
+      text: `Expired at ${formatTime(record.expiresAt)} with ${approvals} of ${count(record.requiredApprovals, "approval")} — the batch stays held. Check \`approvals\` after the next cycle.`,
     });
   }
   if (record.result !== null) {
     const { result } = record;
-    const counts = result.counts === null ? "" : ` Result: ${formatCounts(result.counts)}.`;
+    // the result said once: the counts when there are any, else the engine's own words
+    const what =
+      result.status === "failed" || result.counts === null ? plain(result.message) : `${formatCounts(result.counts)}.`;
     const label = result.status === "failed" ? "Applying failed" : "Applied";
-    blocks.push({ type: "text", text: `**${label}** at ${formatTime(result.at)}: ${plain(result.message)}${counts}` });
+    blocks.push({ type: "text", text: `**${label}** at ${formatTime(result.at)}: ${what}` });
     if (result.status === "failed") tone = "danger";
   }
   blocks.push(...linksBlock(links, ["activity", "entra"]));

@@ -25,6 +25,11 @@ function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 
+/** `1 user`, `2 users`; `plural` defaults to `singular + "s"`. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
 export function formatCounts(counts: RunCounts): string {
   const parts: string[] = [];
   const add = (n: number, label: string): void => {

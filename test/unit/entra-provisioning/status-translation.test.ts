@@ -198,7 +198,7 @@ describe("Entra synchronizationStatus → EngineStatus", () => {
       nextAttemptAt: new Date("2026-03-01T21:06:00Z"),
     });
     expect(status.nextRunAt).toEqual(new Date("2026-03-01T21:06:00Z"));
-    expect(notes(j)).toContain("Quarantine series: 2 attempt(s), Entra reason TooManyDeletes.");
+    expect(notes(j)).toContain("Quarantine series: 2 attempts, Entra reason TooManyDeletes.");
     const rejected = translateStatus(j, extras({ rejected: true }));
     expect(rejected.state).toBe("deletions_rejected");
     expect(rejected.notes.join(" ")).toContain("The held deletions were rejected");

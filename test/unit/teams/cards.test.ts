@@ -7,9 +7,10 @@ import { type CardRenderer, createCardValidator, loadCardRenderer } from "./supp
 const validate = createCardValidator();
 let render: CardRenderer;
 
+// jsdom + adaptivecards load in ~1 s on a quiet machine; allow for a loaded CI runner
 beforeAll(async () => {
   render = await loadCardRenderer();
-});
+}, 60_000);
 
 describe("neutral markup → Teams card markdown", () => {
   it("keeps bold and web links, shows code verbatim, escapes user text", () => {

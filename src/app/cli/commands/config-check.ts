@@ -90,7 +90,10 @@ function formatText(c: RedactedConfig, warnings: readonly string[]): string {
       c.alerts.routes.length === 0 ? "none (set from chat with `alerts here`)" : c.alerts.routes.join(", "),
     ],
     ["Operators", roles(c.roles.operators)],
-    ["Approvers", `${roles(c.roles.approvers)}; ${c.approvalsRequired} approval(s) per held batch`],
+    [
+      "Approvers",
+      `${roles(c.roles.approvers)}; ${c.approvalsRequired} ${c.approvalsRequired === 1 ? "approval" : "approvals"} per held batch`,
+    ],
     ["HTTP", `${c.host}:${c.port}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -22,7 +22,7 @@ export async function runServiceUntilStopped(
   config: Config,
   targets: ConnectionTargets,
   banner: (service: RunningService) => { data: Record<string, unknown>; text: string },
-  options: { dataDir?: string; fresh?: boolean; onStop?: () => Promise<void> } = {},
+  options: { dataDir?: string; fresh?: boolean; onStop?: () => Promise<void>; printUnroutedAlerts?: boolean } = {},
 ): Promise<CommandOutcome> {
   const lock =
     config.database.kind === "pglite" ? acquireDataDirLock(config.database.dataDir, "serve", ctx.command) : null;
@@ -39,6 +39,7 @@ export async function runServiceUntilStopped(
     clock: deps.clock,
     ids: randomIds,
     lock: lock?.value ?? null,
+    ...(options.printUnroutedAlerts === true ? { unroutedAlerts: (text: string) => ctx.stderr.write(text) } : {}),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
   });
   if (!started.ok) {

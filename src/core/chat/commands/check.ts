@@ -1,6 +1,6 @@
 import type { UserCheck } from "../../ports/provisioning-engine.js";
 import { type CommandContext, errorReply } from "../context.js";
-import { code, formatTime, linksBlock, plain } from "../format.js";
+import { code, count, formatTime, linksBlock, plain } from "../format.js";
 import type { Fact, Reply, ReplyBlock } from "../reply.js";
 import { listBlock } from "../reply.js";
 
@@ -47,7 +47,7 @@ function renderCheck(check: UserCheck, ctx: CommandContext): Reply {
   for (const note of check.notes.slice(0, 5)) blocks.push({ type: "context", text: plain(note) });
   blocks.push(...linksBlock(ctx.deps.config.links, ["entra", "activity"]));
   const verdict =
-    check.problems.length > 0 ? `${check.problems.length} problem(s)` : check.inScope ? "in scope" : "out of scope";
+    check.problems.length > 0 ? count(check.problems.length, "problem") : check.inScope ? "in scope" : "out of scope";
   return {
     fallbackText: `Check ${check.query}: ${verdict}`,
     blocks,

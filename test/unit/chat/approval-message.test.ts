@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { renderCard } from "#adapters/teams/cards.js";
+import { renderReplyText } from "#app/render-text.js";
+import { approvalFromPending, approvalVerb, renderApprovalMessage } from "#core/chat/approval-message.js";
+import type { ApprovalRecord } from "#core/chat/ports.js";
+import type { Reply } from "#core/chat/reply.js";
+import { ZERO_COUNTS } from "#core/ports/provisioning-engine.js";
+import { LINKS } from "./support/harness.js";
+
+function record(actions: readonly ("deactivate" | "delete")[], required = 1, count = actions.length): ApprovalRecord {
+  return approvalFromPending(
+    {
+      approvalId: "apr_1",
+      count,
+      users: actions.map((action, i) => ({ entraId: `id${i}`, userName: `u${i}@contoso.com`, action, reason: "r" })),
+      reason: "the incremental cycle would remove them",
+      runId: "run_1",
+      threshold: 10,
+      requestedAt: new Date(0),
+      expiresAt: new Date(86_400_000),
+    },
+    required,
+  );
+}
+
+const text = (reply: Reply): string => renderReplyText(reply);
+
+describe("the approval message reads naturally", () => {
+  it("names the approve button's confirmation for what it does, pluralised", () => {
+    expect(approvalVerb(record(Array(60).fill("deactivate")).batch)).toBe("Deactivate 60 users");
+    expect(approvalVerb(record(["delete"]).batch)).toBe("Delete 1 user");
+    expect(approvalVerb(record(["delete", "deactivate"]).batch)).toBe("Remove 2 users");
+    // only part of the batch is listed: say nothing it cannot know
+    expect(approvalVerb(record(["deactivate"], 1, 300).batch)).toBe("Remove 300 users");
+
+    const reply = renderApprovalMessage(record(Array(60).fill("deactivate")), new Date(1_000), LINKS);
+    const actions = reply.blocks.find((b) => b.type === "actions");
+    if (actions?.type !== "actions") throw new Error("no buttons");
+    const [approve, reject] = actions.buttons;
+    expect(approve?.label).toBe("Approve");
+    expect(approve?.confirm).toEqual({
+      title: "Deactivate 60 users?",
+      text: "60 users will be deactivated in Apple Business Manager.",
+      confirm: "Deactivate 60 users",
+      deny: "Cancel",
+    });
+    expect(reject?.confirm?.confirm).toBe("Keep the 60 users");
+  });
+
+  it("pluralises the approvals needed", () => {
+    expect(text(renderApprovalMessage(record(["delete"], 1), new Date(1_000), LINKS))).toContain(
+      "Needs 1 approval; each person counts once.",
+    );
+    expect(text(renderApprovalMessage(record(["delete"], 2), new Date(1_000), LINKS))).toContain("Needs 2 approvals;");
+    expect(text(renderApprovalMessage(record(["delete"], 1), new Date(1_000), LINKS))).not.toMatch(/\(s\)/);
+  });
+
+  it("says an applied result once", () => {
+    const applied: ApprovalRecord = {
+      ...record(Array(60).fill("deactivate")),
+      status: "approved",
+      decisions: [
+        { actorId: "a", actorName: "Alex Wilber", platform: "teams", decision: "approve", at: new Date(2_000) },
+      ],
+      result: {
+        status: "applied",
+        counts: { ...ZERO_COUNTS, deactivated: 60 },
+        message: "Applied: 60 deactivated, 0 deleted, 0 failed (run run_2).",
+        at: new Date(3_000),
+      },
+    };
+    const shown = text(renderApprovalMessage(applied, new Date(4_000), LINKS));
+    expect(shown).toContain("Applied at 1970-01-01 00:00 UTC: 60 deactivated.");
+    expect(shown.match(/60 deactivated/g)).toHaveLength(1);
+    expect(shown).toContain("Approved by Alex Wilber");
+  });
+
+  it("a failed result keeps the engine's reason", () => {
+    const failed: ApprovalRecord = {
+      ...record(["delete"]),
+      status: "approved",
+      result: { status: "failed", counts: null, message: "ABM refused (scim.unavailable)", at: new Date(3_000) },
+    };
+    expect(text(renderApprovalMessage(failed, new Date(4_000), LINKS))).toContain(
+      "Applying failed at 1970-01-01 00:00 UTC: ABM refused (scim.unavailable)",
+    );
+  });
+
+  it("Teams shows the confirmation inline with a button named for the action, no second 'Approve'", () => {
+    const card = JSON.stringify(
+      renderCard(renderApprovalMessage(record(Array(60).fill("deactivate")), new Date(1_000), LINKS)),
+    );
+    expect(card).toContain('"title":"Deactivate 60 users"');
+    expect(card).toContain("Select **Approve** again to close this without deciding.");
+    expect(card).not.toContain("To cancel");
+    expect(card.match(/"title":"Approve"/g)).toHaveLength(1);
+  });
+});
