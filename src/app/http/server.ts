@@ -70,7 +70,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
  * Answers and closes the connection without reading the request body: `Connection: close` stops
  * Node from draining what the client still sends.
  */
-export function refuseUnread(res: ServerResponse, status: number, code: string, message: string): void {
+function refuseUnread(res: ServerResponse, status: number, code: string, message: string): void {
   const text = JSON.stringify({ error: { code, message } });
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
