@@ -1,5 +1,7 @@
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ChatHandler } from "#adapters/slack/index.js";
+import { AppError } from "#core/errors.js";
+import { err } from "#core/result.js";
 import { createSeenRequestRepository } from "#db/repositories/seen-request-repository.js";
 import { describeEachDatabase, expectOk } from "#test/support/db.js";
 import { createHarness, VIEWER } from "#test/unit/chat/support/harness.js";
@@ -95,5 +97,35 @@ describeEachDatabase("Slack replay protection across replicas", (current) => {
     expect(expectOk(await seen.remember({ key, expiresAt: later(700), now: later(400) }))).toBe(true);
     expect(expectOk(await seen.prune(later(10_000)))).toBeGreaterThanOrEqual(1);
     expect(expectOk(await seen.remember({ key, expiresAt: later(10_301), now: later(10_000) }))).toBe(true);
+  });
+});
+
+describe("Slack replay protection when the database cannot be reached", () => {
+  it("answers 503 and runs nothing rather than skipping the replay check", async () => {
+    const harness = createHarness({ approvalsRequired: 1 });
+    let handled = 0;
+    const down = () =>
+      err(
+        new AppError("db.unavailable", "remember seen request: the database cannot be reached.", { retryable: true }),
+      );
+    const fx = await startSlackFixture({
+      chat: {
+        handle: (request) => {
+          handled += 1;
+          return harness.core.handle(request);
+        },
+        handleAction: (request) => harness.core.handleAction(request),
+      },
+      seenRequests: { remember: async () => down(), prune: async () => down() },
+    });
+    try {
+      const body = slashCommandBody({ text: "status", userId: VIEWER, responseUrl: `${fx.sink.url}/x` });
+      const sent = await postSigned(fx.eventsUrl, body, { secret: SECRET });
+      expect(sent.status).toBe(503);
+      expect(sent.body).toContain("slack.replay_check_failed");
+      expect(handled).toBe(0);
+    } finally {
+      await fx.close();
+    }
   });
 });
