@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, SocketModeReceiver } from "@slack/bolt";
 import type { Logger } from "#core/logger.js";
+import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
 import { toBoltLogger } from "./bolt-logger.js";
 import { LoopbackReceiver } from "./http-receiver.js";
 import { type ChatHandler, registerListeners } from "./listeners.js";
@@ -29,6 +30,8 @@ export interface SlackAdapterOptions {
   /** bot ids, when known (Bolt skips nothing without them: we handle commands and actions only) */
   readonly botId?: string;
   readonly botUserId?: string;
+  /** where accepted request signatures are kept (the database, so replicas and restarts refuse replays) */
+  readonly seenRequests?: SeenRequestStore;
   /** for tests: the clock the signature check uses */
   readonly now?: () => number;
   /** answer 200 when no listener acked by then (default 2,500 ms) */
@@ -71,14 +74,17 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   });
   const messageEditor = options.messageEditor ?? createSlackMessageEditor({ client, logger });
   const socket = options.appToken !== undefined && options.appToken !== "";
+  const command = options.command ?? "/abm";
   const http = socket
     ? null
     : new LoopbackReceiver({
         verifier: createRequestVerifier({
           signingSecret: options.signingSecret,
           ...(options.now === undefined ? {} : { now: options.now }),
+          ...(options.seenRequests === undefined ? {} : { seen: options.seenRequests }),
         }),
         logger,
+        command,
         ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
       });
   const receiver =
@@ -110,7 +116,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     chat: options.chat,
     editor: messageEditor,
     logger,
-    command: options.command ?? "/abm",
+    command,
     ...(options.now === undefined ? {} : { now: options.now }),
   });
 

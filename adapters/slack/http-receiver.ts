@@ -6,16 +6,26 @@ import type { RequestVerifier } from "./request-verifier.js";
 
 /**
  * Bolt's transport for HTTP mode, served by the service's own node:http server (no second port):
- * `handle(req, res)` reads and verifies the request, then hands it to `app.processEvent` with an
- * `ack` that writes the HTTP response. Slack gets its answer as soon as a listener acks; a
- * safety timer answers an empty 200 before Slack's 3-second limit if no listener does.
+ * `handle(req, res)` checks the signature headers, timestamp and `Content-Length` BEFORE reading
+ * the body (a refusal closes the connection without draining it), reads at most 256 KiB,
+ * verifies the signature and replay, and hands only the payloads this app uses (its slash
+ * command and `block_actions`; it subscribes to no events) to `app.processEvent` with an `ack`
+ * that writes the HTTP response. Anything else that is correctly signed (shortcuts, view
+ * submissions, block suggestions, event callbacks…) is answered 200 with nothing done. Slack
+ * gets its answer as soon as a listener acks; a safety timer answers an empty 200 before Slack's
+ * 3-second limit if no listener does.
  */
-const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 const jsonBody = z.record(z.string(), z.unknown());
+
+/** Events API types the app subscribes to (none today: see manifest/slack/manifest.yaml). */
+const SUBSCRIBED_EVENTS: ReadonlySet<string> = new Set<string>();
 
 export interface LoopbackReceiverOptions {
   readonly verifier: RequestVerifier;
   readonly logger: Logger;
+  /** the slash command the app registers (e.g. `/abm`) */
+  readonly command: string;
   /** answer 200 when no listener acked by then (default 2,500 ms; Slack gives up at 3 s) */
   readonly ackTimeoutMs?: number;
 }
@@ -25,6 +35,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** null when the body grows past the cap (a chunked body has no Content-Length to check first) */
 async function readBody(req: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -35,6 +46,26 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Content-Length as declared: null when absent, Infinity when malformed. */
+function declaredLength(req: IncomingMessage): number | null {
+  const value = header(req, "content-length");
+  if (value === undefined) return null;
+  const n = Number(value);
+  return /^\d+$/.test(value) && Number.isSafeInteger(n) ? n : Number.POSITIVE_INFINITY;
+}
+
+/** Which payloads reach Bolt; null = signed, but nothing this app handles. */
+function acceptedKind(body: Record<string, unknown>, command: string): string | null {
+  if (typeof body.command === "string") return body.command === command ? "command" : null;
+  if (body.type === "block_actions") return "block_actions";
+  if (body.type === "event_callback") {
+    const event = body.event;
+    const type = typeof event === "object" && event !== null ? (event as Record<string, unknown>).type : undefined;
+    return typeof type === "string" && SUBSCRIBED_EVENTS.has(type) ? `event:${type}` : null;
+  }
+  return null;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -55,6 +86,13 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 function refuse(res: ServerResponse, status: number, code: string, message: string): void {
   send(res, status, { error: { code, message } });
+}
+
+/** Refuses before the body is read: `Connection: close` keeps Node from draining the rest. */
+function refuseUnread(res: ServerResponse, status: number, code: string, message: string): void {
+  if (res.headersSent) return;
+  res.setHeader("connection", "close");
+  refuse(res, status, code, message);
 }
 
 /** Form bodies (slash commands; interactivity as `payload=<json>`) and JSON bodies (Events API). */
@@ -93,14 +131,31 @@ export class LoopbackReceiver implements Receiver {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { logger, verifier } = this.options;
-    if (req.method !== "POST") return refuse(res, 405, "slack.method_not_allowed", "Slack posts to this URL.");
+    if (req.method !== "POST") return refuseUnread(res, 405, "slack.method_not_allowed", "Slack posts to this URL.");
+    const headers = {
+      signature: header(req, "x-slack-signature"),
+      timestamp: header(req, "x-slack-request-timestamp"),
+    };
+    const early = verifier.checkHeaders(headers);
+    if (!early.ok) {
+      logger.warn({ code: early.error.code }, "Slack request refused before its body was read");
+      return refuseUnread(res, 401, early.error.code, early.error.message);
+    }
+    const length = declaredLength(req);
+    if (length !== null && length > MAX_BODY_BYTES) {
+      logger.warn({ code: "slack.body_too_large", length }, "Slack request refused before its body was read");
+      return refuseUnread(res, 413, "slack.body_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+    }
     const raw = await readBody(req);
-    if (raw === null) return refuse(res, 413, "slack.body_too_large", "The request body is too large.");
-    const verified = verifier.verify(
-      { signature: header(req, "x-slack-signature"), timestamp: header(req, "x-slack-request-timestamp") },
-      raw,
-    );
+    if (raw === null) {
+      return refuseUnread(res, 413, "slack.body_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+    }
+    const verified = await verifier.verify(headers, raw);
     if (!verified.ok) {
+      if (verified.error.retryable) {
+        logger.error({ code: verified.error.code }, verified.error.message);
+        return refuse(res, 503, verified.error.code, verified.error.message);
+      }
       logger.warn({ code: verified.error.code }, "Slack request refused");
       return refuse(res, 401, verified.error.code, verified.error.message);
     }
@@ -108,6 +163,13 @@ export class LoopbackReceiver implements Receiver {
     if (body === null) return refuse(res, 400, "slack.bad_body", "The request body could not be parsed.");
     if (body.ssl_check !== undefined) return send(res, 200, "");
     if (body.type === "url_verification") return send(res, 200, { challenge: String(body.challenge ?? "") });
+    if (acceptedKind(body, this.options.command) === null) {
+      logger.info(
+        { code: "slack.payload_ignored", type: String(body.type ?? body.command ?? "unknown").slice(0, 64) },
+        "Signed Slack payload of a kind this app does not handle: answered 200, nothing done",
+      );
+      return send(res, 200, "");
+    }
     const app = this.app;
     if (app === null) return refuse(res, 503, "slack.not_ready", "The Slack app is not initialised.");
 

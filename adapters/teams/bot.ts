@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "#core/logger.js";
 import { createBotbuilderTransport } from "./botbuilder-transport.js";
-import { readJsonObject, writeJson } from "./http-bridge.js";
+import { declaredLength, MAX_ACTIVITY_BYTES, readJsonObject, refuseUnread, writeJson } from "./http-bridge.js";
 import type { TeamsAppType, TeamsTransport } from "./transport.js";
 import { createTurnRouter } from "./turn-router.js";
 import type { TeamsHandler } from "./types.js";
@@ -13,6 +13,8 @@ export interface TeamsBotOptions {
   readonly appType: TeamsAppType;
   readonly handler: TeamsHandler;
   readonly logger: Logger;
+  /** the Bot Framework's OpenID metadata URL (tests point it at a local server) */
+  readonly openIdMetadataUrl?: string;
   /** tests and a future Teams SDK port inject their own; defaults to botbuilder */
   readonly transport?: TeamsTransport;
 }
@@ -26,6 +28,18 @@ export interface TeamsBot {
   handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
+/** Fixed answers: a refusal never carries the SDK's error text (host names, key ids…). */
+const UNAUTHORIZED = "Unauthorized.";
+const FIXED: Readonly<Record<number, string>> = {
+  401: UNAUTHORIZED,
+  503: "The Bot Framework signing keys could not be fetched; try again later.",
+  500: "Internal error.",
+};
+
+/** A Bot Framework request carries `Authorization: Bearer <JWT>`; anything else is refused unread. */
+const BEARER = /^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const MAX_AUTHORIZATION_CHARS = 16 * 1024;
+
 export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const logger = options.logger.child({ adapter: "teams" });
   const transport =
@@ -38,6 +52,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
         ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
       },
       logger,
+      ...(options.openIdMetadataUrl === undefined ? {} : { openIdMetadataUrl: options.openIdMetadataUrl }),
     });
   if (transport.anonymous) {
     logger.warn(
@@ -52,20 +67,42 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     transport,
     async handleHttp(req, res) {
       if (req.method !== "POST") {
-        writeJson(res, 405, "Only POST is accepted.");
+        refuseUnread(res, 405, "Only POST is accepted.");
+        return;
+      }
+      // checked before a byte of the body is read
+      const authorization = req.headers.authorization;
+      if (
+        !transport.anonymous &&
+        (authorization === undefined || authorization.length > MAX_AUTHORIZATION_CHARS || !BEARER.test(authorization))
+      ) {
+        logger.warn({ code: "teams.unauthorized", reason: "no bearer token" }, "Refused an activity before reading it");
+        refuseUnread(res, 401, UNAUTHORIZED);
+        return;
+      }
+      const length = declaredLength(req);
+      if (length !== null && length > MAX_ACTIVITY_BYTES) {
+        logger.warn({ code: "teams.body_too_large", length }, "Refused an activity before reading it");
+        refuseUnread(res, 413, `Activity body is larger than ${MAX_ACTIVITY_BYTES} bytes.`);
         return;
       }
       const body = await readJsonObject(req);
       if (!body.ok) {
         logger.warn({ code: body.error.code }, body.error.message);
-        writeJson(res, body.error.code === "teams.body_too_large" ? 413 : 400, body.error.message);
+        if (body.error.code === "teams.body_too_large") refuseUnread(res, 413, body.error.message);
+        else writeJson(res, 400, body.error.message);
         return;
       }
       try {
         const answer = await transport.process({ method: "POST", headers: req.headers, body: body.value }, onTurn);
-        if (answer.status === 401)
-          logger.warn({ code: "teams.unauthorized" }, "Rejected an activity without a valid Bot Framework token");
-        writeJson(res, answer.status, answer.status === 401 ? "Unauthorized." : answer.body);
+        const fixed = answer.code === undefined ? undefined : FIXED[answer.status];
+        if (answer.status === 401 || answer.status === 503) {
+          logger.warn(
+            { code: answer.code ?? "teams.unauthorized", reason: answer.reason, status: answer.status },
+            "Refused an activity: Bot Framework token not accepted",
+          );
+        }
+        writeJson(res, answer.status, fixed ?? answer.body);
       } catch (error) {
         logger.error(
           { code: "teams.process_failed", error: error instanceof Error ? error.message : String(error) },

@@ -7,8 +7,10 @@ import {
   type ConversationReference,
   TurnContext,
 } from "botbuilder";
+import { z } from "zod";
 import { AppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
+import { rateLimitedSdkSink, withSdkLogs } from "./sdk-console.js";
 import {
   checkCredentials,
   type InboundTurn,
@@ -27,6 +29,81 @@ import type { TeamsConversationReference } from "./types.js";
  * This is the ONLY file in the project that imports botbuilder (see README.md for the Teams SDK path).
  */
 const BOT_FRAMEWORK_SCOPE = "https://api.botframework.com";
+
+/**
+ * `CloudAdapter.process` prints every failure with `console.error` and answers 500 with the
+ * error's text (for a failed key download: the metadata host). We call the protected
+ * `processActivity` ourselves and answer with fixed bodies instead (see `classifyRefusal`).
+ */
+class ServiceCloudAdapter extends CloudAdapter {
+  run(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+/**
+ * Overriding one endpoint makes botbuilder drop ALL its public-cloud defaults, so an override
+ * restates them (botframework-connector's AuthenticationConstants) with only the metadata URL changed.
+ */
+function publicCloudWith(openIdMetadataUrl: string): Record<string, string> {
+  return {
+    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: "https://api.botframework.com",
+    ToBotFromEmulatorOpenIdMetadataUrl:
+      "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
+    ToChannelFromBotLoginUrl: "https://login.microsoftonline.com/botframework.com",
+    ToChannelFromBotOAuthScope: "https://api.botframework.com",
+    OAuthUrl: "https://api.botframework.com",
+    CallerId: "urn:botframework:azure",
+  };
+}
+
+const activityShape = z.looseObject({ type: z.string().min(1) });
+
+/** What `CloudAdapter.process` does to a parsed body (botbuilder's `validateAndFixActivity`). */
+function toInboundActivity(body: Record<string, unknown>): Activity | null {
+  const parsed = activityShape.safeParse(body);
+  if (!parsed.success) return null;
+  const fixed: Record<string, unknown> = { ...parsed.data };
+  for (const [field, raw] of [
+    ["timestamp", "rawTimestamp"],
+    ["expiration", "rawExpiration"],
+    ["localTimestamp", "rawLocalTimestamp"],
+  ] as const) {
+    const value = fixed[field];
+    if (typeof value === "string") {
+      fixed[raw] = value;
+      fixed[field] = new Date(value);
+    }
+  }
+  // botbuilder's own Activity type is a plain interface over the same JSON
+  return fixed as unknown as Activity;
+}
+
+const TOKEN_REFUSALS = new Set(["JsonWebTokenError", "TokenExpiredError", "NotBeforeError"]);
+const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH"]);
+
+/**
+ * A failure before our turn logic ran is the SDK refusing the request: 503 when the signing keys
+ * could not be fetched (the SDK's `AuthenticationError` with a 5xx status, or a network error
+ * from its metadata download), otherwise 401.
+ */
+function classifyRefusal(error: unknown): { status: 401 | 503; code: string; reason: string } {
+  const record = (typeof error === "object" && error !== null ? error : {}) as {
+    name?: unknown;
+    statusCode?: unknown;
+    code?: unknown;
+    errno?: unknown;
+  };
+  const name = typeof record.name === "string" ? record.name : "Error";
+  const statusCode = typeof record.statusCode === "number" ? record.statusCode : null;
+  const code = typeof record.code === "string" ? record.code : typeof record.errno === "string" ? record.errno : "";
+  if (TOKEN_REFUSALS.has(name)) return { status: 401, code: "teams.unauthorized", reason: name };
+  if ((statusCode !== null && statusCode >= 500) || name === "FetchError" || UNREACHABLE.has(code)) {
+    return { status: 503, code: "teams.auth_unavailable", reason: code === "" ? name : code };
+  }
+  return { status: 401, code: "teams.unauthorized", reason: statusCode === null ? name : `${name} ${statusCode}` };
+}
 
 function toActivity(activity: OutgoingActivity): Partial<Activity> {
   const out: Partial<Activity> = { type: ActivityTypes.Message };
@@ -61,7 +138,12 @@ function fromReference(reference: TeamsConversationReference): Partial<Conversat
   };
 }
 
-export function createBotbuilderTransport(deps: { credentials: TeamsCredentials; logger: Logger }): TeamsTransport {
+export function createBotbuilderTransport(deps: {
+  credentials: TeamsCredentials;
+  logger: Logger;
+  /** where channel tokens' signing keys are listed (default: the Bot Framework's; tests use a local one) */
+  openIdMetadataUrl?: string;
+}): TeamsTransport {
   const { credentials, logger } = deps;
   checkCredentials(credentials, logger);
   const appId = credentials.appId ?? "";
@@ -74,9 +156,11 @@ export function createBotbuilderTransport(deps: { credentials: TeamsCredentials;
           MicrosoftAppType: credentials.appType,
           ...(credentials.appPassword === undefined ? {} : { MicrosoftAppPassword: credentials.appPassword }),
           ...(credentials.tenantId === undefined ? {} : { MicrosoftAppTenantId: credentials.tenantId }),
+          ...(deps.openIdMetadataUrl === undefined ? {} : publicCloudWith(deps.openIdMetadataUrl)),
         },
   );
-  const adapter = new CloudAdapter(auth);
+  const adapter = new ServiceCloudAdapter(auth);
+  const sdkLogs = rateLimitedSdkSink(logger);
   adapter.onTurnError = async (context, error) => {
     logger.error(
       { code: "teams.turn_failed", activityType: context.activity.type, error: error.message },
@@ -140,24 +224,28 @@ export function createBotbuilderTransport(deps: { credentials: TeamsCredentials;
   return {
     anonymous,
     async process(request: TransportRequest, onTurn): Promise<TransportResponse> {
-      const answer: TransportResponse = { status: 200, body: undefined };
-      const response = {
-        socket: undefined,
-        status: (code: number) => {
-          answer.status = code;
-        },
-        send: (body: unknown) => {
-          answer.body = body;
-        },
-        header: () => undefined,
-        end: () => undefined,
-      };
-      await adapter.process(
-        { method: request.method, headers: request.headers, body: request.body },
-        response,
-        (context) => onTurn(inboundTurn(context)),
-      );
-      return answer;
+      if (request.method !== "POST") return { status: 405, body: undefined, code: "teams.method_not_allowed" };
+      const activity = toInboundActivity(request.body);
+      if (activity === null) return { status: 400, body: undefined, code: "teams.invalid_activity" };
+      const header = request.headers.authorization;
+      const authHeader = typeof header === "string" ? header : "";
+      let turnStarted = false;
+      try {
+        const invoke = await withSdkLogs(sdkLogs, () =>
+          adapter.run(authHeader, activity, (context) => {
+            turnStarted = true;
+            return onTurn(inboundTurn(context));
+          }),
+        );
+        return { status: invoke?.status ?? 200, body: invoke?.body };
+      } catch (error) {
+        if (turnStarted) {
+          // already logged by onTurnError; never echo the error's text to the caller
+          return { status: 500, body: undefined, code: "teams.turn_failed" };
+        }
+        const refusal = classifyRefusal(error);
+        return { status: refusal.status, body: undefined, code: refusal.code, reason: refusal.reason };
+      }
     },
     async continueConversation(reference, fn): Promise<void> {
       const ref = fromReference(reference);

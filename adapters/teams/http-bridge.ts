@@ -4,7 +4,7 @@ import { AppError } from "#core/errors.js";
 import { err, ok, type Result } from "#core/result.js";
 
 /** Reads and parses a JSON object body from a node:http request, with a size limit. */
-const MAX_ACTIVITY_BYTES = 1024 * 1024;
+export const MAX_ACTIVITY_BYTES = 256 * 1024;
 
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -33,6 +33,20 @@ export async function readJsonObject(
   const object = jsonObject.safeParse(parsed);
   if (!object.success) return err(new AppError("teams.invalid_activity", "Activity body must be a JSON object."));
   return ok(object.data);
+}
+
+/** Content-Length as declared: null when absent, Infinity when malformed. */
+export function declaredLength(req: IncomingMessage): number | null {
+  const value = req.headers["content-length"];
+  if (value === undefined) return null;
+  const n = Number(value);
+  return /^\d+$/.test(value) && Number.isSafeInteger(n) ? n : Number.POSITIVE_INFINITY;
+}
+
+/** Answers without reading the request body; `Connection: close` keeps Node from draining it. */
+export function refuseUnread(res: ServerResponse, status: number, message: string): void {
+  res.setHeader("connection", "close");
+  writeJson(res, status, message);
 }
 
 export function writeJson(res: ServerResponse, status: number, body: unknown): void {

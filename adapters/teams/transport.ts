@@ -48,8 +48,12 @@ export interface TransportRequest {
 }
 
 export interface TransportResponse {
-  status: number;
-  body: unknown;
+  readonly status: number;
+  readonly body: unknown;
+  /** set when the request was refused or failed: `teams.unauthorized`, `teams.auth_unavailable`… */
+  readonly code?: string;
+  /** for the log only (an error name or network code), never sent to the caller */
+  readonly reason?: string;
 }
 
 export interface TeamsTransport {

@@ -10,6 +10,7 @@ import type { LinkStore } from "#core/ports/store/link-store.js";
 import type { OperationStore } from "#core/ports/store/operation-store.js";
 import type { OutboxStore } from "#core/ports/store/outbox-store.js";
 import type { RunStore } from "#core/ports/store/run-store.js";
+import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
 import type { WatermarkStore } from "#core/ports/store/watermark-store.js";
 import type { Database } from "../database.js";
 import { createAlertRepository } from "./alert-repository.js";
@@ -23,6 +24,7 @@ import { createLinkRepository } from "./link-repository.js";
 import { createOperationRepository } from "./operation-repository.js";
 import { createOutboxRepository } from "./outbox-repository.js";
 import { createRunRepository } from "./run-repository.js";
+import { createSeenRequestRepository } from "./seen-request-repository.js";
 import { createWatermarkRepository } from "./watermark-repository.js";
 
 export interface Repositories<P> {
@@ -38,6 +40,7 @@ export interface Repositories<P> {
   readonly outbox: OutboxStore;
   readonly conversations: ConversationStore;
   readonly audit: AuditStore;
+  readonly seenRequests: SeenRequestStore;
 }
 
 /**
@@ -58,5 +61,6 @@ export function createRepositories<P>(db: Database, approvalPayload: z.ZodType<P
     outbox: createOutboxRepository(db),
     conversations: createConversationRepository(db),
     audit: createAuditRepository(db),
+    seenRequests: createSeenRequestRepository(db),
   };
 }

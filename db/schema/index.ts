@@ -6,6 +6,7 @@ export { auditLog } from "./audit-log.js";
 export { chatConversations } from "./chat-conversations.js";
 export { connections } from "./connections.js";
 export { leases } from "./leases.js";
+export { seenRequests } from "./seen-requests.js";
 export { syncOperations } from "./sync-operations.js";
 export { syncRuns } from "./sync-runs.js";
 export { userLinks } from "./user-links.js";

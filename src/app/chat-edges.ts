@@ -76,6 +76,7 @@ export function createChatEdges(config: Config, logger: Logger): ChatEdges {
           chat: services.chat,
           logger: logger.child({ adapter: "slack" }),
           messageEditor: slackEditor,
+          seenRequests: services.repos.seenRequests,
         });
         const adapter = slack;
         routes.push({ method: "POST", path: "/slack/events", handler: (req, res) => adapter.handleHttp(req, res) });

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateSlackMessage } from "#adapters/slack/index.js";
 import { targetsFromEmulators } from "#app/connection.js";
@@ -7,9 +8,10 @@ import { loadConfig } from "#config/load-config.js";
 import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
+import { openRaw, postHead } from "#test/support/raw-http.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
-import { blockActionBody, postSigned, slashCommandBody } from "../slack/support/signed-request.js";
+import { blockActionBody, postSigned, sign, slashCommandBody } from "../slack/support/signed-request.js";
 
 /**
  * The whole service as an admin meets it: `abm serve` wiring (HTTP, Slack adapter, native engine,
@@ -176,5 +178,28 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
     );
     expect(JSON.stringify(edited.body.blocks)).not.toContain("approval.approve");
     expect(pair.abm.users().filter((u) => u.active === false)).toHaveLength(10);
+  });
+
+  it("refuses an oversized unsigned body unread, and remembers accepted Slack signatures in the database", async () => {
+    const raw = await openRaw(service.port);
+    raw.socket.write(
+      postHead("/slack/events", {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Content-Length": String(1024 * 1024),
+      }),
+    );
+    expect(await raw.status(1_500)).toBe(413);
+    expect(await raw.closed(1_500)).toBe(true);
+
+    const body = slashCommandBody({ text: "help", userId: "UVIEWER", responseUrl: `${sink.url}/help` });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = sign(SECRET, timestamp, body);
+    const url = `${service.url}/slack/events`;
+    expect((await postSigned(url, body, { secret: SECRET, timestamp, signature })).status).toBe(200);
+    const replay = await postSigned(url, body, { secret: SECRET, timestamp, signature });
+    expect(replay.status).toBe(401);
+    expect(replay.body).toContain("slack.replayed_request");
+    const rows = await service.services.database.db.execute(sql`select count(*)::int as n from seen_requests`);
+    expect(JSON.stringify(rows)).toMatch(/"n":[1-9]/);
   });
 });

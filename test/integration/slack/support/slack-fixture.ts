@@ -7,6 +7,7 @@ import {
   type SlackMessageEditor,
 } from "#adapters/slack/index.js";
 import { silentLogger } from "#core/logger.js";
+import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
 import { type FakeSlackApi, startFakeSlackApi } from "./fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "./response-sink.js";
 
@@ -26,6 +27,7 @@ export async function startSlackFixture(options: {
   readonly chat: ChatHandler;
   readonly api?: FakeSlackApi;
   readonly messageEditor?: SlackMessageEditor;
+  readonly seenRequests?: SeenRequestStore;
 }): Promise<SlackFixture> {
   const api = options.api ?? (await startFakeSlackApi());
   const sink = await startResponseSink();
@@ -37,6 +39,7 @@ export async function startSlackFixture(options: {
     logger: silentLogger,
     clientRetries: 0,
     ...(options.messageEditor === undefined ? {} : { messageEditor: options.messageEditor }),
+    ...(options.seenRequests === undefined ? {} : { seenRequests: options.seenRequests }),
   });
   const server: Server = createServer((req, res) => {
     if (req.url === "/slack/events") void adapter.handleHttp(req, res);
