@@ -1,0 +1,169 @@
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import type { EngineEvent } from "#core/engine/context.js";
+import type { LogFields, Logger } from "#core/logger.js";
+import { createE2eDatabase, type E2eHarness, e2eDatabaseKinds, startE2e } from "#test/support/e2e.js";
+import { abmUsers, byExternalId, duplicatesIn, scopeIds, validUsers } from "./support/model.js";
+
+/**
+ * One bad value must not stop the sync (issue 13, item 7): a NUL character or a lone UTF-16
+ * surrogate in a mapped Entra value used to fail every cycle at the database ("unsupported Unicode
+ * escape sequence", "invalid input syntax for type json") after the ABM writes, leave the run
+ * `running`, and block every later deprovisioning. Now such a user is escrowed with a reason and a
+ * fix, the others sync; and a store failure ends the run `failed`, logged, with the alert raised.
+ */
+interface LogLine {
+  readonly level: string;
+  readonly fields: LogFields;
+  readonly message: string;
+}
+
+function recordingLogger(lines: LogLine[], bound: LogFields = {}): Logger {
+  const at =
+    (level: string) =>
+    (fields: LogFields, message: string): void => {
+      lines.push({ level, fields: { ...bound, ...fields }, message });
+    };
+  return {
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    child: (fields) => recordingLogger(lines, { ...bound, ...fields }),
+  };
+}
+
+for (const kind of e2eDatabaseKinds()) {
+  describe(`bad values in Entra and store failures [${kind}]`, () => {
+    let harness: E2eHarness | undefined;
+    afterEach(async () => {
+      await harness?.close();
+      harness = undefined;
+    });
+
+    it("escrows a user whose department holds NUL or a lone surrogate, syncs the others, and still deprovisions", async () => {
+      const h = await startE2e({
+        database: await createE2eDatabase(kind),
+        emulators: { users: 12, seed: 7, problemRate: 0 },
+      });
+      harness = h;
+      const { graph, abm } = h.pair;
+      const nul = graph.store.createUser({
+        givenName: "Nul",
+        surname: "Byte",
+        userPrincipalName: "nul.byte@contoso.com",
+        mail: "nul.byte@contoso.com",
+        department: "Sales\u0000Ops",
+      }).id;
+      const surrogate = graph.store.createUser({
+        givenName: "Lone",
+        surname: "Surrogate",
+        userPrincipalName: "lone.surrogate@contoso.com",
+        mail: "lone.surrogate@contoso.com",
+        department: "R&D \ud800",
+      }).id;
+      const good = [...validUsers(graph, scopeIds(graph, "all")).keys()].filter((id) => id !== nul && id !== surrogate);
+      expect(good.length).toBeGreaterThan(5);
+
+      const first = await h.sync();
+      expect(first.outcome).not.toBe("failed");
+      const synced = byExternalId(abmUsers(abm));
+      for (const id of good) expect(synced.get(id)?.active).toBe(true);
+      expect(synced.has(nul)).toBe(false);
+      expect(synced.has(surrogate)).toBe(false);
+
+      const failures = await h.services().engine.failures();
+      if (!failures.ok) throw failures.error;
+      const failing = new Map(failures.value.map((f) => [f.entraId, f] as const));
+      for (const id of [nul, surrogate]) {
+        const failure = failing.get(id);
+        expect(failure?.code).toBe("validation.invalid_characters");
+        expect(failure?.reason).toMatch(/department/);
+        expect(failure?.fix).toMatch(/Department \(Job information\) in Entra/);
+      }
+      expect(failing.get(nul)?.reason).toContain("U+0000");
+      expect(failing.get(surrogate)?.reason).toContain("U+D800");
+
+      // a later deletion of another user is still deprovisioned while the bad users exist
+      const leaver = good[0] as string;
+      graph.store.deleteUser(leaver, false);
+      const second = await h.sync();
+      expect(second.outcome).not.toBe("failed");
+      expect(second.counts.deactivated).toBe(1);
+      expect(byExternalId(abmUsers(abm)).get(leaver)?.active).toBe(false);
+
+      // a full cycle too (every user validated together, ABM listed)
+      const full = await h.sync("full");
+      expect(full.outcome).not.toBe("failed");
+
+      // once fixed in Entra, the user is synced
+      graph.store.patchUser(nul, { department: "Sales Ops" });
+      await h.sync();
+      expect(byExternalId(abmUsers(abm)).get(nul)).toMatchObject({ active: true, department: "Sales Ops" });
+
+      const history = await h.services().engine.history(10);
+      if (!history.ok) throw history.error;
+      expect(history.value.map((r) => r.outcome)).not.toContain("running");
+      expect(duplicatesIn(abmUsers(abm))).toEqual([]);
+    });
+
+    it("a store failure ends the run failed at once, logs it and raises the cycle alert; the next cycle recovers", async () => {
+      const lines: LogLine[] = [];
+      const h = await startE2e({
+        database: await createE2eDatabase(kind),
+        emulators: { users: 6, seed: 3, problemRate: 0 },
+        logger: recordingLogger(lines),
+      });
+      harness = h;
+      const { graph, abm } = h.pair;
+      await h.sync();
+      const events: EngineEvent[] = [];
+      const unsubscribe = h.services().events.subscribe((event) => {
+        events.push(event);
+      });
+
+      // the database refuses new links (a full disk, a lost connection, a bad value we did not foresee)
+      const db = h.services().database.db;
+      await db.execute(sql`
+        create function refuse_links() returns trigger language plpgsql as $$
+        begin raise exception 'disk full (injected)'; end $$`);
+      await db.execute(sql`
+        create trigger refuse_links before insert or update on user_links
+        for each row execute function refuse_links()`);
+      const newcomer = graph.store.createUser({
+        givenName: "Ada",
+        surname: "Store",
+        userPrincipalName: "ada.store@contoso.com",
+        mail: "ada.store@contoso.com",
+      }).id;
+
+      const broken = await h.services().engine.runCycle({
+        kind: "incremental",
+        trigger: "schedule",
+        actor: { id: "system", platform: "system" },
+      });
+      const history = await h.services().engine.history(1);
+      if (!history.ok) throw history.error;
+      const [last] = history.value;
+      expect(last?.outcome).toBe("failed");
+      expect(last?.finishedAt).not.toBeNull();
+      expect(last?.error?.code).toBe("db.query_failed");
+      if (broken.ok) expect(broken.value.outcome).toBe("failed");
+      const logged = lines.find((l) => l.level === "error" && l.fields.runId === last?.id);
+      expect(logged?.fields.code).toBe("db.query_failed");
+      const finished = events.find((e) => e.type === "run_finished");
+      expect(finished?.type === "run_finished" ? finished.run : null).toMatchObject({
+        id: last?.id,
+        outcome: "failed",
+        error: { code: "db.query_failed" },
+      });
+      unsubscribe();
+
+      await db.execute(sql`drop trigger refuse_links on user_links`);
+      const recovered = await h.sync();
+      expect(recovered.outcome).toBe("succeeded");
+      expect(byExternalId(abmUsers(abm)).get(newcomer)?.active).toBe(true);
+      expect(duplicatesIn(abmUsers(abm))).toEqual([]);
+    });
+  });
+}
