@@ -33,6 +33,20 @@ function recordingLogger(lines: LogLine[], bound: LogFields = {}): Logger {
   };
 }
 
+/** the database refuses every write to user_links (a full disk, a lost connection, a value we did not foresee) */
+async function refuseLinkWrites(h: E2eHarness): Promise<() => Promise<void>> {
+  const db = h.services().database.db;
+  await db.execute(sql`
+    create or replace function refuse_links() returns trigger language plpgsql as $$
+    begin raise exception 'disk full (injected)'; end $$`);
+  await db.execute(sql`
+    create trigger refuse_links before insert or update or delete on user_links
+    for each row execute function refuse_links()`);
+  return async () => {
+    await db.execute(sql`drop trigger refuse_links on user_links`);
+  };
+}
+
 for (const kind of e2eDatabaseKinds()) {
   describe(`bad values in Entra and store failures [${kind}]`, () => {
     let harness: E2eHarness | undefined;
@@ -122,14 +136,7 @@ for (const kind of e2eDatabaseKinds()) {
         events.push(event);
       });
 
-      // the database refuses new links (a full disk, a lost connection, a bad value we did not foresee)
-      const db = h.services().database.db;
-      await db.execute(sql`
-        create function refuse_links() returns trigger language plpgsql as $$
-        begin raise exception 'disk full (injected)'; end $$`);
-      await db.execute(sql`
-        create trigger refuse_links before insert or update on user_links
-        for each row execute function refuse_links()`);
+      const restore = await refuseLinkWrites(h);
       const newcomer = graph.store.createUser({
         givenName: "Ada",
         surname: "Store",
@@ -159,11 +166,52 @@ for (const kind of e2eDatabaseKinds()) {
       });
       unsubscribe();
 
-      await db.execute(sql`drop trigger refuse_links on user_links`);
+      await restore();
       const recovered = await h.sync();
       expect(recovered.outcome).toBe("succeeded");
       expect(byExternalId(abmUsers(abm)).get(newcomer)?.active).toBe(true);
       expect(duplicatesIn(abmUsers(abm))).toEqual([]);
+    });
+
+    it("an approval run whose store write fails ends failed too (not running), logged and announced", async () => {
+      const lines: LogLine[] = [];
+      const h = await startE2e({
+        database: await createE2eDatabase(kind),
+        emulators: { users: 8, seed: 5, problemRate: 0 },
+        env: { DELETION_THRESHOLD: "1", ABM_APPROVALS_REQUIRED: "1" },
+        logger: recordingLogger(lines),
+      });
+      harness = h;
+      const { graph } = h.pair;
+      await h.sync();
+      const leavers = [...validUsers(graph, scopeIds(graph, "all")).keys()].slice(0, 3);
+      for (const id of leavers) graph.store.deleteUser(id, false);
+      expect((await h.sync()).outcome).toBe("held");
+      const pending = await h.services().engine.pendingDeletions();
+      if (!pending.ok) throw pending.error;
+      const approvalId = pending.value?.approvalId as string;
+
+      const events: EngineEvent[] = [];
+      const unsubscribe = h.services().events.subscribe((event) => {
+        events.push(event);
+      });
+      const restore = await refuseLinkWrites(h);
+      await h.services().cliChat.handle({
+        actor: { platform: "cli", id: "cli:e2e" },
+        text: `approve ${approvalId}`,
+        conversation: { platform: "cli", channelId: "cli" },
+      });
+      await restore();
+      unsubscribe();
+
+      const history = await h.services().engine.history(10);
+      if (!history.ok) throw history.error;
+      const approvalRun = history.value.find((r) => r.trigger === "approval");
+      expect(approvalRun).toMatchObject({ outcome: "failed", error: { code: "db.query_failed" } });
+      expect(history.value.map((r) => r.outcome)).not.toContain("running");
+      expect(lines.some((l) => l.level === "error" && l.fields.runId === approvalRun?.id)).toBe(true);
+      const finished = events.find((e) => e.type === "run_finished");
+      expect(finished?.type === "run_finished" ? finished.run.outcome : null).toBe("failed");
     });
   });
 }
