@@ -131,7 +131,7 @@ for (const kind of e2eDatabaseKinds()) {
     );
 
     it(
-      "a store failure ends the run failed at once, logs it and raises the cycle alert; the next cycle recovers",
+      "a store failure ends the run (cycle or provision) failed at once, logs it and raises the cycle alert; the next cycle recovers",
       async () => {
         const lines: LogLine[] = [];
         const h = await startE2e({
@@ -177,10 +177,24 @@ for (const kind of e2eDatabaseKinds()) {
         });
         unsubscribe();
 
+        // `provision <user>` runs the same way: its run ends failed, never running
+        const single = graph.store.createUser({
+          givenName: "Sol",
+          surname: "Single",
+          userPrincipalName: "sol.single@contoso.com",
+          mail: "sol.single@contoso.com",
+        }).id;
+        const provisioned = await h.services().engine.provisionUser(single, { id: "cli:e2e", platform: "cli" });
+        expect(provisioned.ok).toBe(false);
+        const afterSingle = await h.services().engine.history(1);
+        if (!afterSingle.ok) throw afterSingle.error;
+        expect(afterSingle.value[0]).toMatchObject({ kind: "single_user", outcome: "failed" });
+
         await restore();
         const recovered = await h.sync();
         expect(recovered.outcome).toBe("succeeded");
         expect(byExternalId(abmUsers(abm)).get(newcomer)?.active).toBe(true);
+        expect(byExternalId(abmUsers(abm)).get(single)?.active).toBe(true);
         expect(duplicatesIn(abmUsers(abm))).toEqual([]);
       },
       TIMEOUT_MS,

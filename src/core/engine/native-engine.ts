@@ -11,10 +11,11 @@ import type {
 import { err, ok, type Result } from "../result.js";
 import { applyOps } from "./apply.js";
 import { createEngineContext, type EngineContext, type NativeEngineDeps } from "./context.js";
-import { endRunFailed, runCycleLocked } from "./cycle.js";
+import { runCycleLocked } from "./cycle.js";
 import type { StoredApproval } from "./engine-store.js";
 import { removalOps } from "./held-ops.js";
 import { withCycleLease } from "./lease.js";
+import { endRunFailed } from "./run-failure.js";
 import { previewScope } from "./scope.js";
 import { checkUser, provisionUser } from "./single-user.js";
 import { computeStatus, describeApproval } from "./status.js";
