@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTeamsBot } from "#adapters/teams/bot.js";
 import { silentLogger } from "#core/logger.js";
-import { longestBlockMs } from "#test/support/event-loop.js";
+import { cpuMsDuring } from "#test/support/cpu-time.js";
 import { channelMessage, personalMessage, viewer } from "./support/activities.js";
 import { createFakeChatCore, type FakeChatCore } from "./support/fake-chat-core.js";
 import { type FakeConnector, startFakeConnector } from "./support/fake-connector.js";
@@ -11,7 +11,7 @@ import { type FakeConnector, startFakeConnector } from "./support/fake-connector
 /**
  * Issue 13 item 8: an 80,000-character Teams message used to block the event loop for seconds
  * (the tag-stripping pattern backtracked on every `<` before the 2,000-character cut). Through the
- * real botbuilder adapter over HTTP, hostile texts now never block the loop for 100 ms.
+ * real botbuilder adapter over HTTP, hostile texts now cost well under 100 ms of CPU.
  */
 const HOSTILE: Readonly<Record<string, string>> = {
   "80,000 <": "<".repeat(80_000),
@@ -35,6 +35,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+  // warm up (first request: botbuilder and the JIT start), so the timings below are the text's
+  await send(personalMessage(connector.url, viewer, "status", { deliveryMode: "expectReplies" }));
 });
 
 afterAll(async () => {
@@ -54,13 +56,13 @@ async function send(activity: Record<string, unknown>): Promise<number> {
 
 describe("Teams: hostile message text", () => {
   for (const [name, text] of Object.entries(HOSTILE)) {
-    it(`handles ${name} without blocking the event loop for 100 ms`, async () => {
+    it(`handles ${name} in well under 100 ms of CPU`, async () => {
       let status = 0;
-      const blocked = await longestBlockMs(async () => {
+      const cpuMs = await cpuMsDuring(async () => {
         status = await send(personalMessage(connector.url, viewer, text, { deliveryMode: "expectReplies" }));
       });
       expect(status).toBe(200);
-      expect(blocked).toBeLessThan(100);
+      expect(cpuMs).toBeLessThan(100);
       // cut before anything else: the core sees at most one character over the limit (→ "too long")
       expect(core.commands.at(-1)?.text.length ?? 0).toBeLessThanOrEqual(2001);
     });
