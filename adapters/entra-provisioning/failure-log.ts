@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { AppError } from "#core/errors.js";
 import type { FailureEntry } from "#core/ports/provisioning-engine.js";
 import { ok, type Result } from "#core/result.js";
+import { printable } from "#core/sync/text-safety.js";
 import type { LogEntry } from "./schemas.js";
 import type { SyncApi } from "./sync-api.js";
 
@@ -35,17 +36,22 @@ function userNameOf(entry: LogEntry): string | null {
   return typeof upn === "string" ? upn : (entry.sourceIdentity?.displayName ?? null);
 }
 
-/** one failed provisioning log entry → FailureEntry (reason = errorCode / reason, user = sourceIdentity) */
+/**
+ * One failed provisioning log entry → FailureEntry (reason = errorCode / reason, user =
+ * sourceIdentity). Entra's texts may quote the user's bad value (a NUL, a lone surrogate), and the
+ * entry is stored (alert outbox, incidents): such characters are shown as [U+XXXX] instead.
+ */
 function toFailure(entry: LogEntry, attempts = 1): FailureEntry {
   const info = entry.provisioningStatusInfo?.errorInformation;
-  const code = info?.errorCode ?? "EntraProvisioningFailure";
+  const code = printable(info?.errorCode ?? "EntraProvisioningFailure");
+  const userName = userNameOf(entry);
   return {
-    entraId: entry.sourceIdentity?.id ?? "",
-    userName: userNameOf(entry),
-    action: (entry.provisioningAction ?? entry.action ?? "other").toLowerCase(),
+    entraId: printable(entry.sourceIdentity?.id ?? ""),
+    userName: userName === null ? null : printable(userName),
+    action: printable((entry.provisioningAction ?? entry.action ?? "other").toLowerCase()),
     code: `entra.${code}`,
-    reason: info?.reason ?? info?.additionalDetails ?? code,
-    fix: fixFor(code, info?.recommendedAction),
+    reason: printable(info?.reason ?? info?.additionalDetails ?? code),
+    fix: printable(fixFor(code, info?.recommendedAction)),
     attempts,
     lastAttemptAt: new Date(entry.activityDateTime),
     nextRetryAt: null,

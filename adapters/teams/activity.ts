@@ -113,23 +113,31 @@ export function conversationOf(activity: InboundActivity): TeamsConversation {
 }
 
 const MAX_COMMAND_LENGTH = 2000;
+/** mention entities looked at (Teams sends one per @mention; a message has a handful) */
+const MAX_MENTIONS = 20;
 
 /**
  * The command text without the bot's @mention: `<at>abm</at> status` → `status`. Teams sends
  * HTML-ish text; tags and `&nbsp;` are dropped, whitespace collapsed.
+ *
+ * The text is cut BEFORE any pattern runs (one character over the limit is kept, so a message
+ * that long still reads as too long to the grammar), and every pattern is linear: a tag cannot
+ * contain `<`, so no attempt scans past the start of the next one (`/<[^>]+>/` on 80,000 `<`
+ * took seconds).
  */
 export function commandText(activity: InboundActivity): string {
-  let text = activity.text ?? "";
-  for (const entity of activity.entities ?? []) {
+  let text = (activity.text ?? "").slice(0, MAX_COMMAND_LENGTH + 1);
+  for (const entity of (activity.entities ?? []).slice(0, MAX_MENTIONS)) {
     const parsed = mention.safeParse(entity);
     if (!parsed.success || parsed.data.mentioned?.id !== activity.recipient.id) continue;
-    if (parsed.data.text !== undefined) text = text.split(parsed.data.text).join(" ");
+    const mentioned = parsed.data.text;
+    if (mentioned !== undefined && mentioned !== "") text = text.split(mentioned).join(" ");
   }
   return text
     .replace(/<at>([^<]*)<\/at>/gi, "$1")
-    .replace(/<[^>]+>/g, " ")
+    .replace(/<[^<>]*>/g, " ")
     .replace(/&nbsp;/gi, " ")
     .replace(/\s+/g, " ")
     .trim()
-    .slice(0, MAX_COMMAND_LENGTH);
+    .slice(0, MAX_COMMAND_LENGTH + 1);
 }

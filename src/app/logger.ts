@@ -1,23 +1,94 @@
 import { pino } from "pino";
 import type { LogFields, Logger } from "#core/logger.js";
 
-/** Field names whose values are never written, wherever they appear in a log line. */
-const REDACT_PATHS = [
-  "token",
-  "*.token",
-  "secret",
-  "*.secret",
-  "password",
-  "*.password",
-  "authorization",
-  "*.authorization",
-  "headers.authorization",
-  "clientSecret",
-  "*.clientSecret",
-  "botToken",
-  "signingSecret",
-  "appPassword",
-];
+const CENSOR = "[redacted]";
+
+/**
+ * Field names whose values are never written, at any depth (inside `err`, its `cause`, request
+ * headers…), compared case-insensitively with `-` and `_` ignored: `Authorization`,
+ * `x-slack-signature`, `access_token` and `accessToken` all match.
+ */
+const SECRET_KEYS = new Set(
+  [
+    "token",
+    "accessToken",
+    "refreshToken",
+    "idToken",
+    "botToken",
+    "appToken",
+    "userToken",
+    "secret",
+    "clientSecret",
+    "signingSecret",
+    "clientAssertion",
+    "password",
+    "appPassword",
+    "passphrase",
+    "authorization",
+    "proxyAuthorization",
+    "cookie",
+    "setCookie",
+    "xSlackSignature",
+    "apiKey",
+    "xApiKey",
+    "privateKey",
+  ].map((key) => normalizeKey(key)),
+);
+
+function normalizeKey(key: string): string {
+  return key.replaceAll("-", "").replaceAll("_", "").toLowerCase();
+}
+
+/** a value that is a credential, a bearer token anywhere in a text, secrets in a query string */
+const CREDENTIAL_PREFIX = /^(?:bearer|basic)\s/i;
+const BEARER = /\b(bearer)\s+[\w\-.~+/]{8,}=*/gi;
+const QUERY_SECRET =
+  /\b(access_token|refresh_token|id_token|client_secret|client_assertion|code_verifier|password|sig)=[^&\s"'#]*/gi;
+
+const MAX_DEPTH = 10;
+
+function redactText(value: string): string {
+  if (CREDENTIAL_PREFIX.test(value)) return CENSOR;
+  const withoutBearer = value.replace(BEARER, `$1 ${CENSOR}`);
+  return withoutBearer.includes("=") ? withoutBearer.replace(QUERY_SECRET, `$1=${CENSOR}`) : withoutBearer;
+}
+
+function errorFields(error: Error): Record<string, unknown> {
+  const fields: Record<string, unknown> = { type: error.name, message: error.message, stack: error.stack };
+  for (const [key, value] of Object.entries(error)) fields[key] = value;
+  if (error.cause !== undefined) fields.cause = error.cause;
+  return fields;
+}
+
+/**
+ * A copy of `value` with every secret field censored, at any depth; errors become plain objects
+ * (type, message, stack, own fields, cause) so their insides are redacted too. Values with a
+ * `toJSON` (dates, buffers, URLs) are left as they are; cycles become "[circular]".
+ */
+function redactSecrets(value: unknown, seen: WeakSet<object> = new WeakSet(), depth = 0): unknown {
+  if (typeof value === "string") return redactText(value);
+  if (value === null || typeof value !== "object") return value;
+  if (seen.has(value)) return "[circular]";
+  if (depth >= MAX_DEPTH) return "[too deep]";
+  const isError = value instanceof Error;
+  if (!isError && typeof (value as { toJSON?: unknown }).toJSON === "function") return value;
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item) => redactSecrets(item, seen, depth + 1));
+    const source = isError ? errorFields(value) : (value as Record<string, unknown>);
+    const copy: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(source)) {
+      copy[key] = SECRET_KEYS.has(normalizeKey(key)) ? CENSOR : redactSecrets(inner, seen, depth + 1);
+    }
+    return copy;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+function redactFields(fields: LogFields): LogFields {
+  return redactSecrets(fields) as LogFields;
+}
 
 export interface LoggerOptions {
   readonly level?: string;
@@ -25,21 +96,28 @@ export interface LoggerOptions {
   readonly destination?: NodeJS.WritableStream;
 }
 
-/** The Logger port backed by pino, with secret redaction on by default. */
+/** The Logger port backed by pino, with secret redaction (any depth) on by default. */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  // errors reach pino already turned into redacted plain objects (redactSecrets), so its own
+  // error serializer (which would re-read them) is replaced by the identity
   const base = pino(
-    { level: options.level ?? "info", redact: { paths: REDACT_PATHS, censor: "[redacted]" } },
+    { level: options.level ?? "info", serializers: { err: (value: unknown) => value } },
     options.destination ?? process.stdout,
   );
   return wrap(base);
 }
 
 function wrap(log: pino.Logger): Logger {
+  const at =
+    (level: "debug" | "info" | "warn" | "error") =>
+    (fields: LogFields, message: string): void => {
+      if (log.isLevelEnabled(level)) log[level](redactFields(fields), message);
+    };
   return {
-    debug: (fields: LogFields, message: string) => log.debug(fields, message),
-    info: (fields: LogFields, message: string) => log.info(fields, message),
-    warn: (fields: LogFields, message: string) => log.warn(fields, message),
-    error: (fields: LogFields, message: string) => log.error(fields, message),
-    child: (fields: LogFields) => wrap(log.child(fields)),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    child: (fields: LogFields) => wrap(log.child(redactFields(fields))),
   };
 }

@@ -12,10 +12,13 @@ export function renderReplyText(reply: Reply): string {
 }
 
 function inline(text: string): string {
-  return text
-    .replace(/\*\*(.+?)\*\*/g, "$1")
-    .replace(/`([^`]+)`/g, "$1")
-    .replace(/\[([^\]]+)\]\(([^)]+)\)/g, "$1 ($2)");
+  return (
+    text
+      .replace(/\*\*(.+?)\*\*/g, "$1")
+      .replace(/`([^`]+)`/g, "$1")
+      // a label and a URL both stop at `[`: linear on any input
+      .replace(/\[([^[\]]+)\]\(([^)[\]]+)\)/g, "$1 ($2)")
+  );
 }
 
 function renderBlock(block: ReplyBlock): string {

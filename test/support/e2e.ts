@@ -9,7 +9,7 @@ import { type AppServices, openServices } from "#app/services.js";
 import { loadConfig } from "#config/load-config.js";
 import { type Clock, systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
-import { silentLogger } from "#core/logger.js";
+import { type Logger, silentLogger } from "#core/logger.js";
 import type { Actor, RunSummary } from "#core/ports/provisioning-engine.js";
 import { MEMORY_DATA_DIR } from "#db/client.js";
 import type { GraphEmulator } from "#emulators/graph/start-graph-emulator.js";
@@ -109,6 +109,8 @@ export interface E2eOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** route SCIM through a loopback proxy that records every request the client sends */
   readonly recordScim?: boolean;
+  /** the services' logger (default: silent) */
+  readonly logger?: Logger;
 }
 
 export interface E2eHarness {
@@ -136,6 +138,7 @@ async function openE2eServices(
   env: Readonly<Record<string, string>>,
   clock: Clock,
   scimUrl?: string,
+  logger: Logger = silentLogger,
 ): Promise<AppServices> {
   const config = loadConfig(env);
   if (!config.ok) throw config.error;
@@ -144,7 +147,7 @@ async function openE2eServices(
   const opened = await openServices({
     config: config.value,
     targets,
-    logger: silentLogger,
+    logger,
     clock,
     ids: randomIds,
     dataDir: database.dataDir,
@@ -163,7 +166,7 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
   let open = false;
   try {
     if (options.recordScim === true) proxy = await startRecordingProxy(pair.abm.scimUrl);
-    services = await openE2eServices(pair, options.database, env, systemClock, proxy?.url);
+    services = await openE2eServices(pair, options.database, env, systemClock, proxy?.url, options.logger);
     open = true;
   } catch (error) {
     await proxy?.close();
@@ -189,7 +192,14 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
       if (open) await services.close();
       open = false;
       env = next.env === undefined ? env : { ...env, ...next.env };
-      services = await openE2eServices(pair, options.database, env, next.clock ?? systemClock, proxy?.url);
+      services = await openE2eServices(
+        pair,
+        options.database,
+        env,
+        next.clock ?? systemClock,
+        proxy?.url,
+        options.logger,
+      );
       open = true;
       return services;
     },

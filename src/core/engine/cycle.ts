@@ -1,4 +1,5 @@
 import { type AppError, toAppError } from "../errors.js";
+import type { Logger } from "../logger.js";
 import {
   type CycleKind,
   type RunCounts,
@@ -18,10 +19,11 @@ import type { ScimUser, SourceUser } from "../users.js";
 import { applyOps } from "./apply.js";
 import type { EngineContext } from "./context.js";
 import { linksForCycle } from "./cycle-links.js";
-import type { HeldRemoval } from "./engine-store.js";
+import type { ConnectionSettings, HeldRemoval } from "./engine-store.js";
 import { withCycleLease } from "./lease.js";
 import { listTarget } from "./list-target.js";
 import { readSource } from "./read-source.js";
+import { endRunFailed } from "./run-failure.js";
 
 export interface CycleInput {
   readonly kind: CycleKind;
@@ -53,6 +55,17 @@ export async function runCycleLocked(ctx: EngineContext, input: CycleInput): Pro
   });
 }
 
+/** The run a cycle records, and how it ends. */
+interface RunScope {
+  readonly runId: string;
+  readonly startedAt: Date;
+  readonly log: Logger;
+  readonly settings: ConnectionSettings;
+  finish(outcome: RunOutcome, counts: RunCounts, error: AppError | null): Promise<RunSummary>;
+  /** a failure the cycle expected (Graph or ABM unreachable, refused): the run ends `failed` */
+  fail(error: AppError): Promise<Result<CycleReport, AppError>>;
+}
+
 async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<CycleReport, AppError>> {
   const { store, clock } = ctx;
   const runId = ctx.ids.next("run");
@@ -63,18 +76,19 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
   if (!input.dryRun)
     await store.startRun({ id: runId, kind: input.kind, trigger: input.trigger, actor: input.actor, startedAt });
 
+  const summarize = (outcome: RunOutcome, counts: RunCounts, error: AppError | null): RunSummary => ({
+    id: runId,
+    kind: input.kind,
+    trigger: input.trigger,
+    actor: input.actor,
+    startedAt,
+    finishedAt: clock.now(),
+    outcome,
+    counts,
+    error: error === null ? null : { code: error.code, message: error.message },
+  });
   const finish = async (outcome: RunOutcome, counts: RunCounts, error: AppError | null): Promise<RunSummary> => {
-    const summary: RunSummary = {
-      id: runId,
-      kind: input.kind,
-      trigger: input.trigger,
-      actor: input.actor,
-      startedAt,
-      finishedAt: clock.now(),
-      outcome,
-      counts,
-      error: error === null ? null : { code: error.code, message: error.message },
-    };
+    const summary = summarize(outcome, counts, error);
     if (!input.dryRun)
       await store.finishRun(runId, {
         finishedAt: summary.finishedAt ?? clock.now(),
@@ -85,11 +99,40 @@ async function runCycle(ctx: EngineContext, input: CycleInput): Promise<Result<C
     return summary;
   };
   const fail = async (error: AppError): Promise<Result<CycleReport, AppError>> => {
+    log.error({ code: error.code, message: error.message }, "cycle failed");
     const run = await finish("failed", ZERO_COUNTS, error);
     if (error.code === "graph.auth" || error.code === "scim.auth") await ctx.quarantine(error.message);
     ctx.events.emit({ type: "run_finished", run, failures: [] });
     return ok({ run, ops: [], held: 0, approvalId: null });
   };
+
+  try {
+    return await cycleSteps(ctx, input, { runId, startedAt, log, settings, finish, fail });
+  } catch (thrown) {
+    // a store write (or anything else) failed mid-cycle, possibly after ABM writes: the run ends
+    // `failed` now, not `running` until the next cycle relabels it
+    const error = toAppError(thrown, "engine.cycle_failed");
+    if (input.dryRun) {
+      log.error({ code: error.code, message: error.message }, "dry run failed");
+      return err(error);
+    }
+    const run = await endRunFailed(
+      ctx,
+      { id: runId, kind: input.kind, trigger: input.trigger, actor: input.actor, startedAt },
+      error,
+    );
+    return ok({ run, ops: [], held: 0, approvalId: null });
+  }
+}
+
+/** read → scope → plan → hold → apply → record, inside the run `scope` opened */
+async function cycleSteps(
+  ctx: EngineContext,
+  input: CycleInput,
+  scope: RunScope,
+): Promise<Result<CycleReport, AppError>> {
+  const { store, clock } = ctx;
+  const { runId, startedAt, log, settings, finish, fail } = scope;
 
   // 1. read Entra
   const select = selectFor(ctx.map);

@@ -15,6 +15,7 @@ import { runCycleLocked } from "./cycle.js";
 import type { StoredApproval } from "./engine-store.js";
 import { removalOps } from "./held-ops.js";
 import { withCycleLease } from "./lease.js";
+import { endRunFailed } from "./run-failure.js";
 import { previewScope } from "./scope.js";
 import { checkUser, provisionUser } from "./single-user.js";
 import { computeStatus, describeApproval } from "./status.js";
@@ -147,17 +148,29 @@ export function createNativeEngine(deps: NativeEngineDeps): ProvisioningEngine &
           const runId = deps.ids.next("run");
           const startedAt = clock.now();
           await store.startRun({ id: runId, kind: "incremental", trigger: "approval", actor: actor.id, startedAt });
-          const links = await store.linksFor(approval.payload.removals.map((r) => r.entraId));
-          const result = await applyOps(removalOps(approval.payload.removals), {
-            runId,
-            store,
-            target: deps.target,
-            concurrency: deps.concurrency,
-            clock,
-            ids: deps.ids,
-            links: new Map(links.map((l) => [l.entraId, l] as const)),
-            attempts: new Map(),
-          });
+          let result: Awaited<ReturnType<typeof applyOps>>;
+          try {
+            const links = await store.linksFor(approval.payload.removals.map((r) => r.entraId));
+            result = await applyOps(removalOps(approval.payload.removals), {
+              runId,
+              store,
+              target: deps.target,
+              concurrency: deps.concurrency,
+              clock,
+              ids: deps.ids,
+              links: new Map(links.map((l) => [l.entraId, l] as const)),
+              attempts: new Map(),
+            });
+          } catch (thrown) {
+            // the run ends `failed` now (not `running`), logged and alerted like a failed cycle
+            const error = toAppError(thrown, "engine.failed");
+            await endRunFailed(
+              ctx,
+              { id: runId, kind: "incremental", trigger: "approval", actor: actor.id, startedAt },
+              error,
+            );
+            return err(error);
+          }
           const outcome =
             result.counts.failed === 0 ? "succeeded" : result.counts.failed === result.attempted ? "failed" : "partial";
           await store.finishRun(runId, { finishedAt: clock.now(), outcome, counts: result.counts, error: null });

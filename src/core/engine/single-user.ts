@@ -1,4 +1,4 @@
-import { AppError } from "../errors.js";
+import { AppError, toAppError } from "../errors.js";
 import type { UserLookup } from "../ports/directory-source.js";
 import { type Actor, type ProvisionResult, type UserCheck, unknownUserCheck } from "../ports/provisioning-engine.js";
 import { err, ok, type Result } from "../result.js";
@@ -9,6 +9,7 @@ import type { ScimUser, SourceUser } from "../users.js";
 import { applyOps } from "./apply.js";
 import type { EngineContext } from "./context.js";
 import { withCycleLease } from "./lease.js";
+import { endRunFailed } from "./run-failure.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -156,23 +157,26 @@ export async function provisionUser(
         return ok({ entraId: user.id, action: "none", status: "skipped", detail: "Nothing to change.", steps });
       }
       const runId = ctx.ids.next("run");
-      await ctx.store.startRun({
-        id: runId,
-        kind: "single_user",
-        trigger: actor.platform === "cli" ? "cli" : "chat",
-        actor: actor.id,
-        startedAt: now,
-      });
-      const result = await applyOps([op], {
-        runId,
-        store: ctx.store,
-        target: ctx.target,
-        concurrency: 1,
-        clock: ctx.clock,
-        ids: ctx.ids,
-        links: new Map(links.map((l) => [l.entraId, l] as const)),
-        attempts: new Map(),
-      });
+      const trigger = actor.platform === "cli" ? "cli" : "chat";
+      await ctx.store.startRun({ id: runId, kind: "single_user", trigger, actor: actor.id, startedAt: now });
+      let result: Awaited<ReturnType<typeof applyOps>>;
+      try {
+        result = await applyOps([op], {
+          runId,
+          store: ctx.store,
+          target: ctx.target,
+          concurrency: 1,
+          clock: ctx.clock,
+          ids: ctx.ids,
+          links: new Map(links.map((l) => [l.entraId, l] as const)),
+          attempts: new Map(),
+        });
+      } catch (thrown) {
+        // the run ends `failed` now (not `running`), logged and alerted like a failed cycle
+        const error = toAppError(thrown, "engine.failed");
+        await endRunFailed(ctx, { id: runId, kind: "single_user", trigger, actor: actor.id, startedAt: now }, error);
+        return err(error);
+      }
       const failed = result.counts.failed > 0;
       const skipped = op.action === "skip";
       await ctx.store.finishRun(runId, {

@@ -12,6 +12,7 @@ import {
   type SkipOp,
   type UpdateOp,
 } from "./operations.js";
+import { printable } from "./text-safety.js";
 
 /** A user in scope after mapping and validation: the planner's view of the source. */
 export interface PlannedUser {
@@ -160,7 +161,8 @@ export function skipOp(user: PlannedUser, problems: readonly ValidationProblem[]
   return {
     action: "skip",
     entraId: user.entraId,
-    userName: user.target.userName === "" ? null : user.target.userName,
+    // made printable: a userName with a control character is itself the problem, and is stored
+    userName: user.target.userName === "" ? null : printable(user.target.userName),
     reason: `not sent: ${problems.map((p) => p.message).join(" ")}`,
     dedupKey: dedupKey(user.entraId, "skip", hash),
     target: user.target,

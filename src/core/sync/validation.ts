@@ -1,6 +1,7 @@
 import type { ValidationProblem } from "../ports/provisioning-engine.js";
 import type { TargetUser } from "../users.js";
 import { type AttributeMap, DEFAULT_ATTRIBUTE_MAP, type MappedField } from "./attribute-map.js";
+import { codePointLabel, findUnsafeCharacter, printable } from "./text-safety.js";
 
 /**
  * Checks run on every user before any call to ABM; an invalid user is skipped with these problems
@@ -13,6 +14,10 @@ import { type AttributeMap, DEFAULT_ATTRIBUTE_MAP, type MappedField } from "./at
  * Verified domains: the userName's domain must equal one of them (case-insensitive, a trailing dot
  * ignored). Subdomains do NOT inherit verification: ABM treats every FQDN as its own domain
  * (`accounts.example.com` must be added and verified separately from `example.com`).
+ *
+ * Characters: no field may hold a control character or a lone UTF-16 surrogate (see
+ * text-safety.ts). Such a user is skipped and escrowed like any invalid user, so one bad value
+ * never fails the cycle for everybody; messages quote values with those characters made visible.
  */
 export const FIELD_LIMITS: Readonly<Record<MappedField, number>> = {
   userName: 254,
@@ -90,7 +95,7 @@ function checkUserName(user: TargetUser, verified: ReadonlySet<string>, map: Att
       {
         code: "validation.guest_user",
         field: "userName",
-        message: `"${userName}" is a guest (B2B) account; ABM can only hold accounts in your own verified domains.`,
+        message: `"${printable(userName)}" is a guest (B2B) account; ABM can only hold accounts in your own verified domains.`,
         fix: "Remove guest users from the Apple Business Manager app's assignment, or scope the sync to assigned users.",
       },
     ];
@@ -100,7 +105,7 @@ function checkUserName(user: TargetUser, verified: ReadonlySet<string>, map: Att
       {
         code: "validation.user_name_not_email",
         field: "userName",
-        message: `userName "${userName}" is not an e-mail address; ABM needs the Managed Apple Account name in name@domain form.`,
+        message: `userName "${printable(userName)}" is not an e-mail address; ABM needs the Managed Apple Account name in name@domain form.`,
         fix: fixFor("userName", map, "Correct"),
       },
     ];
@@ -112,8 +117,8 @@ function checkUserName(user: TargetUser, verified: ReadonlySet<string>, map: Att
       {
         code: "validation.domain_not_verified",
         field: "userName",
-        message: `The domain "${domain}" of "${userName}" is not among the domains verified in ABM (${[...verified].join(", ")})${hint}.`,
-        fix: `Give the user a User principal name in a verified domain, map userName to an attribute that has one (e.g. "mail") with ABM_ATTRIBUTE_MAP, or verify ${domain} in ABM (Preferences → Managed Apple Accounts) and add it to ABM_VERIFIED_DOMAINS.`,
+        message: `The domain "${printable(domain)}" of "${printable(userName)}" is not among the domains verified in ABM (${[...verified].join(", ")})${hint}.`,
+        fix: `Give the user a User principal name in a verified domain, map userName to an attribute that has one (e.g. "mail") with ABM_ATTRIBUTE_MAP, or verify ${printable(domain)} in ABM (Preferences → Managed Apple Accounts) and add it to ABM_VERIFIED_DOMAINS.`,
       },
     ];
   }
@@ -121,6 +126,27 @@ function checkUserName(user: TargetUser, verified: ReadonlySet<string>, map: Att
 }
 
 const LIMIT_ENTRIES = Object.entries(FIELD_LIMITS) as [MappedField, number][];
+
+function checkCharacters(user: TargetUser, map: AttributeMap): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const [field] of LIMIT_ENTRIES) {
+    const value = user[field];
+    const bad = value === null ? null : findUnsafeCharacter(value);
+    if (value === null || bad === null) continue;
+    const what =
+      bad.kind === "control"
+        ? `the control character ${codePointLabel(bad.codePoint)}`
+        : `a lone UTF-16 surrogate ${codePointLabel(bad.codePoint)} (a broken character)`;
+    const shown = value.length <= FIELD_LIMITS[field] ? ` ("${printable(value)}")` : "";
+    problems.push({
+      code: "validation.invalid_characters",
+      field,
+      message: `${field} contains ${what} at position ${bad.index + 1}${shown}; it cannot be sent to ABM or stored.`,
+      fix: fixFor(field, map, "Remove the invisible character (often pasted from another system) from"),
+    });
+  }
+  return problems;
+}
 
 function checkLengths(user: TargetUser, map: AttributeMap): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
@@ -138,7 +164,7 @@ function checkLengths(user: TargetUser, map: AttributeMap): ValidationProblem[] 
   return problems;
 }
 
-/** Every problem of one user, in a stable order (userName, names, email, lengths). */
+/** Every problem of one user, in a stable order (characters, userName, names, email, lengths). */
 export function validateTarget(user: TargetUser, options: ValidationOptions = {}): ValidationProblem[] {
   return createValidator(options)(user);
 }
@@ -151,7 +177,7 @@ function createValidator(options: ValidationOptions = {}): (user: TargetUser) =>
 }
 
 function problemsOf(user: TargetUser, verified: ReadonlySet<string>, map: AttributeMap): ValidationProblem[] {
-  const problems = checkUserName(user, verified, map);
+  const problems = [...checkCharacters(user, map), ...checkUserName(user, verified, map)];
   if (user.givenName === null) {
     problems.push({
       code: "validation.missing_given_name",
@@ -172,7 +198,7 @@ function problemsOf(user: TargetUser, verified: ReadonlySet<string>, map: Attrib
     problems.push({
       code: "validation.invalid_email",
       field: "email",
-      message: `The e-mail address "${user.email}" is not valid.`,
+      message: `The e-mail address "${printable(user.email)}" is not valid.`,
       fix: fixFor("email", map, "Correct"),
     });
   }
@@ -205,7 +231,7 @@ function findDuplicateUserNames(users: readonly UserToValidate[]): Map<string, V
       flagged.set(id, {
         code: "validation.duplicate_user_name",
         field: "userName",
-        message: `userName "${userName}" is also the userName of Entra user ${others.join(", ")}; ABM allows one account per userName, so neither is sent.`,
+        message: `userName "${printable(userName)}" is also the userName of Entra user ${others.join(", ")}; ABM allows one account per userName, so neither is sent.`,
         fix: "Give each user a unique User principal name in Entra, or map userName to a unique attribute with ABM_ATTRIBUTE_MAP.",
       });
     }

@@ -29,4 +29,20 @@ describe("terminal rendering of a reply", () => {
     expect(text).toContain("See the docs (https://example.com)");
     expect(text).not.toContain("**");
   });
+
+  it("flattens 80,000-character hostile markup in linear time", () => {
+    for (const text of ["[".repeat(80_000), "[a](x".repeat(16_000), "[a](".repeat(20_000)]) {
+      const started = performance.now();
+      renderReplyText({ fallbackText: "x", blocks: [{ type: "text", text }], visibility: "private", tone: "info" });
+      expect(performance.now() - started).toBeLessThan(1_000); // the old pattern took seconds
+    }
+    expect(
+      renderReplyText({
+        fallbackText: "x",
+        blocks: [{ type: "text", text: "[docs](https://e.com)" }],
+        visibility: "private",
+        tone: "info",
+      }),
+    ).toBe("docs (https://e.com)\n");
+  });
 });

@@ -105,6 +105,19 @@ describe("alert policy", () => {
     expect(ok.map((a) => `${a.type}:${a.key}`)).toEqual(["resolve:cycle:graph.unavailable"]);
   });
 
+  it("a cycle that failed as a whole (a store write failed) keeps the users' failure incidents open", () => {
+    const store = new Map<string, IncidentRecord>();
+    step(store, { type: "cycle_finished", at: at(0), run: run("run_1"), failures: failures(3) });
+    const failed = step(store, {
+      type: "cycle_finished",
+      at: at(40),
+      run: run("run_2", "failed", { code: "db.query_failed", message: "save links: query failed" }),
+      failures: [],
+    });
+    expect(failed.map((a) => `${a.type}:${a.key}`)).toEqual(["post_parent:cycle:db.query_failed"]);
+    expect(store.get("failure:validation.missing_given_name")?.status).toBe("open");
+  });
+
   it("quarantine entered/left", () => {
     const store = new Map<string, IncidentRecord>();
     const quarantine = { reason: "TooManyDeletes", since: T0, nextAttemptAt: null };

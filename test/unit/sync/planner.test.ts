@@ -300,6 +300,24 @@ describe("planSync: invalid input and keys", () => {
     expect(plan.counts).toEqual({ create: 0, adopt: 0, update: 0, deactivate: 0, delete: 0, skip: 3 });
   });
 
+  it("skips a linked user whose department gains a NUL (never sent, link untouched), still deactivates a disabled one and deletes nobody else", () => {
+    const world = synced("u1", "u2", "u3");
+    const users = prepared(
+      entraUser("u1", { department: "Sales\u0000" }),
+      entraUser("u2", { userPrincipalName: "u2\ud800@example.com", accountEnabled: false }),
+      entraUser("u3"),
+    );
+    const plan = incremental(world, users);
+    expect(summary(plan.ops)).toEqual(["skip:u1", "deactivate:u2"]);
+    const [skip] = plan.ops;
+    expect(skip?.action === "skip" && skip.problems.map((p) => p.code)).toEqual(["validation.invalid_characters"]);
+    expect(skip?.reason).toContain("Sales[U+0000]");
+    // what is journaled and escrowed never carries the character itself
+    const bad = only(planSync({ kind: "incremental", users: prepared(entraUser("u\u0000")), links: [] }).ops);
+    expect(bad.action).toBe("skip");
+    expect(bad.userName).toBe("u[U+0000]@example.com");
+  });
+
   it("rejects inconsistent input (programmer errors throw sync.plan_input)", () => {
     const users = prepared(entraUser("u1"));
     expect(() => planSync({ kind: "full", users, links: [] })).toThrow(/targetUsers/);

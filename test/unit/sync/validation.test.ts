@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ATTRIBUTE_MAP, parseAttributeMap } from "#core/sync/attribute-map.js";
 import { mapUser } from "#core/sync/mapping.js";
+import { findUnsafeCharacter } from "#core/sync/text-safety.js";
 import { FIELD_LIMITS, isEmailAddress, validateTarget, validateUsers } from "#core/sync/validation.js";
 import type { SourceValue } from "#core/users.js";
 import { entraUser } from "./support/world.js";
@@ -78,6 +79,34 @@ describe("validateTarget", () => {
     const longUpn = `${"a".repeat(64)}@${"b".repeat(190)}.com`;
     expect(longUpn.length).toBeGreaterThan(FIELD_LIMITS.userName);
     expect(codes({ userPrincipalName: longUpn, mail: null })).toEqual(["validation.too_long"]);
+  });
+
+  it("flags a control character or a lone surrogate in any mapped field, naming the field, the character and the Entra attribute to fix", () => {
+    const [nul] = validateTarget(target({ department: "Sales\u0000Ops" }));
+    expect(nul).toMatchObject({ code: "validation.invalid_characters", field: "department" });
+    expect(nul?.message).toContain("department contains the control character U+0000 at position 6");
+    expect(nul?.message).toContain('"Sales[U+0000]Ops"');
+    expect(nul?.fix).toContain("Department (Job information) in Entra");
+    const [lone] = validateTarget(target({ "employeeOrgData.costCenter": "CC \ud800" }));
+    expect(lone).toMatchObject({ code: "validation.invalid_characters", field: "costCenter" });
+    expect(lone?.message).toContain("lone UTF-16 surrogate U+D800");
+    expect(lone?.fix).toContain("Cost center");
+    expect(codes({ givenName: "Ann\u0007", surname: "Lee\udc00", preferredLanguage: "en\nUS" })).toEqual([
+      "validation.invalid_characters",
+      "validation.invalid_characters",
+      "validation.invalid_characters",
+    ]);
+    expect(codes({ department: "R&D 🚀 Tomás" })).toEqual([]);
+  });
+
+  it("never quotes an unsafe character back in any message (messages are stored and posted)", () => {
+    const problems = validateUsers([
+      { entraId: "a", target: target({ userPrincipalName: "ann\u0000@example.com", mail: "x\ud800y" }, "a") },
+      { entraId: "b", target: target({ userPrincipalName: "ANN\u0000@example.com" }, "b") },
+    ]);
+    const texts = [...problems.values()].flat().flatMap((p) => [p.message, p.fix]);
+    expect(texts.length).toBeGreaterThan(4);
+    for (const text of texts) expect(findUnsafeCharacter(text)).toBeNull();
   });
 
   it("isEmailAddress enforces the 64-character local part and dot rules", () => {

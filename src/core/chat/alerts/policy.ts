@@ -104,8 +104,10 @@ function cycleActions(
       actions.push({ type: "bump", key, incident, parent: render(incident) });
     }
   }
+  // a cycle that failed as a whole evaluated nobody: its empty failure list resolves nothing
+  const evaluated = !(run.outcome === "failed" && run.error !== null);
   for (const incident of open.values()) {
-    if (incident.kind === "failures" && !present.has(incident.key)) {
+    if (evaluated && incident.kind === "failures" && !present.has(incident.key)) {
       actions.push(resolve(incident, at, `No user fails with this reason any more (cycle ${run.id}).`));
     }
   }
