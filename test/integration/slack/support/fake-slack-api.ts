@@ -64,6 +64,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       switch (method) {
         case "auth.test":
           return json(200, { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1" });
+        case "bots.info":
+          return json(200, { ok: true, bot: { id: String(body.bot), app_id: "A1", name: "abm" } });
         case "chat.postMessage": {
           seq += 1;
           const ts = `1700000000.${String(seq).padStart(6, "0")}`;

@@ -4,6 +4,7 @@ import {
   type ChatHandler,
   createSlackAdapter,
   type SlackAdapter,
+  type SlackForeignRequest,
   type SlackMessageEditor,
 } from "#adapters/slack/index.js";
 import { silentLogger } from "#core/logger.js";
@@ -26,6 +27,7 @@ export async function startSlackFixture(options: {
   readonly chat: ChatHandler;
   readonly api?: FakeSlackApi;
   readonly messageEditor?: SlackMessageEditor;
+  readonly onForeign?: (refusal: SlackForeignRequest) => Promise<void>;
 }): Promise<SlackFixture> {
   const api = options.api ?? (await startFakeSlackApi());
   const sink = await startResponseSink();
@@ -37,6 +39,7 @@ export async function startSlackFixture(options: {
     logger: silentLogger,
     clientRetries: 0,
     ...(options.messageEditor === undefined ? {} : { messageEditor: options.messageEditor }),
+    ...(options.onForeign === undefined ? {} : { onForeign: options.onForeign }),
   });
   const server: Server = createServer((req, res) => {
     if (req.url === "/slack/events") void adapter.handleHttp(req, res);
