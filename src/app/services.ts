@@ -33,7 +33,7 @@ export interface AppServices {
   readonly events: EventBus;
   readonly approvals: ApprovalBook;
   readonly links: ChatLinks;
-  /** the chat core for Slack and Teams users (roles from ABM_OPERATORS / ABM_APPROVERS) */
+  /** the chat core for Slack and Teams users (roles from ABM_VIEWERS / ABM_OPERATORS / ABM_APPROVERS) */
   readonly chat: ChatCore;
   /** the chat core for the local CLI user, who has every role (they hold the configuration) */
   readonly cliChat: ChatCore;
@@ -115,6 +115,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
     closers.push(() => engine.close());
 
     const roles = createRoleChecker({
+      viewers: config.roles.viewers.map(roleText),
       operators: config.roles.operators.map(roleText),
       approvers: config.roles.approvers.map(roleText),
       groups: { isMember: (objectId, groupId) => directory.isMemberOfGroup(objectId, groupId) },
@@ -176,6 +177,6 @@ function cliRoles(base: RoleChecker): RoleChecker {
     check: async (actor, role) =>
       actor.platform === "cli" ? { allowed: true, role, problem: null } : base.check(actor, role),
     rolesOf: async (actor) =>
-      actor.platform === "cli" ? new Set(["viewer", "operator", "approver"] as const) : base.rolesOf(actor),
+      actor.platform === "cli" ? new Set(["anyone", "viewer", "operator", "approver"] as const) : base.rolesOf(actor),
   };
 }
