@@ -18,7 +18,7 @@ import { sendJson } from "./http/server.js";
  * `owner.json` is checked as well. Commands that start a service, the demo or the emulators run in
  * their own process only: through this channel they would start listeners inside the service.
  */
-export const ADMIN_SOCKET_NAME = "admin.sock";
+const ADMIN_SOCKET_NAME = "admin.sock";
 export const ADMIN_CLI_PATH = "/cli";
 
 /** `serve`, `demo`, `start`, `emulate`: never run inside the service */
@@ -29,7 +29,7 @@ const MAX_BODY = 64 * 1024;
 /** sun_path is 104 bytes on macOS, 108 on Linux, both with the terminating NUL */
 const MAX_SOCKET_PATH = 103;
 
-export function adminSocketPath(dataDir: string): string {
+function adminSocketPath(dataDir: string): string {
   return join(resolve(dataDir), ADMIN_SOCKET_NAME);
 }
 

@@ -63,7 +63,7 @@ export function readOwner(dataDir: string): DataDirOwner | null {
  * socket's token: it is created 0700, and a directory that the group or others may enter, read or
  * write is refused (the caller exits 2) rather than used.
  */
-export function ensurePrivateDataDir(dataDir: string): Result<void, AppError> {
+function ensurePrivateDataDir(dataDir: string): Result<void, AppError> {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {

@@ -90,7 +90,7 @@ export const emitted = (): CommandOutcome => ({ kind: "emitted" });
 export const failure = (error: AppError): CommandOutcome => ({ kind: "failure", error });
 
 /** Exit 2: the machine is set up wrongly (like a bad configuration), e.g. an exposed data directory. */
-export const setupError = (error: AppError): CommandOutcome => ({ kind: "setup", error });
+const setupError = (error: AppError): CommandOutcome => ({ kind: "setup", error });
 
 /** An error that opening the data directory returns: a setup problem (exit 2) or a failure (exit 1). */
 export const openFailure = (error: AppError): CommandOutcome =>
