@@ -17,6 +17,7 @@ import type { Route } from "./http/server.js";
 import type { AppServices } from "./services.js";
 import { createAuditSink } from "./wiring/chat-stores.js";
 import { createConversationStore } from "./wiring/conversations.js";
+import { createSlackPeople, slackProfilesFrom, withResolvedActors } from "./wiring/slack-people.js";
 import { createTeamsHandler } from "./wiring/teams-handler.js";
 
 /** Slack and Teams, as configured: HTTP routes, message editing and alert notifiers. */
@@ -86,13 +87,19 @@ export function createChatEdges(config: Config, logger: Logger): ChatEdges {
         });
         if (!saved.ok) logger.error({ code: saved.error.code }, "audit entry could not be written");
       };
-      if (config.slack.enabled && slackEditor !== null) {
+      if (config.slack.enabled && slackEditor !== null && slackClient !== null) {
+        const people = createSlackPeople({
+          profiles: slackProfilesFrom(slackClient),
+          directory: services.directory,
+          clock: services.clock,
+          logger,
+        });
         slack = createSlackAdapter({
           signingSecret: config.slack.signingSecret,
           botToken: config.slack.botToken,
           ...(config.slack.appToken === null ? {} : { appToken: config.slack.appToken }),
           apiUrl: config.slack.apiUrl,
-          chat: services.chat,
+          chat: withResolvedActors(services.chat, people),
           logger: logger.child({ adapter: "slack" }),
           messageEditor: slackEditor,
           onForeign: (r) =>

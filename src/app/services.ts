@@ -8,6 +8,7 @@ import type { Clock } from "#core/clock.js";
 import { type AppError, toAppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
+import type { DirectorySource } from "#core/ports/directory-source.js";
 import { type JsonValue, jsonValueSchema } from "#core/ports/store/common.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
@@ -33,6 +34,8 @@ export interface AppServices {
   readonly events: EventBus;
   readonly approvals: ApprovalBook;
   readonly links: ChatLinks;
+  /** Entra user lookups (the chat edges resolve a Slack user's e-mail to an Entra object id) */
+  readonly directory: Pick<DirectorySource, "lookupUser">;
   /** the chat core for Slack and Teams users (roles from ABM_VIEWERS / ABM_OPERATORS / ABM_APPROVERS) */
   readonly chat: ChatCore;
   /** the chat core for the local CLI user, who has every role (they hold the configuration) */
@@ -153,6 +156,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       events,
       approvals,
       links,
+      directory,
       chat: createChatCore({ ...chatDeps, roles }),
       cliChat: createChatCore({ ...chatDeps, roles: cliRoles(roles) }),
       close: async () => {
