@@ -78,7 +78,7 @@ export function createSlackPeople(deps: {
           { slackUserId: actor.id, error: error instanceof Error ? error.message : String(error) },
           "could not resolve a Slack user to an Entra user",
         );
-        return actor;
+        return { ...actor, identityUnknown: true };
       }
     }
     return {

@@ -141,6 +141,15 @@ export async function decideApproval(
     return finish(ctx, approvalId, record, "Retried applying the approved batch.");
   }
 
+  if (ctx.actor.identityUnknown === true && record.requiredApprovals > 1) {
+    // the same person could vote again under another id: do not count this vote now
+    await audit(ctx, { command, target: approvalId, outcome: "refused", detail: "identity not resolved" });
+    const text =
+      `This batch needs ${record.requiredApprovals} different people, and who you are could not be checked just now ` +
+      "(your chat profile or Entra did not answer), so your vote was not counted. Try again in a moment.";
+    return { replies: [textReply(text, "warning", "private")], updated: null };
+  }
+
   const recorded = await approvals.recordDecision({
     approvalId,
     now,

@@ -30,8 +30,8 @@ describe("resolving a Slack user to one person", () => {
       logger: silentLogger,
     });
     const alice = { platform: "slack", id: "UALICE" } as const;
-    // Graph failing: the actor stays a bare Slack id, and the failure is not cached
-    expect(await resolve(alice)).toEqual(alice);
+    // Graph failing: the actor stays a bare Slack id marked unresolved, and the failure is not cached
+    expect(await resolve(alice)).toEqual({ ...alice, identityUnknown: true });
     graphDown = false;
     expect(await resolve(alice)).toEqual({ ...alice, email: "alice@contoso.com", entraObjectId: "aad-alice" });
     expect(lookups.slice(1).map((l) => l.by)).toEqual(["mail", "userPrincipalName"]);

@@ -74,6 +74,12 @@ describe("deletion approvals", () => {
     expect(replyText((await click(h, teams)).replies[0])).toContain("each person counts once");
     expect(h.engine.decided).toHaveLength(0);
 
+    // while Graph cannot say who a Slack user is, their vote is not counted (they might vote again as themselves)
+    const unknown = slackActor(APPROVER_B, { identityUnknown: true });
+    expect(replyText((await click(h, unknown)).replies[0])).toContain("your vote was not counted");
+    const stored = await h.approvals.load("apr_test1");
+    expect(stored.ok && stored.value?.decisions).toHaveLength(1);
+
     const cli = await withBatch(10, 2);
     // (the service gives the CLI every role; here the harness's approver e-mail stands in for that)
     const local = { platform: "cli", id: "cli:ops", displayName: "ops", email: "approver@example.com" } as const;
