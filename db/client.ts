@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { chmod, mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -53,9 +53,10 @@ async function openPglite(dataDir: string, logger: Logger): Promise<Result<Datab
   const directory = inMemory ? undefined : join(dataDir, "pglite");
   let client: PGlite | undefined;
   try {
-    if (directory !== undefined) await mkdir(directory, { recursive: true });
+    if (directory !== undefined) await mkdir(directory, { recursive: true, mode: 0o700 });
     client = new PGlite(directory);
     await client.waitReady;
+    if (directory !== undefined) await makePrivate(directory);
   } catch (error) {
     await client?.close().catch(() => undefined);
     return err(
@@ -84,6 +85,24 @@ async function openPglite(dataDir: string, logger: Logger): Promise<Result<Datab
       await pglite.close();
     },
   });
+}
+
+/**
+ * PGlite writes the files of a new cluster 0666 (emscripten sets the mode itself, whatever the
+ * process umask); they hold user links, audit and approvals, so the tree is made owner-only.
+ */
+async function makePrivate(directory: string): Promise<void> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  const tighten = (path: string, mode: number): Promise<void> =>
+    chmod(path, mode).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error; // a file PostgreSQL just removed
+    });
+  await tighten(directory, 0o700);
+  for (const entry of entries) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isDirectory()) await tighten(path, 0o700);
+    else if (entry.isFile()) await tighten(path, 0o600);
+  }
 }
 
 async function openPostgres(url: string, max: number, logger: Logger): Promise<Result<DatabaseHandle, AppError>> {

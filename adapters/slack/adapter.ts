@@ -3,12 +3,13 @@ import { App, SocketModeReceiver } from "@slack/bolt";
 import type { Logger } from "#core/logger.js";
 import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
 import { toBoltLogger } from "./bolt-logger.js";
-import { LoopbackReceiver } from "./http-receiver.js";
+import { LoopbackReceiver, type ReceiverRefusal } from "./http-receiver.js";
 import { type ChatHandler, registerListeners } from "./listeners.js";
 import { createSlackMessageEditor, type SlackMessageEditor } from "./message-editor.js";
 import { createSlackNotifier, type SlackNotifier } from "./notifier.js";
 import { createRequestVerifier } from "./request-verifier.js";
 import { createSlackWebClient, type SlackWebClient, slackClientOptions } from "./web-client.js";
+import { createWorkspaceGate, foreignReason, originOf, type SlackOrigin } from "./workspace.js";
 
 export interface SlackAdapterOptions {
   /** `SLACK_SIGNING_SECRET` */
@@ -36,6 +37,13 @@ export interface SlackAdapterOptions {
   readonly now?: () => number;
   /** answer 200 when no listener acked by then (default 2,500 ms) */
   readonly ackTimeoutMs?: number;
+  /** told about every request refused because it came from another team or app (the app audits it) */
+  readonly onForeign?: (refusal: SlackForeignRequest) => Promise<void>;
+}
+
+/** A signed request from a team or app other than the bot's own, refused before the chat core. */
+export interface SlackForeignRequest extends SlackOrigin {
+  readonly reason: string;
 }
 
 export interface SlackAdapter {
@@ -55,8 +63,9 @@ export interface SlackAdapter {
 /**
  * The Slack edge on Bolt 5. HTTP mode runs on OUR node:http server through a custom receiver
  * (signature, timestamp and replay checks; ack written as the HTTP response); Socket Mode uses
- * Bolt's SocketModeReceiver. Start-up makes no Web API call (no `auth.test` that could hang):
- * authorisation is the bot token we were given.
+ * Bolt's SocketModeReceiver. Start-up asks `auth.test` and `bots.info` which team and app the bot
+ * token belongs to (bounded; retried on the next request when Slack did not answer); requests from
+ * any other team, org or app are refused (HTTP 401) before a listener runs.
  */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const logger = options.logger.child({ adapter: "slack" });
@@ -75,6 +84,26 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const messageEditor = options.messageEditor ?? createSlackMessageEditor({ client, logger });
   const socket = options.appToken !== undefined && options.appToken !== "";
   const command = options.command ?? "/abm";
+  const gate = createWorkspaceGate(client, logger);
+  const admit = async (body: Record<string, unknown>): Promise<ReceiverRefusal | null> => {
+    const identity = await gate.identity();
+    if (!identity.ok)
+      return {
+        status: 503,
+        code: "slack.identity_unknown",
+        message: "The bot's Slack workspace is not known yet; try again.",
+      };
+    const origin = originOf(body);
+    const reason = foreignReason(origin, identity.value);
+    if (reason === null) return null;
+    logger.warn({ code: "slack.foreign_request", ...origin, reason }, "Slack request from another team or app refused");
+    await options
+      .onForeign?.({ ...origin, reason })
+      .catch((error: unknown) =>
+        logger.error({ error: error instanceof Error ? error.message : String(error) }, "could not record a refusal"),
+      );
+    return { status: 401, code: "slack.foreign_request", message: "This app does not serve that workspace." };
+  };
   const http = socket
     ? null
     : new LoopbackReceiver({
@@ -85,6 +114,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         }),
         logger,
         command,
+        admit,
         ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
       });
   const receiver =
@@ -109,6 +139,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     tokenVerificationEnabled: false,
     clientOptions,
   });
+  if (socket) {
+    // Socket Mode has no HTTP answer: a foreign envelope is acknowledged and dropped
+    app.use(async (args) => {
+      const refusal = await admit(args.body as unknown as Record<string, unknown>);
+      if (refusal === null) return args.next();
+      if ("ack" in args && typeof args.ack === "function") await (args.ack as () => Promise<void>)();
+    });
+  }
   app.error(async (error) => {
     logger.error({ code: error.code ?? "slack.listener_failed", error: error.message }, "Slack listener failed");
   });
@@ -131,6 +169,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       await http.handle(req, res);
     },
     async start() {
+      await gate.identity(); // learn the workspace now; a failure is logged and retried per request
       if (socket) await app.start();
     },
     async stop() {

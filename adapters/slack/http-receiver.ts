@@ -28,6 +28,14 @@ export interface LoopbackReceiverOptions {
   readonly command: string;
   /** answer 200 when no listener acked by then (default 2,500 ms; Slack gives up at 3 s) */
   readonly ackTimeoutMs?: number;
+  /** checks a verified request before Bolt sees it: null lets it through, a refusal answers it */
+  readonly admit?: (body: Record<string, unknown>) => Promise<ReceiverRefusal | null>;
+}
+
+export interface ReceiverRefusal {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -172,6 +180,8 @@ export class LoopbackReceiver implements Receiver {
     }
     const app = this.app;
     if (app === null) return refuse(res, 503, "slack.not_ready", "The Slack app is not initialised.");
+    const refusal = (await this.options.admit?.(body)) ?? null;
+    if (refusal !== null) return refuse(res, refusal.status, refusal.code, refusal.message);
 
     let acked = false;
     const timer = setTimeout(() => {

@@ -1,6 +1,6 @@
 /** Public surface of the Slack edge, for the composition root. */
 
-export { createSlackAdapter, type SlackAdapter } from "./adapter.js";
+export { createSlackAdapter, type SlackAdapter, type SlackForeignRequest } from "./adapter.js";
 export type { ChatHandler } from "./listeners.js";
 export { createSlackMessageEditor, type SlackMessageEditor } from "./message-editor.js";
 export type { SlackNotifier } from "./notifier.js";

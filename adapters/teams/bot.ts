@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "#core/logger.js";
 import { createBotbuilderTransport } from "./botbuilder-transport.js";
 import { declaredLength, MAX_ACTIVITY_BYTES, readJsonObject, refuseUnread, writeJson } from "./http-bridge.js";
+import { type ActivityOrigin, activityOrigin, isOurTenant } from "./tenant.js";
 import type { TeamsAppType, TeamsTransport } from "./transport.js";
 import { createTurnRouter } from "./turn-router.js";
 import type { TeamsHandler } from "./types.js";
@@ -17,6 +18,13 @@ export interface TeamsBotOptions {
   readonly openIdMetadataUrl?: string;
   /** tests and a future Teams SDK port inject their own; defaults to botbuilder */
   readonly transport?: TeamsTransport;
+  /**
+   * The one Entra tenant the bot serves (`MICROSOFT_APP_TENANT_ID`, else `AZURE_TENANT_ID`):
+   * activities from any other tenant are refused (401) before authentication and the chat core.
+   */
+  readonly allowedTenantId?: string;
+  /** told about each activity refused for its tenant (the app audits it) */
+  readonly onForeign?: (origin: ActivityOrigin) => Promise<void>;
 }
 
 export interface TeamsBot {
@@ -92,6 +100,26 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
         if (body.error.code === "teams.body_too_large") refuseUnread(res, 413, body.error.message);
         else writeJson(res, 400, body.error.message);
         return;
+      }
+      const allowed = options.allowedTenantId;
+      if (allowed !== undefined) {
+        const origin = activityOrigin(body.value);
+        if (!isOurTenant(origin, allowed)) {
+          logger.warn(
+            { code: "teams.foreign_tenant", tenant: origin.tenantId, type: origin.type },
+            "Refused an activity from another tenant",
+          );
+          await options
+            .onForeign?.(origin)
+            .catch((error: unknown) =>
+              logger.error(
+                { error: error instanceof Error ? error.message : String(error) },
+                "could not record a refusal",
+              ),
+            );
+          writeJson(res, 401, "Unauthorized.");
+          return;
+        }
       }
       try {
         const answer = await transport.process({ method: "POST", headers: req.headers, body: body.value }, onTurn);

@@ -15,7 +15,9 @@ import type { NotifierMap } from "./alerts/ports.js";
 import { createRoutingMessageEditor } from "./alerts/routing-editor.js";
 import type { Route } from "./http/server.js";
 import type { AppServices } from "./services.js";
+import { createAuditSink } from "./wiring/chat-stores.js";
 import { createConversationStore } from "./wiring/conversations.js";
+import { createSlackPeople, slackProfilesFrom, withResolvedActors } from "./wiring/slack-people.js";
 import { createTeamsHandler } from "./wiring/teams-handler.js";
 
 /** Slack and Teams, as configured: HTTP routes, message editing and alert notifiers. */
@@ -67,22 +69,54 @@ export function createChatEdges(config: Config, logger: Logger): ChatEdges {
       const notifiers: NotifierMap = {};
       let slack: SlackAdapter | null = null;
       let teamsAnonymous: boolean | null = null;
-      if (config.slack.enabled && slackEditor !== null) {
+      const audit = createAuditSink(services.repos.audit, services.connectionId, services.clock, services.ids);
+      const auditRefusal = async (
+        platform: "slack" | "teams",
+        actor: string | null,
+        command: string,
+        target: string | null,
+        detail: string,
+      ): Promise<void> => {
+        const saved = await audit.record({
+          actor: actor ?? "unknown",
+          platform,
+          command,
+          target,
+          outcome: "refused",
+          detail,
+        });
+        if (!saved.ok) logger.error({ code: saved.error.code }, "audit entry could not be written");
+      };
+      if (config.slack.enabled && slackEditor !== null && slackClient !== null) {
+        const people = createSlackPeople({
+          profiles: slackProfilesFrom(slackClient),
+          directory: services.directory,
+          clock: services.clock,
+          logger,
+        });
         slack = createSlackAdapter({
           signingSecret: config.slack.signingSecret,
           botToken: config.slack.botToken,
           ...(config.slack.appToken === null ? {} : { appToken: config.slack.appToken }),
           apiUrl: config.slack.apiUrl,
-          chat: services.chat,
+          chat: withResolvedActors(services.chat, people),
           logger: logger.child({ adapter: "slack" }),
           messageEditor: slackEditor,
           seenRequests: services.repos.seenRequests,
+          onForeign: (r) =>
+            auditRefusal("slack", r.userId, r.kind, [...r.teamIds, r.enterpriseId, r.appId].join(" "), r.reason),
         });
         const adapter = slack;
         routes.push({ method: "POST", path: "/slack/events", handler: (req, res) => adapter.handleHttp(req, res) });
         notifiers.slack = slackChannelNotifier(adapter.notifier);
       }
       if (config.teams.enabled) {
+        const allowedTenant = config.teams.anonymous ? null : (config.teams.tenantId ?? config.azure.tenantId);
+        if (!config.teams.anonymous && allowedTenant === null)
+          logger.warn(
+            { code: "teams.no_tenant" },
+            "Neither MICROSOFT_APP_TENANT_ID nor AZURE_TENANT_ID is set: Teams activities from any tenant are accepted.",
+          );
         const conversations = createConversationStore(services);
         const bot = createTeamsBot({
           ...(config.teams.appId === null ? {} : { appId: config.teams.appId }),
@@ -91,6 +125,9 @@ export function createChatEdges(config: Config, logger: Logger): ChatEdges {
           appType: config.teams.appType,
           handler: createTeamsHandler(services.chat, conversations),
           logger: logger.child({ adapter: "teams" }),
+          // anonymous local Teams has no tenant to check
+          ...(allowedTenant === null ? {} : { allowedTenantId: allowedTenant }),
+          onForeign: (o) => auditRefusal("teams", o.userId, o.type, o.tenantId, "activity from another tenant"),
         });
         teamsAnonymous = bot.anonymous;
         teams = createTeamsNotifier({ transport: bot.transport, store: conversations, logger });

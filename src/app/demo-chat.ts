@@ -37,6 +37,7 @@ export function demoChatConfig(config: Config): DemoChat {
           }
         : config.teams,
       roles: {
+        ...config.roles,
         operators: [...config.roles.operators, ...user],
         approvers: [...config.roles.approvers, ...user],
       },

@@ -5,7 +5,7 @@ import { AppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import { err, ok, type Result } from "#core/result.js";
-import { createAdminHandler } from "./admin-endpoint.js";
+import { type AdminChannel, startAdminChannel } from "./admin-socket.js";
 import { createAlertDispatcher } from "./alerts/dispatcher.js";
 import { createOutboxWorker } from "./alerts/outbox-worker.js";
 import { terminalAlert } from "./alerts/terminal.js";
@@ -38,7 +38,7 @@ export interface StartServiceOptions {
   readonly ids: IdGenerator;
   readonly host?: string;
   readonly port?: number;
-  /** PGlite: the data-directory lock, to publish the admin endpoint for other CLI processes */
+  /** PGlite: the data-directory lock, to publish the admin socket for other CLI processes */
   readonly lock?: DataDirLock | null;
   readonly dataDir?: string;
   readonly databaseUrl?: string;
@@ -61,7 +61,10 @@ function engineMetrics(services: AppServices, metrics: MetricsRegistry): void {
   });
 }
 
-/** `abm serve`: HTTP server (chat endpoints, health, metrics, admin), scheduler, alerts. */
+/**
+ * `abm serve`: HTTP server (chat endpoints, health, metrics), scheduler, alerts, and with embedded
+ * PGlite the admin socket in the data directory (never a route of the HTTP server).
+ */
 export async function startService(options: StartServiceOptions): Promise<Result<RunningService, AppError>> {
   const { config, logger, clock, ids } = options;
   const edges = createChatEdges(config, logger);
@@ -86,15 +89,6 @@ export async function startService(options: StartServiceOptions): Promise<Result
     logger.warn({}, "TEAMS BOT IS ANONYMOUS: /api/messages accepts unauthenticated activities. Set MICROSOFT_APP_ID.");
   }
   const routes: Route[] = [...attached.routes];
-  const token = options.lock?.owner.token ?? null;
-  if (token !== null) {
-    const commands = createCommandRegistry({ clock, access: createInProcessAppAccess(services), env: options.env });
-    routes.push({
-      method: "POST",
-      path: "/_admin/cli",
-      handler: createAdminHandler({ token, env: options.env, commands }),
-    });
-  }
 
   // alerts instead of e-mail: engine events → incidents → durable outbox → one message/s per channel
   const incidents = createIncidentStore(repos.alerts, connectionId, clock);
@@ -168,7 +162,7 @@ export async function startService(options: StartServiceOptions): Promise<Result
       ),
     );
   }
-  options.lock?.publishAdmin(running.url);
+  const admin = await openAdminChannel(options, services);
   await attached.start();
   worker.start();
 
@@ -191,8 +185,37 @@ export async function startService(options: StartServiceOptions): Promise<Result
       await dispatcher.idle();
       await worker.stop();
       await attached.stop();
+      await admin?.close();
       await running.close();
       await services.close();
     },
   });
+}
+
+/** The CLI's way into a service that holds embedded PGlite; a failure leaves the service running. */
+async function openAdminChannel(options: StartServiceOptions, services: AppServices): Promise<AdminChannel | null> {
+  const lock = options.lock;
+  const token = lock?.owner.token ?? null;
+  if (lock === undefined || lock === null || token === null) return null;
+  const commands = createCommandRegistry({
+    clock: options.clock,
+    access: createInProcessAppAccess(services),
+    env: options.env,
+  });
+  const opened = await startAdminChannel({
+    dataDir: lock.dataDir,
+    token,
+    env: options.env,
+    commands,
+    logger: options.logger,
+  });
+  if (!opened.ok) {
+    options.logger.warn(
+      { code: opened.error.code },
+      `${opened.error.message} CLI commands are refused while this service runs.`,
+    );
+    return null;
+  }
+  lock.publishAdmin(opened.value.path);
+  return opened.value;
 }

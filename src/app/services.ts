@@ -8,6 +8,7 @@ import type { Clock } from "#core/clock.js";
 import { type AppError, toAppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
+import type { DirectorySource } from "#core/ports/directory-source.js";
 import { type JsonValue, jsonValueSchema } from "#core/ports/store/common.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
@@ -33,7 +34,9 @@ export interface AppServices {
   readonly events: EventBus;
   readonly approvals: ApprovalBook;
   readonly links: ChatLinks;
-  /** the chat core for Slack and Teams users (roles from ABM_OPERATORS / ABM_APPROVERS) */
+  /** Entra user lookups (the chat edges resolve a Slack user's e-mail to an Entra object id) */
+  readonly directory: Pick<DirectorySource, "lookupUser">;
+  /** the chat core for Slack and Teams users (roles from ABM_VIEWERS / ABM_OPERATORS / ABM_APPROVERS) */
   readonly chat: ChatCore;
   /** the chat core for the local CLI user, who has every role (they hold the configuration) */
   readonly cliChat: ChatCore;
@@ -115,6 +118,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
     closers.push(() => engine.close());
 
     const roles = createRoleChecker({
+      viewers: config.roles.viewers.map(roleText),
       operators: config.roles.operators.map(roleText),
       approvers: config.roles.approvers.map(roleText),
       groups: { isMember: (objectId, groupId) => directory.isMemberOfGroup(objectId, groupId) },
@@ -152,6 +156,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       events,
       approvals,
       links,
+      directory,
       chat: createChatCore({ ...chatDeps, roles }),
       cliChat: createChatCore({ ...chatDeps, roles: cliRoles(roles) }),
       close: async () => {
@@ -176,6 +181,6 @@ function cliRoles(base: RoleChecker): RoleChecker {
     check: async (actor, role) =>
       actor.platform === "cli" ? { allowed: true, role, problem: null } : base.check(actor, role),
     rolesOf: async (actor) =>
-      actor.platform === "cli" ? new Set(["viewer", "operator", "approver"] as const) : base.rolesOf(actor),
+      actor.platform === "cli" ? new Set(["anyone", "viewer", "operator", "approver"] as const) : base.rolesOf(actor),
   };
 }

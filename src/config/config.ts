@@ -116,6 +116,8 @@ export type RoleEntry =
   | { readonly kind: "group"; readonly value: string };
 
 export interface RolesConfig {
+  /** `ABM_VIEWERS`; empty: everyone in the bot's verified workspace/tenant may read */
+  readonly viewers: readonly RoleEntry[];
   readonly operators: readonly RoleEntry[];
   readonly approvers: readonly RoleEntry[];
 }

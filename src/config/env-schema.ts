@@ -104,6 +104,7 @@ export const envSchema = z.object({
   ),
   TEAMS_ALLOW_ANONYMOUS: variable(parseBoolean, SHOW),
   ABM_ALERT_CHANNELS: variable(parseAlertRoutes, HIDE),
+  ABM_VIEWERS: variable(parseRoleList, HIDE),
   ABM_OPERATORS: variable(parseRoleList, HIDE),
   ABM_APPROVERS: variable(parseRoleList, HIDE),
   ABM_APPROVALS_REQUIRED: variable((text) => parseInteger(text, 1, 5), SHOW),

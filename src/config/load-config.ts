@@ -114,7 +114,11 @@ function build(env: ParsedEnv, demo: boolean): Config {
     slack,
     teams,
     alerts: { routes: env.ABM_ALERT_CHANNELS ?? [] },
-    roles: { operators: env.ABM_OPERATORS ?? [], approvers: env.ABM_APPROVERS ?? [] },
+    roles: {
+      viewers: env.ABM_VIEWERS ?? [],
+      operators: env.ABM_OPERATORS ?? [],
+      approvers: env.ABM_APPROVERS ?? [],
+    },
     approvalsRequired: env.ABM_APPROVALS_REQUIRED ?? DEFAULTS.approvalsRequired,
     host: env.HOST ?? DEFAULTS.host,
     port: env.PORT ?? DEFAULTS.port,

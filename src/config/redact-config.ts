@@ -93,7 +93,11 @@ export function redactConfig(config: Config) {
       appType: config.teams.appType,
     },
     alerts: { routes: config.alerts.routes.map((route) => `${route.platform}:${route.channel}`) },
-    roles: { operators: countRoles(config.roles.operators), approvers: countRoles(config.roles.approvers) },
+    roles: {
+      viewers: countRoles(config.roles.viewers),
+      operators: countRoles(config.roles.operators),
+      approvers: countRoles(config.roles.approvers),
+    },
     approvalsRequired: config.approvalsRequired,
     host: config.host,
     port: config.port,

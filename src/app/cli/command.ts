@@ -77,7 +77,8 @@ export type CommandOutcome =
   | { readonly kind: "success"; readonly data: JsonObject; readonly text: string }
   | { readonly kind: "emitted" }
   | { readonly kind: "failure"; readonly error: AppError }
-  | { readonly kind: "usage"; readonly error: AppError };
+  | { readonly kind: "usage"; readonly error: AppError }
+  | { readonly kind: "setup"; readonly error: AppError };
 
 /** Exit 0: `data` becomes `{"ok":true,...data}` with `--json`, `text` is printed otherwise. */
 export const success = (data: JsonObject, text: string): CommandOutcome => ({ kind: "success", data, text });
@@ -87,6 +88,13 @@ export const emitted = (): CommandOutcome => ({ kind: "emitted" });
 
 /** Exit 1: the operation failed. */
 export const failure = (error: AppError): CommandOutcome => ({ kind: "failure", error });
+
+/** Exit 2: the machine is set up wrongly (like a bad configuration), e.g. an exposed data directory. */
+const setupError = (error: AppError): CommandOutcome => ({ kind: "setup", error });
+
+/** An error that opening the data directory returns: a setup problem (exit 2) or a failure (exit 1). */
+export const openFailure = (error: AppError): CommandOutcome =>
+  error.code === "app.data_dir_exposed" ? setupError(error) : failure(error);
 
 /** Exit 2: the command was used wrongly. */
 export const usageError = (code: string, message: string): CommandOutcome => ({

@@ -7,6 +7,9 @@ import { runCli } from "./router.js";
 
 // The `abm` entry point: wires the process to the router. Commands close what they open, so the
 // process ends on its own; the exit code is set, not forced, to let output drain.
+// Everything this process creates (the data directory, PGlite files, owner.json, the admin
+// socket) is private to the user running it.
+process.umask(0o077);
 const controller = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   // `once`: a second Ctrl-C falls back to Node's default and ends a stuck process.

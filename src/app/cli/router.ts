@@ -81,6 +81,8 @@ function render(out: Output, outcome: CommandOutcome, command: CliCommand): Exit
       return out.error(outcome.error, 1);
     case "usage":
       return out.error(outcome.error, 2, `Usage: ${command.usage}`);
+    case "setup":
+      return out.error(outcome.error, 2);
   }
 }
 

@@ -2,7 +2,7 @@ import type { AppError } from "../errors.js";
 import { effectiveStatus, renderApprovalMessage } from "./approval-message.js";
 import { audit, type CommandContext, errorReply, guard, textReply } from "./context.js";
 import { actorName, code, engineActor } from "./format.js";
-import type { ApprovalRecord, ApprovalResult } from "./ports.js";
+import type { ApprovalRecord, ApprovalResult, ChatActor } from "./ports.js";
 import type { Reply } from "./reply.js";
 
 export interface DecisionReplies {
@@ -104,6 +104,11 @@ async function showStoredState(
   return record;
 }
 
+/** The person behind a chat actor, the key votes are counted by. */
+function personId(actor: ChatActor): string {
+  return actor.entraObjectId === undefined ? actor.id : `entra:${actor.entraObjectId.toLowerCase()}`;
+}
+
 /**
  * Approve or reject a held deletion batch: role re-checked, the stored approval loaded (the button
  * value is only a key), the decision recorded by compare-and-set, and the engine called exactly
@@ -136,11 +141,22 @@ export async function decideApproval(
     return finish(ctx, approvalId, record, "Retried applying the approved batch.");
   }
 
+  if (ctx.actor.identityUnknown === true && record.requiredApprovals > 1) {
+    // the same person could vote again under another id: do not count this vote now
+    await audit(ctx, { command, target: approvalId, outcome: "refused", detail: "identity not resolved" });
+    const text =
+      `This batch needs ${record.requiredApprovals} different people, and who you are could not be checked just now ` +
+      "(your chat profile or Entra did not answer), so your vote was not counted. Try again in a moment.";
+    return { replies: [textReply(text, "warning", "private")], updated: null };
+  }
+
   const recorded = await approvals.recordDecision({
     approvalId,
     now,
     decision: {
-      actorId: ctx.actor.id,
+      // one vote per person: the Entra object id when known (Slack resolved through its e-mail,
+      // Teams directly); otherwise the platform id (the CLI: its OS user)
+      actorId: personId(ctx.actor),
       actorName: actorName(ctx.actor),
       platform: ctx.actor.platform,
       decision,
@@ -165,6 +181,8 @@ export async function decideApproval(
   } else if (result.status === "pending") {
     const count = result.decisions.filter((d) => d.decision === "approve").length;
     note = `Your approval is recorded: ${count} of ${current.requiredApprovals}. Waiting for another approver.`;
+    if (ctx.actor.platform === "cli")
+      note += ` The CLI counts as the OS user ${code(actorName(ctx.actor))}, once; another approver must decide in chat or as another OS user.`;
     await audit(ctx, {
       command,
       target: approvalId,

@@ -16,10 +16,11 @@ import { helpCommand } from "./commands/help.js";
 import { historyCommand } from "./commands/history.js";
 import { pauseResumeCommand, provisionCommand, syncCommand } from "./commands/operations.js";
 import { statusCommand } from "./commands/status.js";
-import { type ChatCoreDeps, type CommandContext, errorReply, textReply } from "./context.js";
+import { type ChatCoreDeps, type CommandContext, errorReply, guard, textReply } from "./context.js";
 import { type Command, parseCommand } from "./grammar.js";
 import type { ChatActor, ConversationRef } from "./ports.js";
 import type { Reply } from "./reply.js";
+import { requiredRole } from "./roles.js";
 
 export interface ChatRequest {
   readonly actor: ChatActor;
@@ -49,6 +50,11 @@ export interface ChatCore {
 }
 
 async function run(ctx: CommandContext, command: Command): Promise<Reply | Reply[]> {
+  if (requiredRole(command.name) === "viewer") {
+    // personal data (a user's attributes, the failing users, held batches): ABM_VIEWERS or above
+    const refusal = await guard(ctx, command.name, "viewer", command.name === "check" ? command.user : null);
+    if (refusal !== null) return refusal;
+  }
   switch (command.name) {
     case "status":
       return statusCommand(ctx);

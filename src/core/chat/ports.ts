@@ -19,6 +19,8 @@ export interface ChatActor {
   readonly email?: string;
   /** Entra object id (Teams `aadObjectId`, or looked up by the adapter) */
   readonly entraObjectId?: string;
+  /** the lookup of who this is failed (Slack profile or Graph unreachable): the same person may hide behind another id */
+  readonly identityUnknown?: true;
 }
 
 /** Where a command was typed (and where replies, echoes and alert routes go). */

@@ -5,23 +5,26 @@ import type { CommandName } from "./grammar.js";
 import type { ChatActor, GroupMembership } from "./ports.js";
 
 /**
- * Who may do what. Viewers are everyone; operators (`ABM_OPERATORS`) change the sync;
- * approvers (`ABM_APPROVERS`) approve or reject held deletion batches.
+ * Who may do what. `help` and `status` are open to anyone the adapter let in (the bot's own Slack
+ * workspace or Entra tenant); viewers (`ABM_VIEWERS`; unset: everyone) read personal data (`check`,
+ * `errors`, `approvals`, `history`); operators (`ABM_OPERATORS`) change the sync; approvers
+ * (`ABM_APPROVERS`) approve or reject held deletion batches. Operators and approvers are viewers too.
  */
-export type Role = "viewer" | "operator" | "approver";
+export type Role = "anyone" | "viewer" | "operator" | "approver";
 
 const ROLE_ENV: Readonly<Record<Role, string | null>> = {
-  viewer: null,
+  anyone: null,
+  viewer: "ABM_VIEWERS",
   operator: "ABM_OPERATORS",
   approver: "ABM_APPROVERS",
 };
 
 const REQUIRED: Readonly<Record<CommandName, Role>> = {
-  status: "viewer",
+  status: "anyone",
+  help: "anyone",
   check: "viewer",
   errors: "viewer",
   history: "viewer",
-  help: "viewer",
   approvals: "viewer",
   sync: "operator",
   restart: "operator",
@@ -49,7 +52,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 
-/** One `ABM_OPERATORS` / `ABM_APPROVERS` entry: a Slack user id, an Entra object id, an e-mail, or `group:<id>`. */
+/** One `ABM_VIEWERS` / `ABM_OPERATORS` / `ABM_APPROVERS` entry: a Slack user id, an Entra object id, an e-mail, or `group:<id>`. */
 export function parseRoleEntry(raw: string): Result<RoleEntry, AppError> {
   const value = raw.trim();
   if (value.toLowerCase().startsWith("group:")) {
@@ -80,11 +83,13 @@ export interface RoleDecision {
 
 export interface RoleChecker {
   check(actor: ChatActor, role: Role): Promise<RoleDecision>;
-  /** every role the actor holds (always includes viewer) */
+  /** every role the actor holds (always includes anyone) */
   rolesOf(actor: ChatActor): Promise<ReadonlySet<Role>>;
 }
 
 export interface RoleCheckerDeps {
+  /** empty: everyone the adapter let in is a viewer */
+  readonly viewers?: readonly string[];
   readonly operators: readonly string[];
   readonly approvers: readonly string[];
   readonly groups: GroupMembership;
@@ -125,10 +130,16 @@ function directMatch(entry: RoleEntry, actor: ChatActor): boolean {
 
 /** Throws AppError `chat.roles.invalid_entry` listing every bad entry (configuration error). */
 export function createRoleChecker(deps: RoleCheckerDeps): RoleChecker {
-  const lists: Readonly<Record<Exclude<Role, "viewer">, readonly RoleEntry[]>> = {
-    operator: parseAll("ABM_OPERATORS", deps.operators),
-    approver: parseAll("ABM_APPROVERS", deps.approvers),
+  const operators = parseAll("ABM_OPERATORS", deps.operators);
+  const approvers = parseAll("ABM_APPROVERS", deps.approvers);
+  const viewers = parseAll("ABM_VIEWERS", deps.viewers ?? []);
+  const lists: Readonly<Record<Exclude<Role, "anyone">, readonly RoleEntry[]>> = {
+    // viewer or above: an operator or approver may read what a viewer may
+    viewer: [...viewers, ...operators, ...approvers],
+    operator: operators,
+    approver: approvers,
   };
+  const everyoneViews = viewers.length === 0;
   const ttl = deps.cacheTtlMs ?? 60_000;
   const maxSize = deps.cacheSize ?? 1_000;
   const cache = new Map<string, { readonly member: boolean; readonly expiresAt: number }>();
@@ -150,7 +161,7 @@ export function createRoleChecker(deps: RoleCheckerDeps): RoleChecker {
   }
 
   async function check(actor: ChatActor, role: Role): Promise<RoleDecision> {
-    if (role === "viewer") return { allowed: true, role, problem: null };
+    if (role === "anyone" || (role === "viewer" && everyoneViews)) return { allowed: true, role, problem: null };
     const entries = lists[role];
     if (entries.some((entry) => directMatch(entry, actor))) return { allowed: true, role, problem: null };
     let problem: AppError | null = null;
@@ -169,8 +180,8 @@ export function createRoleChecker(deps: RoleCheckerDeps): RoleChecker {
   return {
     check,
     async rolesOf(actor) {
-      const roles = new Set<Role>(["viewer"]);
-      for (const role of ["operator", "approver"] as const) {
+      const roles = new Set<Role>(["anyone"]);
+      for (const role of ["viewer", "operator", "approver"] as const) {
         if ((await check(actor, role)).allowed) roles.add(role);
       }
       return roles;

@@ -104,6 +104,25 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
     expect(metrics).toMatch(/abm_sync_runs_total\{kind="initial",outcome="succeeded"\} 1/);
   });
 
+  it("refuses an operator's /abm pause signed for another workspace: 401, audited as refused, sync not paused", async () => {
+    const foreign = await postSigned(
+      `${service.url}/slack/events`,
+      slashCommandBody({ text: "pause", userId: "UOPERATOR", responseUrl: `${sink.url}/foreign`, teamId: "TOTHER" }),
+      { secret: SECRET },
+    );
+    expect(foreign.status).toBe(401);
+    const status = await service.services.engine.status();
+    expect(status.ok && status.value.paused).toBe(false);
+    const audit = await service.services.repos.audit.list(service.services.connectionId, { limit: 5 });
+    expect(audit.ok ? audit.value[0] : null).toMatchObject({
+      actorId: "UOPERATOR",
+      platform: "slack",
+      command: "slash_command",
+      outcome: "refused",
+      detail: { text: "team TOTHER is not this workspace" },
+    });
+  });
+
   it("holds a mass unassignment, posts the approval, refuses a viewer, applies once for racing approvers", async () => {
     const leaving = userIds.slice(0, 10);
     for (const id of leaving) pair.graph.store.removeMember(groupId, id);

@@ -105,7 +105,13 @@ const read = (name: string) => readFileSync(new URL(`../../../manifest/slack/${n
 describe("Slack manifests", () => {
   it("the HTTP manifest parses, posts everything to /slack/events and asks for exactly the needed scopes", () => {
     const manifest = manifestSchema.parse(parseYaml(read("manifest.yaml")));
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(["chat:write", "chat:write.public", "commands"]);
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+      "chat:write",
+      "chat:write.public",
+      "commands",
+      "users:read",
+      "users:read.email",
+    ]);
     expect(manifest.features.slash_commands[0]?.url).toBe("https://YOUR-HOST/slack/events");
     expect(manifest.settings.interactivity.request_url).toBe("https://YOUR-HOST/slack/events");
     expect(manifest.settings.socket_mode_enabled).toBe("false");
@@ -117,7 +123,13 @@ describe("Slack manifests", () => {
     expect(manifest.settings.socket_mode_enabled).toBe("true");
     expect(manifest.features.slash_commands[0]?.url).toBeUndefined();
     expect(manifest.settings.interactivity.request_url).toBeUndefined();
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(["chat:write", "chat:write.public", "commands"]);
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+      "chat:write",
+      "chat:write.public",
+      "commands",
+      "users:read",
+      "users:read.email",
+    ]);
   });
 
   it("the parser refuses what it does not understand", () => {

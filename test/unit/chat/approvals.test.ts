@@ -61,6 +61,33 @@ describe("deletion approvals", () => {
     expect(h.engine.decided).toHaveLength(1);
   });
 
+  it("counts one person once across Slack and Teams (by Entra object id); the CLI says it counts as its OS user", async () => {
+    const { h } = await withBatch(10, 2);
+    const slack = slackActor("UALICE01", { email: "approver@example.com", entraObjectId: "AAD-ALICE" });
+    expect(replyText((await click(h, slack)).replies[0])).toContain("1 of 2");
+    const teams = {
+      platform: "teams",
+      id: "29:alice",
+      email: "approver@example.com",
+      entraObjectId: "aad-alice",
+    } as const;
+    expect(replyText((await click(h, teams)).replies[0])).toContain("each person counts once");
+    expect(h.engine.decided).toHaveLength(0);
+
+    // while Graph cannot say who a Slack user is, their vote is not counted (they might vote again as themselves)
+    const unknown = slackActor(APPROVER_B, { identityUnknown: true });
+    expect(replyText((await click(h, unknown)).replies[0])).toContain("your vote was not counted");
+    const stored = await h.approvals.load("apr_test1");
+    expect(stored.ok && stored.value?.decisions).toHaveLength(1);
+
+    const cli = await withBatch(10, 2);
+    // (the service gives the CLI every role; here the harness's approver e-mail stands in for that)
+    const local = { platform: "cli", id: "cli:ops", displayName: "ops", email: "approver@example.com" } as const;
+    const noted = replyText((await click(cli.h, local)).replies[0]);
+    expect(noted).toContain("1 of 2");
+    expect(noted).toContain("The CLI counts as the OS user `ops`, once");
+  });
+
   it("racing decisions apply the batch once", async () => {
     const { h } = await withBatch(10, 1);
     const results = await Promise.all([click(h, a), click(h, b), click(h, a), click(h, b)]);

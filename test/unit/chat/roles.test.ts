@@ -15,10 +15,40 @@ function setup(entries: string[]) {
 
 describe("roles", () => {
   it("maps commands to roles", () => {
-    expect(requiredRole("status")).toBe("viewer");
+    expect(requiredRole("status")).toBe("anyone");
+    expect(requiredRole("help")).toBe("anyone");
+    expect(requiredRole("check")).toBe("viewer");
+    expect(requiredRole("errors")).toBe("viewer");
     expect(requiredRole("approvals")).toBe("viewer");
     expect(requiredRole("alerts.here")).toBe("operator");
     expect(requiredRole("approve")).toBe("approver");
+  });
+
+  it("ABM_VIEWERS: unset lets everyone view; set, it lists viewers (entries, groups) and operators/approvers count too", async () => {
+    const clock = new ManualClock(new Date("2026-03-01T10:00:00Z"));
+    const groups = new FakeGroups();
+    const open = createRoleChecker({ operators: [], approvers: [], groups, clock });
+    expect((await open.check({ platform: "teams", id: "x" }, "viewer")).allowed).toBe(true);
+    const group = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+    groups.members.set(group, new Set(["aad-vera"]));
+    const listed = createRoleChecker({
+      viewers: ["UVIEW", `group:${group}`],
+      operators: ["UOPS"],
+      approvers: ["UAPP"],
+      groups,
+      clock,
+    });
+    const can = async (actor: { platform: "slack" | "teams"; id: string; entraObjectId?: string }) =>
+      (await listed.check(actor, "viewer")).allowed;
+    expect(await can({ platform: "slack", id: "UVIEW" })).toBe(true);
+    expect(await can({ platform: "slack", id: "UOPS" })).toBe(true);
+    expect(await can({ platform: "slack", id: "UAPP" })).toBe(true);
+    expect(await can({ platform: "teams", id: "29:v", entraObjectId: "aad-vera" })).toBe(true);
+    expect(await can({ platform: "slack", id: "UOTHER" })).toBe(false);
+    expect((await listed.check({ platform: "slack", id: "UOTHER" }, "anyone")).allowed).toBe(true);
+    expect(() => createRoleChecker({ viewers: ["nope"], operators: [], approvers: [], groups, clock })).toThrow(
+      /ABM_VIEWERS/,
+    );
   });
 
   it("matches a Slack user id only on Slack", async () => {

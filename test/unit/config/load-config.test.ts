@@ -47,7 +47,7 @@ describe("loadConfig: good environments", () => {
         expect(c.slack.apiUrl).toBe("https://slack.com/api/");
         expect(c.teams).toMatchObject({ enabled: false, appType: "SingleTenant" });
         expect(c.alerts.routes).toEqual([]);
-        expect(c.roles).toEqual({ operators: [], approvers: [] });
+        expect(c.roles).toEqual({ viewers: [], operators: [], approvers: [] });
         expect(c.approvalsRequired).toBe(1);
         expect(c.port).toBe(3978);
       },
@@ -107,6 +107,7 @@ describe("loadConfig: good environments", () => {
           { kind: "group", value: GUID_C },
         ]);
         expect(c.roles.approvers).toEqual([{ kind: "email", value: "bob@example.com" }]);
+        expect(c.roles.viewers).toEqual([]);
       },
     ],
     [
@@ -245,6 +246,7 @@ describe("loadConfig: bad environments", () => {
       /off/,
     ],
     ["operator not recognised", { ABM_OPERATORS: "alice" }, "ABM_OPERATORS", /not a Slack user id/],
+    ["viewer not recognised", { ABM_VIEWERS: "bob" }, "ABM_VIEWERS", /not a Slack user id/],
     ["group without a GUID", { ABM_APPROVERS: "group:admins" }, "ABM_APPROVERS", /group:<id>/],
     ["domain list entry", { ABM_VERIFIED_DOMAINS: "example" }, "ABM_VERIFIED_DOMAINS", /not a domain name/],
     ["database URL of another kind", { DATABASE_URL: "mysql://u:p@h/db" }, "DATABASE_URL", /postgres/],

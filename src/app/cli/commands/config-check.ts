@@ -89,6 +89,7 @@ function formatText(c: RedactedConfig, warnings: readonly string[]): string {
       "Alert routes",
       c.alerts.routes.length === 0 ? "none (set from chat with `alerts here`)" : c.alerts.routes.join(", "),
     ],
+    ["Viewers", c.roles.viewers.total === 0 ? "everyone in the workspace/tenant" : roles(c.roles.viewers)],
     ["Operators", roles(c.roles.operators)],
     [
       "Approvers",

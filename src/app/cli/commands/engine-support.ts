@@ -3,7 +3,14 @@ import type { Result } from "#core/result.js";
 import { renderReplyText } from "../../render-text.js";
 import type { AppServices } from "../../services.js";
 import { type AppAccess, cliActor } from "../app-access.js";
-import { type CommandContext, type CommandOutcome, failure, type JsonObject, success } from "../command.js";
+import {
+  type CommandContext,
+  type CommandOutcome,
+  failure,
+  type JsonObject,
+  openFailure,
+  success,
+} from "../command.js";
 
 /** Opens the services (or uses the running service's), runs `fn`, always releases. */
 export async function withApp(
@@ -13,7 +20,7 @@ export async function withApp(
   options: { progress?: boolean } = {},
 ): Promise<CommandOutcome> {
   const lease = await access.open(ctx.config, ctx.stderr, options.progress ?? false);
-  if (!lease.ok) return failure(lease.error);
+  if (!lease.ok) return openFailure(lease.error);
   try {
     return await fn(lease.value.services);
   } finally {

@@ -8,7 +8,7 @@ import type { ConnectionTargets } from "../../connection.js";
 import { createLogger } from "../../logger.js";
 import { acquireDataDirLock } from "../../process-lock.js";
 import type { RunningService } from "../../runtime.js";
-import { type CommandContext, type CommandOutcome, emitted, failure } from "../command.js";
+import { type CommandContext, type CommandOutcome, emitted, failure, openFailure } from "../command.js";
 
 export interface ServiceRunDeps {
   readonly clock: Clock;
@@ -26,7 +26,10 @@ export async function runServiceUntilStopped(
 ): Promise<CommandOutcome> {
   const lock =
     config.database.kind === "pglite" ? acquireDataDirLock(config.database.dataDir, "serve", ctx.command) : null;
-  if (lock !== null && !lock.ok) return failure(lock.error);
+  if (lock !== null && !lock.ok) {
+    await options.onStop?.(); // the demo's emulators would keep the process alive
+    return openFailure(lock.error);
+  }
   if (options.fresh === true && options.dataDir !== undefined)
     rmSync(options.dataDir, { recursive: true, force: true });
   const logger = createLogger({ level: "info", destination: process.stderr });

@@ -34,10 +34,13 @@ export interface FakeSlackApi {
   /** the next `n` calls of `method` answer `{ ok: false, error }` */
   failWith(method: string, n: number, error: string): void;
   byMethod(method: string): ApiCall[];
+  /** users.info answers this e-mail on the user's profile (none when unset) */
+  setEmail(userId: string, email: string): void;
   close(): Promise<void>;
 }
 
 export async function startFakeSlackApi(): Promise<FakeSlackApi> {
+  const emails = new Map<string, string>();
   const calls: ApiCall[] = [];
   const limits = new Map<string, { n: number; seconds: number }>();
   const failures = new Map<string, { n: number; error: string }>();
@@ -64,6 +67,15 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       switch (method) {
         case "auth.test":
           return json(200, { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1" });
+        case "users.info": {
+          const email = emails.get(String(body.user));
+          return json(200, {
+            ok: true,
+            user: { id: String(body.user), profile: email === undefined ? {} : { email } },
+          });
+        }
+        case "bots.info":
+          return json(200, { ok: true, bot: { id: String(body.bot), app_id: "A1", name: "abm" } });
         case "chat.postMessage": {
           seq += 1;
           const ts = `1700000000.${String(seq).padStart(6, "0")}`;
@@ -89,6 +101,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     rateLimit: (method, n, seconds) => limits.set(method, { n, seconds }),
     failWith: (method, n, error) => failures.set(method, { n, error }),
     byMethod: (method) => calls.filter((c) => c.method === method),
+    setEmail: (userId, email) => emails.set(userId, email),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

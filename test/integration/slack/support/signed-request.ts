@@ -41,10 +41,14 @@ export function slashCommandBody(fields: {
   readonly userId: string;
   readonly channelId?: string;
   readonly responseUrl: string;
+  /** default `T1`, the fake Web API's auth.test team */
+  readonly teamId?: string;
+  /** default `A1`, the fake Web API's bots.info app */
+  readonly appId?: string;
 }): string {
   return new URLSearchParams({
     token: "deprecated-verification-token",
-    team_id: "T1",
+    team_id: fields.teamId ?? "T1",
     team_domain: "example",
     channel_id: fields.channelId ?? "C123",
     channel_name: "it-ops",
@@ -52,7 +56,7 @@ export function slashCommandBody(fields: {
     user_name: fields.userId.toLowerCase(),
     command: "/abm",
     text: fields.text,
-    api_app_id: "A1",
+    api_app_id: fields.appId ?? "A1",
     response_url: fields.responseUrl,
     trigger_id: "1.2.3",
   }).toString();
@@ -65,12 +69,20 @@ export function blockActionBody(fields: {
   readonly channelId: string;
   readonly messageTs: string;
   readonly responseUrl: string;
+  readonly teamId?: string;
+  readonly appId?: string;
 }): string {
+  const teamId = fields.teamId ?? "T1";
   const payload = {
     type: "block_actions",
-    team: { id: "T1", domain: "example" },
-    user: { id: fields.userId, username: fields.userId.toLowerCase(), name: fields.userId.toLowerCase() },
-    api_app_id: "A1",
+    team: { id: teamId, domain: "example" },
+    user: {
+      id: fields.userId,
+      username: fields.userId.toLowerCase(),
+      name: fields.userId.toLowerCase(),
+      team_id: teamId,
+    },
+    api_app_id: fields.appId ?? "A1",
     token: "deprecated-verification-token",
     container: { type: "message", message_ts: fields.messageTs, channel_id: fields.channelId, is_ephemeral: false },
     trigger_id: "1.2.3",

@@ -4,6 +4,7 @@ import {
   type ChatHandler,
   createSlackAdapter,
   type SlackAdapter,
+  type SlackForeignRequest,
   type SlackMessageEditor,
 } from "#adapters/slack/index.js";
 import { silentLogger } from "#core/logger.js";
@@ -28,6 +29,7 @@ export async function startSlackFixture(options: {
   readonly api?: FakeSlackApi;
   readonly messageEditor?: SlackMessageEditor;
   readonly seenRequests?: SeenRequestStore;
+  readonly onForeign?: (refusal: SlackForeignRequest) => Promise<void>;
 }): Promise<SlackFixture> {
   const api = options.api ?? (await startFakeSlackApi());
   const sink = await startResponseSink();
@@ -40,6 +42,7 @@ export async function startSlackFixture(options: {
     clientRetries: 0,
     ...(options.messageEditor === undefined ? {} : { messageEditor: options.messageEditor }),
     ...(options.seenRequests === undefined ? {} : { seenRequests: options.seenRequests }),
+    ...(options.onForeign === undefined ? {} : { onForeign: options.onForeign }),
   });
   const server: Server = createServer((req, res) => {
     if (req.url === "/slack/events") void adapter.handleHttp(req, res);

@@ -27,6 +27,8 @@ export interface HarnessOptions {
   readonly messages?: RecordingEditor;
   /** an audit sink that, for instance, pauses at one entry */
   readonly audit?: InMemoryAudit;
+  /** `ABM_VIEWERS` (default empty: everyone views) */
+  readonly viewers?: readonly string[];
 }
 
 export function createHarness(options: HarnessOptions = {}) {
@@ -38,6 +40,7 @@ export function createHarness(options: HarnessOptions = {}) {
   const groups = new FakeGroups();
   const messages = options.messages ?? new RecordingEditor();
   const roles = createRoleChecker({
+    viewers: options.viewers ?? [],
     operators: [OPERATOR],
     approvers: [APPROVER_A, APPROVER_B, "approver@example.com"],
     groups,

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { targetsFromEmulators } from "#app/connection.js";
+import { type EmulatorPair, startEmulators } from "#app/emulators.js";
+import { type RunningService, startService } from "#app/runtime.js";
+import { loadConfig } from "#config/load-config.js";
+import { systemClock } from "#core/clock.js";
+import { randomIds } from "#core/ids.js";
+import { silentLogger } from "#core/logger.js";
+import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
+import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
+import { blockActionBody, postSigned } from "../slack/support/signed-request.js";
+
+/**
+ * One person, one vote, through the whole service: Alice is an approver by e-mail. Her Slack click
+ * is resolved (users.info → e-mail → Graph → Entra object id), so the e-mail role entry matches,
+ * and her second vote as the same Entra user (as Teams reports her) is not counted again:
+ * ABM_APPROVALS_REQUIRED=2 needs a second person.
+ */
+const SECRET = "one-vote-signing-secret-0123456789";
+const CHANNEL = "CALERTS";
+const SYSTEM = { id: "system", platform: "system" } as const;
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("one person, one vote (Slack resolved to Entra)", () => {
+  let pair: EmulatorPair;
+  let api: FakeSlackApi;
+  let sink: ResponseSink;
+  let service: RunningService;
+  let groupId: string;
+  let userIds: string[];
+  let alice: { id: string; mail: string };
+
+  beforeAll(async () => {
+    pair = await startEmulators({ users: 12, seed: 5, problemRate: 0 });
+    userIds = [...pair.graph.store.users.keys()];
+    groupId = pair.graph.store.createGroup("ABM users").id;
+    for (const id of userIds) pair.graph.store.addMember(groupId, id);
+    pair.graph.store.assign(groupId);
+    const record = pair.graph.store.users.get(userIds[11] ?? "");
+    const mail = record?.user.mail;
+    if (record === undefined || typeof mail !== "string") throw new Error("no user with a mail");
+    alice = { id: String(record.user.id), mail };
+    api = await startFakeSlackApi();
+    api.setEmail("UALICE", alice.mail.toUpperCase());
+    sink = await startResponseSink();
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: "xoxb-one-vote",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: `${api.url}/`,
+      ABM_ALERT_CHANNELS: `slack:${CHANNEL}`,
+      ABM_APPROVERS: `${alice.mail},${alice.id},UBOB0001`,
+      ABM_APPROVALS_REQUIRED: "2",
+      DELETION_THRESHOLD: "3",
+    });
+    if (!config.ok) throw config.error;
+    const started = await startService({
+      config: config.value,
+      targets: targetsFromEmulators(pair),
+      env: {},
+      logger: silentLogger,
+      clock: systemClock,
+      ids: randomIds,
+      port: 0,
+      dataDir: "memory://",
+      schedule: false,
+    });
+    if (!started.ok) throw started.error;
+    service = started.value;
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await Promise.allSettled([pair?.close(), api?.close(), sink?.close()]);
+  });
+
+  it("matches Alice's e-mail role from Slack and counts her once across Slack and Teams", async () => {
+    const full = await service.services.engine.runCycle({ kind: "full", trigger: "cli", actor: SYSTEM });
+    expect(full.ok && full.value.counts.created).toBe(12);
+    for (const id of userIds.slice(0, 5)) pair.graph.store.removeMember(groupId, id);
+    const run = await service.services.engine.runCycle({ kind: "incremental", trigger: "cli", actor: SYSTEM });
+    expect(run.ok && run.value.outcome).toBe("held");
+    const pending = await service.services.engine.pendingDeletions();
+    const approvalId = pending.ok ? (pending.value?.approvalId ?? "") : "";
+    const click = (userId: string, path: string) =>
+      postSigned(
+        `${service.url}/slack/events`,
+        blockActionBody({
+          userId,
+          actionId: "approval.approve",
+          value: approvalId,
+          channelId: CHANNEL,
+          messageTs: "1700000000.000001",
+          responseUrl: `${sink.url}${path}`,
+        }),
+        { secret: SECRET },
+      );
+
+    expect((await click("UALICE", "/alice-slack")).status).toBe(200);
+    const counted = await until("Alice's answer", () => sink.received.find((r) => r.path === "/alice-slack"));
+    expect(JSON.stringify(counted.body)).toContain("1 of 2");
+    expect(api.byMethod("users.info").map((c) => c.body.user)).toContain("UALICE");
+
+    // the same person as Teams reports her (aadObjectId): not a second approver
+    const again = await service.services.chat.handleAction({
+      actor: { platform: "teams", id: "29:alice", displayName: "Alice", entraObjectId: alice.id.toUpperCase() },
+      actionId: "approval.approve",
+      value: approvalId,
+      conversation: { platform: "teams", channelId: "19:general@thread.tacv2" },
+    });
+    expect(JSON.stringify(again.replies)).toContain("each person counts once");
+    const still = await service.services.approvals.load(approvalId);
+    expect(still.ok && still.value?.status).toBe("pending");
+    expect(pair.abm.users().filter((u) => u.active === false)).toHaveLength(0);
+
+    expect((await click("UBOB0001", "/bob")).status).toBe(200);
+    await until("the batch applied", () =>
+      pair.abm.users().filter((u) => u.active === false).length === 5 ? true : undefined,
+    );
+  });
+});
