@@ -1,4 +1,5 @@
 import { pino } from "pino";
+import pretty from "pino-pretty";
 import type { LogFields, Logger } from "#core/logger.js";
 
 const CENSOR = "[redacted]";
@@ -94,30 +95,59 @@ export interface LoggerOptions {
   readonly level?: string;
   /** write to this stream instead of stdout (tests, the CLI's stderr) */
   readonly destination?: NodeJS.WritableStream;
+  /** `LOG_FORMAT`: one line of JSON per entry, or readable lines for a person; default json */
+  readonly format?: LogFormat;
+}
+
+export type LogFormat = "pretty" | "json";
+
+/** `LOG_FORMAT` when set; otherwise readable lines on a terminal and JSON everywhere else. */
+export function logFormatFor(configured: LogFormat | null, destination: NodeJS.WritableStream): LogFormat {
+  if (configured !== null) return configured;
+  return (destination as NodeJS.WriteStream).isTTY === true ? "pretty" : "json";
 }
 
 /** The Logger port backed by pino, with secret redaction (any depth) on by default. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   // errors reach pino already turned into redacted plain objects (redactSecrets), so its own
   // error serializer (which would re-read them) is replaced by the identity
-  const base = pino(
-    { level: options.level ?? "info", serializers: { err: (value: unknown) => value } },
-    options.destination ?? process.stdout,
-  );
-  return wrap(base);
+  const destination = options.destination ?? process.stdout;
+  const stream =
+    options.format === "pretty"
+      ? pretty({
+          destination,
+          sync: true,
+          colorize: (destination as NodeJS.WriteStream).isTTY === true,
+          translateTime: "SYS:HH:MM:ss",
+          ignore: "pid,hostname",
+          singleLine: true,
+        })
+      : destination;
+  const base = pino({ level: options.level ?? "info", serializers: { err: (value: unknown) => value } }, stream);
+  return wrap(base, {});
 }
 
-function wrap(log: pino.Logger): Logger {
+/**
+ * Children are made from the root with their bindings merged, so a key bound twice (a component
+ * handing its logger to another that binds `component` again) appears once, with the inner value.
+ */
+function wrap(root: pino.Logger, bindings: LogFields): Logger {
+  const log = Object.keys(bindings).length === 0 ? root : root.child(bindings);
   const at =
     (level: "debug" | "info" | "warn" | "error") =>
     (fields: LogFields, message: string): void => {
-      if (log.isLevelEnabled(level)) log[level](redactFields(fields), message);
+      if (!log.isLevelEnabled(level)) return;
+      const own = redactFields(fields);
+      // a field named like a binding replaces it instead of repeating the key
+      const clash = Object.keys(own).some((key) => key in bindings);
+      if (clash) root[level]({ ...bindings, ...own }, message);
+      else log[level](own, message);
     };
   return {
     debug: at("debug"),
     info: at("info"),
     warn: at("warn"),
     error: at("error"),
-    child: (fields: LogFields) => wrap(log.child(redactFields(fields))),
+    child: (fields: LogFields) => wrap(root, { ...bindings, ...redactFields(fields) }),
   };
 }

@@ -137,5 +137,7 @@ export interface Config {
   readonly approvalsRequired: number;
   /** the HTTP server's listen address (`HOST`, default 127.0.0.1) */
   readonly host: string;
+  /** `LOG_FORMAT`; `null`: readable lines on a terminal, JSON otherwise */
+  readonly logFormat: "pretty" | "json" | null;
   readonly port: number;
 }

@@ -121,6 +121,7 @@ function build(env: ParsedEnv, demo: boolean): Config {
     },
     approvalsRequired: env.ABM_APPROVALS_REQUIRED ?? DEFAULTS.approvalsRequired,
     host: env.HOST ?? DEFAULTS.host,
+    logFormat: env.LOG_FORMAT ?? null,
     port: env.PORT ?? DEFAULTS.port,
   };
 }

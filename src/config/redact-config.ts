@@ -100,6 +100,7 @@ export function redactConfig(config: Config) {
     },
     approvalsRequired: config.approvalsRequired,
     host: config.host,
+    logFormat: config.logFormat ?? "auto",
     port: config.port,
   };
 }

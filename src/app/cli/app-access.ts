@@ -6,7 +6,7 @@ import { AppError } from "#core/errors.js";
 import { randomIds } from "#core/ids.js";
 import type { Actor } from "#core/ports/provisioning-engine.js";
 import { err, ok, type Result } from "#core/result.js";
-import { createLogger } from "../logger.js";
+import { createLogger, logFormatFor } from "../logger.js";
 import { acquireDataDirLock } from "../process-lock.js";
 import type { AppServices } from "../services.js";
 import type { Writer } from "./command.js";
@@ -68,7 +68,11 @@ export function createLocalAppAccess(deps: { clock: Clock }): AppAccess {
           ? acquireDataDirLock(config.database.dataDir, "cli", process.argv.slice(2).join(" "))
           : null;
       if (lock !== null && !lock.ok) return err(lock.error);
-      const logger = createLogger({ level: "warn", destination: process.stderr });
+      const logger = createLogger({
+        level: "warn",
+        destination: process.stderr,
+        format: logFormatFor(config.logFormat, process.stderr),
+      });
       const showProgress = progress && (process.stderr as NodeJS.WriteStream).isTTY === true;
       const services = await openServices({
         config,

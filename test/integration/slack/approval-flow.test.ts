@@ -122,7 +122,7 @@ describe("approval flow over Slack", () => {
     expect(final.channel).toBe(ALERT_CHANNEL);
     expect(blocksOf(final)).toContain("Approved by");
     expect(blocksOf(final)).not.toContain('"actions"');
-    expect(blocksOf(final)).toContain("Deactivated 600 users");
+    expect(blocksOf(final)).toContain("600 deactivated.");
     for (const call of api.byMethod("chat.update")) {
       expect(validateSlackMessage({ text: call.body.text, blocks: call.body.blocks })).toEqual([]);
     }

@@ -55,10 +55,16 @@ function fromTenant(activity: Record<string, unknown>, tenant: string | null, wh
   return { ...activity, conversation, channelData: tenant === null ? {} : { tenant: { id: tenant } } };
 }
 
-async function post(url: string, body: unknown): Promise<number> {
+/** shaped like a Bot Framework JWT, signed by nobody: it passes the unread check, never the token check */
+const UNVERIFIABLE_TOKEN = `Bearer ${["e30", "e30", "c2ln"].join(".")}`;
+
+async function post(url: string, body: unknown, authorization?: string): Promise<number> {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: {
+      "content-type": "application/json",
+      ...(authorization === undefined ? {} : { authorization }),
+    },
     body: JSON.stringify(body),
   });
   await response.text();
@@ -111,9 +117,14 @@ describe("Teams with an app id: the tenant check comes before the token check", 
 
   it("refuses another tenant's activity as foreign, and ours without a token as unauthenticated", async () => {
     const sync = channelMessage(connector.url, operator, "sync");
+    // a request without any bearer token is refused unread (nothing to check a tenant in)
     expect(await post(bot.url, fromTenant(sync, "tenant-2", "both"))).toBe(401);
+    expect(bot.refused).toHaveLength(0);
+    // with a token, another tenant is refused as foreign before the token is even checked
+    expect(await post(bot.url, fromTenant(sync, "tenant-2", "both"), UNVERIFIABLE_TOKEN)).toBe(401);
     expect(bot.refused).toHaveLength(1);
-    expect(await post(bot.url, sync)).toBe(401);
+    // our own tenant with a token nobody signed: unauthenticated, not foreign
+    expect(await post(bot.url, sync, UNVERIFIABLE_TOKEN)).toBe(401);
     expect(bot.refused).toHaveLength(1);
     expect(bot.core.commands).toHaveLength(0);
   });

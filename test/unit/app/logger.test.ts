@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "#app/logger.js";
+import { createLogger, logFormatFor } from "#app/logger.js";
 import { AppError } from "#core/errors.js";
 
 function capture(): { lines: () => Record<string, unknown>[]; text: () => string; stream: Writable } {
@@ -89,5 +89,42 @@ describe("createLogger redaction", () => {
     expect(text).not.toContain(SECRETS[0]);
     expect(text).not.toContain(SECRETS[1]);
     expect(out.lines()[0]).toMatchObject({ msg: "hello", looped: { token: "[redacted]", self: "[circular]" } });
+  });
+});
+
+describe("createLogger lines", () => {
+  it("writes each key once, the innermost binding winning, even when a field repeats a binding", () => {
+    const out = capture();
+    const log = createLogger({ destination: out.stream }).child({ component: "alerts" }).child({ component: "alerts" });
+    log.info({ event: "x" }, "handled");
+    log.child({ adapter: "teams" }).child({ adapter: "teams", component: "outbox" }).warn({ adapter: "slack" }, "w");
+    const raw = out
+      .text()
+      .split("\n")
+      .filter((l) => l !== "");
+    expect(raw[0]?.match(/"component"/g)).toHaveLength(1);
+    expect(raw[1]?.match(/"adapter"/g)).toHaveLength(1);
+    expect(raw[1]?.match(/"component"/g)).toHaveLength(1);
+    expect(out.lines()[1]).toMatchObject({ adapter: "slack", component: "outbox", msg: "w" });
+  });
+
+  it("pretty: one readable line per entry for a person at a terminal, secrets still redacted", () => {
+    const out = capture();
+    createLogger({ destination: out.stream, format: "pretty" })
+      .child({ component: "engine" })
+      .info({ runId: "run_1", token: "s3cr3t-z" }, "cycle finished");
+    const text = out.text();
+    expect(text).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: cycle finished \{.*"component":"engine".*"runId":"run_1".*\}\n$/);
+    expect(text).not.toContain("s3cr3t-z");
+    expect(text).not.toMatch(/"pid"|"hostname"/);
+  });
+
+  it("LOG_FORMAT decides; unset: pretty on a terminal, JSON otherwise", () => {
+    const tty = Object.assign(new Writable(), { isTTY: true });
+    const pipe = new Writable();
+    expect(logFormatFor(null, tty)).toBe("pretty");
+    expect(logFormatFor(null, pipe)).toBe("json");
+    expect(logFormatFor("json", tty)).toBe("json");
+    expect(logFormatFor("pretty", pipe)).toBe("pretty");
   });
 });

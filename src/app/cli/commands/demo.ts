@@ -36,7 +36,12 @@ export function createDemoCommand(deps: ServiceRunDeps): CliCommand {
         config,
         targets,
         (service) => ({
-          data: { url: service.url, emulators: pair.connection, teamsPlayground: playground },
+          data: {
+            url: service.url,
+            emulators: pair.connection,
+            teamsPlayground: playground,
+            tripThreshold: tripCommand(graph.caCertPath, graph.baseUrl, groupId),
+          },
           text: [
             "abm-chatops DEMO — nothing is configured, so everything runs locally:",
             `  Entra (Graph) emulator  ${graph.baseUrl}  with ${DEMO_USERS} users (about 5% with problems ABM rejects), verified domain ${graph.verifiedDomain}`,
@@ -57,7 +62,7 @@ export function createDemoCommand(deps: ServiceRunDeps): CliCommand {
               : [`Teams: the configured bot answers on ${service.url}/api/messages (no local playground).`]),
             "",
             "Trip the deletion threshold (unassigns the app's main group; the next cycle holds the batch):",
-            `  curl -s --cacert ${graph.caCertPath} -X DELETE ${graph.baseUrl}/_emulator/assignments/${groupId}`,
+            `  ${tripCommand(graph.caCertPath, graph.baseUrl, groupId)}`,
             "",
             "Or use the CLI, in another terminal:",
             "  npm run abm -- status        npm run abm -- errors        npm run abm -- history",
@@ -78,4 +83,9 @@ export function createDemoCommand(deps: ServiceRunDeps): CliCommand {
       );
     },
   };
+}
+
+/** The one command that unassigns the demo's main group from the app in the Graph emulator. */
+function tripCommand(caCertPath: string, graphUrl: string, groupId: string): string {
+  return `curl -s --cacert ${caCertPath} -X DELETE ${graphUrl}/_emulator/assignments/${groupId}`;
 }

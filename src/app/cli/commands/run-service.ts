@@ -5,7 +5,7 @@ import type { Clock } from "#core/clock.js";
 import { AppError } from "#core/errors.js";
 import { randomIds } from "#core/ids.js";
 import type { ConnectionTargets } from "../../connection.js";
-import { createLogger } from "../../logger.js";
+import { createLogger, logFormatFor } from "../../logger.js";
 import { acquireDataDirLock } from "../../process-lock.js";
 import type { RunningService } from "../../runtime.js";
 import { type CommandContext, type CommandOutcome, emitted, failure, openFailure } from "../command.js";
@@ -32,7 +32,11 @@ export async function runServiceUntilStopped(
   }
   if (options.fresh === true && options.dataDir !== undefined)
     rmSync(options.dataDir, { recursive: true, force: true });
-  const logger = createLogger({ level: "info", destination: process.stderr });
+  const logger = createLogger({
+    level: "info",
+    destination: process.stderr,
+    format: logFormatFor(config.logFormat, process.stderr),
+  });
   const { startService } = await import("../../runtime.js");
   const started = await startService({
     config,
