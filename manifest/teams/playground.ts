@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   }
   const here = dirname(fileURLToPath(import.meta.url));
   const dataDir = resolve(process.env.ABM_DATA_DIR ?? ".data");
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // the service refuses a data directory others may enter
   const logFile = join(dataDir, "agents-playground.log");
   const cli = createRequire(import.meta.url).resolve("@microsoft/m365agentsplayground/cli.js");
   const child = spawn(process.execPath, [cli, "-e", endpoint, "-c", "msteams", "-p", playgroundPort, "--dt"], {

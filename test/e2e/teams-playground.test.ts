@@ -122,11 +122,25 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
     await page.screenshot({ path });
     return path;
   };
-  const composer = () => page.locator('[contenteditable="true"][role="textbox"]');
-  const say = async (text: string): Promise<void> => {
+  // in a channel the first box starts a new post; the others reply in threads
+  const composer = () => page.locator('[contenteditable="true"][role="textbox"]').first();
+  const cards = () => page.locator(".ac-adaptiveCard");
+  /** sends a personal-chat message and waits for the bot's card that answers it */
+  const ask = async (text: string) => {
+    const before = await cards().count();
     await composer().click();
     await page.keyboard.type(text);
     await page.keyboard.press("Enter");
+    await expect.poll(() => cards().count(), { timeout: STEP_MS }).toBeGreaterThan(before);
+    return cards().nth(before);
+  };
+  /** @mentions the bot in the open channel with `text` and posts it */
+  const post = async (text: string): Promise<void> => {
+    await composer().click();
+    await page.keyboard.type("@");
+    await page.getByRole("menuitem", { name: "abm" }).click();
+    await page.keyboard.type(` ${text}`);
+    await page.getByRole("button", { name: "Post" }).click();
   };
 
   beforeAll(async () => {
@@ -141,7 +155,7 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
     const line = demo
       .output()
       .split("\n")
-      .find((l) => l.startsWith('{"url"'));
+      .find((l) => l.startsWith('{"ok":true') && l.includes('"tripThreshold"'));
     if (line === undefined) throw new Error(`no JSON banner:\n${demo.output().slice(-2000)}`);
     info = JSON.parse(line) as DemoInfo;
     const botPort = new URL(info.url).port;
@@ -170,10 +184,9 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
   }, 60_000);
 
   it("status in the personal chat is a card with the state and the linked and failing counts", async () => {
-    await say("status");
-    const card = page.locator(".ac-adaptiveCard").filter({ hasText: "ABM sync:" }).last();
-    await card.waitFor();
+    const card = await ask("status");
     const text = await card.innerText();
+    expect(text).toContain("ABM sync:");
     expect(text).toMatch(/State\s+Idle|State\s+Syncing/);
     expect(Number(/Linked users\s+(\d+)/.exec(text)?.[1])).toBeGreaterThan(100);
     expect(Number(/Failing users\s+(\d+)/.exec(text)?.[1])).toBeGreaterThan(0);
@@ -181,9 +194,7 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
   });
 
   it("errors lists the failing users with the fix", async () => {
-    await say("errors");
-    const card = page.locator(".ac-adaptiveCard").filter({ hasText: "How to fix" }).last();
-    await card.waitFor();
+    const card = await ask("errors");
     const text = await card.innerText();
     expect(text).toMatch(/@contoso\.com/);
     expect(text).toMatch(/givenName|familyName|guest/);
@@ -192,11 +203,7 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
 
   it("alerts here in the team channel, then users removed over the threshold: an approval card arrives there", async () => {
     await page.getByText("Apple admins").click();
-    await composer().click();
-    await page.keyboard.type("@");
-    await page.getByRole("menuitem", { name: "abm" }).click();
-    await page.keyboard.type(" alerts here");
-    await page.getByRole("button", { name: "Post" }).click();
+    await post("alerts here");
     await page.getByText("Alerts will be posted here").waitFor();
 
     execSync(info.tripThreshold, { stdio: "ignore" });
@@ -218,7 +225,7 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
     await card.getByRole("button", { name: "Approve", exact: true }).click();
     const confirm = card.getByRole("button", { name: `Deactivate ${held} users`, exact: true });
     await confirm.waitFor();
-    await save("confirm");
+    copyFileSync(await save("confirm"), join(IMAGES, "teams-playground-confirm.png"));
     await confirm.click();
 
     const approved = page.locator(".ac-adaptiveCard").filter({ hasText: "Deletions approved" }).last();
@@ -237,15 +244,14 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
     // the same decision again, typed: already decided, nothing sent to ABM
     const id = /apr_[a-z0-9]+/.exec(text)?.[0];
     expect(id).toBeDefined();
-    await composer().click();
-    await page.keyboard.type("@");
-    await page.getByRole("menuitem", { name: "abm" }).click();
-    await page.keyboard.type(` approve ${id}`);
-    await page.getByRole("button", { name: "Post" }).click();
+    await post(`approve ${id}`);
+    // the answer is private: the bot says it to the person in their personal chat
+    await page.getByText("Personal Chat").click();
     await page
-      .getByText(/already (approved|decided)/i)
+      .getByText(/already (decided|approved)/i)
       .last()
       .waitFor();
+    await save("already-approved");
     expect((await abmPatches()) - patchesBefore).toBe(held);
     expect((await abmUsers()).filter((u) => u.active).length).toBe(activeBefore - held);
   });
