@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
@@ -93,6 +93,12 @@ interface DemoInfo {
   readonly emulators: { readonly abm: { readonly scimUrl: string } };
 }
 
+/** the text as rendered, i.e. what a person reads (not the DOM's textContent) */
+function seen(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: the test checks what a person sees
+  return locator.innerText();
+}
+
 interface AbmUser {
   readonly userName: string;
   readonly active: boolean;
@@ -175,7 +181,7 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
 
   afterAll(async () => {
     if (browser !== undefined && page !== undefined) {
-      writeFileSync(join(SHOTS, "last-page.txt"), await page.innerText("body").catch((e: unknown) => String(e)));
+      writeFileSync(join(SHOTS, "last-page.txt"), await seen(page.locator("body")).catch((e: unknown) => String(e)));
       await page.screenshot({ path: join(SHOTS, "last-page.png"), fullPage: true }).catch(() => undefined);
     }
     await browser?.close();
@@ -185,7 +191,7 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
 
   it("status in the personal chat is a card with the state and the linked and failing counts", async () => {
     const card = await ask("status");
-    const text = await card.innerText();
+    const text = await seen(card);
     expect(text).toContain("ABM sync:");
     expect(text).toMatch(/State\s+Idle|State\s+Syncing/);
     expect(Number(/Linked users\s+(\d+)/.exec(text)?.[1])).toBeGreaterThan(100);
@@ -195,7 +201,7 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
 
   it("errors lists the failing users with the fix", async () => {
     const card = await ask("errors");
-    const text = await card.innerText();
+    const text = await seen(card);
     expect(text).toMatch(/@contoso\.com/);
     expect(text).toMatch(/givenName|familyName|guest/);
     await save("errors");
@@ -211,13 +217,13 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
     await card.waitFor({ timeout: CYCLE_MS });
     await expect.poll(() => card.getByRole("button", { name: "Approve", exact: true }).count()).toBe(1);
     expect(await card.getByRole("button", { name: "Reject", exact: true }).count()).toBe(1);
-    expect(await card.innerText()).toContain("Needs 1 approval; each person counts once.");
+    expect(await seen(card)).toContain("Needs 1 approval; each person counts once.");
     copyFileSync(await save("approval"), join(IMAGES, "teams-playground-approval.png"));
   });
 
   it("Approve: the card turns approved in place, ABM deactivates the users exactly once, a second try changes nothing", async () => {
     const card = page.locator(".ac-adaptiveCard").filter({ hasText: "Deletions held for approval" }).last();
-    const held = Number(/(\d+) users? would be deactivated/.exec(await card.innerText())?.[1]);
+    const held = Number(/(\d+) users? would be deactivated/.exec(await seen(card))?.[1]);
     expect(held).toBeGreaterThan(10);
     const patchesBefore = await abmPatches();
     const activeBefore = (await abmUsers()).filter((u) => u.active).length;
@@ -231,7 +237,7 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
     const approved = page.locator(".ac-adaptiveCard").filter({ hasText: "Deletions approved" }).last();
     await approved.waitFor({ timeout: CYCLE_MS });
     await approved.getByText(`${held} deactivated.`).waitFor({ timeout: CYCLE_MS });
-    const text = await approved.innerText();
+    const text = await seen(approved);
     expect(text).toContain("Approved by Alex Wilber");
     expect(text.match(new RegExp(`${held} deactivated`, "g"))).toHaveLength(1);
     expect(await page.getByText("Deletions held for approval").count()).toBe(0);
