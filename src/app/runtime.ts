@@ -86,7 +86,10 @@ export async function startService(options: StartServiceOptions): Promise<Result
 
   const attached = edges.attach(services);
   if (attached.teamsAnonymous === true) {
-    logger.warn({}, "TEAMS BOT IS ANONYMOUS: /api/messages accepts unauthenticated activities. Set MICROSOFT_APP_ID.");
+    logger.warn(
+      { code: "teams.anonymous" },
+      "TEAMS BOT IS ANONYMOUS (TEAMS_ALLOW_ANONYMOUS): /api/messages accepts unauthenticated activities. For a local client on this machine only; a real bot needs MICROSOFT_APP_ID.",
+    );
   }
   const routes: Route[] = [...attached.routes];
 
