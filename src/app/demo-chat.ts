@@ -18,7 +18,7 @@ export interface DemoChat {
 }
 
 export function demoChatConfig(config: Config): DemoChat {
-  const playground = !config.teams.enabled && (isLoopbackHost(config.host) || config.host === "::ffff:127.0.0.1");
+  const playground = !config.teams.enabled && isLoopbackHost(config.host);
   const anonymous = playground || config.teams.anonymous;
   const user: readonly RoleEntry[] = anonymous ? [{ kind: "entraObjectId", value: PLAYGROUND_USER.entraObjectId }] : [];
   return {

@@ -2,11 +2,6 @@ import type { ConfigProblem } from "./config-error.js";
 import { type ConfigVariable, envSchema, type ParsedEnv } from "./env-schema.js";
 import { isLoopbackHost } from "./parse-scalars.js";
 
-/** A listen address that only this machine can reach. */
-function isLoopbackAddress(host: string): boolean {
-  return isLoopbackHost(host) || host === "::ffff:127.0.0.1";
-}
-
 /** Anything of ABM or Azure: when none of these is set, the configuration is in demo mode. */
 const CONNECTION_VARIABLES = [
   "ABM_SCIM_URL",
@@ -157,7 +152,7 @@ function anonymousTeamsProblems(env: Env, problems: ConfigProblem[]): void {
     });
   }
   const host = field(env, "HOST") ?? "127.0.0.1";
-  if (!isLoopbackAddress(host)) {
+  if (!isLoopbackHost(host)) {
     problems.push({
       variable: "TEAMS_ALLOW_ANONYMOUS",
       reason: `would accept unauthenticated Teams activities from the network (HOST=${host} listens beyond this machine)`,

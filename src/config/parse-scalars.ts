@@ -44,8 +44,10 @@ export function parseTenant(text: string): Result<string, Invalid> {
   });
 }
 
+/** `localhost`, `::1`, 127.0.0.0/8, also written as an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`). */
 export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+  const host = hostname.toLowerCase().replace(/^::ffff:/, "");
+  return LOOPBACK_HOSTS.has(host) || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;

@@ -167,7 +167,7 @@ describe("loadConfig: good environments", () => {
     expect(valid({ HOST: "[::1]" }).host).toBe("::1");
     expect(valid({}).teams).toMatchObject({ enabled: false, anonymous: false });
     expect(valid({ TEAMS_ALLOW_ANONYMOUS: "false" }).teams).toMatchObject({ enabled: false, anonymous: false });
-    for (const HOST of [undefined, "127.0.0.1", "localhost", "::1", "127.0.0.2"]) {
+    for (const HOST of [undefined, "127.0.0.1", "localhost", "::1", "127.0.0.2", "::ffff:127.0.0.1"]) {
       expect(valid({ TEAMS_ALLOW_ANONYMOUS: "true", HOST }).teams).toEqual({
         enabled: true,
         anonymous: true,
