@@ -1,5 +1,6 @@
-import type { Config, RoleEntry } from "#config/config.js";
+import type { Config } from "#config/config.js";
 import { isLoopbackHost } from "#config/parse-scalars.js";
+import type { RoleEntry } from "#core/chat/roles.js";
 
 /**
  * The demo is a chat demo: Teams runs anonymously for the Microsoft 365 Agents Playground

@@ -118,9 +118,9 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
     closers.push(() => engine.close());
 
     const roles = createRoleChecker({
-      viewers: config.roles.viewers.map(roleText),
-      operators: config.roles.operators.map(roleText),
-      approvers: config.roles.approvers.map(roleText),
+      viewers: config.roles.viewers,
+      operators: config.roles.operators,
+      approvers: config.roles.approvers,
       groups: { isMember: (objectId, groupId) => directory.isMemberOfGroup(objectId, groupId) },
       clock,
     });
@@ -169,10 +169,6 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
     await database.close();
     return err(toAppError(error, "app.start_failed"));
   }
-}
-
-function roleText(entry: Config["roles"]["operators"][number]): string {
-  return entry.kind === "group" ? `group:${entry.value}` : entry.value;
 }
 
 /** The local CLI user holds the configuration and the database: every role. */

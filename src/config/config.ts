@@ -2,6 +2,7 @@
  * The effective configuration, grouped by area. Built only by `loadConfig(env)` and frozen.
  * Unset optional values are `null` (never `undefined`), so every field is always present.
  */
+import type { RoleEntry } from "#core/chat/roles.js";
 import type { EngineKind, SyncScope } from "#core/ports/provisioning-engine.js";
 
 export type ChatPlatform = "slack" | "teams";
@@ -108,13 +109,7 @@ export interface AlertsConfig {
   readonly routes: readonly AlertRoute[];
 }
 
-/** Who may act: a Slack user id, an Entra object id, an e-mail address, or an Entra group. */
-export type RoleEntry =
-  | { readonly kind: "slackUser"; readonly value: string }
-  | { readonly kind: "entraObjectId"; readonly value: string }
-  | { readonly kind: "email"; readonly value: string }
-  | { readonly kind: "group"; readonly value: string };
-
+/** Who may act, parsed once into the chat core's own entries (`createRoleChecker` takes them as they are). */
 export interface RolesConfig {
   /** `ABM_VIEWERS`; empty: everyone in the bot's verified workspace/tenant may read */
   readonly viewers: readonly RoleEntry[];

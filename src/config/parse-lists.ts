@@ -1,11 +1,12 @@
+import type { RoleEntry } from "#core/chat/roles.js";
 import { err, ok, type Result } from "#core/result.js";
-import type { AlertRoute, RoleEntry } from "./config.js";
+import type { AlertRoute } from "./config.js";
 import type { Invalid } from "./invalid.js";
 import { isDomainName, isGuid } from "./parse-scalars.js";
 
 const SLACK_CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
-const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
-const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
+const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
+const EMAIL = /^[^\s@,]{1,64}@[^\s@,]+\.[^\s@,]+$/;
 const MAX_ITEMS = 500;
 
 function items(text: string): string[] {
@@ -51,7 +52,11 @@ export function parseAlertRoutes(text: string): Result<readonly AlertRoute[], In
   return ok(routes);
 }
 
-/** Slack user ids (`U…`/`W…`), Entra object ids (GUID), e-mail addresses, or `group:<entra group id>`. */
+/**
+ * `ABM_VIEWERS` / `ABM_OPERATORS` / `ABM_APPROVERS`: Slack user ids (`U…`/`W…`), Entra object ids
+ * (GUID), e-mail addresses, or `group:<entra group id>`. The only parser of role entries: it yields
+ * the chat core's `RoleEntry` directly, normalised (GUIDs and e-mails lower-cased), duplicates dropped.
+ */
 export function parseRoleList(text: string): Result<readonly RoleEntry[], Invalid> {
   const list = items(text);
   const limit = tooMany(list.length);

@@ -1,4 +1,5 @@
-import type { Config, RoleEntry } from "./config.js";
+import type { RoleEntry } from "#core/chat/roles.js";
+import type { Config } from "./config.js";
 import { formatDuration } from "./parse-duration.js";
 
 export const REDACTED = "[redacted]";

@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.js";
-import { AppError } from "../errors.js";
-import { err, ok, type Result } from "../result.js";
+import type { AppError } from "../errors.js";
+import { ok, type Result } from "../result.js";
 import type { CommandName } from "./grammar.js";
 import type { ChatActor, GroupMembership } from "./ports.js";
 
@@ -42,37 +42,16 @@ export function requiredRole(command: CommandName): Role {
   return REQUIRED[command];
 }
 
+/**
+ * One `ABM_VIEWERS` / `ABM_OPERATORS` / `ABM_APPROVERS` entry, already parsed and normalised by the
+ * configuration (`src/config/parse-lists.ts`, the only parser): a Slack user id as given, an Entra
+ * object id, an e-mail address or an Entra group object id (`group:<id>`), the last three lower-cased.
+ */
 export type RoleEntry =
-  | { readonly kind: "slack_user"; readonly id: string }
-  | { readonly kind: "entra_object"; readonly id: string }
-  | { readonly kind: "email"; readonly email: string }
-  | { readonly kind: "group"; readonly groupId: string };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
-
-/** One `ABM_VIEWERS` / `ABM_OPERATORS` / `ABM_APPROVERS` entry: a Slack user id, an Entra object id, an e-mail, or `group:<id>`. */
-export function parseRoleEntry(raw: string): Result<RoleEntry, AppError> {
-  const value = raw.trim();
-  if (value.toLowerCase().startsWith("group:")) {
-    const groupId = value.slice("group:".length).trim();
-    if (GUID.test(groupId)) return ok({ kind: "group", groupId: groupId.toLowerCase() });
-  } else if (SLACK_USER.test(value)) {
-    return ok({ kind: "slack_user", id: value });
-  } else if (GUID.test(value)) {
-    return ok({ kind: "entra_object", id: value.toLowerCase() });
-  } else if (EMAIL.test(value)) {
-    return ok({ kind: "email", email: value.toLowerCase() });
-  }
-  return err(
-    new AppError(
-      "chat.roles.invalid_entry",
-      `"${value.slice(0, 80)}" is not a Slack user id (U…/W…), an Entra object id, an e-mail address or group:<Entra group id>.`,
-      { context: { entry: value.slice(0, 80) } },
-    ),
-  );
-}
+  | { readonly kind: "slackUser"; readonly value: string }
+  | { readonly kind: "entraObjectId"; readonly value: string }
+  | { readonly kind: "email"; readonly value: string }
+  | { readonly kind: "group"; readonly value: string };
 
 export interface RoleDecision {
   readonly allowed: boolean;
@@ -89,9 +68,9 @@ export interface RoleChecker {
 
 export interface RoleCheckerDeps {
   /** empty: everyone the adapter let in is a viewer */
-  readonly viewers?: readonly string[];
-  readonly operators: readonly string[];
-  readonly approvers: readonly string[];
+  readonly viewers?: readonly RoleEntry[];
+  readonly operators: readonly RoleEntry[];
+  readonly approvers: readonly RoleEntry[];
   readonly groups: GroupMembership;
   readonly clock: Clock;
   /** how long a group answer is trusted; default 60 s */
@@ -100,39 +79,22 @@ export interface RoleCheckerDeps {
   readonly cacheSize?: number;
 }
 
-function parseAll(variable: string, raws: readonly string[]): RoleEntry[] {
-  const entries: RoleEntry[] = [];
-  const bad: string[] = [];
-  for (const raw of raws) {
-    if (raw.trim().length === 0) continue;
-    const parsed = parseRoleEntry(raw);
-    if (parsed.ok) entries.push(parsed.value);
-    else bad.push(parsed.error.message);
-  }
-  if (bad.length > 0) {
-    throw new AppError("chat.roles.invalid_entry", `${variable}: ${bad.join(" ")}`, { context: { variable } });
-  }
-  return entries;
-}
-
 function directMatch(entry: RoleEntry, actor: ChatActor): boolean {
   switch (entry.kind) {
-    case "slack_user":
-      return actor.platform === "slack" && actor.id === entry.id;
-    case "entra_object":
-      return actor.entraObjectId?.toLowerCase() === entry.id;
+    case "slackUser":
+      return actor.platform === "slack" && actor.id === entry.value;
+    case "entraObjectId":
+      return actor.entraObjectId?.toLowerCase() === entry.value;
     case "email":
-      return actor.email?.toLowerCase() === entry.email;
+      return actor.email?.toLowerCase() === entry.value;
     case "group":
       return false;
   }
 }
 
-/** Throws AppError `chat.roles.invalid_entry` listing every bad entry (configuration error). */
 export function createRoleChecker(deps: RoleCheckerDeps): RoleChecker {
-  const operators = parseAll("ABM_OPERATORS", deps.operators);
-  const approvers = parseAll("ABM_APPROVERS", deps.approvers);
-  const viewers = parseAll("ABM_VIEWERS", deps.viewers ?? []);
+  const { operators, approvers } = deps;
+  const viewers = deps.viewers ?? [];
   const lists: Readonly<Record<Exclude<Role, "anyone">, readonly RoleEntry[]>> = {
     // viewer or above: an operator or approver may read what a viewer may
     viewer: [...viewers, ...operators, ...approvers],
@@ -169,7 +131,7 @@ export function createRoleChecker(deps: RoleCheckerDeps): RoleChecker {
     if (objectId !== undefined) {
       for (const entry of entries) {
         if (entry.kind !== "group") continue;
-        const member = await isMember(objectId, entry.groupId);
+        const member = await isMember(objectId, entry.value);
         if (member.ok && member.value) return { allowed: true, role, problem: null };
         if (!member.ok) problem = member.error;
       }

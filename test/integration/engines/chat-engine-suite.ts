@@ -13,6 +13,7 @@ import {
   InMemoryApprovalBook,
   InMemoryAudit,
   replyText,
+  roleEntries,
   slackActor,
 } from "#test/unit/chat/support/fakes.js";
 
@@ -77,7 +78,12 @@ export function runChatEngineSuite(name: string, create: () => Promise<EngineUnd
       const clock = { now: () => new Date(), sleep: async () => undefined };
       core = createChatCore({
         engine: under.engine,
-        roles: createRoleChecker({ operators: [OPERATOR], approvers: [APPROVER], groups: new FakeGroups(), clock }),
+        roles: createRoleChecker({
+          operators: roleEntries(OPERATOR),
+          approvers: roleEntries(APPROVER),
+          groups: new FakeGroups(),
+          clock,
+        }),
         audit,
         approvals: under.approvals ?? new InMemoryApprovalBook(),
         alertRoutes: new InMemoryAlertRoutes(),

@@ -100,6 +100,24 @@ describe("parseRoleList", () => {
     ]);
     expect(result.ok && result.value[4]?.value).toBe("66666666-7777-4888-9999-aaaaaaaaaaaa");
   });
+
+  it("yields the chat core's entries, normalised and without duplicates", () => {
+    const result = parseRoleList(
+      " Ann@Example.com , ann@example.com,GROUP:66666666-7777-4888-9999-AAAAAAAAAAAA,11111111-2222-4333-8444-555555555555,11111111-2222-4333-8444-555555555555,U012AB",
+    );
+    expect(result.ok && result.value).toEqual([
+      { kind: "email", value: "ann@example.com" },
+      { kind: "group", value: "66666666-7777-4888-9999-aaaaaaaaaaaa" },
+      { kind: "entraObjectId", value: "11111111-2222-4333-8444-555555555555" },
+      { kind: "slackUser", value: "U012AB" },
+    ]);
+  });
+
+  it("refuses Slack ids that are too long, lower-case or not U/W, and over-long e-mail local parts", () => {
+    for (const bad of ["U0123456789ABCDEFGHIJK", "u012ab", "C012AB", `${"a".repeat(65)}@example.com`]) {
+      expect(parseRoleList(bad).ok, bad).toBe(false);
+    }
+  });
 });
 
 describe("parseServiceUrl", () => {

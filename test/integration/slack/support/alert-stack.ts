@@ -8,7 +8,13 @@ import { createRoleChecker } from "#core/chat/roles.js";
 import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
-import { FakeGroups, InMemoryAlertRoutes, InMemoryApprovalBook, InMemoryAudit } from "#test/unit/chat/support/fakes.js";
+import {
+  FakeGroups,
+  InMemoryAlertRoutes,
+  InMemoryApprovalBook,
+  InMemoryAudit,
+  roleEntries,
+} from "#test/unit/chat/support/fakes.js";
 import { APPROVER_A, APPROVER_B, LINKS, OPERATOR } from "#test/unit/chat/support/harness.js";
 import { InMemoryEngine } from "#test/unit/chat/support/in-memory-engine.js";
 import type { FakeSlackApi } from "./fake-slack-api.js";
@@ -30,8 +36,8 @@ export async function startAlertStack(api: FakeSlackApi, options: { approvalsReq
   const core = createChatCore({
     engine,
     roles: createRoleChecker({
-      operators: [OPERATOR],
-      approvers: [APPROVER_A, APPROVER_B],
+      operators: roleEntries(OPERATOR),
+      approvers: roleEntries(APPROVER_A, APPROVER_B),
       groups: new FakeGroups(),
       clock: systemClock,
     }),

@@ -1,3 +1,4 @@
+import { parseRoleList } from "#config/parse-lists.js";
 import type {
   AlertRouteBook,
   ApprovalBook,
@@ -14,9 +15,17 @@ import type {
   MessageRef,
 } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
+import type { RoleEntry } from "#core/chat/roles.js";
 import type { Clock } from "#core/clock.js";
 import type { AppError } from "#core/errors.js";
 import { ok, type Result } from "#core/result.js";
+
+/** Role entries as the configuration parses them (`ABM_OPERATORS` syntax); throws on a bad entry. */
+export function roleEntries(...raw: string[]): RoleEntry[] {
+  const parsed = parseRoleList(raw.join(","));
+  if (!parsed.ok) throw new Error(`bad role entries: ${parsed.error.reason}`);
+  return [...parsed.value];
+}
 
 export class ManualClock implements Clock {
   constructor(private current: Date) {}

@@ -8,6 +8,7 @@ import {
   InMemoryAudit,
   ManualClock,
   RecordingEditor,
+  roleEntries,
 } from "./fakes.js";
 import { InMemoryEngine } from "./in-memory-engine.js";
 
@@ -40,9 +41,9 @@ export function createHarness(options: HarnessOptions = {}) {
   const groups = new FakeGroups();
   const messages = options.messages ?? new RecordingEditor();
   const roles = createRoleChecker({
-    viewers: options.viewers ?? [],
-    operators: [OPERATOR],
-    approvers: [APPROVER_A, APPROVER_B, "approver@example.com"],
+    viewers: roleEntries(...(options.viewers ?? [])),
+    operators: roleEntries(OPERATOR),
+    approvers: roleEntries(APPROVER_A, APPROVER_B, "approver@example.com"),
     groups,
     clock,
   });
