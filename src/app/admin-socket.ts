@@ -3,6 +3,7 @@ import { chmodSync, rmSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import type { Config } from "#config/config.js";
 import { AppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
 import { err, ok, type Result } from "#core/result.js";
@@ -76,7 +77,8 @@ function parseBody(text: string | null): z.infer<typeof bodySchema> | null {
 
 interface AdminOptions {
   readonly token: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  /** the service's own configuration: forwarded commands run with it, nothing re-reads the environment */
+  readonly config: Config;
   readonly commands: readonly CliCommand[];
 }
 
@@ -108,7 +110,7 @@ function createAdminServer(options: AdminOptions): Server {
     const stderr: string[] = [];
     const exitCode = await runCli({
       argv: body.argv,
-      env: options.env,
+      config: ok(options.config),
       stdout: { write: (t) => stdout.push(t) },
       stderr: { write: (t) => stderr.push(t) },
       commands,

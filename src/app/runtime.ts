@@ -32,6 +32,7 @@ export interface RunningService {
 export interface StartServiceOptions {
   readonly config: Config;
   readonly targets: ConnectionTargets;
+  /** handed to the command registry's `serve`/`demo` factories only; the admin socket runs commands with `config` */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger: Logger;
   readonly clock: Clock;
@@ -203,12 +204,13 @@ async function openAdminChannel(options: StartServiceOptions, services: AppServi
   const commands = createCommandRegistry({
     clock: options.clock,
     access: createInProcessAppAccess(services),
+    // only `serve` and `demo` use env, and the admin socket never runs those
     env: options.env,
   });
   const opened = await startAdminChannel({
     dataDir: lock.dataDir,
     token,
-    env: options.env,
+    config: options.config,
     commands,
     logger: options.logger,
   });

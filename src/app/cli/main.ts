@@ -16,13 +16,14 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => controller.abort(new Error(`received ${signal}`)));
 }
 const argv = process.argv.slice(2);
+// The one place the CLI reads the configuration: forwarding and the command itself use this result.
 const config = loadConfig(process.env);
 const forwarded = config.ok ? await forwardToService(argv, config.value, process.stdout, process.stderr) : null;
 process.exitCode =
   forwarded ??
   (await runCli({
     argv,
-    env: process.env,
+    config,
     stdout: process.stdout,
     stderr: process.stderr,
     commands: createCommandRegistry({

@@ -1,5 +1,6 @@
-import { loadConfig } from "#config/load-config.js";
+import type { Config } from "#config/config.js";
 import { AppError, toAppError } from "#core/errors.js";
+import type { Result } from "#core/result.js";
 import type { CliCommand, CommandContext, CommandOutcome, Writer } from "./command.js";
 import { describeCommand, formatCommandHelp, formatOverview, HELP_ENTRY } from "./help.js";
 import { createOutput, type ExitCode, type Output } from "./output.js";
@@ -8,8 +9,12 @@ import { parseGlobal, parseInvocation, resolveCommand } from "./parse-argv.js";
 export interface CliRuntime {
   /** the arguments after `abm` */
   readonly argv: readonly string[];
-  /** passed to `loadConfig`; the CLI main gives `process.env` */
-  readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * The configuration, loaded once by the caller: `main.ts` loads it from `process.env` at start,
+   * the service's admin socket passes the service's own Config. An invalid one is reported (exit 2)
+   * only when a command runs, so `abm help` works whatever the environment holds.
+   */
+  readonly config: Result<Config, AppError>;
   readonly stdout: Writer;
   readonly stderr: Writer;
   readonly commands: readonly CliCommand[];
@@ -18,7 +23,7 @@ export interface CliRuntime {
 
 const HELP_HINT = "Run `abm help` to list the commands.";
 
-/** Parses the command line, loads the configuration, runs one command; resolves to the exit code. */
+/** Parses the command line and runs one command with the given configuration; resolves to the exit code. */
 export async function runCli(runtime: CliRuntime): Promise<ExitCode> {
   const global = parseGlobal(runtime.argv);
   const out = createOutput(global.json, runtime.stdout, runtime.stderr);
@@ -47,7 +52,7 @@ export async function runCli(runtime: CliRuntime): Promise<ExitCode> {
   const invocation = parseInvocation(command, found.rest);
   if (!invocation.ok) return out.error(invocation.error, 2, `Usage: ${command.usage}`);
 
-  const config = loadConfig(runtime.env);
+  const { config } = runtime;
   if (!config.ok) return out.error(config.error, 2);
 
   const ctx: CommandContext = {

@@ -22,11 +22,11 @@ describe("abm engine commands", () => {
   let services: AppServices;
   let dir: string;
   const env = { SYNC_SCOPE: "all" };
+  const config = loadConfig(env);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "abm-cli-"));
     pair = await startEmulators({ users: 40, seed: 5, problemRate: 0.1 });
-    const config = loadConfig(env);
     if (!config.ok) throw config.error;
     const opened = await openServices({
       config: config.value,
@@ -50,7 +50,7 @@ describe("abm engine commands", () => {
     const err: string[] = [];
     const code = await runCli({
       argv,
-      env,
+      config,
       stdout: { write: (t) => out.push(t) },
       stderr: { write: (t) => err.push(t) },
       commands: createCommandRegistry({ clock: systemClock, access: createInProcessAppAccess(services), env }),

@@ -5,6 +5,7 @@ import { type CliCommand, emitted, failure, success, usageError } from "#app/cli
 import { createCommandRegistry } from "#app/cli/commands/registry.js";
 import { createStartCommand } from "#app/cli/commands/start.js";
 import { runCli } from "#app/cli/router.js";
+import { loadConfig } from "#config/load-config.js";
 import type { Clock } from "#core/clock.js";
 import { AppError } from "#core/errors.js";
 import { FULL_ENV, MINIMAL_ENV, SECRETS } from "../../unit/config/env-fixtures.js";
@@ -16,7 +17,7 @@ async function cli(argv: string[], env: Record<string, string> = {}, commands?: 
   let stderr = "";
   const code = await runCli({
     argv,
-    env,
+    config: loadConfig(env),
     stdout: {
       write: (text) => {
         stdout += text;
