@@ -61,7 +61,7 @@ export interface EntraProvisioningEngine extends ProvisioningEngine {
 }
 
 /**
- * The `entra` engine: drives Entra's own ABM provisioning job through Microsoft Graph (DESIGN.md §2).
+ * The `entra` engine: drives Entra's own ABM provisioning job through Microsoft Graph (docs/architecture.md, "Engines").
  * This file wires the parts; each part lives in its own file (status, cycles, decisions, settings,
  * on-demand, poll) and every method is guarded into a Result.
  */

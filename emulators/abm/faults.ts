@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** DESIGN.md §5 faults body; every field optional, `{}` clears them. */
+/** docs/contracts.md §5 faults body; every field optional, `{}` clears them. */
 export const faultsSchema = z
   .object({
     status429Rate: z.number().min(0).max(1).optional(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Prng } from "./prng.js";
 
-/** The faults body of DESIGN.md §5; `{}` clears every fault. */
+/** The faults body of docs/contracts.md §5; `{}` clears every fault. */
 export const FaultsSchema = z
   .object({
     status429Rate: z.number().min(0).max(1).optional(),

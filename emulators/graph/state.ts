@@ -1,6 +1,6 @@
 import type { GraphStore, GraphUser, PrincipalType } from "./store.js";
 
-/** The shape of `GET /_emulator/state` (DESIGN.md §5). */
+/** The shape of `GET /_emulator/state` (docs/contracts.md §5). */
 export interface EmulatorState {
   readonly users: GraphUser[];
   readonly deleted: GraphUser[];

@@ -5,7 +5,7 @@ import { type GraphEmulator, startGraphEmulator } from "#emulators/graph/start-g
 export interface EmulatorPair {
   readonly graph: GraphEmulator;
   readonly abm: AbmEmulator;
-  /** the DESIGN.md §5 line printed by `abm emulate --json` */
+  /** the docs/contracts.md §5 line printed by `abm emulate --json` */
   readonly connection: {
     readonly graph: Pick<
       GraphEmulator,

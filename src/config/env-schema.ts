@@ -65,7 +65,7 @@ const HIDE = { echo: false } as const;
 
 const MAX_INTERVAL_MS = 7 * 86_400_000;
 
-/** The zod schema of every variable in DESIGN.md §4. Defaults and cross-variable rules live in `loadConfig`. */
+/** The zod schema of every variable in docs/contracts.md §4. Defaults and cross-variable rules live in `loadConfig`. */
 export const envSchema = z.object({
   DATABASE_URL: variable(parsePostgresUrl, HIDE),
   ABM_DATA_DIR: variable(parsePath, SHOW),
@@ -116,5 +116,5 @@ export const envSchema = z.object({
 export type ParsedEnv = z.output<typeof envSchema>;
 export type ConfigVariable = keyof ParsedEnv;
 
-/** Every variable name, in the order of DESIGN.md §4. */
+/** Every variable name, in the order of docs/contracts.md §4. */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as readonly ConfigVariable[];

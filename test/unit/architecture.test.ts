@@ -20,7 +20,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-describe("dependency rule (DESIGN.md §3)", () => {
+describe("dependency rule (docs/contracts.md §3)", () => {
   it("holds for every file in src/core, adapters/ and db/", () => {
     const files = [...sourceFiles("src/core"), ...sourceFiles("adapters"), ...sourceFiles("db")];
     expect(files.length).toBeGreaterThan(0);

@@ -20,7 +20,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 const missing = (what: string) => ({ error: `${what} not found` });
 
-/** The `/_emulator/` control API of DESIGN.md §5 (not part of Graph). */
+/** The `/_emulator/` control API of docs/contracts.md §5 (not part of Graph). */
 export const controlRoutes: RouteFamily = (context) => {
   const { store } = context;
   return [

@@ -22,7 +22,7 @@ import { computeStatus, describeApproval } from "./status.js";
 
 const LEASE_WAIT_MS = 60_000;
 
-/** The native engine: this service is the SCIM client (DESIGN.md §2). */
+/** The native engine: this service is the SCIM client (docs/architecture.md, "Engines"). */
 export function createNativeEngine(deps: NativeEngineDeps): ProvisioningEngine & { dueAt(): Promise<Date | null> } {
   const ctx: EngineContext = createEngineContext(deps);
   const { store, clock } = deps;

@@ -1,6 +1,6 @@
 import { dirname, join, normalize } from "node:path";
 
-/** One import that breaks the dependency rule of DESIGN.md §3. */
+/** One import that breaks the dependency rule of docs/contracts.md §3. */
 export interface Violation {
   readonly file: string;
   readonly specifier: string;

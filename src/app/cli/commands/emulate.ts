@@ -65,7 +65,7 @@ export function createEmulateCommand(): CliCommand {
           `  ABM_SERVICE_PRINCIPAL_ID=${graph.servicePrincipalId} GRAPH_BASE_URL=${graph.baseUrl} AZURE_AUTHORITY_HOST=${graph.authorityHost}`,
           `  trust its certificate with NODE_EXTRA_CA_CERTS=${graph.caCertPath}`,
           `ABM SCIM: ABM_SCIM_URL=${abm.scimUrl} ABM_SCIM_TOKEN=${abm.token}`,
-          "Control APIs: <graph>/_emulator/state, <abm>/_emulator/stats (see DESIGN.md §5).",
+          "Control APIs: <graph>/_emulator/state, <abm>/_emulator/stats (see docs/contracts.md §5).",
         ].join("\n"),
       );
       await new Promise<void>((resolve) => {
