@@ -4,4 +4,4 @@ export { createSlackAdapter, type SlackAdapter, type SlackForeignRequest } from 
 export type { ChatHandler } from "./listeners.js";
 export type { SlackNotifier } from "./notifier.js";
 export { validateSlackMessage } from "./render/validate.js";
-export { createSlackWebClient, type SlackWebClient } from "./web-client.js";
+export { createSlackWebClient } from "./web-client.js";

@@ -12,7 +12,7 @@ import { type FakeSlackApi, startFakeSlackApi } from "./fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "./response-sink.js";
 
 export const SECRET = "test-signing-secret-0123456789abcdef";
-export const BOT_TOKEN = "xoxb-test-token";
+const BOT_TOKEN = "xoxb-test-token";
 
 /** The adapter on a node:http server (port 0), a fake Web API and a response_url sink. */
 export interface SlackFixture {
