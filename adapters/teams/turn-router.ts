@@ -141,26 +141,28 @@ export function createTurnRouter(deps: {
       await turn.setInvokeResponse(200, cardInvokeBody(replacement ?? result.replies[0] ?? NOTHING));
       return;
     }
+    // once the invoke answer is set, a failed update or note is logged: it must not turn the answer into an error
+    const afterAnswer = async (what: string, send: () => Promise<unknown>): Promise<void> => {
+      try {
+        await send();
+      } catch (error) {
+        const appError = toAppError(error, "teams.reply_failed");
+        logger.warn({ code: appError.code, error: appError.message }, `${what} after a card action failed`);
+      }
+    };
     let rest: readonly Reply[] = result.replies;
     if (replacement !== null) {
       await turn.setInvokeResponse(200, cardInvokeBody(replacement));
-      if (replacement.visibility === "channel" && activity.replyToId !== undefined) {
-        await turn.update(activity.replyToId, cardActivity(replacement));
+      const cardId = activity.replyToId;
+      if (replacement.visibility === "channel" && cardId !== undefined) {
+        await afterAnswer("Updating the card for everyone", () => turn.update(cardId, cardActivity(replacement)));
       }
     } else {
       const note = rest.find((reply) => reply.visibility === "private");
       rest = rest.filter((reply) => reply !== note);
       await turn.setInvokeResponse(200, messageInvokeBody(note ?? (rest.length === 0 ? NOTHING : DONE)));
     }
-    // the invoke answer is set: a failed note is logged, it must not turn the answer into an error
-    for (const reply of rest) {
-      try {
-        await deliver(turn, activity, reply);
-      } catch (error) {
-        const appError = toAppError(error, "teams.reply_failed");
-        logger.warn({ code: appError.code, error: appError.message }, "A reply to a card action was not delivered");
-      }
-    }
+    for (const reply of rest) await afterAnswer("Delivering a reply", () => deliver(turn, activity, reply));
   };
 
   const onInstall = async (activity: InboundActivity): Promise<void> => {

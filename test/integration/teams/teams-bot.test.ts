@@ -206,6 +206,20 @@ describe("Teams bot over real HTTP (anonymous mode, fake connector)", () => {
     expect(JSON.stringify(cardsOf(sent[2]?.body ?? {}))).toContain(VOTE_NOTE);
   });
 
+  it("keeps the card answer when the private note cannot be delivered (logged, not an error)", async () => {
+    connector.refuseConversations(1);
+    const before = connector.requests.length;
+    const answer = await post(
+      anon.url,
+      executeInvoke(connector.url, approver2, "card-msg-4", "approval.approve", "apr_1"),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
+    const sent = connector.requests.slice(before);
+    expect(sent.map((r) => r.method)).toEqual(["PUT", "POST"]);
+    expect(sent[1]?.conversationId).toBeNull();
+  });
+
   it("refuses a non-approver with a message only the clicker sees and leaves the card alone", async () => {
     const before = connector.requests.length;
     const answer = await post(
