@@ -5,7 +5,6 @@ import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
 import { toBoltLogger } from "./bolt-logger.js";
 import { LoopbackReceiver, type ReceiverRefusal } from "./http-receiver.js";
 import { type ChatHandler, registerListeners } from "./listeners.js";
-import { createSlackMessageEditor, type SlackMessageEditor } from "./message-editor.js";
 import { createSlackNotifier, type SlackNotifier } from "./notifier.js";
 import { createRequestVerifier } from "./request-verifier.js";
 import { createSlackWebClient, type SlackWebClient, slackClientOptions } from "./web-client.js";
@@ -24,8 +23,8 @@ export interface SlackAdapterOptions {
   readonly logger: Logger;
   /** Web API retries for network errors and 5xx (default 2) */
   readonly clientRetries?: number;
-  /** the editor the chat core was given (so a clicked message is not edited twice); built here when absent */
-  readonly messageEditor?: SlackMessageEditor;
+  /** the process's one Web API client (notifier, workspace check, profiles); built here when absent */
+  readonly client?: SlackWebClient;
   /** the slash command (default `/abm`) */
   readonly command?: string;
   /** bot ids, when known (Bolt skips nothing without them: we handle commands and actions only) */
@@ -55,8 +54,6 @@ export interface SlackAdapter {
   stop(): Promise<void>;
   /** alert posting (chat.postMessage / chat.update) */
   readonly notifier: SlackNotifier;
-  /** the core's MessageEditor for Slack refs */
-  readonly messageEditor: SlackMessageEditor;
   readonly client: SlackWebClient;
 }
 
@@ -75,13 +72,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }),
     ...(options.clientRetries === undefined ? {} : { retries: options.clientRetries }),
   });
-  const client = createSlackWebClient({
-    botToken: options.botToken,
-    logger,
-    ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }),
-    ...(options.clientRetries === undefined ? {} : { retries: options.clientRetries }),
-  });
-  const messageEditor = options.messageEditor ?? createSlackMessageEditor({ client, logger });
+  const client =
+    options.client ??
+    createSlackWebClient({
+      botToken: options.botToken,
+      logger,
+      ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }),
+      ...(options.clientRetries === undefined ? {} : { retries: options.clientRetries }),
+    });
   const socket = options.appToken !== undefined && options.appToken !== "";
   const command = options.command ?? "/abm";
   const gate = createWorkspaceGate(client, logger);
@@ -152,10 +150,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   });
   registerListeners(app, {
     chat: options.chat,
-    editor: messageEditor,
     logger,
     command,
-    ...(options.now === undefined ? {} : { now: options.now }),
   });
 
   return {
@@ -176,7 +172,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       if (socket) await app.stop();
     },
     notifier: createSlackNotifier({ client, logger }),
-    messageEditor,
     client,
   };
 }

@@ -2,7 +2,6 @@
 
 export { createSlackAdapter, type SlackAdapter, type SlackForeignRequest } from "./adapter.js";
 export type { ChatHandler } from "./listeners.js";
-export { createSlackMessageEditor, type SlackMessageEditor } from "./message-editor.js";
 export type { SlackNotifier } from "./notifier.js";
 export { validateSlackMessage } from "./render/validate.js";
 export { createSlackWebClient } from "./web-client.js";

@@ -3,14 +3,15 @@ import type { ChatCore } from "#core/chat/handle-command.js";
 import type { ChatActor, ConversationRef } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 import type { Logger } from "#core/logger.js";
-import type { SlackMessageEditor } from "./message-editor.js";
 import { type BlockActions, blockActionsSchema, slashCommandSchema } from "./payloads.js";
 import { renderSlack, slackResponseType } from "./render/blocks.js";
 
 /**
  * The Slack edge is thin: parse the payload, ack at once, call the chat core, render the replies.
  * Slash commands are acknowledged before any work starts (Slack's 3-second limit), answers go
- * through `respond()` — ephemeral unless the core says the reply is for the channel.
+ * through `respond()` — ephemeral unless the core says the reply is for the channel. A click's
+ * replacement goes through `respond()` too (`replace_original`, for ephemeral and channel
+ * messages alike); the stored approval messages are refreshed by the alert outbox, not here.
  */
 export type ChatHandler = Pick<ChatCore, "handle" | "handleAction">;
 
@@ -19,10 +20,8 @@ const ACTION_ID = /^[a-z][a-z0-9_-]*\.[a-z0-9_.-]+(#\d+)?$/;
 
 export interface ListenerDeps {
   readonly chat: ChatHandler;
-  readonly editor: SlackMessageEditor;
   readonly logger: Logger;
   readonly command: string;
-  readonly now?: () => number;
 }
 
 const FAILED: Reply = {
@@ -55,7 +54,6 @@ function actionActor(body: BlockActions): ChatActor {
 }
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  const now = deps.now ?? Date.now;
   const logger = deps.logger;
 
   app.command(deps.command, async ({ ack, body, respond }) => {
@@ -86,7 +84,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action({ type: "block_actions", action_id: ACTION_ID }, async ({ ack, body, respond }) => {
     await ack();
     await yieldToIo();
-    const started = now();
     const parsed = blockActionsSchema.safeParse(body);
     if (!parsed.success) {
       logger.warn({ issues: parsed.error.issues.length }, "block_actions payload not understood");
@@ -102,18 +99,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       value: action.value ?? "",
       conversation: { platform: "slack", channelId },
     });
-    const replacement = result.replaceOriginal;
-    const ts = payload.container?.message_ts;
-    if (replacement !== null) {
-      const ephemeral = payload.container?.is_ephemeral === true || ts === undefined;
-      if (ephemeral) {
-        await send(respond, replacement, logger, true);
-      } else if (!deps.editor.editedSince(channelId, ts, started)) {
-        // the core did not edit this message through its stored refs: edit the clicked one
-        const edited = await deps.editor.edit({ platform: "slack", channelId, messageId: ts }, replacement);
-        if (!edited.ok) await send(respond, replacement, logger, true);
-      }
-    }
+    if (result.replaceOriginal !== null) await send(respond, result.replaceOriginal, logger, true);
     for (const reply of result.replies) await send(respond, reply, logger);
   });
 }

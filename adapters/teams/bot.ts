@@ -4,15 +4,18 @@ import { createBotbuilderTransport } from "./botbuilder-transport.js";
 import { declaredLength, MAX_ACTIVITY_BYTES, readJsonObject, refuseUnread, writeJson } from "./http-bridge.js";
 import { type ActivityOrigin, activityOrigin, isOurTenant } from "./tenant.js";
 import type { TeamsAppType, TeamsTransport } from "./transport.js";
-import { createTurnRouter } from "./turn-router.js";
-import type { TeamsHandler } from "./types.js";
+import { createTurnRouter, type TeamsChat } from "./turn-router.js";
+import type { TeamsConversationStore } from "./types.js";
 
 export interface TeamsBotOptions {
   readonly appId?: string;
   readonly appPassword?: string;
   readonly tenantId?: string;
   readonly appType: TeamsAppType;
-  readonly handler: TeamsHandler;
+  /** the chat core (the same `handle` / `handleAction` the Slack edge calls) */
+  readonly chat: TeamsChat;
+  /** where conversation references are saved (on each command and on installation) */
+  readonly conversations: TeamsConversationStore;
   readonly logger: Logger;
   /** the Bot Framework's OpenID metadata URL (tests point it at a local server) */
   readonly openIdMetadataUrl?: string;
@@ -68,7 +71,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
       "Teams bot runs WITHOUT authentication (no MICROSOFT_APP_ID): any caller can post activities. Use only for local testing.",
     );
   }
-  const onTurn = createTurnRouter({ handler: options.handler, logger });
+  const onTurn = createTurnRouter({ chat: options.chat, conversations: options.conversations, logger });
 
   return {
     anonymous: transport.anonymous,

@@ -1,4 +1,4 @@
 /** Public surface of the Teams edge, for the composition root. */
 
 export { createTeamsBot } from "./bot.js";
-export { createTeamsNotifier, type TeamsNotifier } from "./notifier.js";
+export { createTeamsNotifier } from "./notifier.js";

@@ -1,3 +1,5 @@
+import type { ChatActionResult, ChatCore } from "#core/chat/handle-command.js";
+import type { ChatActor, ConversationRef } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 import { toAppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
@@ -14,21 +16,56 @@ import {
 } from "./activity.js";
 import { cardActivity, cardInvokeBody, errorInvokeBody, messageInvokeBody } from "./replies.js";
 import type { InboundTurn } from "./transport.js";
-import type { TeamsAction, TeamsHandler } from "./types.js";
+import type { TeamsActor, TeamsConversationStore } from "./types.js";
+
+/** The chat core as the Teams edge uses it: the same `handle` / `handleAction` Slack calls. */
+export type TeamsChat = Pick<ChatCore, "handle" | "handleAction">;
+
+const NOTHING: Reply = {
+  fallbackText: "Nothing to do.",
+  blocks: [{ type: "text", text: "Nothing to do." }],
+  visibility: "private",
+  tone: "info",
+};
+
+const DONE: Reply = {
+  fallbackText: "Done.",
+  blocks: [{ type: "text", text: "Done." }],
+  visibility: "private",
+  tone: "info",
+};
+
+function toChatActor(actor: TeamsActor): ChatActor {
+  return {
+    platform: "teams",
+    id: actor.teamsUserId,
+    displayName: actor.name,
+    ...(actor.aadObjectId === null ? {} : { entraObjectId: actor.aadObjectId }),
+  };
+}
+
+function chatConversation(activity: InboundActivity): ConversationRef {
+  return { platform: "teams", channelId: referenceOf(activity).conversation.id };
+}
 
 /**
- * Routes one authenticated activity: messages → commands (or the Action.Submit fallback),
- * `adaptiveCard/action` invokes → actions, install events → stored references.
+ * Routes one authenticated activity straight to the chat core: messages → `chat.handle` (or the
+ * Action.Submit fallback), `adaptiveCard/action` invokes → `chat.handleAction`, install events →
+ * stored conversation references.
  *
- * Private replies (visibility `private`: refusals, `check`) never reach a whole channel or group
- * chat: they go to the asker's 1:1 chat with the bot (created on demand). On a button click a
- * private answer is an invoke "message" response that only the clicker sees.
+ * Every reply the core produces is delivered. Private replies (visibility `private`: refusals,
+ * `check`, vote notes) never reach a whole channel or group chat: they go to the asker's 1:1 chat
+ * with the bot (created on demand). On an Action.Execute click the core's replacement card is the
+ * invoke response (and, when it is for the channel, the card message is updated for everyone);
+ * the private replies are sent as well. Without a replacement the first private reply is the
+ * invoke's message response, which only the clicker sees.
  */
 export function createTurnRouter(deps: {
-  handler: TeamsHandler;
+  chat: TeamsChat;
+  conversations: TeamsConversationStore;
   logger: Logger;
 }): (turn: InboundTurn) => Promise<void> {
-  const { handler, logger } = deps;
+  const { chat, conversations, logger } = deps;
 
   const deliver = async (turn: InboundTurn, activity: InboundActivity, reply: Reply): Promise<void> => {
     if (reply.visibility === "private" && conversationType(activity) !== "personal") {
@@ -38,30 +75,38 @@ export function createTurnRouter(deps: {
     await turn.send(cardActivity(reply));
   };
 
+  const act = (activity: InboundActivity, actionId: string, value: string): Promise<ChatActionResult> =>
+    chat.handleAction({
+      actor: toChatActor(actorOf(activity)),
+      actionId,
+      value,
+      conversation: chatConversation(activity),
+    });
+
   const onMessage = async (turn: InboundTurn, activity: InboundActivity): Promise<void> => {
     const submitted = actionDataSchema.safeParse(activity.value);
     if (submitted.success && commandText(activity) === "") {
-      const action: TeamsAction = {
-        actor: actorOf(activity),
-        actionId: submitted.data.actionId,
-        value: submitted.data.value,
-        conversation: conversationOf(activity),
-        messageId: activity.replyToId ?? null,
-        source: "submit",
-      };
-      const reply = await handler.onAction(action);
-      if (reply.visibility === "channel" && activity.replyToId !== undefined) {
-        await turn.update(activity.replyToId, cardActivity(reply));
-      } else {
-        await deliver(turn, activity, reply);
+      // the Action.Submit fallback: no invoke response, so the card is replaced by an update
+      const result = await act(activity, submitted.data.actionId, submitted.data.value);
+      const replacement = result.replaceOriginal;
+      if (replacement !== null) {
+        if (replacement.visibility === "channel" && activity.replyToId !== undefined) {
+          await turn.update(activity.replyToId, cardActivity(replacement));
+        } else {
+          await deliver(turn, activity, replacement);
+        }
       }
+      for (const reply of result.replies) await deliver(turn, activity, reply);
       return;
     }
+    const conversation = conversationOf(activity);
+    // keep the reference fresh: `alerts here` and approvals post proactively into this conversation later
+    await conversations.save(conversation.id, conversation.reference);
     const text = commandText(activity);
-    const replies = await handler.onCommand({
-      actor: actorOf(activity),
+    const replies = await chat.handle({
+      actor: toChatActor(actorOf(activity)),
       text: text === "" ? "help" : text,
-      conversation: conversationOf(activity),
+      conversation: { platform: "teams", channelId: conversation.id },
     });
     for (const reply of replies) await deliver(turn, activity, reply);
   };
@@ -85,42 +130,49 @@ export function createTurnRouter(deps: {
       return;
     }
     const data = actionDataSchema.safeParse(invoke.data.action.data);
-    const refresh = invoke.data.trigger === "automatic";
-    const reply = await handler.onAction({
-      actor: actorOf(activity),
-      actionId: data.success ? data.data.actionId : invoke.data.action.verb,
-      value: data.success ? data.data.value : "",
-      conversation: conversationOf(activity),
-      messageId: activity.replyToId ?? null,
-      source: refresh ? "refresh" : "invoke",
-    });
-    if (reply.visibility === "private" && !refresh) {
-      await turn.setInvokeResponse(200, messageInvokeBody(reply));
+    const result = await act(
+      activity,
+      data.success ? data.data.actionId : invoke.data.action.verb,
+      data.success ? data.data.value : "",
+    );
+    const replacement = result.replaceOriginal;
+    if (invoke.data.trigger === "automatic") {
+      // a card refresh while someone looks at it: answer with the card only, never post anything
+      await turn.setInvokeResponse(200, cardInvokeBody(replacement ?? result.replies[0] ?? NOTHING));
       return;
     }
-    await turn.setInvokeResponse(200, cardInvokeBody(reply));
-    if (reply.visibility === "channel" && !refresh && activity.replyToId !== undefined) {
-      await turn.update(activity.replyToId, cardActivity(reply));
+    // once the invoke answer is set, a failed update or note is logged: it must not turn the answer into an error
+    const afterAnswer = async (what: string, send: () => Promise<unknown>): Promise<void> => {
+      try {
+        await send();
+      } catch (error) {
+        const appError = toAppError(error, "teams.reply_failed");
+        logger.warn({ code: appError.code, error: appError.message }, `${what} after a card action failed`);
+      }
+    };
+    let rest: readonly Reply[] = result.replies;
+    if (replacement !== null) {
+      await turn.setInvokeResponse(200, cardInvokeBody(replacement));
+      const cardId = activity.replyToId;
+      if (replacement.visibility === "channel" && cardId !== undefined) {
+        await afterAnswer("Updating the card for everyone", () => turn.update(cardId, cardActivity(replacement)));
+      }
+    } else {
+      const note = rest.find((reply) => reply.visibility === "private");
+      rest = rest.filter((reply) => reply !== note);
+      await turn.setInvokeResponse(200, messageInvokeBody(note ?? (rest.length === 0 ? NOTHING : DONE)));
     }
+    for (const reply of rest) await afterAnswer("Delivering a reply", () => deliver(turn, activity, reply));
   };
 
   const onInstall = async (activity: InboundActivity): Promise<void> => {
     const botId = activity.recipient.id;
-    let event: "installed" | "uninstalled" | null = null;
-    if (activity.type === "installationUpdate") {
-      if (activity.action?.startsWith("add") === true) event = "installed";
-      else if (activity.action?.startsWith("remove") === true) event = "uninstalled";
-    } else if (activity.membersAdded?.some((m) => m.id === botId) === true) {
-      event = "installed";
-    } else if (activity.membersRemoved?.some((m) => m.id === botId) === true) {
-      event = "uninstalled";
-    }
-    if (event === null) return;
-    await handler.onInstallation({
-      reference: referenceOf(activity),
-      conversationType: conversationType(activity),
-      event,
-    });
+    let installed = false;
+    if (activity.type === "installationUpdate") installed = activity.action?.startsWith("add") === true;
+    else installed = activity.membersAdded?.some((m) => m.id === botId) === true;
+    if (!installed) return;
+    const reference = referenceOf(activity);
+    await conversations.save(reference.conversation.id, reference);
   };
 
   return async (turn) => {

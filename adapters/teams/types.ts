@@ -1,9 +1,8 @@
 import { z } from "zod";
-import type { Reply } from "#core/chat/reply.js";
 
 /**
- * The seam between the Teams edge and the chat core. Nothing here mentions botbuilder: the
- * composition root implements `TeamsHandler` on top of the core's command/approval use cases.
+ * Teams-side types of the edge. Nothing here mentions botbuilder; the edge calls the chat core
+ * (`#core/chat/handle-command.js`) directly, like the Slack edge.
  */
 
 /** A Bot Framework conversation reference as stored (JSON), without the activity id it came from. */
@@ -40,40 +39,6 @@ export interface TeamsConversation {
   readonly tenantId: string | null;
   /** store this to post proactively later (alerts here, approvals) */
   readonly reference: TeamsConversationReference;
-}
-
-export interface TeamsCommand {
-  readonly actor: TeamsActor;
-  /** command text with bot mentions stripped: `status`, `check ada@example.com` */
-  readonly text: string;
-  readonly conversation: TeamsConversation;
-}
-
-export interface TeamsAction {
-  readonly actor: TeamsActor;
-  /** the button's actionId (Action.Execute verb) */
-  readonly actionId: string;
-  readonly value: string;
-  readonly conversation: TeamsConversation;
-  /** id of the message that carries the card (to edit it), when Teams sends it */
-  readonly messageId: string | null;
-  /** `invoke`: Action.Execute; `refresh`: automatic card refresh; `submit`: Action.Submit fallback */
-  readonly source: "invoke" | "refresh" | "submit";
-}
-
-export interface TeamsInstallation {
-  readonly reference: TeamsConversationReference;
-  readonly conversationType: TeamsConversationType;
-  readonly event: "installed" | "uninstalled";
-}
-
-export interface TeamsHandler {
-  /** a typed command; each reply goes where its `visibility` says */
-  onCommand(command: TeamsCommand): Promise<readonly Reply[]>;
-  /** a button; a `channel` reply replaces the card for everyone, a `private` one reaches the actor only */
-  onAction(action: TeamsAction): Promise<Reply>;
-  /** the bot was added to / removed from a team, group chat or personal scope */
-  onInstallation(installation: TeamsInstallation): Promise<void>;
 }
 
 /** Where conversation references live (the database in production), so any replica can post. */

@@ -1,150 +1,135 @@
-import {
-  createSlackAdapter,
-  createSlackMessageEditor,
-  createSlackWebClient,
-  type SlackAdapter,
-} from "#adapters/slack/index.js";
-import { createTeamsBot, createTeamsNotifier, type TeamsNotifier } from "#adapters/teams/index.js";
-import type { Config } from "#config/config.js";
-import type { MessageEditor } from "#core/chat/ports.js";
-import { AppError } from "#core/errors.js";
+import { createSlackAdapter, createSlackWebClient } from "#adapters/slack/index.js";
+import { createTeamsBot, createTeamsNotifier } from "#adapters/teams/index.js";
+import type { Config, SlackConfig } from "#config/config.js";
 import type { Logger } from "#core/logger.js";
-import { err } from "#core/result.js";
 import { activityChannelNotifier, slackChannelNotifier } from "./alerts/notifiers.js";
-import type { NotifierMap } from "./alerts/ports.js";
-import { createRoutingMessageEditor } from "./alerts/routing-editor.js";
+import type { ChannelNotifier, NotifierMap } from "./alerts/ports.js";
 import type { Route } from "./http/server.js";
 import type { AppServices } from "./services.js";
 import { createAuditSink } from "./wiring/chat-stores.js";
 import { createConversationStore } from "./wiring/conversations.js";
 import { createSlackPeople, slackProfilesFrom, withResolvedActors } from "./wiring/slack-people.js";
-import { createTeamsHandler } from "./wiring/teams-handler.js";
 
-/** Slack and Teams, as configured: HTTP routes, message editing and alert notifiers. */
-export interface ChatEdges {
-  /** give it to the chat core: edits posted approval messages on either platform */
-  readonly messageEditor: MessageEditor;
-  /** builds the adapters once the services (chat core, database) exist */
-  attach(services: AppServices): AttachedEdges;
-}
-
-export interface AttachedEdges {
+/**
+ * One chat platform as the service runs it. Slack and Teams both call the same chat core
+ * (`services.chat`: `handle` / `handleAction`) and deliver every reply it produces; the alert
+ * outbox posts, threads and edits (approval refreshes included) through `notifier`.
+ */
+export interface ChatEdge {
+  readonly platform: "slack" | "teams";
+  /** HTTP routes on the service's server (`POST /slack/events`, `POST /api/messages`) */
   readonly routes: readonly Route[];
-  readonly notifiers: NotifierMap;
-  /** true when the Teams bot accepts unauthenticated activities (no MICROSOFT_APP_ID) */
-  readonly teamsAnonymous: boolean | null;
+  /** what the alert outbox posts and edits through */
+  readonly notifier: ChannelNotifier;
+  /** true when inbound requests are NOT authenticated (Teams without MICROSOFT_APP_ID) */
+  readonly anonymous: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function createChatEdges(config: Config, logger: Logger): ChatEdges {
-  const slackClient = config.slack.enabled
-    ? createSlackWebClient({
-        botToken: config.slack.botToken,
-        apiUrl: config.slack.apiUrl,
-        logger: logger.child({ adapter: "slack" }),
-      })
-    : null;
-  const slackEditor = slackClient === null ? null : createSlackMessageEditor({ client: slackClient, logger });
-  let teams: TeamsNotifier | null = null;
-  const teamsEditor: MessageEditor = {
-    edit: async (ref, reply) =>
-      teams === null
-        ? err(
-            new AppError("teams.not_ready", "The Teams bot is not running; the message was not edited.", {
-              retryable: true,
-            }),
-          )
-        : teams.update(ref.channelId, ref.messageId, reply),
-  };
-  const messageEditor = createRoutingMessageEditor({
-    ...(slackEditor === null ? {} : { slack: slackEditor }),
-    ...(config.teams.enabled ? { teams: teamsEditor } : {}),
-  });
+type RefusalAudit = (
+  platform: "slack" | "teams",
+  actor: string | null,
+  command: string,
+  target: string | null,
+  detail: string,
+) => Promise<void>;
 
+/** Builds the configured edges, in one go, over the services (chat core, database) that exist already. */
+export function createChatEdges(config: Config, services: AppServices, logger: Logger): ChatEdge[] {
+  const audit = createAuditSink(services.repos.audit, services.connectionId, services.clock, services.ids);
+  const auditRefusal: RefusalAudit = async (platform, actor, command, target, detail) => {
+    const saved = await audit.record({
+      actor: actor ?? "unknown",
+      platform,
+      command,
+      target,
+      outcome: "refused",
+      detail,
+    });
+    if (!saved.ok) logger.error({ code: saved.error.code }, "audit entry could not be written");
+  };
+  const edges: ChatEdge[] = [];
+  if (config.slack.enabled) edges.push(slackEdge(config.slack, services, logger, auditRefusal));
+  if (config.teams.enabled) edges.push(teamsEdge(config, services, logger, auditRefusal));
+  return edges;
+}
+
+/** The outbox's notifiers, one per platform. */
+export function notifiersOf(edges: readonly ChatEdge[]): NotifierMap {
+  const notifiers: NotifierMap = {};
+  for (const edge of edges) notifiers[edge.platform] = edge.notifier;
+  return notifiers;
+}
+
+function slackEdge(
+  slack: Extract<SlackConfig, { enabled: true }>,
+  services: AppServices,
+  logger: Logger,
+  auditRefusal: RefusalAudit,
+): ChatEdge {
+  const slackLogger = logger.child({ adapter: "slack" });
+  // the one Web API client of the process: adapter, notifier, workspace check and profile look-ups
+  const client = createSlackWebClient({
+    botToken: slack.botToken,
+    apiUrl: slack.apiUrl,
+    logger: slackLogger,
+  });
+  const people = createSlackPeople({
+    profiles: slackProfilesFrom(client),
+    directory: services.directory,
+    clock: services.clock,
+    logger,
+  });
+  const adapter = createSlackAdapter({
+    signingSecret: slack.signingSecret,
+    botToken: slack.botToken,
+    ...(slack.appToken === null ? {} : { appToken: slack.appToken }),
+    apiUrl: slack.apiUrl,
+    client,
+    chat: withResolvedActors(services.chat, people),
+    logger: slackLogger,
+    seenRequests: services.repos.seenRequests,
+    onForeign: (r) =>
+      auditRefusal("slack", r.userId, r.kind, [...r.teamIds, r.enterpriseId, r.appId].join(" "), r.reason),
+  });
   return {
-    messageEditor,
-    attach(services) {
-      const routes: Route[] = [];
-      const notifiers: NotifierMap = {};
-      let slack: SlackAdapter | null = null;
-      let teamsAnonymous: boolean | null = null;
-      const audit = createAuditSink(services.repos.audit, services.connectionId, services.clock, services.ids);
-      const auditRefusal = async (
-        platform: "slack" | "teams",
-        actor: string | null,
-        command: string,
-        target: string | null,
-        detail: string,
-      ): Promise<void> => {
-        const saved = await audit.record({
-          actor: actor ?? "unknown",
-          platform,
-          command,
-          target,
-          outcome: "refused",
-          detail,
-        });
-        if (!saved.ok) logger.error({ code: saved.error.code }, "audit entry could not be written");
-      };
-      if (config.slack.enabled && slackEditor !== null && slackClient !== null) {
-        const people = createSlackPeople({
-          profiles: slackProfilesFrom(slackClient),
-          directory: services.directory,
-          clock: services.clock,
-          logger,
-        });
-        slack = createSlackAdapter({
-          signingSecret: config.slack.signingSecret,
-          botToken: config.slack.botToken,
-          ...(config.slack.appToken === null ? {} : { appToken: config.slack.appToken }),
-          apiUrl: config.slack.apiUrl,
-          chat: withResolvedActors(services.chat, people),
-          logger: logger.child({ adapter: "slack" }),
-          messageEditor: slackEditor,
-          seenRequests: services.repos.seenRequests,
-          onForeign: (r) =>
-            auditRefusal("slack", r.userId, r.kind, [...r.teamIds, r.enterpriseId, r.appId].join(" "), r.reason),
-        });
-        const adapter = slack;
-        routes.push({ method: "POST", path: "/slack/events", handler: (req, res) => adapter.handleHttp(req, res) });
-        notifiers.slack = slackChannelNotifier(adapter.notifier);
-      }
-      if (config.teams.enabled) {
-        const allowedTenant = config.teams.anonymous ? null : (config.teams.tenantId ?? config.azure.tenantId);
-        if (!config.teams.anonymous && allowedTenant === null)
-          logger.warn(
-            { code: "teams.no_tenant" },
-            "Neither MICROSOFT_APP_TENANT_ID nor AZURE_TENANT_ID is set: Teams activities from any tenant are accepted.",
-          );
-        const conversations = createConversationStore(services);
-        const bot = createTeamsBot({
-          ...(config.teams.appId === null ? {} : { appId: config.teams.appId }),
-          ...(config.teams.appPassword === null ? {} : { appPassword: config.teams.appPassword }),
-          ...(config.teams.tenantId === null ? {} : { tenantId: config.teams.tenantId }),
-          appType: config.teams.appType,
-          handler: createTeamsHandler(services.chat, conversations),
-          logger: logger.child({ adapter: "teams" }),
-          // anonymous local Teams has no tenant to check
-          ...(allowedTenant === null ? {} : { allowedTenantId: allowedTenant }),
-          onForeign: (o) => auditRefusal("teams", o.userId, o.type, o.tenantId, "activity from another tenant"),
-        });
-        teamsAnonymous = bot.anonymous;
-        teams = createTeamsNotifier({ transport: bot.transport, store: conversations, logger });
-        routes.push({ method: "POST", path: "/api/messages", handler: (req, res) => bot.handleHttp(req, res) });
-        notifiers.teams = activityChannelNotifier(teams);
-      }
-      return {
-        routes,
-        notifiers,
-        teamsAnonymous,
-        start: async () => {
-          await slack?.start();
-        },
-        stop: async () => {
-          await slack?.stop();
-        },
-      };
-    },
+    platform: "slack",
+    routes: [{ method: "POST", path: "/slack/events", handler: (req, res) => adapter.handleHttp(req, res) }],
+    notifier: slackChannelNotifier(adapter.notifier),
+    anonymous: false,
+    start: () => adapter.start(),
+    stop: () => adapter.stop(),
+  };
+}
+
+function teamsEdge(config: Config, services: AppServices, logger: Logger, auditRefusal: RefusalAudit): ChatEdge {
+  const allowedTenant = config.teams.anonymous ? null : (config.teams.tenantId ?? config.azure.tenantId);
+  if (!config.teams.anonymous && allowedTenant === null)
+    logger.warn(
+      { code: "teams.no_tenant" },
+      "Neither MICROSOFT_APP_TENANT_ID nor AZURE_TENANT_ID is set: Teams activities from any tenant are accepted.",
+    );
+  const conversations = createConversationStore(services);
+  const bot = createTeamsBot({
+    ...(config.teams.appId === null ? {} : { appId: config.teams.appId }),
+    ...(config.teams.appPassword === null ? {} : { appPassword: config.teams.appPassword }),
+    ...(config.teams.tenantId === null ? {} : { tenantId: config.teams.tenantId }),
+    appType: config.teams.appType,
+    chat: services.chat,
+    conversations,
+    logger: logger.child({ adapter: "teams" }),
+    // anonymous local Teams has no tenant to check
+    ...(allowedTenant === null ? {} : { allowedTenantId: allowedTenant }),
+    onForeign: (o) => auditRefusal("teams", o.userId, o.type, o.tenantId, "activity from another tenant"),
+  });
+  const notifier = createTeamsNotifier({ transport: bot.transport, store: conversations, logger });
+  return {
+    platform: "teams",
+    routes: [{ method: "POST", path: "/api/messages", handler: (req, res) => bot.handleHttp(req, res) }],
+    notifier: activityChannelNotifier(notifier),
+    anonymous: bot.anonymous,
+    start: async () => undefined,
+    stop: async () => undefined,
   };
 }

@@ -9,7 +9,7 @@ import { type AdminChannel, startAdminChannel } from "./admin-socket.js";
 import { createAlertDispatcher } from "./alerts/dispatcher.js";
 import { createOutboxWorker } from "./alerts/outbox-worker.js";
 import { terminalAlert } from "./alerts/terminal.js";
-import { createChatEdges } from "./chat-edges.js";
+import { createChatEdges, notifiersOf } from "./chat-edges.js";
 import { createInProcessAppAccess } from "./cli/app-access.js";
 import { createCommandRegistry } from "./cli/commands/registry.js";
 import type { ConnectionTargets } from "./connection.js";
@@ -68,14 +68,12 @@ function engineMetrics(services: AppServices, metrics: MetricsRegistry): void {
  */
 export async function startService(options: StartServiceOptions): Promise<Result<RunningService, AppError>> {
   const { config, logger, clock, ids } = options;
-  const edges = createChatEdges(config, logger);
   const opened = await openServices({
     config,
     targets: options.targets,
     logger,
     clock,
     ids,
-    messages: edges.messageEditor,
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
   });
@@ -85,14 +83,15 @@ export async function startService(options: StartServiceOptions): Promise<Result
   const metrics = createMetricsRegistry();
   engineMetrics(services, metrics);
 
-  const attached = edges.attach(services);
-  if (attached.teamsAnonymous === true) {
+  const edges = createChatEdges(config, services, logger);
+  const teamsAnonymous = edges.find((edge) => edge.platform === "teams")?.anonymous ?? null;
+  if (teamsAnonymous === true) {
     logger.warn(
       { code: "teams.anonymous" },
       "TEAMS BOT IS ANONYMOUS (TEAMS_ALLOW_ANONYMOUS): /api/messages accepts unauthenticated activities. For a local client on this machine only; a real bot needs MICROSOFT_APP_ID.",
     );
   }
-  const routes: Route[] = [...attached.routes];
+  const routes: Route[] = edges.flatMap((edge) => edge.routes);
 
   // alerts instead of e-mail: engine events → incidents → durable outbox → one message/s per channel
   const incidents = createIncidentStore(repos.alerts, connectionId, clock);
@@ -117,7 +116,7 @@ export async function startService(options: StartServiceOptions): Promise<Result
     outbox,
     incidents,
     approvals: services.approvals,
-    notifiers: attached.notifiers,
+    notifiers: notifiersOf(edges),
     links: services.links,
     clock,
     logger: logger.child({ component: "outbox" }),
@@ -167,7 +166,7 @@ export async function startService(options: StartServiceOptions): Promise<Result
     );
   }
   const admin = await openAdminChannel(options, services);
-  await attached.start();
+  for (const edge of edges) await edge.start();
   worker.start();
 
   const scheduler = createScheduler({
@@ -181,14 +180,14 @@ export async function startService(options: StartServiceOptions): Promise<Result
     services,
     url: running.url,
     port: running.port,
-    teamsAnonymous: attached.teamsAnonymous,
+    teamsAnonymous,
     stop: async () => {
       clearInterval(tokenTimer);
       await scheduler.stop();
       unsubscribe();
       await dispatcher.idle();
       await worker.stop();
-      await attached.stop();
+      for (const edge of edges) await edge.stop();
       await admin?.close();
       await running.close();
       await services.close();

@@ -9,6 +9,8 @@ import { silentLogger } from "#core/logger.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
 import { blockActionBody, postSigned } from "../slack/support/signed-request.js";
+import { executeInvoke, CHANNEL as TEAMS_CHANNEL } from "../teams/support/activities.js";
+import { type FakeConnector, startFakeConnector } from "../teams/support/fake-connector.js";
 
 /**
  * One person, one vote, through the whole service: Alice is an approver by e-mail. Her Slack click
@@ -34,6 +36,7 @@ describe("one person, one vote (Slack resolved to Entra)", () => {
   let pair: EmulatorPair;
   let api: FakeSlackApi;
   let sink: ResponseSink;
+  let connector: FakeConnector;
   let service: RunningService;
   let groupId: string;
   let userIds: string[];
@@ -52,7 +55,9 @@ describe("one person, one vote (Slack resolved to Entra)", () => {
     api = await startFakeSlackApi();
     api.setEmail("UALICE", alice.mail.toUpperCase());
     sink = await startResponseSink();
+    connector = await startFakeConnector();
     const config = loadConfig({
+      TEAMS_ALLOW_ANONYMOUS: "true",
       SLACK_BOT_TOKEN: "xoxb-one-vote",
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: `${api.url}/`,
@@ -79,7 +84,7 @@ describe("one person, one vote (Slack resolved to Entra)", () => {
 
   afterAll(async () => {
     await service?.stop();
-    await Promise.allSettled([pair?.close(), api?.close(), sink?.close()]);
+    await Promise.allSettled([pair?.close(), api?.close(), sink?.close(), connector?.close()]);
   });
 
   it("matches Alice's e-mail role from Slack and counts her once across Slack and Teams", async () => {
@@ -109,14 +114,35 @@ describe("one person, one vote (Slack resolved to Entra)", () => {
     expect(JSON.stringify(counted.body)).toContain("1 of 2");
     expect(api.byMethod("users.info").map((c) => c.body.user)).toContain("UALICE");
 
-    // the same person as Teams reports her (aadObjectId): not a second approver
-    const again = await service.services.chat.handleAction({
-      actor: { platform: "teams", id: "29:alice", displayName: "Alice", entraObjectId: alice.id.toUpperCase() },
-      actionId: "approval.approve",
-      value: approvalId,
-      conversation: { platform: "teams", channelId: "19:general@thread.tacv2" },
+    // the same person as Teams reports her (aadObjectId), clicking Approve on the Teams card: not a
+    // second approver. The core answers with the card (still 1 of 2) AND a private note: both arrive.
+    const invoke = await fetch(`${service.url}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(
+        executeInvoke(
+          connector.url,
+          { id: "29:alice", name: "Alice", aadObjectId: alice.id.toUpperCase() },
+          "teams-card-1",
+          "approval.approve",
+          approvalId,
+        ),
+      ),
     });
-    expect(JSON.stringify(again.replies)).toContain("each person counts once");
+    expect(invoke.status).toBe(200);
+    const answer = (await invoke.json()) as { type?: string; value?: unknown };
+    expect(answer.type).toBe("application/vnd.microsoft.card.adaptive");
+    expect(JSON.stringify(answer.value)).toContain("1 of 2");
+    const sent = connector.requests.map((r) => ({
+      method: r.method,
+      to: r.conversationId,
+      body: JSON.stringify(r.body),
+    }));
+    expect(sent.find((r) => r.method === "PUT" && r.to === TEAMS_CHANNEL)?.body).toContain("1 of 2");
+    const note = sent.find((r) => r.method === "POST" && r.to?.startsWith("a:personal-") === true);
+    const duplicate = "You have already decided on this batch";
+    expect(note?.body).toContain(duplicate);
+    expect(sent.filter((r) => r.to === TEAMS_CHANNEL && r.body.includes(duplicate))).toHaveLength(0);
     const still = await service.services.approvals.load(approvalId);
     expect(still.ok && still.value?.status).toBe("pending");
     expect(pair.abm.users().filter((u) => u.active === false)).toHaveLength(0);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateSlackMessage } from "#adapters/slack/index.js";
-import { APPROVER_A, APPROVER_B, VIEWER } from "#test/unit/chat/support/harness.js";
+import { APPROVER_A, APPROVER_B, OPERATOR, VIEWER } from "#test/unit/chat/support/harness.js";
 import { ZERO } from "#test/unit/chat/support/in-memory-engine.js";
 import { ALERT_CHANNEL, startAlertStack } from "./support/alert-stack.js";
 import { type FakeSlackApi, startFakeSlackApi } from "./support/fake-slack-api.js";
@@ -9,8 +9,9 @@ import { SECRET } from "./support/slack-fixture.js";
 
 /**
  * Threshold breach → approval message posted through the outbox (with buttons) → a viewer's
- * click refused → two approvers click at the same moment → the batch applied once → the stored
- * message edited with chat.update: buttons gone, "Approved by …".
+ * click refused → two approvers click at the same moment → the batch applied once → each clicked
+ * message replaced through its response_url → the stored message refreshed by the outbox with
+ * chat.update: buttons gone, "Approved by …".
  */
 describe("approval flow over Slack", () => {
   let api: FakeSlackApi;
@@ -105,19 +106,35 @@ describe("approval flow over Slack", () => {
     expect(b.status).toBe(200);
     expect(Math.max(a.ms, b.ms)).toBeLessThan(3_000);
 
-    // wait until the stored message shows the decision
-    const deadline = Date.now() + 5_000;
+    // each click's message is replaced through its response_url (replace_original), never chat.update
+    await Promise.all([stack.fx.sink.waitFor("/a"), stack.fx.sink.waitFor("/b")]);
+    const [ra, rb] = [stack.fx.sink.replacement("/a"), stack.fx.sink.replacement("/b")];
+    for (const r of [ra, rb]) {
+      expect(r?.response_type).toBe("in_channel");
+      expect(validateSlackMessage({ text: r?.text, blocks: r?.blocks })).toEqual([]);
+    }
+    const applied = [ra, rb].find((r) => blocksOf(r ?? {}).includes("Approved by")) ?? {};
+    expect(blocksOf(applied)).not.toContain('"actions"');
+    expect(blocksOf(applied)).toContain("600 deactivated.");
+    expect(stack.engine.decided).toHaveLength(1);
+    expect(stack.approvals.records.get("apr_flow1")?.status).toBe("approved");
+    // the edge does not edit the stored message itself: that is the outbox's one path
+    expect(api.byMethod("chat.update").filter((c) => c.body.ts === ts)).toHaveLength(0);
+
     const lastUpdate = () =>
       api
         .byMethod("chat.update")
         .filter((c) => c.body.ts === ts)
         .at(-1)?.body ?? {};
-    while (Date.now() < deadline && !blocksOf(lastUpdate()).includes("Approved by")) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(stack.engine.decided).toHaveLength(1);
-    expect(stack.approvals.records.get("apr_flow1")?.status).toBe("approved");
+    // the engine's decision event resolves the incident and refreshes the message from the book
+    await stack.dispatcher.handleEngineEvent({
+      type: "deletions_decided",
+      approvalId: "apr_flow1",
+      decision: "approved",
+      actor: APPROVER_B,
+    });
+    await stack.worker.drain(5_000);
+    expect(stack.incidents.records.get("approval:apr_flow1")?.incident.status).toBe("resolved");
     const final = lastUpdate();
     expect(final.channel).toBe(ALERT_CHANNEL);
     expect(blocksOf(final)).toContain("Approved by");
@@ -128,17 +145,28 @@ describe("approval flow over Slack", () => {
     }
     // still one post: the decision edited the message, it did not post a new one
     expect(api.byMethod("chat.postMessage")).toHaveLength(1);
+  });
 
-    // the engine's decision event resolves the incident and refreshes the message from the book
-    await stack.dispatcher.handleEngineEvent({
-      type: "deletions_decided",
-      approvalId: "apr_flow1",
-      decision: "approved",
-      actor: APPROVER_B,
-    });
-    await stack.worker.drain(5_000);
-    expect(stack.incidents.records.get("approval:apr_flow1")?.incident.status).toBe("resolved");
-    expect(blocksOf(lastUpdate())).toContain("Approved by");
-    expect(blocksOf(lastUpdate())).not.toContain('"actions"');
+  it("replaces a clicked ephemeral preview through its response_url too, and edits nothing itself", async () => {
+    const updates = api.byMethod("chat.update").length;
+    const sent = await postSigned(
+      stack.fx.eventsUrl,
+      blockActionBody({
+        userId: OPERATOR,
+        actionId: "restart.cancel",
+        value: "cancel",
+        channelId: ALERT_CHANNEL,
+        messageTs: "1700000000.555555",
+        responseUrl: `${stack.fx.sink.url}/cancel`,
+        ephemeral: true,
+      }),
+      { secret: SECRET },
+    );
+    expect(sent.status).toBe(200);
+    await stack.fx.sink.waitFor("/cancel");
+    const replaced = stack.fx.sink.replacement("/cancel");
+    expect(replaced?.response_type).toBe("ephemeral");
+    expect(String(replaced?.text)).toContain("Cancelled");
+    expect(api.byMethod("chat.update")).toHaveLength(updates);
   });
 });

@@ -29,7 +29,12 @@ let core: FakeChatCore;
 beforeAll(async () => {
   connector = await startFakeConnector();
   core = createFakeChatCore();
-  const bot = createTeamsBot({ appType: "SingleTenant", handler: core, logger: silentLogger });
+  const bot = createTeamsBot({
+    appType: "SingleTenant",
+    chat: core,
+    conversations: core.conversations,
+    logger: silentLogger,
+  });
   server = createServer((req, res) => {
     void bot.handleHttp(req, res);
   });

@@ -80,7 +80,8 @@ async function hostBot(openIdMetadataUrl: string, lines: LogLine[]) {
     appPassword: "not-a-real-secret",
     tenantId: TENANT_ID,
     appType: "SingleTenant",
-    handler: core,
+    chat: core,
+    conversations: core.conversations,
     logger: capturingLogger(lines),
     openIdMetadataUrl,
   });

@@ -18,7 +18,7 @@ import {
   submitFallback,
   viewer,
 } from "./support/activities.js";
-import { approvalCard, createFakeChatCore, type FakeChatCore } from "./support/fake-chat-core.js";
+import { approvalCard, createFakeChatCore, type FakeChatCore, VOTE_NOTE } from "./support/fake-chat-core.js";
 import { type FakeConnector, startFakeConnector } from "./support/fake-connector.js";
 
 const validate = createCardValidator();
@@ -34,7 +34,13 @@ interface Hosted {
 
 async function host(options: { appId?: string; appPassword?: string; tenantId?: string } = {}): Promise<Hosted> {
   const core = createFakeChatCore();
-  const bot = createTeamsBot({ ...options, appType: "SingleTenant", handler: core, logger: silentLogger });
+  const bot = createTeamsBot({
+    ...options,
+    appType: "SingleTenant",
+    chat: core,
+    conversations: core.conversations,
+    logger: silentLogger,
+  });
   const server: Server = createServer((req, res) => {
     void bot.handleHttp(req, res);
   });
@@ -101,12 +107,16 @@ describe("Teams bot over real HTTP (anonymous mode, fake connector)", () => {
     const answer = await post(anon.url, activity);
     expect(answer.status).toBe(200);
     const command = anon.core.commands.at(-1);
-    expect(command).toMatchObject({
+    expect(command).toEqual({
       text: "status",
-      actor: { aadObjectId: "aad-viewer", teamsUserId: "29:viewer", name: "Vera Viewer" },
-      conversation: { id: CHANNEL, type: "channel", tenantId: "tenant-1" },
+      actor: { platform: "teams", id: "29:viewer", displayName: "Vera Viewer", entraObjectId: "aad-viewer" },
+      conversation: { platform: "teams", channelId: CHANNEL },
     });
-    expect(command?.conversation.reference).toMatchObject({ serviceUrl: connector.url, conversation: { id: CHANNEL } });
+    // saved on each command, so alerts and approvals can be posted here later
+    expect(anon.core.references.get(CHANNEL)).toMatchObject({
+      serviceUrl: connector.url,
+      conversation: { id: CHANNEL, conversationType: "channel", tenantId: "tenant-1" },
+    });
     const sent = connector.requests.slice(before);
     expect(sent).toHaveLength(1);
     const [request] = sent;
@@ -127,7 +137,11 @@ describe("Teams bot over real HTTP (anonymous mode, fake connector)", () => {
     const activities = (answer.json as { activities: Record<string, unknown>[] }).activities;
     expect(activities).toHaveLength(1);
     expect(cardsOf(activities[0] ?? {})).toHaveLength(1);
-    expect(anon.core.commands.at(-1)).toMatchObject({ text: "status", conversation: { type: "personal" } });
+    expect(anon.core.commands.at(-1)).toMatchObject({
+      text: "status",
+      conversation: { platform: "teams", channelId: "a:personal-29:viewer" },
+    });
+    expect(anon.core.references.get("a:personal-29:viewer")?.conversation.conversationType).toBe("personal");
     expect(connector.requests.length).toBe(before);
   });
 
@@ -157,27 +171,53 @@ describe("Teams bot over real HTTP (anonymous mode, fake connector)", () => {
     expect(anon.core.commands.at(-1)?.text).toBe("check ada@example.com");
   });
 
-  it("replaces the card in the invoke response and updates it for everyone on approve", async () => {
+  it("answers an approve with the replaced card AND delivers the core's private note to the voter", async () => {
     const before = connector.requests.length;
     const answer = await post(
       anon.url,
       executeInvoke(connector.url, approver1, "card-msg-1", "approval.approve", "apr_1"),
     );
     expect(answer.status).toBe(200);
+    // the replacement is the invoke response…
     expect(answer.json).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
     const card = (answer.json as { value: unknown }).value;
     cardsSeen.push(card);
     expect(JSON.stringify(card)).toContain("Approved by Ada Approver");
-    expect(anon.core.actions.at(-1)).toMatchObject({
+    expect(JSON.stringify(card)).not.toContain(VOTE_NOTE);
+    expect(anon.core.actions.at(-1)).toEqual({
+      actor: { platform: "teams", id: "29:approver1", displayName: "Ada Approver", entraObjectId: "aad-approver-1" },
       actionId: "approval.approve",
       value: "apr_1",
-      source: "invoke",
-      messageId: "card-msg-1",
+      conversation: { platform: "teams", channelId: CHANNEL },
     });
     const sent = connector.requests.slice(before);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ method: "PUT", conversationId: CHANNEL, activityId: "card-msg-1" });
-    cardsOf(sent[0]?.body ?? {});
+    expect(
+      sent.map((r) => [r.method, r.conversationId?.startsWith("a:personal-") ? "personal" : r.conversationId]),
+    ).toEqual([
+      // …the card message is updated for everyone…
+      ["PUT", CHANNEL],
+      // …and the private note goes to the voter's 1:1 chat (created on demand), never to the channel
+      ["POST", null],
+      ["POST", "personal"],
+    ]);
+    expect(sent[0]?.activityId).toBe("card-msg-1");
+    expect(JSON.stringify(cardsOf(sent[0]?.body ?? {}))).toContain("Approved by Ada Approver");
+    expect(sent[1]?.body).toMatchObject({ isGroup: false, members: [{ id: "29:approver1" }] });
+    expect(JSON.stringify(cardsOf(sent[2]?.body ?? {}))).toContain(VOTE_NOTE);
+  });
+
+  it("keeps the card answer when the private note cannot be delivered (logged, not an error)", async () => {
+    connector.refuseConversations(1);
+    const before = connector.requests.length;
+    const answer = await post(
+      anon.url,
+      executeInvoke(connector.url, approver2, "card-msg-4", "approval.approve", "apr_1"),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
+    const sent = connector.requests.slice(before);
+    expect(sent.map((r) => r.method)).toEqual(["PUT", "POST"]);
+    expect(sent[1]?.conversationId).toBeNull();
   });
 
   it("refuses a non-approver with a message only the clicker sees and leaves the card alone", async () => {
@@ -212,15 +252,19 @@ describe("Teams bot over real HTTP (anonymous mode, fake connector)", () => {
   it("handles the Action.Submit fallback (message with value) like the invoke", async () => {
     const before = connector.requests.length;
     await post(anon.url, submitFallback(connector.url, approver2, "card-msg-3", "approval.approve", "apr_1"));
-    expect(anon.core.actions.at(-1)).toMatchObject({ source: "submit", actor: { aadObjectId: "aad-approver-2" } });
+    expect(anon.core.actions.at(-1)).toMatchObject({
+      actionId: "approval.approve",
+      actor: { entraObjectId: "aad-approver-2" },
+    });
     const sent = connector.requests.slice(before);
-    expect(sent).toHaveLength(1);
+    expect(sent.map((r) => r.method)).toEqual(["PUT", "POST", "POST"]);
     expect(sent[0]).toMatchObject({ method: "PUT", activityId: "card-msg-3" });
+    expect(JSON.stringify(cardsOf(sent[2]?.body ?? {}))).toContain(VOTE_NOTE);
   });
 
   it("stores the conversation reference when the bot is added", async () => {
+    anon.core.references.clear();
     await post(anon.url, botAdded(connector.url));
-    expect(anon.core.installs.at(-1)).toMatchObject({ event: "installed", conversationType: "channel" });
     expect(anon.core.references.get(CHANNEL)).toMatchObject({
       serviceUrl: connector.url,
       bot: { id: "28:bot-app-id" },
@@ -296,7 +340,8 @@ describe("Teams bot with an app id configured", () => {
       createTeamsBot({
         appId: "00000000-0000-4000-8000-000000000001",
         appType: "SingleTenant",
-        handler: createFakeChatCore(),
+        chat: createFakeChatCore(),
+        conversations: createFakeChatCore().conversations,
         logger: silentLogger,
       }),
     ).toThrow(/MICROSOFT_APP_PASSWORD/);

@@ -28,7 +28,8 @@ async function host(options: { appId?: string; appPassword?: string; tenantId?: 
   const bot = createTeamsBot({
     ...options,
     appType: "SingleTenant",
-    handler: core,
+    chat: core,
+    conversations: core.conversations,
     logger: silentLogger,
     allowedTenantId: OURS,
     onForeign: async (origin) => {

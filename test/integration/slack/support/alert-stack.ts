@@ -1,4 +1,3 @@
-import { createSlackMessageEditor, createSlackWebClient, type SlackMessageEditor } from "#adapters/slack/index.js";
 import { createAlertDispatcher } from "#app/alerts/dispatcher.js";
 import { InMemoryIncidentStore, InMemoryOutboxStore, StaticAlertRoutes } from "#app/alerts/in-memory.js";
 import { slackChannelNotifier } from "#app/alerts/notifiers.js";
@@ -18,21 +17,19 @@ import {
 import { APPROVER_A, APPROVER_B, LINKS, OPERATOR } from "#test/unit/chat/support/harness.js";
 import { InMemoryEngine } from "#test/unit/chat/support/in-memory-engine.js";
 import type { FakeSlackApi } from "./fake-slack-api.js";
-import { BOT_TOKEN, type SlackFixture, startSlackFixture } from "./slack-fixture.js";
+import { type SlackFixture, startSlackFixture } from "./slack-fixture.js";
 
 export const ALERT_CHANNEL = "CALERTS";
 
 /**
  * The whole path on loopback: the chat core (in-memory engine and CAS approval book) behind the
- * Slack adapter, the alert dispatcher and the outbox worker posting through the Slack notifier
- * to the fake Web API. Real clock; the worker spaces messages 20 ms apart to keep tests short.
+ * Slack adapter (a click's replacement through `respond()`), the alert dispatcher and the outbox
+ * worker posting and refreshing approval messages through the Slack notifier to the fake Web API. Real clock; the worker spaces messages 20 ms apart to keep tests short.
  */
 export async function startAlertStack(api: FakeSlackApi, options: { approvalsRequired: number }) {
   const engine = new InMemoryEngine(() => new Date());
   const approvals = new InMemoryApprovalBook();
   const audit = new InMemoryAudit();
-  const client = createSlackWebClient({ botToken: BOT_TOKEN, apiUrl: api.url, retries: 0, logger: silentLogger });
-  const editor: SlackMessageEditor = createSlackMessageEditor({ client, logger: silentLogger });
   const core = createChatCore({
     engine,
     roles: createRoleChecker({
@@ -45,10 +42,9 @@ export async function startAlertStack(api: FakeSlackApi, options: { approvalsReq
     approvals,
     alertRoutes: new InMemoryAlertRoutes(),
     clock: systemClock,
-    messages: editor,
     config: { approvalsRequired: options.approvalsRequired, links: LINKS },
   });
-  const fx: SlackFixture = await startSlackFixture({ chat: core, api, messageEditor: editor });
+  const fx: SlackFixture = await startSlackFixture({ chat: core, api });
   const incidents = new InMemoryIncidentStore();
   const outbox = new InMemoryOutboxStore();
   const routes = new StaticAlertRoutes([{ platform: "slack", channelId: ALERT_CHANNEL }]);

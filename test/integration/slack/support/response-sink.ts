@@ -14,6 +14,11 @@ export interface ResponseSink {
   readonly received: Responded[];
   /** resolves when `count` responses arrived at `path` (or rejects after `timeoutMs`) */
   waitFor(path: string, count?: number, timeoutMs?: number): Promise<Responded[]>;
+  /**
+   * What the message behind `path` shows after `respond({ replace_original: true })`, as Slack
+   * applies it (ephemeral and channel messages alike): the last replacement, or null.
+   */
+  replacement(path: string): Record<string, unknown> | null;
   close(): Promise<void>;
 }
 
@@ -53,6 +58,8 @@ export async function startResponseSink(): Promise<ResponseSink> {
         check();
       });
     },
+    replacement: (path) =>
+      received.filter((r) => r.path === path && r.body.replace_original === true).at(-1)?.body ?? null,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

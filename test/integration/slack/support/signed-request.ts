@@ -71,6 +71,8 @@ export function blockActionBody(fields: {
   readonly responseUrl: string;
   readonly teamId?: string;
   readonly appId?: string;
+  /** the clicked message was ephemeral (a private preview) */
+  readonly ephemeral?: boolean;
 }): string {
   const teamId = fields.teamId ?? "T1";
   const payload = {
@@ -84,7 +86,12 @@ export function blockActionBody(fields: {
     },
     api_app_id: fields.appId ?? "A1",
     token: "deprecated-verification-token",
-    container: { type: "message", message_ts: fields.messageTs, channel_id: fields.channelId, is_ephemeral: false },
+    container: {
+      type: "message",
+      message_ts: fields.messageTs,
+      channel_id: fields.channelId,
+      is_ephemeral: fields.ephemeral ?? false,
+    },
     trigger_id: "1.2.3",
     channel: { id: fields.channelId, name: "it-ops" },
     message: { ts: fields.messageTs, type: "message", text: "" },

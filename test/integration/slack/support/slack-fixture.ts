@@ -5,7 +5,6 @@ import {
   createSlackAdapter,
   type SlackAdapter,
   type SlackForeignRequest,
-  type SlackMessageEditor,
 } from "#adapters/slack/index.js";
 import { silentLogger } from "#core/logger.js";
 import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
@@ -13,7 +12,7 @@ import { type FakeSlackApi, startFakeSlackApi } from "./fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "./response-sink.js";
 
 export const SECRET = "test-signing-secret-0123456789abcdef";
-export const BOT_TOKEN = "xoxb-test-token";
+const BOT_TOKEN = "xoxb-test-token";
 
 /** The adapter on a node:http server (port 0), a fake Web API and a response_url sink. */
 export interface SlackFixture {
@@ -27,7 +26,6 @@ export interface SlackFixture {
 export async function startSlackFixture(options: {
   readonly chat: ChatHandler;
   readonly api?: FakeSlackApi;
-  readonly messageEditor?: SlackMessageEditor;
   readonly seenRequests?: SeenRequestStore;
   readonly onForeign?: (refusal: SlackForeignRequest) => Promise<void>;
 }): Promise<SlackFixture> {
@@ -40,7 +38,6 @@ export async function startSlackFixture(options: {
     chat: options.chat,
     logger: silentLogger,
     clientRetries: 0,
-    ...(options.messageEditor === undefined ? {} : { messageEditor: options.messageEditor }),
     ...(options.seenRequests === undefined ? {} : { seenRequests: options.seenRequests }),
     ...(options.onForeign === undefined ? {} : { onForeign: options.onForeign }),
   });

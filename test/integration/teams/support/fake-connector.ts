@@ -19,6 +19,8 @@ export interface CapturedRequest {
 export interface FakeConnector {
   readonly url: string;
   readonly requests: CapturedRequest[];
+  /** the next `n` createConversation calls (1:1 chats) are refused with 403 */
+  refuseConversations(n: number): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 export async function startFakeConnector(): Promise<FakeConnector> {
   const requests: CapturedRequest[] = [];
   let counter = 0;
+  let refusals = 0;
   const server: Server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
@@ -51,6 +54,11 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         return;
       }
       counter += 1;
+      if (req.method === "POST" && conversationId === null && refusals > 0) {
+        refusals -= 1;
+        res.writeHead(403).end(JSON.stringify({ error: { code: "BotNotInConversationRoster", message: "no" } }));
+        return;
+      }
       if (req.method === "POST" && conversationId === null) {
         res.writeHead(201).end(JSON.stringify({ id: `a:personal-${counter}`, activityId: "" }));
         return;
@@ -69,6 +77,9 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   return {
     url: `http://127.0.0.1:${port}/`,
     requests,
+    refuseConversations: (n) => {
+      refusals = n;
+    },
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
 }
