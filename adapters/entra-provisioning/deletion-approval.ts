@@ -1,22 +1,13 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
-import type { PendingDeletions } from "#core/ports/provisioning-engine.js";
+import type { ApprovalPayload } from "#core/approvals/approval.js";
 import { graphTime, runFromExecution } from "./job-status.js";
 import type { Job } from "./schemas.js";
 
-/** The narrow persistence the entra engine needs: named strings (cursor, approval episodes, last seen states). */
+/** The narrow persistence the entra engine needs: named strings (log cursor, last seen states). */
 export interface EntraEngineStore {
   get(name: string): Promise<string | null>;
   set(name: string, value: string): Promise<void>;
 }
-
-const EpisodeSchema = z.object({
-  jobId: z.string(),
-  currentBegan: z.string(),
-  requestedAt: z.string(),
-  status: z.enum(["pending", "approved", "rejected"]),
-});
-export type Episode = z.infer<typeof EpisodeSchema>;
 
 /** A TooManyDeletes quarantine episode of the job, or null when the job holds no deletions. */
 export function heldEpisode(job: Job): { jobId: string; currentBegan: string } | null {
@@ -31,23 +22,6 @@ export function approvalIdFor(episode: { jobId: string; currentBegan: string }):
   return `apr_entra_${digest.slice(0, 20)}`;
 }
 
-const episodeKey = (approvalId: string): string => `entra:approval:${approvalId}`;
-
-export async function loadEpisode(store: EntraEngineStore, approvalId: string): Promise<Episode | null> {
-  const raw = await store.get(episodeKey(approvalId));
-  if (raw === null) return null;
-  try {
-    const parsed = EpisodeSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-export async function saveEpisode(store: EntraEngineStore, approvalId: string, episode: Episode): Promise<void> {
-  await store.set(episodeKey(approvalId), JSON.stringify(episode));
-}
-
 /** "would delete or disable 612 users" in Entra's error message; otherwise at least the threshold. */
 function heldCount(job: Job, threshold: number): number {
   const message = job.status.lastExecution?.error?.message ?? "";
@@ -55,24 +29,21 @@ function heldCount(job: Job, threshold: number): number {
   return match?.[1] === undefined ? threshold : Number(match[1]);
 }
 
-export function describeHeld(
+/** The held batch of the job's current TooManyDeletes episode, as the approval's payload. */
+export function quarantinePayload(
   job: Job,
-  approvalId: string,
-  episode: Episode,
+  episode: { readonly jobId: string; readonly currentBegan: string },
   threshold: number,
-  ttlMs: number,
-): PendingDeletions {
-  const requestedAt = new Date(episode.requestedAt);
+): Extract<ApprovalPayload, { kind: "entra_quarantine" }> {
   const since = graphTime(episode.currentBegan);
   const count = heldCount(job, threshold);
   return {
-    approvalId,
-    count,
-    users: [],
-    reason: `Entra quarantined provisioning job ${job.id}${since === null ? "" : ` at ${since.toISOString().slice(0, 16).replace("T", " ")} UTC`} because a cycle would delete or disable ${count} users, over its accidental-deletions threshold of ${threshold}. Entra does not list these users through Graph: see Entra → Apple Business Manager → Provisioning logs (action Delete/Disable).`,
+    kind: "entra_quarantine",
+    jobId: episode.jobId,
+    episodeBegan: episode.currentBegan,
     runId: runFromExecution(job.status.lastExecution)?.id ?? null,
     threshold,
-    requestedAt,
-    expiresAt: new Date(requestedAt.getTime() + ttlMs),
+    count,
+    reason: `Entra quarantined provisioning job ${job.id}${since === null ? "" : ` at ${since.toISOString().slice(0, 16).replace("T", " ")} UTC`} because a cycle would delete or disable ${count} users, over its accidental-deletions threshold of ${threshold}. Entra does not list these users through Graph: see Entra → Apple Business Manager → Provisioning logs (action Delete/Disable).`,
   };
 }

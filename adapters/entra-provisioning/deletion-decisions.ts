@@ -1,114 +1,114 @@
+import type { Approval } from "#core/approvals/approval.js";
+import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEventSink } from "#core/engine/context.js";
-import type { AppError } from "#core/errors.js";
-import type { Actor, DecisionOutcome, PendingDeletions } from "#core/ports/provisioning-engine.js";
-import { ok, type Result } from "#core/result.js";
-import {
-  approvalIdFor,
-  describeHeld,
-  type EntraEngineStore,
-  heldEpisode,
-  loadEpisode,
-  saveEpisode,
-} from "./deletion-approval.js";
+import { AppError } from "#core/errors.js";
+import type { ApprovalExecution } from "#core/ports/provisioning-engine.js";
+import { err, ok, type Result } from "#core/result.js";
+import { approvalIdFor, heldEpisode, quarantinePayload } from "./deletion-approval.js";
 import type { Job, Secret } from "./schemas.js";
 import { notificationSettings } from "./secrets.js";
 import type { SyncApi } from "./sync-api.js";
 
 /**
- * Held deletions of the entra engine: a TooManyDeletes quarantine episode becomes one stored
- * approval; approving it is `restart` with `ForceDeletes` for that episode only, rejecting it
- * sends nothing (the job stays quarantined).
+ * Held deletions of the entra engine, in the one approval store: a TooManyDeletes quarantine
+ * episode of the job is one approval (its id derives from the episode); approving it is `restart`
+ * with `ForceDeletes` for that episode only; rejecting it sends nothing (the job stays quarantined).
  */
 export function createDeletionDecisions(deps: {
   readonly api: SyncApi;
-  readonly store: EntraEngineStore;
+  readonly approvals: ApprovalStore;
+  readonly requiredApprovals: number;
   readonly clock: Clock;
   readonly events: EngineEventSink;
   readonly approvalTtlMs: number;
 }) {
-  const { api, store } = deps;
+  const { api, approvals, clock } = deps;
 
-  /** the current episode as PendingDeletions (stored on first sight), or null when none is pending */
-  async function pending(job: Job, secrets: readonly Secret[]): Promise<PendingDeletions | null> {
+  /**
+   * Brings the store in line with the job: the current episode is held (once; the stored approval
+   * is returned whatever its status), and a pending approval of an episode that ended is withdrawn.
+   */
+  async function observe(job: Job, secrets: readonly Secret[]): Promise<Approval | null> {
     const episode = heldEpisode(job);
-    if (episode === null) return null;
-    const approvalId = approvalIdFor(episode);
-    let stored = await loadEpisode(store, approvalId);
-    if (stored === null) {
-      stored = { ...episode, requestedAt: deps.clock.now().toISOString(), status: "pending" };
-      await saveEpisode(store, approvalId, stored);
+    const current = episode === null ? null : approvalIdFor(episode);
+    const pending = await approvals.pending();
+    if (pending !== null && pending.payload.kind === "entra_quarantine" && pending.id !== current) {
+      if (await approvals.transition(pending.id, "pending", "withdrawn", clock.now()))
+        deps.events.emit({ type: "approval_changed", approval: { ...pending, status: "withdrawn" } });
     }
-    if (stored.status !== "pending") return null;
+    if (episode === null || current === null) return null;
+    const now = clock.now();
     const threshold = notificationSettings(secrets).deleteThresholdValue;
-    return describeHeld(job, approvalId, stored, threshold, deps.approvalTtlMs);
+    const held = await approvals.hold(
+      {
+        id: current,
+        payload: quarantinePayload(job, episode, threshold),
+        requestedBy: "system",
+        requestedAt: now,
+        expiresAt: new Date(now.getTime() + deps.approvalTtlMs),
+      },
+      deps.requiredApprovals,
+    );
+    return held.approval;
   }
 
-  /** true when the job's current episode was rejected here */
-  async function rejected(job: Job): Promise<boolean> {
-    const episode = heldEpisode(job);
-    const stored = episode === null ? null : await loadEpisode(store, approvalIdFor(episode));
-    return stored?.status === "rejected";
-  }
-
-  async function approve(approvalId: string, actor: Actor): Promise<Result<DecisionOutcome, AppError>> {
-    const stored = await loadEpisode(store, approvalId);
-    if (stored === null)
-      return ok<DecisionOutcome>({ result: "not_found", counts: null, message: `No approval ${approvalId}.` });
-    if (stored.status !== "pending") {
-      return ok<DecisionOutcome>({
-        result: "already_decided",
-        counts: null,
-        message: `Approval ${approvalId} was already ${stored.status}.`,
-      });
+  async function apply(approval: Approval): Promise<Result<ApprovalExecution, AppError>> {
+    if (approval.payload.kind !== "entra_quarantine") {
+      return err(
+        new AppError(
+          "approval.wrong_engine",
+          `Approval ${approval.id} was held by the native engine; the entra engine cannot act on it.`,
+        ),
+      );
+    }
+    if (!(await approvals.transition(approval.id, "approved", "applied", clock.now()))) {
+      return err(
+        new AppError("approval.not_granted", `Approval ${approval.id} is not approved (or was already applied).`),
+      );
     }
     const job = await api.findJob();
-    if (!job.ok) return job;
+    if (!job.ok) {
+      await approvals.transition(approval.id, "applied", "approved", clock.now());
+      return job;
+    }
     const episode = heldEpisode(job.value);
-    if (episode === null || approvalIdFor(episode) !== approvalId) {
-      return ok<DecisionOutcome>({
-        result: "already_decided",
+    if (episode === null || approvalIdFor(episode) !== approval.id) {
+      await approvals.transition(approval.id, "applied", "withdrawn", clock.now());
+      return ok({
+        status: "failed",
         counts: null,
         message:
           "Entra no longer holds these deletions (the quarantine ended or a new one began); nothing was released.",
       });
     }
-    await saveEpisode(store, approvalId, { ...stored, status: "approved" });
     const done = await api.restart(job.value.id, "ForceDeletes");
     if (!done.ok) {
-      await saveEpisode(store, approvalId, stored);
+      // approving again retries
+      await approvals.transition(approval.id, "applied", "approved", clock.now());
       return done;
     }
-    deps.events.emit({ type: "deletions_decided", approvalId, decision: "approved", actor: actor.id });
-    return ok<DecisionOutcome>({
-      result: "applied",
+    return ok({
+      status: "applied",
       counts: null,
       message: `Entra released the held deletions (restart with ForceDeletes on job ${job.value.id}); its next cycle applies them.`,
     });
   }
 
-  async function reject(approvalId: string, actor: Actor): Promise<Result<DecisionOutcome, AppError>> {
-    const stored = await loadEpisode(store, approvalId);
-    if (stored === null)
-      return ok<DecisionOutcome>({ result: "not_found", counts: null, message: `No approval ${approvalId}.` });
-    if (stored.status === "approved") {
-      return ok<DecisionOutcome>({
-        result: "already_decided",
-        counts: null,
-        message: `Approval ${approvalId} was already approved.`,
-      });
-    }
-    await saveEpisode(store, approvalId, { ...stored, status: "rejected" });
-    deps.events.emit({ type: "deletions_decided", approvalId, decision: "rejected", actor: actor.id });
-    return ok<DecisionOutcome>({
-      result: "applied",
-      counts: null,
-      message:
-        "Rejected: Entra keeps the job quarantined and deletes nobody. To fix it, put the users back in scope (re-assign them to the Apple Business Manager app or restore them in Entra) or raise the deletion threshold, then run `restart`.",
-    });
+  function reject(approval: Approval): Result<string, AppError> {
+    if (approval.payload.kind !== "entra_quarantine")
+      return err(
+        new AppError(
+          "approval.wrong_engine",
+          `Approval ${approval.id} was held by the native engine; the entra engine cannot act on it.`,
+        ),
+      );
+    return ok(
+      "Entra keeps the job quarantined and deletes nobody. To fix it, put the users back in scope (re-assign them to the Apple Business Manager app or restore them in Entra) or raise the deletion threshold, then run `restart`.",
+    );
   }
 
-  return { pending, rejected, approve, reject };
+  return { observe, apply, reject };
 }
 
 export type DeletionDecisions = ReturnType<typeof createDeletionDecisions>;

@@ -76,10 +76,10 @@ export function createEnginePoller(deps: {
     if (quarantineKey !== seenQuarantine) {
       if (quarantineKey === "") deps.events.emit({ type: "quarantine_left" });
       else {
-        const held = await deps.decisions.pending(job.value, secrets.value);
-        const run = runFromExecution(s.lastExecution);
-        if (held !== null && run !== null) {
-          deps.events.emit({ type: "deletions_held", approvalId: held.approvalId, run, count: held.count });
+        // alerted once per episode: the seen quarantine key is stored, whoever stored the approval first
+        const held = await deps.decisions.observe(job.value, secrets.value);
+        if (held?.status === "pending") {
+          deps.events.emit({ type: "deletions_held", approval: held, run: runFromExecution(s.lastExecution) });
         } else if (held === null) {
           deps.events.emit({ type: "quarantine_entered", reason: s.quarantine?.reason ?? "Unknown" });
         }

@@ -1,3 +1,4 @@
+import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEventSink } from "#core/engine/context.js";
 import type { AppError } from "#core/errors.js";
@@ -27,6 +28,10 @@ export interface EntraEngineDeps {
   /** ABM_SERVICE_PRINCIPAL_ID: object id of the "Apple Business Manager" enterprise app */
   readonly servicePrincipalId: string;
   readonly store: EntraEngineStore;
+  /** the one approval store: a TooManyDeletes quarantine is held there */
+  readonly approvals: ApprovalStore;
+  /** ABM_APPROVALS_REQUIRED */
+  readonly requiredApprovals: number;
   readonly verifiedDomains: readonly string[] | null;
   readonly attributeMap: AttributeMap;
   readonly clock: Clock;
@@ -78,7 +83,8 @@ export function createEntraProvisioningEngine(deps: EntraEngineDeps): EntraProvi
   const failuresOf = createFailureReader({ api, clock, windowMs: deps.failureWindowMs ?? 24 * 3_600_000 });
   const decisions = createDeletionDecisions({
     api,
-    store,
+    approvals: deps.approvals,
+    requiredApprovals: deps.requiredApprovals,
     clock,
     events: deps.events,
     approvalTtlMs: deps.approvalTtlMs,
@@ -134,17 +140,18 @@ export function createEntraProvisioningEngine(deps: EntraEngineDeps): EntraProvi
 
     provisionUser: (query, actor) => guard(() => provisionUser(query, actor)),
 
-    pendingDeletions: () =>
+    refreshApprovals: () =>
       guard(async () => {
         const job = await api.findJob();
         if (!job.ok) return job;
         const secrets = await api.secrets();
         if (!secrets.ok) return secrets;
-        return ok(await decisions.pending(job.value, secrets.value));
+        await decisions.observe(job.value, secrets.value);
+        return ok(undefined);
       }),
 
-    approveDeletions: (approvalId, actor) => guard(() => decisions.approve(approvalId, actor)),
-    rejectDeletions: (approvalId, actor) => guard(() => decisions.reject(approvalId, actor)),
+    applyApproval: (approval) => guard(() => decisions.apply(approval)),
+    rejectApproval: (approval) => guard(async () => decisions.reject(approval)),
 
     failures: () =>
       guard(async () => {

@@ -1,7 +1,7 @@
+import type { Approval } from "#core/approvals/approval.js";
 import type {
   ConnectionState,
   EngineStatus,
-  PendingDeletions,
   Quarantine,
   RunSummary,
   SyncScope,
@@ -74,7 +74,7 @@ function isoDurationMs(value: string | null | undefined): number | null {
 export interface StatusExtras {
   readonly scope: SyncScope;
   readonly failingUsers: number;
-  readonly pending: PendingDeletions | null;
+  readonly pending: Approval | null;
   readonly rejected: boolean;
   readonly threshold: { readonly enabled: boolean; readonly value: number };
   readonly emailNotifications: boolean;

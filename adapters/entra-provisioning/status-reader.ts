@@ -1,5 +1,6 @@
+import type { Approval } from "#core/approvals/approval.js";
 import type { AppError } from "#core/errors.js";
-import type { EngineStatus, PendingDeletions, SyncScope } from "#core/ports/provisioning-engine.js";
+import type { EngineStatus, SyncScope } from "#core/ports/provisioning-engine.js";
 import { ok, type Result } from "#core/result.js";
 import type { DeletionDecisions } from "./deletion-decisions.js";
 import type { FailuresOf } from "./engine-support.js";
@@ -16,7 +17,7 @@ export function statusScope(secrets: readonly Secret[]): SyncScope {
 /** What the status needs besides the job: scope, threshold and e-mail from the secrets, failures, held deletions. */
 export function statusExtras(
   secrets: readonly Secret[],
-  facts: { readonly failingUsers: number; readonly pending: PendingDeletions | null; readonly rejected: boolean },
+  facts: { readonly failingUsers: number; readonly pending: Approval | null; readonly rejected: boolean },
 ): StatusExtras {
   const settings = notificationSettings(secrets);
   return {
@@ -43,8 +44,9 @@ export function createStatusReader(deps: {
     if (!secrets.ok) return secrets;
     const failures = await deps.failuresOf(job.value.id);
     if (!failures.ok) return failures;
-    const pending = await deps.decisions.pending(job.value, secrets.value);
-    const rejected = await deps.decisions.rejected(job.value);
+    const held = await deps.decisions.observe(job.value, secrets.value);
+    const pending = held?.status === "pending" ? held : null;
+    const rejected = held?.status === "rejected";
     return ok(
       translateStatus(
         job.value,

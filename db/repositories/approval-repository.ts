@@ -1,112 +1,134 @@
-import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
-  type ApprovalRecord,
-  type ApprovalStore,
+  type Approval,
+  type ApprovalStatus,
+  approvalMessageSchema,
+  approvalPayloadSchema,
   approvalResultSchema,
-  approvalVoteSchema,
-  type DecisionResult,
-} from "#core/ports/store/approval-store.js";
-import { type MessageRefRecord, messageRefSchema } from "#core/ports/store/common.js";
+  voteSchema,
+} from "#core/approvals/approval.js";
+import type { ApprovalStore, VoteResult } from "#core/approvals/approval-store.js";
 import type { Database } from "../database.js";
 import { approvals } from "../schema/approvals.js";
-import { attempt, invalidRow, notFound } from "./db-error.js";
+import { attempt, invalidRow } from "./db-error.js";
 
 type Row = typeof approvals.$inferSelect;
 
 const columnsSchema = z.object({
-  status: z.enum(["pending", "approved", "rejected", "expired", "applied"]),
-  decisions: z.array(approvalVoteSchema),
+  status: z.enum(["pending", "approved", "applied", "rejected", "expired", "withdrawn"]),
+  decisions: z.array(voteSchema),
   result: approvalResultSchema.nullable(),
-  messageRefs: z.array(messageRefSchema),
+  messageRefs: z.array(approvalMessageSchema),
 });
 
-/**
- * `approvals` behind the ApprovalStore port. `payloadSchema` validates the payload on every write
- * and read (pass `jsonValueSchema` for untyped payloads); it must accept what JSON gives back
- * (dates arrive as ISO strings: use `z.coerce.date()`).
- */
-export function createApprovalRepository<P>(db: Database, payloadSchema: z.ZodType<P>): ApprovalStore<P> {
-  function toRecord(row: Row): ApprovalRecord<P> {
-    const columns = columnsSchema.safeParse(row);
-    if (!columns.success) throw invalidRow("read approval", columns.error.issues[0]?.message ?? "invalid");
-    const payload = payloadSchema.safeParse(row.payload);
-    if (!payload.success)
-      throw invalidRow("read approval", `payload: ${payload.error.issues[0]?.message ?? "invalid"}`);
-    return {
-      id: row.id,
-      connectionId: row.connectionId,
-      kind: row.kind,
-      payload: payload.data,
-      status: columns.data.status,
-      requiredApprovals: row.requiredApprovals,
-      decisions: columns.data.decisions,
-      requestedBy: row.requestedBy,
-      requestedAt: row.requestedAt,
-      expiresAt: row.expiresAt,
-      decidedAt: row.decidedAt,
-      appliedAt: row.appliedAt,
-      result: columns.data.result,
-      messageRefs: columns.data.messageRefs,
-    };
+function toApproval(row: Row): Approval {
+  const columns = columnsSchema.safeParse(row);
+  if (!columns.success) throw invalidRow("read approval", columns.error.issues[0]?.message ?? "invalid");
+  const payload = approvalPayloadSchema.safeParse(row.payload);
+  if (!payload.success || payload.data.kind !== row.kind)
+    throw invalidRow(
+      "read approval",
+      `payload: ${payload.error?.issues[0]?.message ?? "kind differs from its column"}`,
+    );
+  return {
+    id: row.id,
+    status: columns.data.status,
+    payload: payload.data,
+    requiredApprovals: row.requiredApprovals,
+    votes: columns.data.decisions,
+    requestedBy: row.requestedBy,
+    requestedAt: row.requestedAt,
+    expiresAt: row.expiresAt,
+    decidedAt: row.decidedAt,
+    result: columns.data.result,
+    messages: columns.data.messageRefs,
+  };
+}
+
+/** Runs one statement; a database failure rejects with its `db.*` AppError. */
+async function run<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  const result = await attempt(operation, work);
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+/** `approvals` of one connection behind the core's ApprovalStore; every statement filters by connection. */
+export function createApprovalStore(db: Database, connectionId: string): ApprovalStore {
+  const mine = (id: string) => and(eq(approvals.id, id), eq(approvals.connectionId, connectionId));
+
+  async function read(id: string): Promise<Approval | null> {
+    const rows = await db.select().from(approvals).where(mine(id));
+    return rows[0] === undefined ? null : toApproval(rows[0]);
   }
 
-  async function read(id: string): Promise<ApprovalRecord<P> | null> {
-    const rows = await db.select().from(approvals).where(eq(approvals.id, id));
-    return rows[0] === undefined ? null : toRecord(rows[0]);
-  }
-
-  async function mustRead(operation: string, id: string): Promise<ApprovalRecord<P>> {
-    const record = await read(id);
-    if (record === null) throw notFound(operation, "approval", id);
-    return record;
-  }
-
-  async function cas(id: string, from: string, set: Partial<typeof approvals.$inferInsert>, extra = sql`true`) {
+  async function cas(id: string, from: ApprovalStatus, set: Partial<typeof approvals.$inferInsert>): Promise<boolean> {
     const rows = await db
       .update(approvals)
       .set(set)
-      .where(and(eq(approvals.id, id), eq(approvals.status, from), extra))
+      .where(and(mine(id), eq(approvals.status, from)))
       .returning({ id: approvals.id });
     return rows.length === 1;
   }
 
   return {
-    open: (input) =>
-      attempt("open approval", async () => {
-        const payload = payloadSchema.safeParse(input.payload);
-        if (!payload.success)
-          throw invalidRow("open approval", `payload: ${payload.error.issues[0]?.message ?? "invalid"}`);
-        await db
+    hold: (request, requiredApprovals) =>
+      run("hold approval", async () => {
+        const parsed = approvalPayloadSchema.safeParse(request.payload);
+        if (!parsed.success)
+          throw invalidRow("hold approval", `payload: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+        const payload = parsed.data;
+        const inserted = await db
           .insert(approvals)
           .values({
-            ...input,
-            payload: payload.data,
+            id: request.id,
+            connectionId,
+            kind: payload.kind,
+            payload,
             status: "pending",
+            requiredApprovals: Math.max(1, Math.floor(requiredApprovals)),
             decisions: [],
             messageRefs: [],
-            createdAt: input.requestedAt,
-            updatedAt: input.requestedAt,
+            requestedBy: request.requestedBy,
+            requestedAt: request.requestedAt,
+            expiresAt: request.expiresAt,
+            createdAt: request.requestedAt,
+            updatedAt: request.requestedAt,
           })
-          .onConflictDoNothing({ target: approvals.id });
-        return mustRead("open approval", input.id);
+          .onConflictDoNothing({ target: approvals.id })
+          .returning({ id: approvals.id });
+        const approval = await read(request.id);
+        if (approval === null) throw invalidRow("hold approval", `id ${request.id} belongs to another connection`);
+        return { approval, created: inserted.length === 1 };
       }),
-    get: (id) => attempt("read approval", () => read(id)),
-    list: (connectionId, options = {}) =>
-      attempt("list approvals", async () => {
-        const conditions = [eq(approvals.connectionId, connectionId)];
-        if (options.status !== undefined) conditions.push(eq(approvals.status, options.status));
+
+    get: (id) => run("read approval", () => read(id)),
+
+    pending: () =>
+      run("read pending approval", async () => {
         const rows = await db
           .select()
           .from(approvals)
-          .where(and(...conditions))
+          .where(and(eq(approvals.connectionId, connectionId), eq(approvals.status, "pending")))
           .orderBy(desc(approvals.requestedAt), desc(approvals.id))
-          .limit(options.limit ?? 100);
-        return rows.map(toRecord);
+          .limit(1);
+        return rows[0] === undefined ? null : toApproval(rows[0]);
       }),
-    recordDecision: ({ approvalId, vote, now }) =>
-      attempt("record approval decision", async (): Promise<DecisionResult<P>> => {
-        const stored = JSON.stringify([{ ...approvalVoteSchema.parse(vote), at: vote.at.toISOString() }]);
+
+    list: (limit) =>
+      run("list approvals", async () => {
+        const rows = await db
+          .select()
+          .from(approvals)
+          .where(eq(approvals.connectionId, connectionId))
+          .orderBy(desc(approvals.requestedAt), desc(approvals.id))
+          .limit(limit);
+        return rows.map(toApproval);
+      }),
+
+    vote: (id, vote, now) =>
+      run("record approval vote", async (): Promise<VoteResult | null> => {
+        const stored = JSON.stringify([{ ...voteSchema.parse(vote), at: vote.at.toISOString() }]);
         const approves = sql`(select count(*) from jsonb_array_elements(${approvals.decisions}) as d where d->>'decision' = 'approve')`;
         const nextStatus =
           vote.decision === "reject"
@@ -124,7 +146,7 @@ export function createApprovalRepository<P>(db: Database, payloadSchema: z.ZodTy
           })
           .where(
             and(
-              eq(approvals.id, approvalId),
+              mine(id),
               eq(approvals.status, "pending"),
               gt(approvals.expiresAt, now),
               sql`not (${approvals.decisions} @> ${JSON.stringify([{ actorId: vote.actorId }])}::jsonb)`,
@@ -133,61 +155,49 @@ export function createApprovalRepository<P>(db: Database, payloadSchema: z.ZodTy
           .returning();
         const updated = rows[0];
         if (updated !== undefined) {
-          const approval = toRecord(updated);
+          const approval = toApproval(updated);
           return { outcome: "recorded", transitioned: approval.status !== "pending", approval };
         }
-        const current = await mustRead("record approval decision", approvalId);
-        if (current.decisions.some((d) => d.actorId === vote.actorId)) {
+        const current = await read(id);
+        if (current === null) return null;
+        if (current.votes.some((v) => v.actorId === vote.actorId))
           return { outcome: "duplicate", transitioned: false, approval: current };
-        }
         if (current.status === "pending" && current.expiresAt.getTime() <= now.getTime()) {
-          await cas(approvalId, "pending", { status: "expired", decidedAt: now, updatedAt: now });
-          return { outcome: "expired", transitioned: false, approval: await mustRead("expire approval", approvalId) };
+          await cas(id, "pending", { status: "expired", decidedAt: now, updatedAt: now });
+          return { outcome: "expired", transitioned: false, approval: (await read(id)) ?? current };
         }
         return { outcome: current.status === "expired" ? "expired" : "closed", transitioned: false, approval: current };
       }),
-    markApplied: (approvalId, now) =>
-      attempt("mark approval applied", () =>
-        cas(approvalId, "approved", { status: "applied", appliedAt: now, updatedAt: now }),
-      ),
-    expire: (approvalId, now) =>
-      attempt("expire approval", () =>
-        cas(
-          approvalId,
-          "pending",
-          { status: "expired", decidedAt: now, updatedAt: now },
-          lte(approvals.expiresAt, now),
-        ),
-      ),
-    transition: ({ approvalId, from, to, now }) =>
-      attempt("change approval status", () =>
-        cas(approvalId, from, {
+
+    transition: (id, from, to, now) =>
+      run("change approval status", () =>
+        cas(id, from, {
           status: to,
           updatedAt: now,
           ...(to === "applied" ? { appliedAt: now } : {}),
+          ...(from === "applied" ? { appliedAt: null } : {}),
           ...(from === "pending" ? { decidedAt: now } : {}),
         }),
       ),
-    setResult: (approvalId, result, now) =>
-      attempt("save approval result", async () => {
+
+    setResult: (id, result, now) =>
+      run("save approval result", async () => {
+        const value = approvalResultSchema.parse(result);
         const rows = await db
           .update(approvals)
-          .set({ result: { ...result, at: result.at.toISOString() }, updatedAt: now })
-          .where(eq(approvals.id, approvalId))
+          .set({ result: { ...value, at: value.at.toISOString() }, updatedAt: now })
+          .where(mine(id))
           .returning({ id: approvals.id });
-        if (rows.length === 0) throw notFound("save approval result", "approval", approvalId);
+        if (rows.length === 0) throw invalidRow("save approval result", `no approval ${id}`);
       }),
-    addMessageRef: (approvalId, ref, now) =>
-      attempt("add approval message", async () => {
-        const value: MessageRefRecord = messageRefSchema.parse(ref);
-        const rows = await db
+
+    addMessage: (id, message, now) =>
+      run("add approval message", async () => {
+        const value = approvalMessageSchema.parse(message);
+        await db
           .update(approvals)
           .set({ messageRefs: sql`${approvals.messageRefs} || ${JSON.stringify([value])}::jsonb`, updatedAt: now })
-          .where(
-            and(eq(approvals.id, approvalId), sql`not (${approvals.messageRefs} @> ${JSON.stringify([value])}::jsonb)`),
-          )
-          .returning({ id: approvals.id });
-        if (rows.length === 0) await mustRead("add approval message", approvalId);
+          .where(and(mine(id), sql`not (${approvals.messageRefs} @> ${JSON.stringify([value])}::jsonb)`));
       }),
   };
 }

@@ -1,7 +1,5 @@
-import type { z } from "zod";
 import type { AlertRouteStore } from "#core/ports/store/alert-route-store.js";
 import type { AlertStore } from "#core/ports/store/alert-store.js";
-import type { ApprovalStore } from "#core/ports/store/approval-store.js";
 import type { AuditStore } from "#core/ports/store/audit-store.js";
 import type { ConnectionStore } from "#core/ports/store/connection-store.js";
 import type { ConversationStore } from "#core/ports/store/conversation-store.js";
@@ -15,7 +13,6 @@ import type { WatermarkStore } from "#core/ports/store/watermark-store.js";
 import type { Database } from "../database.js";
 import { createAlertRepository } from "./alert-repository.js";
 import { createAlertRouteRepository } from "./alert-route-repository.js";
-import { createApprovalRepository } from "./approval-repository.js";
 import { createAuditRepository } from "./audit-repository.js";
 import { createConnectionRepository } from "./connection-repository.js";
 import { createConversationRepository } from "./conversation-repository.js";
@@ -27,14 +24,13 @@ import { createRunRepository } from "./run-repository.js";
 import { createSeenRequestRepository } from "./seen-request-repository.js";
 import { createWatermarkRepository } from "./watermark-repository.js";
 
-export interface Repositories<P> {
+export interface Repositories {
   readonly connections: ConnectionStore;
   readonly runs: RunStore;
   readonly operations: OperationStore;
   readonly links: LinkStore;
   readonly watermarks: WatermarkStore;
   readonly leases: LeaseStore;
-  readonly approvals: ApprovalStore<P>;
   readonly alertRoutes: AlertRouteStore;
   readonly alerts: AlertStore;
   readonly outbox: OutboxStore;
@@ -45,9 +41,9 @@ export interface Repositories<P> {
 
 /**
  * Every repository over one database or transaction:
- * `await db.transaction(async (tx) => { const r = createRepositories(tx, schema); … })`.
+ * `await db.transaction(async (tx) => { const r = createRepositories(tx); … })`.
  */
-export function createRepositories<P>(db: Database, approvalPayload: z.ZodType<P>): Repositories<P> {
+export function createRepositories(db: Database): Repositories {
   return {
     connections: createConnectionRepository(db),
     runs: createRunRepository(db),
@@ -55,7 +51,6 @@ export function createRepositories<P>(db: Database, approvalPayload: z.ZodType<P
     links: createLinkRepository(db),
     watermarks: createWatermarkRepository(db),
     leases: createLeaseRepository(db),
-    approvals: createApprovalRepository(db, approvalPayload),
     alertRoutes: createAlertRouteRepository(db),
     alerts: createAlertRepository(db),
     outbox: createOutboxRepository(db),

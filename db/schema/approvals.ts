@@ -3,8 +3,10 @@ import { index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { connectionColumn, timestampColumns, tstz } from "./columns.js";
 
 /**
- * Held batches waiting for people. `decisions` is a JSON array of `{actorId, actorName, platform,
- * decision, at}`; the status moves pending → approved/rejected/expired → applied by compare-and-set.
+ * Held batches waiting for people (src/core/approvals/approval.ts). `kind` repeats `payload.kind`
+ * (`native_batch` | `entra_quarantine`); `decisions` is a JSON array of votes `{actorId, actorName,
+ * platform, decision, at}`; the status moves by compare-and-set: pending → approved → applied,
+ * pending → rejected | expired | withdrawn.
  */
 export const approvals = pgTable(
   "approvals",

@@ -3,6 +3,7 @@ import { createAbmScimTarget } from "#adapters/abm-scim/abm-scim-target.js";
 import { createBearerAuth } from "#adapters/abm-scim/auth.js";
 import { createEntraProvisioningEngine } from "#adapters/entra-provisioning/index.js";
 import type { Config } from "#config/config.js";
+import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEventSink } from "#core/engine/context.js";
 import { createNativeEngine } from "#core/engine/native-engine.js";
@@ -11,7 +12,6 @@ import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import type { DirectorySource } from "#core/ports/directory-source.js";
 import type { ProvisioningEngine } from "#core/ports/provisioning-engine.js";
-import type { JsonValue } from "#core/ports/store/common.js";
 import { err, ok, type Result } from "#core/result.js";
 import type { AttributeMap } from "#core/sync/attribute-map.js";
 import { DEFAULT_SYNC_POLICY } from "#core/sync/planner.js";
@@ -32,7 +32,8 @@ export interface ServiceEngine extends ProvisioningEngine {
 export interface EngineBuildDeps {
   readonly config: Config;
   readonly targets: ConnectionTargets;
-  readonly repos: Repositories<JsonValue>;
+  readonly repos: Repositories;
+  readonly approvals: ApprovalStore;
   readonly connectionId: string;
   readonly directory: DirectorySource;
   readonly map: AttributeMap;
@@ -78,6 +79,8 @@ export function buildEngine(deps: EngineBuildDeps): Result<ServiceEngine, AppErr
       ids,
       logger: logger.child({ component: "entra-engine" }),
       events: deps.events,
+      approvals: deps.approvals,
+      requiredApprovals: config.approvalsRequired,
       approvalTtlMs: APPROVAL_TTL_MS,
       disableEmailNotifications: config.alerts.routes.length > 0,
     });
@@ -112,7 +115,9 @@ export function buildEngine(deps: EngineBuildDeps): Result<ServiceEngine, AppErr
     connectionId,
     directory: deps.directory,
     target,
-    store: createEngineStore(repos, connectionId, config.approvalsRequired, () => clock.now()),
+    store: createEngineStore(repos, connectionId, () => clock.now()),
+    approvals: deps.approvals,
+    requiredApprovals: config.approvalsRequired,
     map: deps.map,
     verifiedDomains,
     threshold: config.sync.deletionThreshold,

@@ -1,23 +1,23 @@
 import { createGraphDirectorySource } from "#adapters/graph/graph-directory-source.js";
 import type { Config } from "#config/config.js";
+import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { ChatLinks } from "#core/chat/format.js";
 import { type ChatCore, createChatCore } from "#core/chat/handle-command.js";
-import type { ApprovalBook, MessageEditor } from "#core/chat/ports.js";
 import { createRoleChecker, type RoleChecker } from "#core/chat/roles.js";
 import type { Clock } from "#core/clock.js";
 import { type AppError, toAppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import type { DirectorySource } from "#core/ports/directory-source.js";
-import { type JsonValue, jsonValueSchema } from "#core/ports/store/common.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
+import { createApprovalStore } from "#db/repositories/approval-repository.js";
 import { createRepositories, type Repositories } from "#db/repositories/create-repositories.js";
 import { loadAttributeMap } from "./attribute-map-file.js";
 import type { ConnectionTargets } from "./connection.js";
 import { buildEngine, type ServiceEngine } from "./engines.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
-import { createAlertRouteBook, createApprovalBook, createAuditSink } from "./wiring/chat-stores.js";
+import { createAlertRouteBook, createAuditSink } from "./wiring/chat-stores.js";
 
 const DEFAULT_CONNECTION_ID = "con_default";
 
@@ -28,11 +28,12 @@ export interface AppServices {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly database: DatabaseHandle;
-  readonly repos: Repositories<JsonValue>;
+  readonly repos: Repositories;
   readonly connectionId: string;
   readonly engine: ServiceEngine;
   readonly events: EventBus;
-  readonly approvals: ApprovalBook;
+  /** the one approval store of this connection (both engines hold their batches there) */
+  readonly approvals: ApprovalStore;
   readonly links: ChatLinks;
   /** Entra user lookups (the chat edges resolve a Slack user's e-mail to an Entra object id) */
   readonly directory: Pick<DirectorySource, "lookupUser">;
@@ -51,8 +52,6 @@ export interface OpenServicesOptions {
   readonly ids: IdGenerator;
   /** progress of long cycles (the CLI's progress bar) */
   readonly onProgress?: (done: number, total: number) => void;
-  /** edits posted approval messages after a decision (Slack chat.update, Teams updateActivity) */
-  readonly messages?: MessageEditor;
   /** overrides for tests and benchmarks */
   readonly databaseUrl?: string;
   readonly dataDir?: string;
@@ -72,7 +71,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
   const opened = await openDatabase({ url, dataDir: options.dataDir ?? config.database.dataDir, logger });
   if (!opened.ok) return err(opened.error);
   const database = opened.value;
-  const repos = createRepositories(database.db, jsonValueSchema);
+  const repos = createRepositories(database.db);
   const closers: (() => Promise<void>)[] = [];
 
   try {
@@ -100,10 +99,12 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       logger,
     });
     closers.push(() => directory.close());
+    const approvals = createApprovalStore(database.db, connectionId);
     const built = buildEngine({
       config,
       targets,
       repos,
+      approvals,
       connectionId,
       directory,
       map: map.value,
@@ -124,7 +125,6 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       groups: { isMember: (objectId, groupId) => directory.isMemberOfGroup(objectId, groupId) },
       clock,
     });
-    const approvals = createApprovalBook(repos.approvals, connectionId, clock);
     const links: ChatLinks = {
       ...ABM_LINKS,
       ...(targets.graph.servicePrincipalId === null
@@ -138,10 +138,10 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       audit: createAuditSink(repos.audit, connectionId, clock, ids),
       approvals,
       alertRoutes: createAlertRouteBook(repos.alertRoutes, connectionId, clock),
+      events,
       clock,
-      config: { approvalsRequired: config.approvalsRequired, links },
+      config: { links },
       logger,
-      ...(options.messages === undefined ? {} : { messages: options.messages }),
     };
 
     return ok({

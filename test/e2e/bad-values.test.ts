@@ -216,9 +216,7 @@ for (const kind of e2eDatabaseKinds()) {
         const leavers = [...validUsers(graph, scopeIds(graph, "all")).keys()].slice(0, 3);
         for (const id of leavers) graph.store.deleteUser(id, false);
         expect((await h.sync()).outcome).toBe("held");
-        const pending = await h.services().engine.pendingDeletions();
-        if (!pending.ok) throw pending.error;
-        const approvalId = pending.value?.approvalId as string;
+        const approvalId = (await h.services().approvals.pending())?.id ?? "";
 
         const events: EngineEvent[] = [];
         const unsubscribe = h.services().events.subscribe((event) => {

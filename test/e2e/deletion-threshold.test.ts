@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderReplyText } from "#app/render-text.js";
+import { heldCount, heldUsers } from "#core/approvals/approval.js";
 import { APPROVAL_ACTIONS } from "#core/chat/approval-message.js";
 import type { ChatActor } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
@@ -32,10 +33,12 @@ for (const kind of e2eDatabaseKinds()) {
     const patches = (): number =>
       Object.values(harness.pair.abm.stats().byMethod.PATCH ?? {}).reduce((sum, n) => sum + n, 0);
     const engine = () => harness.services().engine;
+    /** the held batch as chat shows it: id, count and users of the store's pending approval */
     const pending = async () => {
-      const p = await engine().pendingDeletions();
-      if (!p.ok) throw p.error;
-      return p.value;
+      const open = await harness.services().approvals.pending();
+      return open === null
+        ? null
+        : { approvalId: open.id, count: heldCount(open.payload), users: heldUsers(open.payload) };
     };
     const state = async () => {
       const s = await engine().status();

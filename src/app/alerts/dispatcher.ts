@@ -1,15 +1,13 @@
+import type { Approval } from "#core/approvals/approval.js";
 import type { AlertAction, AlertEvent } from "#core/chat/alerts/incidents.js";
 import { planAlerts } from "#core/chat/alerts/policy.js";
-import { approvalFromPending } from "#core/chat/approval-message.js";
 import type { ChatLinks } from "#core/chat/format.js";
-import type { ApprovalBook } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEvent } from "#core/engine/context.js";
-import { AppError, toAppError } from "#core/errors.js";
+import { type AppError, toAppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
-import type { ProvisioningEngine } from "#core/ports/provisioning-engine.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type OutboxPayload, toJsonPayload } from "./outbox-payload.js";
 import type { AlertRouteSource, IncidentStore, OutboxStore } from "./ports.js";
@@ -24,10 +22,7 @@ export interface AlertDispatcherDeps {
   readonly incidents: IncidentStore;
   readonly outbox: OutboxStore;
   readonly routes: AlertRouteSource;
-  readonly approvals: ApprovalBook;
-  /** the full held batch for `deletions_held` */
-  readonly engine: Pick<ProvisioningEngine, "pendingDeletions">;
-  readonly config: { readonly approvalsRequired: number; readonly links: ChatLinks };
+  readonly config: { readonly links: ChatLinks };
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
@@ -132,10 +127,6 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
   }
 
   async function run(event: AlertEvent): Promise<Result<DispatchSummary, AppError>> {
-    if (event.type === "deletions_held") {
-      const opened = await deps.approvals.open(approvalFromPending(event.pending, event.requiredApprovals));
-      if (!opened.ok) return opened;
-    }
     const open = await deps.incidents.listOpen();
     if (!open.ok) return open;
     const actions = planAlerts({
@@ -145,7 +136,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     });
     let enqueued = 0;
     for (const action of actions) {
-      const approvalId = event.type === "deletions_held" ? event.pending.approvalId : null;
+      const approvalId = event.type === "deletions_held" ? event.approval.id : null;
       const payloads = payloadsFor(action, approvalId).map((payload) => ({
         payload,
         dedup: `${action.key}|${stateTag(action)}`,
@@ -160,21 +151,28 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     return ok({ actions: actions.length, enqueued });
   }
 
-  async function decided(approvalId: string, decision: string): Promise<Result<DispatchSummary, AppError>> {
-    const key = `approval:${approvalId}`;
+  /**
+   * The one path along which posted approval messages change: a refresh, rendered from the stored
+   * approval when the outbox sends it. The incident resolves once the approval left `pending`.
+   */
+  async function changed(approval: Approval): Promise<Result<DispatchSummary, AppError>> {
+    const key = `approval:${approval.id}`;
     const stored = await deps.incidents.get(key);
     if (!stored.ok) return stored;
     if (stored.value === null || stored.value.incident.status === "resolved") return ok(NONE);
-    const now = deps.clock.now();
+    const votes = approval.votes.length;
     const refreshed = await enqueue([
       {
-        payload: { kind: "refresh_approval", incidentKey: key, approvalId },
-        dedup: `${key}|decided:${decision}`,
+        payload: { kind: "refresh_approval", incidentKey: key, approvalId: approval.id },
+        dedup: `${key}|${approval.status}:${votes}:${approval.result?.at.getTime() ?? "-"}`,
       },
     ]);
     if (!refreshed.ok) return refreshed;
-    const saved = await deps.incidents.save({ ...stored.value.incident, status: "resolved", resolvedAt: now });
-    if (!saved.ok) return saved;
+    if (approval.status !== "pending") {
+      const resolved = { ...stored.value.incident, status: "resolved" as const, resolvedAt: deps.clock.now() };
+      const saved = await deps.incidents.save(resolved);
+      if (!saved.ok) return saved;
+    }
     return ok({ actions: 1, enqueued: refreshed.value });
   }
 
@@ -188,27 +186,10 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
           run: event.run,
           failures: event.failures,
         });
-      case "deletions_held": {
-        const pending = await deps.engine.pendingDeletions();
-        if (!pending.ok) return pending;
-        if (pending.value === null || pending.value.approvalId !== event.approvalId) {
-          return err(
-            new AppError("alerts.batch_missing", `The engine no longer holds batch ${event.approvalId}.`, {
-              context: { approvalId: event.approvalId },
-            }),
-          );
-        }
-        return run({
-          type: "deletions_held",
-          at,
-          pending: pending.value,
-          requiredApprovals: deps.config.approvalsRequired,
-        });
-      }
-      case "deletions_decided":
-        return decided(event.approvalId, event.decision);
-      case "approval_closed":
-        return decided(event.approvalId, "closed");
+      case "deletions_held":
+        return run({ type: "deletions_held", at, approval: event.approval });
+      case "approval_changed":
+        return changed(event.approval);
       case "quarantine_entered":
         return run({
           type: "quarantine_entered",

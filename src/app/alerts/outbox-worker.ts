@@ -1,6 +1,8 @@
+import type { Approval } from "#core/approvals/approval.js";
+import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import { renderApprovalMessage } from "#core/chat/approval-message.js";
 import type { ChatLinks } from "#core/chat/format.js";
-import type { ApprovalBook, MessageRef } from "#core/chat/ports.js";
+import type { MessageRef } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 import type { Clock } from "#core/clock.js";
 import { AppError, toAppError } from "#core/errors.js";
@@ -14,7 +16,8 @@ import type { ChannelNotifier, IncidentStore, NotifierMap, OutboxEntry, OutboxSt
  * ≈1 message/s per channel), channels in parallel. A 429 pauses that channel for Retry-After;
  * other failures retry with exponential back-off, permanent ones (or too many attempts) go
  * `dead`. Posted parents are recorded on the incident (threads and edits find them later) and,
- * for a held batch, on the approval (the core edits them after a decision).
+ * for a held batch, on the approval: `refresh_approval` re-renders every one of them from the stored
+ * approval when it is sent, the one path along which approval messages change.
  */
 export interface OutboxWorkerOptions {
   readonly minIntervalMs?: number;
@@ -33,7 +36,7 @@ export interface OutboxWorkerOptions {
 export interface OutboxWorkerDeps {
   readonly outbox: OutboxStore;
   readonly incidents: IncidentStore;
-  readonly approvals: ApprovalBook;
+  readonly approvals: ApprovalStore;
   readonly notifiers: NotifierMap;
   readonly links: ChatLinks;
   readonly clock: Clock;
@@ -120,9 +123,13 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         };
         const onIncident = await recordParent(payload.incidentKey, ref);
         if (!onIncident.ok) logger.error({ code: onIncident.error.code }, "posted parent not recorded on the incident");
-        if (payload.approvalId !== null) {
-          const onApproval = await deps.approvals.addMessageRef(payload.approvalId, ref);
-          if (!onApproval.ok) logger.error({ code: onApproval.error.code }, "posted approval message not recorded");
+        if (payload.approvalId !== null && (ref.platform === "slack" || ref.platform === "teams")) {
+          const message = { platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId };
+          try {
+            await deps.approvals.addMessage(payload.approvalId, message, clock.now());
+          } catch (error) {
+            logger.error({ code: toAppError(error, "alerts.unexpected").code }, "posted approval message not recorded");
+          }
         }
         return { type: "sent", ref };
       }
@@ -144,10 +151,14 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       case "edit_parent":
         return edit(entry, notifier, payload.incidentKey, payload.reply);
       case "refresh_approval": {
-        const loaded = await deps.approvals.load(payload.approvalId);
-        if (!loaded.ok) return { type: "failed", error: loaded.error };
-        if (loaded.value === null) return { type: "sent", ref: null };
-        return edit(entry, notifier, payload.incidentKey, renderApprovalMessage(loaded.value, clock.now(), deps.links));
+        let approval: Approval | null;
+        try {
+          approval = await deps.approvals.get(payload.approvalId);
+        } catch (error) {
+          return { type: "failed", error: toAppError(error, "alerts.unexpected") };
+        }
+        if (approval === null) return { type: "sent", ref: null };
+        return edit(entry, notifier, payload.incidentKey, renderApprovalMessage(approval, clock.now(), deps.links));
       }
     }
   }

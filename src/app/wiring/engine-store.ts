@@ -1,38 +1,12 @@
-import { z } from "zod";
-import type { DeletionApprovalPayload, EngineStore, StoredApproval } from "#core/engine/engine-store.js";
+import type { EngineStore } from "#core/engine/engine-store.js";
 import type { AppError } from "#core/errors.js";
-import type { ApprovalRecord } from "#core/ports/store/approval-store.js";
-import type { JsonValue } from "#core/ports/store/common.js";
 import type { Result } from "#core/result.js";
 import type { Repositories } from "#db/repositories/create-repositories.js";
 
 /** The database repositories the native engine's store is made of. */
-type EngineRepositories = Pick<
-  Repositories<JsonValue>,
-  "connections" | "runs" | "operations" | "links" | "watermarks" | "leases" | "approvals"
->;
+type EngineRepositories = Pick<Repositories, "connections" | "runs" | "operations" | "links" | "watermarks" | "leases">;
 
-export const DELETION_APPROVAL_KIND = "deletion_threshold";
 const DELTA_WATERMARK = "users.delta";
-
-const payloadSchema = z.object({
-  runId: z.string(),
-  cycle: z.enum(["initial", "incremental", "restart", "single_user"]),
-  scope: z.enum(["all", "assigned"]),
-  threshold: z.number().int().nonnegative(),
-  removals: z.array(
-    z.object({
-      entraId: z.string(),
-      scimId: z.string(),
-      userName: z.string().nullable(),
-      action: z.enum(["deactivate", "delete"]),
-      reason: z.string(),
-      dedupKey: z.string(),
-      hash: z.string(),
-      cause: z.enum(["disabled", "soft_deleted", "hard_deleted", "out_of_scope", "missing_from_source"]).optional(),
-    }),
-  ),
-});
 
 /** Unwraps a store Result: the engine treats database failures as exceptions that fail the run. */
 async function must<T>(result: Promise<Result<T, AppError>>): Promise<T> {
@@ -41,30 +15,7 @@ async function must<T>(result: Promise<Result<T, AppError>>): Promise<T> {
   return r.value;
 }
 
-export function parseDeletionPayload(payload: JsonValue): DeletionApprovalPayload | null {
-  const parsed = payloadSchema.safeParse(payload);
-  return parsed.success ? parsed.data : null;
-}
-
-function toStoredApproval(record: ApprovalRecord): StoredApproval | null {
-  if (record.kind !== DELETION_APPROVAL_KIND) return null;
-  const payload = parseDeletionPayload(record.payload);
-  if (payload === null) return null;
-  return {
-    id: record.id,
-    status: record.status,
-    payload,
-    requestedAt: record.requestedAt,
-    expiresAt: record.expiresAt,
-  };
-}
-
-export function createEngineStore(
-  repos: EngineRepositories,
-  connectionId: string,
-  requiredApprovals: number,
-  now: () => Date,
-): EngineStore {
+export function createEngineStore(repos: EngineRepositories, connectionId: string, now: () => Date): EngineStore {
   return {
     async settings() {
       const c = await must(repos.connections.get(connectionId));
@@ -168,33 +119,5 @@ export function createEngineStore(
     async clearWatermark() {
       await must(repos.watermarks.clear(connectionId, DELTA_WATERMARK));
     },
-    async createApproval(approval) {
-      await must(
-        repos.approvals.open({
-          id: approval.id,
-          connectionId,
-          kind: DELETION_APPROVAL_KIND,
-          payload: approval.payload as unknown as JsonValue,
-          requiredApprovals,
-          requestedBy: approval.requestedBy,
-          requestedAt: approval.requestedAt,
-          expiresAt: approval.expiresAt,
-        }),
-      );
-    },
-    async approval(id) {
-      const record = await must(repos.approvals.get(id));
-      return record === null || record.connectionId !== connectionId ? null : toStoredApproval(record);
-    },
-    async pendingApproval() {
-      const records = await must(repos.approvals.list(connectionId, { status: "pending", limit: 5 }));
-      for (const record of records) {
-        const stored = toStoredApproval(record);
-        if (stored !== null) return stored;
-      }
-      return null;
-    },
-    claimApproved: (id, at) => must(repos.approvals.markApplied(id, at)),
-    setApprovalStatus: (id, from, to, at) => must(repos.approvals.transition({ approvalId: id, from, to, now: at })),
   };
 }

@@ -92,6 +92,7 @@ export function createSlackPeople(deps: {
 /** The chat core with every Slack actor resolved first. */
 export function withResolvedActors(chat: ChatCore, resolve: (actor: ChatActor) => Promise<ChatActor>): ChatCore {
   return {
+    execute: async (request) => chat.execute({ ...request, actor: await resolve(request.actor) }),
     handle: async (request: ChatRequest) => chat.handle({ ...request, actor: await resolve(request.actor) }),
     handleAction: async (request: ChatActionRequest): Promise<ChatActionResult> =>
       chat.handleAction({ ...request, actor: await resolve(request.actor) }),

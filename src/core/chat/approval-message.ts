@@ -1,6 +1,12 @@
-import type { PendingDeletions } from "../ports/provisioning-engine.js";
+import {
+  type Approval,
+  type ApprovalPayload,
+  effectiveStatus,
+  heldCount,
+  heldReason,
+  heldUsers,
+} from "../approvals/approval.js";
 import { type ChatLinks, code, count, countedList, formatCounts, formatTime, linksBlock, plain } from "./format.js";
-import type { ApprovalRecord } from "./ports.js";
 import type { Button, Reply, ReplyBlock } from "./reply.js";
 
 /** Action ids of the approval buttons; the value is the approval id (always re-checked). */
@@ -8,46 +14,22 @@ export const APPROVAL_ACTIONS = { approve: "approval.approve", reject: "approval
 
 const APPROVAL_LIST_LIMIT = 20;
 
-/** A fresh approval record for a batch the engine holds. */
-export function approvalFromPending(pending: PendingDeletions, requiredApprovals: number): ApprovalRecord {
-  return {
-    id: pending.approvalId,
-    status: "pending",
-    requiredApprovals: Math.max(1, Math.floor(requiredApprovals)),
-    decisions: [],
-    requestedAt: pending.requestedAt,
-    expiresAt: pending.expiresAt,
-    batch: {
-      count: pending.count,
-      users: pending.users,
-      reason: pending.reason,
-      runId: pending.runId,
-      threshold: pending.threshold,
-    },
-    result: null,
-    messages: [],
-  };
-}
-
-/** `expired` also for a pending record whose time is up (the book may not have marked it yet). */
-export function effectiveStatus(record: ApprovalRecord, now: Date): ApprovalRecord["status"] {
-  return record.status === "pending" && now.getTime() >= record.expiresAt.getTime() ? "expired" : record.status;
-}
-
 /**
  * What approving does, in the words of its button: "Deactivate 60 users", "Delete 1 user", or
  * "Remove 12 users" when the batch mixes both (the list shown may be cut; then it is "Remove").
  */
-export function approvalVerb(batch: ApprovalRecord["batch"]): string {
-  const whole = batch.users.length === batch.count;
-  const only = (action: "deactivate" | "delete"): boolean => whole && batch.users.every((u) => u.action === action);
+export function approvalVerb(payload: ApprovalPayload): string {
+  const users = heldUsers(payload);
+  const total = heldCount(payload);
+  const whole = users.length === total;
+  const only = (action: "deactivate" | "delete"): boolean => whole && users.every((u) => u.action === action);
   const verb = only("deactivate") ? "Deactivate" : only("delete") ? "Delete" : "Remove";
-  return `${verb} ${count(batch.count, "user")}`;
+  return `${verb} ${count(total, "user")}`;
 }
 
-function buttons(record: ApprovalRecord): Button[] {
-  const doIt = approvalVerb(record.batch);
-  const users = count(record.batch.count, "user");
+function buttons(record: Approval): Button[] {
+  const doIt = approvalVerb(record.payload);
+  const users = count(heldCount(record.payload), "user");
   return [
     {
       actionId: APPROVAL_ACTIONS.approve,
@@ -76,35 +58,38 @@ function buttons(record: ApprovalRecord): Button[] {
   ];
 }
 
-function decidedBy(record: ApprovalRecord, decision: "approve" | "reject"): string {
-  const people = record.decisions.filter((d) => d.decision === decision);
+function decidedBy(record: Approval, decision: "approve" | "reject"): string {
+  const people = record.votes.filter((d) => d.decision === decision);
   const last = people.at(-1);
   const names = people.map((d) => plain(d.actorName)).join(", ");
   return last === undefined ? "" : `${names} at ${formatTime(last.at)}`;
 }
 
 /** The deletion-threshold approval message, in whatever state the stored record is in. */
-export function renderApprovalMessage(record: ApprovalRecord, now: Date, links: ChatLinks): Reply {
+export function renderApprovalMessage(record: Approval, now: Date, links: ChatLinks): Reply {
   const status = effectiveStatus(record, now);
-  const { batch } = record;
-  const approvals = record.decisions.filter((d) => d.decision === "approve").length;
+  const { payload } = record;
+  const total = heldCount(payload);
+  const approvals = record.votes.filter((d) => d.decision === "approve").length;
   const titles: Record<typeof status, string> = {
     pending: "Deletions held for approval",
     approved: "Deletions approved",
+    applied: "Deletions approved",
     rejected: "Deletions rejected",
     expired: "Deletion approval expired",
+    withdrawn: "Deletion approval withdrawn",
   };
   const blocks: ReplyBlock[] = [
     { type: "header", text: titles[status] },
     {
       type: "text",
-      text: `**${count(batch.count, "user")}** would be deactivated or deleted in Apple Business Manager — more than the threshold of ${batch.threshold} per cycle, so the batch is held.`,
+      text: `**${count(total, "user")}** would be deactivated or deleted in Apple Business Manager — more than the threshold of ${payload.threshold} per cycle, so the batch is held.`,
     },
     {
       type: "facts",
       facts: [
-        { label: "Why", value: plain(batch.reason) },
-        { label: "Cycle", value: batch.runId === null ? "—" : code(batch.runId) },
+        { label: "Why", value: plain(heldReason(payload)) },
+        { label: "Cycle", value: payload.runId === null ? "—" : code(payload.runId) },
         { label: "Approval", value: code(record.id) },
         { label: "Approvals", value: `${approvals} of ${record.requiredApprovals}` },
         { label: "Requested", value: formatTime(record.requestedAt) },
@@ -112,15 +97,15 @@ export function renderApprovalMessage(record: ApprovalRecord, now: Date, links: 
       ],
     },
     countedList(
-      batch.users.map((u) => `${plain(u.userName ?? u.entraId)} — ${u.action} (${plain(u.reason)})`),
-      batch.count,
+      heldUsers(payload).map((u) => `${plain(u.userName ?? u.entraId)} — ${u.action} (${plain(u.reason)})`),
+      total,
       APPROVAL_LIST_LIMIT,
       "Users",
     ),
   ];
 
   let tone: Reply["tone"] = "warning";
-  let fallback = `${batch.count} deletions held for approval (${record.id})`;
+  let fallback = `${total} deletions held for approval (${record.id})`;
   if (status === "pending") {
     const waiting = approvals > 0 ? ` Approved so far by ${decidedBy(record, "approve")}.` : "";
     blocks.push({
@@ -128,7 +113,7 @@ export function renderApprovalMessage(record: ApprovalRecord, now: Date, links: 
       text: `Needs ${count(record.requiredApprovals, "approval")}; each person counts once.${waiting}`,
     });
     blocks.push({ type: "actions", buttons: buttons(record) });
-  } else if (status === "approved") {
+  } else if (status === "approved" || status === "applied") {
     tone = "success";
     fallback = `Deletions approved (${record.id})`;
     blocks.push({ type: "context", text: `Approved by ${decidedBy(record, "approve")}` });
@@ -136,6 +121,13 @@ export function renderApprovalMessage(record: ApprovalRecord, now: Date, links: 
     tone = "info";
     fallback = `Deletions rejected (${record.id})`;
     blocks.push({ type: "context", text: `Rejected by ${decidedBy(record, "reject")}. The users stay in ABM.` });
+  } else if (status === "withdrawn") {
+    tone = "info";
+    fallback = `Deletion approval withdrawn (${record.id})`;
+    blocks.push({
+      type: "context",
+      text: "Withdrawn: the engine no longer holds this batch (a newer batch replaced it, or Entra's quarantine ended). See `approvals`.",
+    });
   } else {
     fallback = `Deletion approval expired (${record.id})`;
     blocks.push({

@@ -1,159 +1,129 @@
-import type { AppError } from "../errors.js";
-import { effectiveStatus, renderApprovalMessage } from "./approval-message.js";
-import { audit, type CommandContext, errorReply, guard, textReply } from "./context.js";
+import { type Approval, approvalData, effectiveStatus } from "../approvals/approval.js";
+import { AppError } from "../errors.js";
+import { renderApprovalMessage } from "./approval-message.js";
+import { type Answer, audit, type CommandContext, failed, guard, succeeded, textReply } from "./context.js";
 import { actorName, code, engineActor } from "./format.js";
-import type { ApprovalRecord, ApprovalResult, ChatActor } from "./ports.js";
+import type { ChatActor } from "./ports.js";
 import type { Reply } from "./reply.js";
-
-export interface DecisionReplies {
-  /** private notes (or, for a typed command, the echo of the updated message) */
-  readonly replies: Reply[];
-  /** the approval message as it now stands (replaces the clicked message) */
-  readonly updated: Reply | null;
-}
-
-async function reload(ctx: CommandContext, id: string, fallback: ApprovalRecord): Promise<ApprovalRecord> {
-  const loaded = await ctx.deps.approvals.load(id);
-  return loaded.ok && loaded.value !== null ? loaded.value : fallback;
-}
-
-async function apply(ctx: CommandContext, record: ApprovalRecord, decision: "approve" | "reject"): Promise<void> {
-  const engine = ctx.deps.engine;
-  const actor = engineActor(ctx.actor);
-  const outcome =
-    decision === "approve"
-      ? await engine.approveDeletions(record.id, actor)
-      : await engine.rejectDeletions(record.id, actor);
-  const at = ctx.deps.clock.now();
-  const result: ApprovalResult = outcome.ok
-    ? {
-        status:
-          outcome.value.result === "applied"
-            ? "applied"
-            : outcome.value.result === "already_decided"
-              ? "already_decided"
-              : "failed",
-        counts: outcome.value.counts,
-        message: outcome.value.message,
-        at,
-      }
-    : { status: "failed", counts: null, message: `${outcome.error.message} (${outcome.error.code})`, at };
-  const saved = await ctx.deps.approvals.recordResult(record.id, result);
-  if (!saved.ok) logFailure(ctx, saved.error, "approval result could not be stored");
-  await audit(ctx, {
-    command: `approval.${decision}`,
-    target: record.id,
-    outcome: result.status === "failed" ? "failed" : "succeeded",
-    detail: result.message,
-  });
-}
-
-function logFailure(ctx: CommandContext, error: AppError, message: string): void {
-  ctx.deps.logger?.error({ code: error.code }, message);
-}
-
-/** What a render of the record shows: two records with the same key render the same message. */
-function shownState(record: ApprovalRecord, now: Date): string {
-  const { result } = record;
-  return [
-    effectiveStatus(record, now),
-    record.decisions.length,
-    record.messages.length,
-    result === null ? "" : `${result.status}@${result.at.getTime()}:${result.message}`,
-  ].join("|");
-}
-
-/** Bounded: the stored state only moves forward (decisions, then a status, then a result). */
-const MAX_EDIT_ROUNDS = 4;
-
-/**
- * Edit every stored message of the approval to show its STORED state, never a view taken earlier.
- * Another click may decide the approval while this edit is in flight (and its edit may land
- * first), so after editing the book is read again and, when the state moved on, the messages are
- * edited again. Whatever edit lands last was checked against the book after it landed, so a
- * decided approval is never left showing as pending. Returns the record as last read.
- */
-async function showStoredState(
-  ctx: CommandContext,
-  approvalId: string,
-  fallback: ApprovalRecord,
-): Promise<ApprovalRecord> {
-  const editor = ctx.deps.messages;
-  let record = fallback;
-  let shown: string | null = null;
-  for (let round = 0; round < MAX_EDIT_ROUNDS; round++) {
-    const loaded = await ctx.deps.approvals.load(approvalId);
-    if (!loaded.ok) {
-      // without the stored state an edit could show a stale one: leave the messages as they are
-      logFailure(ctx, loaded.error, "approval could not be reloaded; its messages were not edited");
-      return record;
-    }
-    if (loaded.value === null) return record;
-    record = loaded.value;
-    if (editor === undefined) return record;
-    const now = ctx.deps.clock.now();
-    const state = shownState(record, now);
-    if (state === shown) return record;
-    const reply = renderApprovalMessage(record, now, ctx.deps.config.links);
-    for (const ref of record.messages) {
-      const edited = await editor.edit(ref, reply);
-      if (!edited.ok) logFailure(ctx, edited.error, "approval message could not be edited");
-    }
-    shown = state;
-  }
-  return record;
-}
 
 /** The person behind a chat actor, the key votes are counted by. */
 function personId(actor: ChatActor): string {
   return actor.entraObjectId === undefined ? actor.id : `entra:${actor.entraObjectId.toLowerCase()}`;
 }
 
+/** What a decision answers: `--json` data, the note for the person, and the approval as it now stands. */
+export interface DecisionAnswer {
+  readonly answer: Answer;
+  /** the approval message as it now stands (replaces the clicked message); null when nothing was found */
+  readonly updated: Reply | null;
+}
+
+async function current(ctx: CommandContext, id: string, fallback: Approval): Promise<Approval> {
+  return (await ctx.deps.approvals.get(id)) ?? fallback;
+}
+
+function decisionData(ctx: CommandContext, approval: Approval, decision: "approve" | "reject") {
+  return { decision, approval: approvalData(approval, ctx.deps.clock.now()) };
+}
+
+/** The engine executes (approve) or acknowledges (reject) a decided approval; the result is stored and audited. */
+async function execute(ctx: CommandContext, approval: Approval, decision: "approve" | "reject"): Promise<Approval> {
+  const { engine, approvals, clock } = ctx.deps;
+  const actor = engineActor(ctx.actor);
+  const command = `approval.${decision}`;
+  if (decision === "approve") {
+    const done = await engine.applyApproval(approval, actor);
+    const at = clock.now();
+    const result = done.ok
+      ? { ...done.value, at }
+      : { status: "failed" as const, counts: null, message: `${done.error.message} (${done.error.code})`, at };
+    await approvals.setResult(approval.id, result, at);
+    await audit(ctx, {
+      command,
+      target: approval.id,
+      outcome: result.status === "failed" ? "failed" : "succeeded",
+      detail: result.message,
+    });
+  } else {
+    const done = await engine.rejectApproval(approval, actor);
+    const message = done.ok ? `Rejected: ${done.value}` : `${done.error.message} (${done.error.code})`;
+    await approvals.setResult(
+      approval.id,
+      { status: done.ok ? "applied" : "failed", counts: null, message, at: clock.now() },
+      clock.now(),
+    );
+    await audit(ctx, { command, target: approval.id, outcome: done.ok ? "succeeded" : "failed", detail: message });
+  }
+  const after = await current(ctx, approval.id, approval);
+  // every posted message of the approval is re-rendered from the store (the alert outbox edits them)
+  ctx.deps.events.emit({ type: "approval_changed", approval: after });
+  return after;
+}
+
 /**
- * Approve or reject a held deletion batch: role re-checked, the stored approval loaded (the button
- * value is only a key), the decision recorded by compare-and-set, and the engine called exactly
- * once by the caller whose decision moved the approval out of `pending`.
+ * Approve or reject a held batch, from a button or a typed command alike: the role re-checked,
+ * the stored approval loaded (the button value is only a key), the vote recorded by
+ * compare-and-set, and the engine called exactly once by the caller whose vote moved the approval
+ * out of `pending`.
  */
 export async function decideApproval(
   ctx: CommandContext,
   approvalId: string,
   decision: "approve" | "reject",
-): Promise<DecisionReplies> {
+): Promise<DecisionAnswer> {
   const command = `approval.${decision}`;
   const refusal = await guard(ctx, command, "approver", approvalId);
-  if (refusal !== null) return { replies: [refusal], updated: null };
+  if (refusal !== null) return { answer: refusal, updated: null };
   const { approvals, clock, config } = ctx.deps;
-  const loaded = await approvals.load(approvalId);
-  if (!loaded.ok) return { replies: [errorReply("Loading the approval", loaded.error)], updated: null };
-  const record = loaded.value;
-  if (record === null) {
+  let found = await approvals.get(approvalId);
+  if (found === null) {
+    // an engine that learns of held batches by looking (entra) may not have stored this one yet
+    await refreshHeld(ctx);
+    found = await approvals.get(approvalId);
+  }
+  if (found === null) {
     await audit(ctx, { command, target: approvalId, outcome: "failed", detail: "no such approval" });
+    const text = `There is no approval ${code(approvalId)}. See \`approvals\`.`;
     return {
-      replies: [textReply(`There is no approval ${code(approvalId)}. See \`approvals\`.`, "warning", "private")],
+      answer: failed(new AppError("approval.not_found", text.replace(/`/g, "")), textReply(text, "warning", "private")),
       updated: null,
     };
   }
-  const now = clock.now();
+  const render = (approval: Approval): Reply => renderApprovalMessage(approval, clock.now(), config.links);
+  /** the private note, and the approval as the store holds it NOW (a racing click may have decided it) */
+  const note = async (
+    approval: Approval,
+    text: string,
+    tone: Reply["tone"],
+    error: AppError | null,
+  ): Promise<DecisionAnswer> => {
+    const reply = textReply(text, tone, "private");
+    const now = await current(ctx, approval.id, approval);
+    return {
+      answer: error === null ? succeeded(decisionData(ctx, now, decision), [reply]) : failed(error, reply),
+      updated: render(now),
+    };
+  };
 
-  // an approved batch whose application failed may be retried: the engine's own CAS keeps it once
-  if (record.status === "approved" && record.result?.status === "failed" && decision === "approve") {
-    await apply(ctx, record, "approve");
-    return finish(ctx, approvalId, record, "Retried applying the approved batch.");
+  // an approved batch whose execution failed may be retried: the engine's own compare-and-set keeps it once
+  if (found.status === "approved" && decision === "approve") {
+    const after = await execute(ctx, found, "approve");
+    return { answer: succeeded(decisionData(ctx, after, decision), []), updated: render(after) };
   }
 
-  if (ctx.actor.identityUnknown === true && record.requiredApprovals > 1) {
+  if (ctx.actor.identityUnknown === true && found.requiredApprovals > 1) {
     // the same person could vote again under another id: do not count this vote now
     await audit(ctx, { command, target: approvalId, outcome: "refused", detail: "identity not resolved" });
     const text =
-      `This batch needs ${record.requiredApprovals} different people, and who you are could not be checked just now ` +
+      `This batch needs ${found.requiredApprovals} different people, and who you are could not be checked just now ` +
       "(your chat profile or Entra did not answer), so your vote was not counted. Try again in a moment.";
-    return { replies: [textReply(text, "warning", "private")], updated: null };
+    return note(found, text, "warning", new AppError("approval.identity_unknown", text, { retryable: true }));
   }
 
-  const recorded = await approvals.recordDecision({
+  const now = clock.now();
+  const voted = await approvals.vote(
     approvalId,
-    now,
-    decision: {
+    {
       // one vote per person: the Entra object id when known (Slack resolved through its e-mail,
       // Teams directly); otherwise the platform id (the CLI: its OS user)
       actorId: personId(ctx.actor),
@@ -162,54 +132,48 @@ export async function decideApproval(
       decision,
       at: now,
     },
-  });
-  if (!recorded.ok) return { replies: [errorReply("Recording your decision", recorded.error)], updated: null };
-  const result = recorded.value;
+    now,
+  );
+  if (voted === null) return decideApproval(ctx, approvalId, decision);
+  const { approval } = voted;
 
-  if (result.transitioned) {
-    await apply(ctx, record, decision);
-    return finish(ctx, approvalId, record, null);
+  if (voted.transitioned) {
+    const after = await execute(ctx, approval, decision);
+    return { answer: succeeded(decisionData(ctx, after, decision), []), updated: render(after) };
   }
-  const current = await reload(ctx, approvalId, record);
-  let note: string;
-  if (result.status === "expired") {
-    note = `Approval ${code(approvalId)} has expired; the batch stays held.`;
+  const status = effectiveStatus(approval, clock.now());
+  if (voted.outcome === "expired") {
     await audit(ctx, { command, target: approvalId, outcome: "refused", detail: "expired" });
-  } else if (result.duplicate) {
-    note = "You have already decided on this batch; each person counts once.";
+    ctx.deps.events.emit({ type: "approval_changed", approval });
+    const text = `Approval ${code(approvalId)} has expired; the batch stays held.`;
+    return note(approval, text, "warning", new AppError("approval.expired", text.replace(/`/g, "")));
+  }
+  if (voted.outcome === "duplicate") {
     await audit(ctx, { command, target: approvalId, outcome: "refused", detail: "duplicate decision" });
-  } else if (result.status === "pending") {
-    const count = result.decisions.filter((d) => d.decision === "approve").length;
-    note = `Your approval is recorded: ${count} of ${current.requiredApprovals}. Waiting for another approver.`;
+    const text = "You have already decided on this batch; each person counts once.";
+    return note(approval, text, "warning", new AppError("approval.duplicate_vote", text));
+  }
+  if (status === "pending") {
+    const count = approval.votes.filter((d) => d.decision === "approve").length;
+    let text = `Your approval is recorded: ${count} of ${approval.requiredApprovals}. Waiting for another approver.`;
     if (ctx.actor.platform === "cli")
-      note += ` The CLI counts as the OS user ${code(actorName(ctx.actor))}, once; another approver must decide in chat or as another OS user.`;
+      text += ` The CLI counts as the OS user ${code(actorName(ctx.actor))}, once; another approver must decide in chat or as another OS user.`;
     await audit(ctx, {
       command,
       target: approvalId,
       outcome: "counted",
-      detail: `${count} of ${current.requiredApprovals}`,
+      detail: `${count} of ${approval.requiredApprovals}`,
     });
-  } else {
-    note = `This batch was already ${result.status}.`;
-    await audit(ctx, { command, target: approvalId, outcome: "refused", detail: `already ${result.status}` });
+    ctx.deps.events.emit({ type: "approval_changed", approval });
+    return note(approval, text, "info", null);
   }
-  // pending and expired edit the messages from the book as it is NOW (a racing click may have decided it)
-  const shown =
-    result.status === "pending" || result.status === "expired"
-      ? await showStoredState(ctx, approvalId, current)
-      : current;
-  const updated = renderApprovalMessage(shown, clock.now(), config.links);
-  return { replies: [textReply(note, result.status === "pending" ? "info" : "warning", "private")], updated };
+  await audit(ctx, { command, target: approvalId, outcome: "refused", detail: `already ${status}` });
+  const text = `This batch was already ${status === "applied" ? "approved and applied" : status}.`;
+  return note(approval, text, "warning", new AppError("approval.closed", text));
 }
 
-async function finish(
-  ctx: CommandContext,
-  approvalId: string,
-  fallback: ApprovalRecord,
-  note: string | null,
-): Promise<DecisionReplies> {
-  const record = await showStoredState(ctx, approvalId, fallback);
-  const updated = renderApprovalMessage(record, ctx.deps.clock.now(), ctx.deps.config.links);
-  const replies = note === null ? [] : [textReply(note, "info", "private")];
-  return { replies, updated };
+/** Engines that learn about held batches by looking (entra) store them before anyone reads the list. */
+export async function refreshHeld(ctx: CommandContext): Promise<void> {
+  const refreshed = await ctx.deps.engine.refreshApprovals();
+  if (!refreshed.ok) throw refreshed.error;
 }

@@ -1,23 +1,15 @@
+import type { ApprovalStore } from "../approvals/approval-store.js";
 import type { Clock } from "../clock.js";
-import type { AppError } from "../errors.js";
+import type { EngineEventSink } from "../engine/context.js";
+import { AppError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ProvisioningEngine } from "../ports/provisioning-engine.js";
 import type { ChatLinks } from "./format.js";
-import type {
-  AlertRouteBook,
-  ApprovalBook,
-  AuditEntry,
-  AuditSink,
-  ChatActor,
-  ConversationRef,
-  MessageEditor,
-} from "./ports.js";
+import type { AlertRouteBook, AuditEntry, AuditSink, ChatActor, ConversationRef } from "./ports.js";
 import type { Reply } from "./reply.js";
 import { type Role, type RoleChecker, refusalText } from "./roles.js";
 
 export interface ChatCoreConfig {
-  /** `ABM_APPROVALS_REQUIRED` */
-  readonly approvalsRequired: number;
   readonly links: ChatLinks;
 }
 
@@ -25,12 +17,12 @@ export interface ChatCoreDeps {
   readonly engine: ProvisioningEngine;
   readonly roles: RoleChecker;
   readonly audit: AuditSink;
-  readonly approvals: ApprovalBook;
+  readonly approvals: ApprovalStore;
   readonly alertRoutes: AlertRouteBook;
+  /** where `approval_changed` goes: the alert outbox re-renders the approval's posted messages */
+  readonly events: EngineEventSink;
   readonly clock: Clock;
   readonly config: ChatCoreConfig;
-  /** edits stored approval messages after a decision; without it only the clicked message is replaced */
-  readonly messages?: MessageEditor;
   readonly logger?: Logger;
 }
 
@@ -41,11 +33,36 @@ export interface CommandContext {
   readonly conversation: ConversationRef;
 }
 
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+/**
+ * What every command answers, whichever front end asked: `data` is what `--json` prints, the
+ * replies are the neutral messages the CLI prints as text, Slack renders as Block Kit and Teams
+ * as Adaptive Cards. A failed command carries its error (the CLI's exit code and JSON error) and
+ * the reply that explains it.
+ */
+export type Answer =
+  | {
+      readonly ok: true;
+      readonly data: JsonObject;
+      readonly replies: readonly Reply[];
+      /** `errors` with `csv`: the whole list as CSV (the CLI writes it to the file it was given) */
+      readonly csv?: string;
+    }
+  | { readonly ok: false; readonly error: AppError; readonly replies: readonly Reply[] };
+
+export const succeeded = (data: JsonObject, replies: readonly Reply[]): Answer => ({ ok: true, data, replies });
+
+export const failed = (error: AppError, reply: Reply): Answer => ({ ok: false, error, replies: [reply] });
+
+/** A failed step, explained. */
+export const failedAnswer = (what: string, error: AppError): Answer => failed(error, errorReply(what, error));
+
 export function textReply(text: string, tone: Reply["tone"], visibility: Reply["visibility"]): Reply {
   return { fallbackText: text.replace(/\*\*|`/g, ""), blocks: [{ type: "text", text }], visibility, tone };
 }
 
-export function errorReply(what: string, error: AppError): Reply {
+function errorReply(what: string, error: AppError): Reply {
   const retry = error.retryable ? " This may work if you try again in a moment." : "";
   return textReply(`**${what} failed:** ${error.message} (\`${error.code}\`).${retry}`, "danger", "private");
 }
@@ -60,15 +77,16 @@ export async function audit(ctx: CommandContext, entry: Omit<AuditEntry, "actor"
   }
 }
 
-/** Checks the role; on refusal audits it and returns the private refusal reply. */
+/** Checks the role; on refusal audits it and returns the refusal (`chat.forbidden`). */
 export async function guard(
   ctx: CommandContext,
   command: string,
   role: Role,
   target: string | null,
-): Promise<Reply | null> {
+): Promise<Answer | null> {
   const decision = await ctx.deps.roles.check(ctx.actor, role);
   if (decision.allowed) return null;
   await audit(ctx, { command, target, outcome: "refused", detail: `needs role ${role}` });
-  return textReply(refusalText(command, decision, ctx.actor), "warning", "private");
+  const text = refusalText(command, decision, ctx.actor);
+  return failed(new AppError("chat.forbidden", text.replace(/\*\*|`/g, "")), textReply(text, "warning", "private"));
 }

@@ -9,23 +9,32 @@ import { err, ok, type Result } from "../result.js";
  */
 export type Command =
   | { readonly name: "status" }
-  | { readonly name: "sync"; readonly full: boolean }
-  | { readonly name: "restart" }
+  | { readonly name: "sync"; readonly full: boolean; readonly dryRun: boolean }
+  /** `preview` shows what happens with Confirm/Cancel (chat); `apply` does it (the Confirm button, the CLI) */
+  | { readonly name: "restart"; readonly mode: Mode }
   | { readonly name: "check"; readonly user: string }
   | { readonly name: "provision"; readonly user: string }
-  | { readonly name: "scope"; readonly scope: SyncScope }
+  | { readonly name: "scope"; readonly scope: SyncScope; readonly mode: Mode }
   | { readonly name: "pause" }
   | { readonly name: "resume" }
   | { readonly name: "approvals" }
   | { readonly name: "approve"; readonly approvalId: string }
   | { readonly name: "reject"; readonly approvalId: string }
-  | { readonly name: "errors" }
-  | { readonly name: "history" }
+  /** `csv`: the answer also carries the whole list as CSV (the CLI's `--csv FILE`) */
+  | { readonly name: "errors"; readonly csv: boolean }
+  | { readonly name: "history"; readonly limit: number }
   | { readonly name: "help" }
   | { readonly name: "alerts.here" }
   | { readonly name: "alerts.off" };
 
 export type CommandName = Command["name"];
+
+/** `preview`: show what would happen (chat asks to confirm; the CLI's `--dry-run`); `apply`: do it. */
+export type Mode = "preview" | "apply";
+
+/** How many runs `history` shows unless told otherwise; at most HISTORY_MAX. */
+export const HISTORY_DEFAULT = 20;
+const HISTORY_MAX = 1_000;
 
 export interface CommandSpec {
   readonly name: CommandName;
@@ -37,10 +46,10 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   { name: "status", usage: "status", summary: "Sync state, last run, next run, pending approvals" },
   { name: "check", usage: "check <user>", summary: "Why one user is (not) synced: scope, attributes, last result" },
   { name: "errors", usage: "errors", summary: "Failing users grouped by reason, with how to fix" },
-  { name: "history", usage: "history", summary: "Recent sync runs and their counts" },
+  { name: "history", usage: "history [N]", summary: "Recent sync runs and their counts (default 20)" },
   { name: "approvals", usage: "approvals", summary: "Deletion batches waiting for approval" },
   { name: "help", usage: "help", summary: "The commands you may run" },
-  { name: "sync", usage: "sync [--full]", summary: "Run a sync cycle now (incremental, or full)" },
+  { name: "sync", usage: "sync [--full] [--dry-run]", summary: "Run a sync cycle now (incremental, or full)" },
   { name: "restart", usage: "restart", summary: "Clear sync state and run a full cycle (asks to confirm)" },
   { name: "provision", usage: "provision <user>", summary: "Provision one user now" },
   { name: "scope", usage: "scope <all|assigned>", summary: "Change which users are synced (asks to confirm)" },
@@ -172,25 +181,35 @@ function approvalCommand(name: "approve" | "reject", args: readonly string[]): R
 function parseWords(word: string, args: readonly string[]): Result<Command, UsageError> {
   switch (word) {
     case "status":
-    case "restart":
     case "pause":
     case "resume":
     case "approvals":
-    case "errors":
-    case "history":
     case "help":
       return noArgs(word, args, { name: word });
+    case "restart":
+      return noArgs(word, args, { name: word, mode: "preview" });
+    case "errors":
+      return noArgs(word, args, { name: word, csv: false });
+    case "history": {
+      const [raw, ...rest] = args;
+      if (raw === undefined) return ok({ name: "history", limit: HISTORY_DEFAULT });
+      const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : 0;
+      if (rest.length > 0 || limit < 1 || limit > HISTORY_MAX)
+        return err(malformed("history", `Give how many runs, 1 to ${HISTORY_MAX}.`));
+      return ok({ name: "history", limit });
+    }
     case "sync": {
-      if (args.length === 0) return ok({ name: "sync", full: false });
-      if (args.length === 1 && args[0]?.toLowerCase() === "--full") return ok({ name: "sync", full: true });
-      return err(malformed("sync", "`sync` only knows `--full`."));
+      const flags = new Set(args.map((a) => a.toLowerCase()));
+      if (args.length > 2 || [...flags].some((f) => f !== "--full" && f !== "--dry-run") || flags.size !== args.length)
+        return err(malformed("sync", "`sync` only knows `--full` and `--dry-run`."));
+      return ok({ name: "sync", full: flags.has("--full"), dryRun: flags.has("--dry-run") });
     }
     case "check":
     case "provision":
       return userCommand(word, args);
     case "scope": {
       const scope = args.length === 1 ? args[0]?.toLowerCase() : undefined;
-      if (scope === "all" || scope === "assigned") return ok({ name: "scope", scope });
+      if (scope === "all" || scope === "assigned") return ok({ name: "scope", scope, mode: "preview" });
       return err(malformed("scope", "Choose `all` or `assigned`."));
     }
     case "approve":

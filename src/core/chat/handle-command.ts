@@ -4,19 +4,13 @@ import { decideApproval } from "./approvals.js";
 import { alertRouteCommand } from "./commands/alert-routes.js";
 import { approvalsCommand, decideCommand } from "./commands/approvals.js";
 import { checkCommand } from "./commands/check.js";
-import {
-  CONFIRM_ACTIONS,
-  cancelAction,
-  confirmAction,
-  restartPreviewCommand,
-  scopePreviewCommand,
-} from "./commands/confirmed.js";
+import { CONFIRM_ACTIONS, cancelAction, confirmAction, restartCommand, scopeCommand } from "./commands/confirmed.js";
 import { errorsCommand } from "./commands/errors.js";
 import { helpCommand } from "./commands/help.js";
 import { historyCommand } from "./commands/history.js";
 import { pauseResumeCommand, provisionCommand, syncCommand } from "./commands/operations.js";
 import { statusCommand } from "./commands/status.js";
-import { type ChatCoreDeps, type CommandContext, errorReply, guard, textReply } from "./context.js";
+import { type Answer, type ChatCoreDeps, type CommandContext, failedAnswer, guard, textReply } from "./context.js";
 import { type Command, parseCommand } from "./grammar.js";
 import type { ChatActor, ConversationRef } from "./ports.js";
 import type { Reply } from "./reply.js";
@@ -44,12 +38,25 @@ export interface ChatActionResult {
   readonly replaceOriginal: Reply | null;
 }
 
+/** One parsed command from any front end (the CLI parses argv into the same Command). */
+export interface CommandRequest {
+  readonly actor: ChatActor;
+  readonly command: Command;
+  readonly conversation: ConversationRef;
+}
+
+/**
+ * The one command core. `execute` answers a parsed command once — `data` for `--json`, neutral
+ * replies for text, Block Kit and Adaptive Cards; `handle` is the same for typed chat text;
+ * `handleAction` answers a button click.
+ */
 export interface ChatCore {
+  execute(request: CommandRequest): Promise<Answer>;
   handle(request: ChatRequest): Promise<Reply[]>;
   handleAction(request: ChatActionRequest): Promise<ChatActionResult>;
 }
 
-async function run(ctx: CommandContext, command: Command): Promise<Reply | Reply[]> {
+async function run(ctx: CommandContext, command: Command): Promise<Answer> {
   if (requiredRole(command.name) === "viewer") {
     // personal data (a user's attributes, the failing users, held batches): ABM_VIEWERS or above
     const refusal = await guard(ctx, command.name, "viewer", command.name === "check" ? command.user : null);
@@ -61,24 +68,24 @@ async function run(ctx: CommandContext, command: Command): Promise<Reply | Reply
     case "check":
       return checkCommand(ctx, command.user);
     case "errors":
-      return errorsCommand(ctx);
+      return errorsCommand(ctx, command.csv);
     case "history":
-      return historyCommand(ctx);
+      return historyCommand(ctx, command.limit);
     case "help":
       return helpCommand(ctx);
     case "approvals":
       return approvalsCommand(ctx);
     case "sync":
-      return syncCommand(ctx, command.full);
+      return syncCommand(ctx, command.full, command.dryRun);
     case "provision":
       return provisionCommand(ctx, command.user);
     case "pause":
     case "resume":
       return pauseResumeCommand(ctx, command.name);
     case "scope":
-      return scopePreviewCommand(ctx, command.scope);
+      return scopeCommand(ctx, command.scope, command.mode);
     case "restart":
-      return restartPreviewCommand(ctx);
+      return restartCommand(ctx, command.mode);
     case "alerts.here":
       return alertRouteCommand(ctx, "here");
     case "alerts.off":
@@ -100,8 +107,8 @@ async function runAction(ctx: CommandContext, actionId: string, value: string): 
       const decision = base === APPROVAL_ACTIONS.approve ? "approve" : "reject";
       const parsed = parseCommand(`${decision} ${value}`);
       if (!parsed.ok) return { replies: [textReply(STALE, "warning", "private")], replaceOriginal: null };
-      const outcome = await decideApproval(ctx, value, decision);
-      return { replies: outcome.replies, replaceOriginal: outcome.updated };
+      const { answer, updated } = await decideApproval(ctx, value, decision);
+      return { replies: [...answer.replies], replaceOriginal: updated };
     }
     case CONFIRM_ACTIONS.scopeConfirm:
       return confirmAction(ctx, "scope", value);
@@ -122,30 +129,35 @@ async function runAction(ctx: CommandContext, actionId: string, value: string): 
  * becomes a private error reply (and is logged).
  */
 export function createChatCore(deps: ChatCoreDeps): ChatCore {
-  function unexpected(error: unknown, what: string): Reply {
+  function unexpected(error: unknown, what: string): Answer {
     const appError = toAppError(error, "chat.unexpected");
     deps.logger?.error({ code: appError.code, what }, "chat command failed unexpectedly");
-    return errorReply(what, appError);
+    return failedAnswer(what, appError);
+  }
+
+  async function execute(request: CommandRequest): Promise<Answer> {
+    const ctx: CommandContext = { deps, actor: request.actor, conversation: request.conversation };
+    try {
+      return await run(ctx, request.command);
+    } catch (error) {
+      return unexpected(error, `\`${request.command.name}\``);
+    }
   }
 
   return {
+    execute,
     async handle(request) {
-      const ctx: CommandContext = { deps, actor: request.actor, conversation: request.conversation };
       const parsed = parseCommand(request.text);
       if (!parsed.ok) return [textReply(parsed.error.message, "info", "private")];
-      try {
-        const replies = await run(ctx, parsed.value);
-        return Array.isArray(replies) ? replies : [replies];
-      } catch (error) {
-        return [unexpected(error, `\`${parsed.value.name}\``)];
-      }
+      const answer = await execute({ actor: request.actor, command: parsed.value, conversation: request.conversation });
+      return [...answer.replies];
     },
     async handleAction(request) {
       const ctx: CommandContext = { deps, actor: request.actor, conversation: request.conversation };
       try {
         return await runAction(ctx, String(request.actionId).slice(0, 255), String(request.value).slice(0, 2_000));
       } catch (error) {
-        return { replies: [unexpected(error, "That action")], replaceOriginal: null };
+        return { replies: [...unexpected(error, "That action").replies], replaceOriginal: null };
       }
     },
   };

@@ -1,3 +1,5 @@
+import type { Approval } from "../approvals/approval.js";
+import type { ApprovalStore } from "../approvals/approval-store.js";
 import type { Clock } from "../clock.js";
 import type { IdGenerator } from "../ids.js";
 import type { Logger } from "../logger.js";
@@ -11,15 +13,10 @@ import type { EngineStore } from "./engine-store.js";
 /** What the engine tells the rest of the service (alerts, metrics) as it works. */
 export type EngineEvent =
   | { readonly type: "run_finished"; readonly run: RunSummary; readonly failures: readonly FailureEntry[] }
-  | { readonly type: "deletions_held"; readonly approvalId: string; readonly run: RunSummary; readonly count: number }
-  | {
-      readonly type: "deletions_decided";
-      readonly approvalId: string;
-      readonly decision: "approved" | "rejected";
-      readonly actor: string;
-    }
-  /** an open approval was withdrawn: it expired unanswered or a newer request (`replacedBy`) superseded it */
-  | { readonly type: "approval_closed"; readonly approvalId: string; readonly replacedBy: string | null }
+  /** a batch is held: the approval is stored (pending) and carried whole */
+  | { readonly type: "deletions_held"; readonly approval: Approval; readonly run: RunSummary | null }
+  /** an approval changed (a vote, a decision, its result, expiry, withdrawal): its posted messages are re-rendered */
+  | { readonly type: "approval_changed"; readonly approval: Approval }
   | { readonly type: "quarantine_entered"; readonly reason: string }
   | { readonly type: "quarantine_left" };
 
@@ -32,6 +29,9 @@ export interface NativeEngineDeps {
   readonly directory: DirectorySource;
   readonly target: ScimTarget;
   readonly store: EngineStore;
+  readonly approvals: ApprovalStore;
+  /** ABM_APPROVALS_REQUIRED */
+  readonly requiredApprovals: number;
   readonly map: AttributeMap;
   readonly verifiedDomains: readonly string[] | null;
   /** DELETION_THRESHOLD */

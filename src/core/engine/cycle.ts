@@ -1,3 +1,4 @@
+import type { Approval, HeldRemoval } from "../approvals/approval.js";
 import { type AppError, toAppError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import {
@@ -19,7 +20,7 @@ import type { ScimUser, SourceUser } from "../users.js";
 import { applyOps } from "./apply.js";
 import type { EngineContext } from "./context.js";
 import { linksForCycle } from "./cycle-links.js";
-import type { ConnectionSettings, HeldRemoval } from "./engine-store.js";
+import type { ConnectionSettings } from "./engine-store.js";
 import { withCycleLease } from "./lease.js";
 import { listTarget } from "./list-target.js";
 import { readSource } from "./read-source.js";
@@ -256,11 +257,14 @@ async function cycleSteps(
   // An open approval keeps its removals held (not planned, held or counted twice). It is replaced
   // by a fresh one when it expired unanswered (the batch stays held and is asked for again) or when
   // some of its users no longer need removing (back in scope, enabled again).
-  const open = await store.pendingApproval();
-  const stillHeld = (open?.payload.removals ?? []).filter((r) => !backInPlace(r));
-  const replaceOpen =
-    open !== null &&
-    (open.expiresAt.getTime() <= startedAt.getTime() || stillHeld.length < open.payload.removals.length);
+  const pendingApproval = await ctx.approvals.pending();
+  const open =
+    pendingApproval?.payload.kind === "native_batch"
+      ? { approval: pendingApproval, batch: pendingApproval.payload }
+      : null;
+  const stillHeld = (open?.batch.removals ?? []).filter((r) => !backInPlace(r));
+  const openExpired = open !== null && open.approval.expiresAt.getTime() <= startedAt.getTime();
+  const replaceOpen = open !== null && (openExpired || stillHeld.length < open.batch.removals.length);
   const alreadyHeld = new Map(stillHeld.map((r) => [r.entraId, r] as const));
   const ops = plan.ops.filter(
     (op) =>
@@ -281,9 +285,9 @@ async function cycleSteps(
 
   // 5. hold removals over the threshold (one open approval at a time: a new breach supersedes the
   // open one with the union of both)
-  let approvalId: string | null = null;
+  let held: Approval | null = null;
   if (split.exceeded || replaceOpen) {
-    const held: HeldRemoval[] = split.held.map((op) => ({
+    const fresh: HeldRemoval[] = split.held.map((op) => ({
       entraId: op.entraId,
       scimId: op.scimId,
       userName: op.userName,
@@ -293,20 +297,32 @@ async function cycleSteps(
       hash: op.hash,
       cause: op.cause,
     }));
-    const removals = [...alreadyHeld.values(), ...held];
+    const removals = [...alreadyHeld.values(), ...fresh];
     if (removals.length > 0) {
-      approvalId = ctx.ids.next("apr");
-      await store.createApproval({
-        id: approvalId,
-        payload: { runId, cycle: input.kind, scope: settings.scope, threshold: ctx.threshold, removals },
-        requestedBy: input.actor,
-        requestedAt: startedAt,
-        expiresAt: new Date(startedAt.getTime() + ctx.approvalTtlMs),
-      });
+      const stored = await ctx.approvals.hold(
+        {
+          id: ctx.ids.next("apr"),
+          payload: {
+            kind: "native_batch",
+            runId,
+            cycle: input.kind,
+            scope: settings.scope,
+            threshold: ctx.threshold,
+            removals,
+          },
+          requestedBy: input.actor,
+          requestedAt: startedAt,
+          expiresAt: new Date(startedAt.getTime() + ctx.approvalTtlMs),
+        },
+        ctx.requiredApprovals,
+      );
+      held = stored.approval;
     }
-    if (open !== null && (await store.setApprovalStatus(open.id, open.status, "expired", startedAt))) {
-      // its posted messages are edited (no buttons) so nobody approves a withdrawn batch
-      ctx.events.emit({ type: "approval_closed", approvalId: open.id, replacedBy: approvalId });
+    // the replaced approval closes (expired unanswered, or withdrawn: a newer batch holds its users);
+    // its posted messages lose their buttons so nobody approves a batch that is no longer held
+    const closedAs = openExpired ? "expired" : "withdrawn";
+    if (open !== null && (await ctx.approvals.transition(open.approval.id, "pending", closedAs, startedAt))) {
+      ctx.events.emit({ type: "approval_changed", approval: { ...open.approval, status: closedAs } });
     }
   }
 
@@ -352,11 +368,8 @@ async function cycleSteps(
   log.info({ outcome, ...counts }, "cycle finished");
   const failures = await store.failures();
   ctx.events.emit({ type: "run_finished", run, failures });
-  if (approvalId !== null) {
-    const pending = await store.approval(approvalId);
-    if (pending !== null) ctx.events.emit({ type: "deletions_held", approvalId, run, count: split.held.length });
-  }
-  return ok({ run, ops, held: split.held.length, approvalId });
+  if (held !== null) ctx.events.emit({ type: "deletions_held", approval: held, run });
+  return ok({ run, ops, held: split.held.length, approvalId: held?.id ?? null });
 }
 
 /**

@@ -54,34 +54,6 @@ export interface FailureRecord {
   readonly nextRetryAt: Date | null;
 }
 
-export interface HeldRemoval {
-  readonly entraId: string;
-  readonly scimId: string;
-  readonly userName: string | null;
-  readonly action: "deactivate" | "delete";
-  readonly reason: string;
-  readonly dedupKey: string;
-  readonly hash: string;
-  /** why it is removed (absent in approvals stored by older versions) */
-  readonly cause?: DeactivationCause | undefined;
-}
-
-export interface DeletionApprovalPayload {
-  readonly runId: string;
-  readonly cycle: CycleKind;
-  readonly scope: SyncScope;
-  readonly threshold: number;
-  readonly removals: readonly HeldRemoval[];
-}
-
-export interface StoredApproval {
-  readonly id: string;
-  readonly status: "pending" | "approved" | "rejected" | "expired" | "applied";
-  readonly payload: DeletionApprovalPayload;
-  readonly requestedAt: Date;
-  readonly expiresAt: Date;
-}
-
 export interface EngineStore {
   settings(): Promise<ConnectionSettings>;
   updateSettings(patch: Partial<ConnectionSettings>): Promise<void>;
@@ -123,23 +95,4 @@ export interface EngineStore {
   watermark(): Promise<string | null>;
   setWatermark(value: string): Promise<void>;
   clearWatermark(): Promise<void>;
-
-  createApproval(approval: {
-    id: string;
-    payload: DeletionApprovalPayload;
-    requestedBy: string;
-    requestedAt: Date;
-    expiresAt: Date;
-  }): Promise<void>;
-  approval(id: string): Promise<StoredApproval | null>;
-  pendingApproval(): Promise<StoredApproval | null>;
-  /** compare-and-set `approved` → `applied`; true only for the one caller that flipped it */
-  claimApproved(id: string, now: Date): Promise<boolean>;
-  /** compare-and-set `pending` → `expired` / any open status → `rejected` etc. */
-  setApprovalStatus(
-    id: string,
-    from: StoredApproval["status"],
-    to: StoredApproval["status"],
-    now: Date,
-  ): Promise<boolean>;
 }

@@ -1,5 +1,5 @@
+import type { HeldRemoval } from "../approvals/approval.js";
 import type { DeactivateOp, DeleteOp } from "../sync/operations.js";
-import type { HeldRemoval } from "./engine-store.js";
 
 /** Rebuilds the removal operations stored in an approval, to run them once it is granted. */
 export function removalOps(removals: readonly HeldRemoval[]): (DeactivateOp | DeleteOp)[] {

@@ -1,9 +1,8 @@
 import { AppError, toAppError } from "../errors.js";
 import type {
   Actor,
-  DecisionOutcome,
+  ApprovalExecution,
   EngineStatus,
-  PendingDeletions,
   ProvisioningEngine,
   RunSummary,
   SyncScope,
@@ -12,20 +11,25 @@ import { err, ok, type Result } from "../result.js";
 import { applyOps } from "./apply.js";
 import { createEngineContext, type EngineContext, type NativeEngineDeps } from "./context.js";
 import { runCycleLocked } from "./cycle.js";
-import type { StoredApproval } from "./engine-store.js";
 import { removalOps } from "./held-ops.js";
 import { withCycleLease } from "./lease.js";
 import { endRunFailed } from "./run-failure.js";
 import { previewScope } from "./scope.js";
 import { checkUser, provisionUser } from "./single-user.js";
-import { computeStatus, describeApproval } from "./status.js";
+import { computeStatus } from "./status.js";
 
 const LEASE_WAIT_MS = 60_000;
+
+const foreignApproval = (id: string): AppError =>
+  new AppError(
+    "approval.wrong_engine",
+    `Approval ${id} was held by the entra engine; the native engine cannot act on it.`,
+  );
 
 /** The native engine: this service is the SCIM client (docs/architecture.md, "Engines"). */
 export function createNativeEngine(deps: NativeEngineDeps): ProvisioningEngine & { dueAt(): Promise<Date | null> } {
   const ctx: EngineContext = createEngineContext(deps);
-  const { store, clock } = deps;
+  const { store, clock, approvals } = deps;
 
   const guard = async <T>(fn: () => Promise<Result<T, AppError>>): Promise<Result<T, AppError>> => {
     try {
@@ -59,8 +63,6 @@ export function createNativeEngine(deps: NativeEngineDeps): ProvisioningEngine &
   /** waits (bounded) for the cycle lease, so an approval does not fail just because a cycle runs */
   const withLease = <T>(fn: () => Promise<Result<T, AppError>>): Promise<Result<T, AppError>> =>
     withCycleLease(ctx, { waitMs: LEASE_WAIT_MS, busyMessage: "A cycle is still running; try again in a minute." }, fn);
-
-  const loadApproval = async (id: string): Promise<StoredApproval | null> => store.approval(id);
 
   return {
     kind: "native",
@@ -111,48 +113,31 @@ export function createNativeEngine(deps: NativeEngineDeps): ProvisioningEngine &
 
     provisionUser: (query, actor) => guard(() => provisionUser(ctx, query, actor)),
 
-    pendingDeletions: () =>
-      guard(async () => {
-        const open = await store.pendingApproval();
-        return ok<PendingDeletions | null>(open === null ? null : describeApproval(open));
-      }),
+    refreshApprovals: async () => ok(undefined),
 
-    approveDeletions: (approvalId, actor) =>
+    applyApproval: (approval, actor) =>
       guard(async () => {
-        const approval = await loadApproval(approvalId);
-        if (approval === null)
-          return ok<DecisionOutcome>({ result: "not_found", counts: null, message: `No approval ${approvalId}.` });
-        if (approval.status === "pending") {
-          return err(
-            new AppError(
-              "engine.approval_not_granted",
-              `Approval ${approvalId} has not collected the approvals it needs yet.`,
-            ),
-          );
-        }
-        if (approval.status !== "approved") {
-          return ok<DecisionOutcome>({
-            result: approval.status === "expired" ? "expired" : "already_decided",
-            counts: null,
-            message: `Approval ${approvalId} is ${approval.status}.`,
-          });
-        }
+        const { payload } = approval;
+        if (payload.kind !== "native_batch") return err(foreignApproval(approval.id));
         return withLease(async () => {
-          if (!(await store.claimApproved(approvalId, clock.now()))) {
-            return ok<DecisionOutcome>({
-              result: "already_decided",
-              counts: null,
-              message: `Approval ${approvalId} was already applied.`,
-            });
+          if (!(await approvals.transition(approval.id, "approved", "applied", clock.now()))) {
+            return err(
+              new AppError("approval.not_granted", `Approval ${approval.id} is not approved (or was already applied).`),
+            );
           }
-          const runId = deps.ids.next("run");
+          const run = {
+            id: deps.ids.next("run"),
+            kind: "incremental" as const,
+            trigger: "approval" as const,
+            actor: actor.id,
+          };
           const startedAt = clock.now();
-          await store.startRun({ id: runId, kind: "incremental", trigger: "approval", actor: actor.id, startedAt });
+          await store.startRun({ ...run, startedAt });
           let result: Awaited<ReturnType<typeof applyOps>>;
           try {
-            const links = await store.linksFor(approval.payload.removals.map((r) => r.entraId));
-            result = await applyOps(removalOps(approval.payload.removals), {
-              runId,
+            const links = await store.linksFor(payload.removals.map((r) => r.entraId));
+            result = await applyOps(removalOps(payload.removals), {
+              runId: run.id,
               store,
               target: deps.target,
               concurrency: deps.concurrency,
@@ -162,51 +147,33 @@ export function createNativeEngine(deps: NativeEngineDeps): ProvisioningEngine &
               attempts: new Map(),
             });
           } catch (thrown) {
-            // the run ends `failed` now (not `running`), logged and alerted like a failed cycle
+            // the run ends `failed` (logged and alerted like a failed cycle); approving again retries
             const error = toAppError(thrown, "engine.failed");
-            await endRunFailed(
-              ctx,
-              { id: runId, kind: "incremental", trigger: "approval", actor: actor.id, startedAt },
-              error,
-            );
+            await endRunFailed(ctx, { ...run, startedAt }, error);
+            await approvals.transition(approval.id, "applied", "approved", clock.now());
             return err(error);
           }
-          const outcome =
-            result.counts.failed === 0 ? "succeeded" : result.counts.failed === result.attempted ? "failed" : "partial";
-          await store.finishRun(runId, { finishedAt: clock.now(), outcome, counts: result.counts, error: null });
-          deps.events.emit({ type: "deletions_decided", approvalId, decision: "approved", actor: actor.id });
           const c = result.counts;
-          return ok<DecisionOutcome>({
-            result: "applied",
+          const outcome = c.failed === 0 ? "succeeded" : c.failed === result.attempted ? "failed" : "partial";
+          await store.finishRun(run.id, { finishedAt: clock.now(), outcome, counts: c, error: null });
+          return ok<ApprovalExecution>({
+            status: "applied",
             counts: c,
-            message: `Applied: ${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed (run ${runId}).`,
+            message: `${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed (run ${run.id}).`,
           });
         });
       }),
 
-    rejectDeletions: (approvalId, actor) =>
+    rejectApproval: (approval, _actor) =>
       guard(async () => {
-        const approval = await loadApproval(approvalId);
-        if (approval === null)
-          return ok<DecisionOutcome>({ result: "not_found", counts: null, message: `No approval ${approvalId}.` });
-        if (approval.status === "pending")
-          await store.setApprovalStatus(approvalId, "pending", "rejected", clock.now());
-        else if (approval.status !== "rejected") {
-          return ok<DecisionOutcome>({
-            result: "already_decided",
-            counts: null,
-            message: `Approval ${approvalId} is ${approval.status}.`,
-          });
-        }
+        const { payload } = approval;
+        if (payload.kind !== "native_batch") return err(foreignApproval(approval.id));
         const settings = await store.settings();
-        const rejected = new Set([...settings.rejectedRemovals, ...approval.payload.removals.map((r) => r.entraId)]);
+        const rejected = new Set([...settings.rejectedRemovals, ...payload.removals.map((r) => r.entraId)]);
         await store.updateSettings({ rejectedRemovals: [...rejected] });
-        deps.events.emit({ type: "deletions_decided", approvalId, decision: "rejected", actor: actor.id });
-        return ok<DecisionOutcome>({
-          result: "applied",
-          counts: null,
-          message: `Rejected: ${approval.payload.removals.length} users stay active in ABM. The connection stays flagged until an operator restarts the sync or fixes the scope.`,
-        });
+        return ok(
+          `${payload.removals.length} users stay active in ABM. The connection stays flagged until an operator restarts the sync or fixes the scope.`,
+        );
       }),
 
     failures: () => guard(async () => ok(await store.failures())),

@@ -1,33 +1,5 @@
-import type { ConnectionState, EngineStatus, PendingDeletions } from "../ports/provisioning-engine.js";
+import type { ConnectionState, EngineStatus } from "../ports/provisioning-engine.js";
 import type { EngineContext } from "./context.js";
-import type { DeletionApprovalPayload, StoredApproval } from "./engine-store.js";
-
-/** What a held deletion batch asks for, in the words chat and `status` show. */
-export function describeDeletionBatch(
-  payload: DeletionApprovalPayload,
-): Omit<PendingDeletions, "approvalId" | "requestedAt" | "expiresAt"> {
-  return {
-    count: payload.removals.length,
-    users: payload.removals.map((r) => ({
-      entraId: r.entraId,
-      userName: r.userName,
-      action: r.action,
-      reason: r.reason,
-    })),
-    reason: `The ${payload.cycle} cycle (run ${payload.runId}, scope "${payload.scope}") would remove ${payload.removals.length} users from ABM, more than the deletion threshold of ${payload.threshold}.`,
-    runId: payload.runId,
-    threshold: payload.threshold,
-  };
-}
-
-export function describeApproval(approval: StoredApproval): PendingDeletions {
-  return {
-    approvalId: approval.id,
-    ...describeDeletionBatch(approval.payload),
-    requestedAt: approval.requestedAt,
-    expiresAt: approval.expiresAt,
-  };
-}
 
 export async function computeStatus(ctx: EngineContext): Promise<EngineStatus> {
   const { store } = ctx;
@@ -35,8 +7,7 @@ export async function computeStatus(ctx: EngineContext): Promise<EngineStatus> {
   const runs = await store.runs(1);
   const lastRun = runs[0] ?? null;
   const lastSuccessfulRun = await store.lastSuccessfulRun();
-  const open = await store.pendingApproval();
-  const pending = open === null ? null : describeApproval(open);
+  const pending = await ctx.approvals.pending();
   const state: ConnectionState = settings.paused
     ? "paused"
     : settings.quarantine !== null

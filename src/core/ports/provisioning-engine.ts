@@ -1,3 +1,4 @@
+import type { Approval } from "../approvals/approval.js";
 import type { AppError } from "../errors.js";
 import type { Result } from "../result.js";
 import type { ScimUser, SourceUser, TargetUser } from "../users.js";
@@ -80,18 +81,6 @@ export interface HeldUser {
   readonly reason: string;
 }
 
-export interface PendingDeletions {
-  readonly approvalId: string;
-  readonly count: number;
-  readonly users: readonly HeldUser[];
-  /** why the batch was held: the cycle and the scope, in words */
-  readonly reason: string;
-  readonly runId: string | null;
-  readonly threshold: number;
-  readonly requestedAt: Date;
-  readonly expiresAt: Date;
-}
-
 export interface EngineStatus {
   readonly engine: EngineKind;
   readonly state: ConnectionState;
@@ -103,7 +92,8 @@ export interface EngineStatus {
   readonly nextRunAt: Date | null;
   readonly linkedUsers: number | null;
   readonly failingUsers: number;
-  readonly pendingApproval: PendingDeletions | null;
+  /** the held batch waiting for people (the approval store's pending approval) */
+  readonly pendingApproval: Approval | null;
   readonly tokenExpiresAt: Date | null;
   /** engine-specific facts in words (Entra job id, steady state, progress…) */
   readonly notes: readonly string[];
@@ -174,9 +164,9 @@ export interface CycleRequest {
   readonly dryRun?: boolean;
 }
 
-export interface DecisionOutcome {
-  /** `applied` when this call executed the decision; `already_decided` when another won the race */
-  readonly result: "applied" | "already_decided" | "expired" | "not_found";
+/** What executing a granted approval did. */
+export interface ApprovalExecution {
+  readonly status: "applied" | "failed";
   readonly counts: RunCounts | null;
   readonly message: string;
 }
@@ -192,10 +182,20 @@ export interface ProvisioningEngine {
   setScope(scope: SyncScope, actor: Actor): Promise<Result<RunSummary, AppError>>;
   checkUser(query: string): Promise<Result<UserCheck, AppError>>;
   provisionUser(query: string, actor: Actor): Promise<Result<ProvisionResult, AppError>>;
-  pendingDeletions(): Promise<Result<PendingDeletions | null, AppError>>;
-  /** executes a held batch once its approval has been granted (compare-and-set inside) */
-  approveDeletions(approvalId: string, actor: Actor): Promise<Result<DecisionOutcome, AppError>>;
-  rejectDeletions(approvalId: string, actor: Actor): Promise<Result<DecisionOutcome, AppError>>;
+  /**
+   * Brings the approval store up to date with what the engine holds, before anyone lists approvals
+   * (entra: a TooManyDeletes quarantine of the job is held, one that ended is withdrawn; native: its
+   * cycles hold batches as they plan them, nothing to do).
+   */
+  refreshApprovals(): Promise<Result<void, AppError>>;
+  /**
+   * Executes an approval the quorum granted (status `approved`): claims it approved → applied by
+   * compare-and-set, so it runs once across racing callers and replicas; when executing fails the
+   * claim is undone (applied → approved) so approving again retries.
+   */
+  applyApproval(approval: Approval, actor: Actor): Promise<Result<ApprovalExecution, AppError>>;
+  /** an approver rejected the batch (status `rejected`): keep its users; returns what that means, in words */
+  rejectApproval(approval: Approval, actor: Actor): Promise<Result<string, AppError>>;
   failures(): Promise<Result<readonly FailureEntry[], AppError>>;
   history(limit: number): Promise<Result<readonly RunSummary[], AppError>>;
 }

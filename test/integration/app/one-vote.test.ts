@@ -93,8 +93,7 @@ describe("one person, one vote (Slack resolved to Entra)", () => {
     for (const id of userIds.slice(0, 5)) pair.graph.store.removeMember(groupId, id);
     const run = await service.services.engine.runCycle({ kind: "incremental", trigger: "cli", actor: SYSTEM });
     expect(run.ok && run.value.outcome).toBe("held");
-    const pending = await service.services.engine.pendingDeletions();
-    const approvalId = pending.ok ? (pending.value?.approvalId ?? "") : "";
+    const approvalId = (await service.services.approvals.pending())?.id ?? "";
     const click = (userId: string, path: string) =>
       postSigned(
         `${service.url}/slack/events`,
@@ -143,8 +142,7 @@ describe("one person, one vote (Slack resolved to Entra)", () => {
     const duplicate = "You have already decided on this batch";
     expect(note?.body).toContain(duplicate);
     expect(sent.filter((r) => r.to === TEAMS_CHANNEL && r.body.includes(duplicate))).toHaveLength(0);
-    const still = await service.services.approvals.load(approvalId);
-    expect(still.ok && still.value?.status).toBe("pending");
+    expect((await service.services.approvals.get(approvalId))?.status).toBe("pending");
     expect(pair.abm.users().filter((u) => u.active === false)).toHaveLength(0);
 
     expect((await click("UBOB0001", "/bob")).status).toBe(200);

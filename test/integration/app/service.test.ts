@@ -135,13 +135,13 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
     );
     expect(post.body.channel).toBe(CHANNEL);
     expect(validateSlackMessage({ text: post.body.text, blocks: post.body.blocks })).toEqual([]);
-    const pending = await service.services.engine.pendingDeletions();
-    const approvalId = pending.ok ? (pending.value?.approvalId ?? "") : "";
-    expect(pending.ok && pending.value?.count).toBe(10);
-    const messageTs = await until("the stored message ref", async () => {
-      const stored = await service.services.approvals.load(approvalId);
-      return stored.ok ? stored.value?.messages[0]?.messageId : undefined;
-    });
+    const pending = await service.services.approvals.pending();
+    const approvalId = pending?.id ?? "";
+    expect(pending?.payload.kind === "native_batch" && pending.payload.removals).toHaveLength(10);
+    const messageTs = await until(
+      "the stored message ref",
+      async () => (await service.services.approvals.get(approvalId))?.messages[0]?.messageId,
+    );
 
     const click = (userId: string, path: string) =>
       postSigned(
@@ -181,19 +181,19 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
     for (const id of leaving) pair.graph.store.removeMember(groupId, id);
     const held = await service.services.engine.runCycle({ kind: "incremental", trigger: "cli", actor: SYSTEM });
     expect(held.ok && held.value.outcome).toBe("held");
-    const pending = await service.services.engine.pendingDeletions();
-    const approvalId = pending.ok ? (pending.value?.approvalId ?? "") : "";
-    const messageTs = await until("the posted approval", async () => {
-      const stored = await service.services.approvals.load(approvalId);
-      return stored.ok ? stored.value?.messages[0]?.messageId : undefined;
-    });
+    const approvalId = (await service.services.approvals.pending())?.id ?? "";
+    const messageTs = await until(
+      "the posted approval",
+      async () => (await service.services.approvals.get(approvalId))?.messages[0]?.messageId,
+    );
 
     for (const id of leaving) pair.graph.store.addMember(groupId, id);
     const back = await service.services.engine.runCycle({ kind: "incremental", trigger: "cli", actor: SYSTEM });
     expect(back.ok && back.value.counts).toMatchObject({ held: 0, deactivated: 0 });
-    expect(await service.services.engine.pendingDeletions()).toMatchObject({ ok: true, value: null });
+    expect(await service.services.approvals.pending()).toBeNull();
+    expect((await service.services.approvals.get(approvalId))?.status).toBe("withdrawn");
     const edited = await until("the withdrawn message edit", () =>
-      api.byMethod("chat.update").find((c) => c.body.ts === messageTs && /expired/i.test(JSON.stringify(c.body))),
+      api.byMethod("chat.update").find((c) => c.body.ts === messageTs && /withdrawn/i.test(JSON.stringify(c.body))),
     );
     expect(JSON.stringify(edited.body.blocks)).not.toContain("approval.approve");
     expect(pair.abm.users().filter((u) => u.active === false)).toHaveLength(10);

@@ -126,9 +126,9 @@ describe("abm engine commands", () => {
     const preview = await abm("scope", "assigned", "--dry-run", "--json");
     expect(preview.code).toBe(0);
     expect(preview.json()).toMatchObject({ preview: { from: "all", to: "assigned" } });
-    expect((await abm("approvals", "--json")).json()).toMatchObject({ ok: true, pending: null });
+    expect((await abm("approvals", "--json")).json()).toMatchObject({ ok: true, approvals: [] });
     const approve = await abm("approve", "apr_missing", "--json");
     expect(approve.code).toBe(1);
-    expect(approve.json()).toMatchObject({ error: { code: "cli.approval_not_found" } });
+    expect(approve.json()).toMatchObject({ error: { code: "approval.not_found" } });
   });
 });

@@ -1,14 +1,16 @@
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import type { ApprovalVote } from "#core/ports/store/approval-store.js";
-import { type JsonValue, jsonValueSchema } from "#core/ports/store/common.js";
+import type { ApprovalPayload, Vote } from "#core/approvals/approval.js";
+import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { Database } from "#db/database.js";
-import { createApprovalRepository } from "#db/repositories/approval-repository.js";
-import { describeEachDatabase, expectOk, freshConnection, type TestDatabase } from "#test/support/db.js";
+import { createApprovalStore } from "#db/repositories/approval-repository.js";
+import { describeEachDatabase, freshConnection, type TestDatabase } from "#test/support/db.js";
 
 const T0 = new Date("2026-03-01T10:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
-const vote = (actorId: string, decision: "approve" | "reject", minutes = 1): ApprovalVote => ({
+const vote = (actorId: string, decision: "approve" | "reject", minutes = 1): Vote => ({
   actorId,
   actorName: actorId.toUpperCase(),
   platform: "slack",
@@ -16,173 +18,208 @@ const vote = (actorId: string, decision: "approve" | "reject", minutes = 1): App
   at: at(minutes),
 });
 
-async function openApproval(db: Database, required: number, payload: JsonValue = { removals: ["u1", "u2"] }) {
+const removal = (n: number) => ({
+  entraId: `e${n}`,
+  scimId: `s${n}`,
+  userName: `u${n}@contoso.com`,
+  action: "deactivate" as const,
+  reason: "left scope",
+  dedupKey: `k${n}`,
+  hash: `h${n}`,
+});
+
+const batch: ApprovalPayload = {
+  kind: "native_batch",
+  runId: "run_1",
+  cycle: "incremental",
+  scope: "assigned",
+  threshold: 1,
+  removals: [removal(1), removal(2)],
+};
+
+async function holdOne(db: Database, required: number, payload: ApprovalPayload = batch) {
   const connectionId = await freshConnection(db);
   const id = `apr_${randomBytes(6).toString("hex")}`;
-  const store = createApprovalRepository(db, jsonValueSchema);
-  expectOk(
-    await store.open({
-      id,
-      connectionId,
-      kind: "deletions",
-      payload,
-      requiredApprovals: required,
-      requestedBy: "system",
-      requestedAt: T0,
-      expiresAt: at(60),
-    }),
-  );
-  return { id, connectionId, store };
+  const store = createApprovalStore(db, connectionId);
+  const held = await store.hold({ id, payload, requestedBy: "system", requestedAt: T0, expiresAt: at(60) }, required);
+  return { id, connectionId, store, held };
 }
 
-/** Opens an approval and sends two votes at the same moment, one through each client. */
-async function raceVotes({ db, other }: TestDatabase, required: number, first: ApprovalVote, second: ApprovalVote) {
-  const { id, store } = await openApproval(db, required);
-  const otherStore = createApprovalRepository(other, jsonValueSchema);
-  const results = (
-    await Promise.all([
-      store.recordDecision({ approvalId: id, vote: first, now: at(1) }),
-      otherStore.recordDecision({ approvalId: id, vote: second, now: at(1) }),
-    ])
-  ).map(expectOk);
-  return { id, store, results };
+/** Holds an approval and sends two votes at the same moment, one through each client. */
+async function raceVotes({ db, other }: TestDatabase, required: number, first: Vote, second: Vote) {
+  const { id, store, connectionId } = await holdOne(db, required);
+  const otherStore = createApprovalStore(other, connectionId);
+  const results = await Promise.all([store.vote(id, first, at(1)), otherStore.vote(id, second, at(1))]);
+  return { id, store, results: results.map((r) => r ?? expect.unreachable("approval missing")) };
 }
 
 describeEachDatabase("approval store", (current) => {
-  it("opens once and returns the stored approval on a second open", async () => {
+  it("holds once: a second hold returns the stored approval unchanged", async () => {
     const { db } = current();
-    const { id, connectionId, store } = await openApproval(db, 1);
-    const again = expectOk(
-      await store.open({
-        id,
-        connectionId,
-        kind: "deletions",
-        payload: { other: true },
-        requiredApprovals: 5,
-        requestedBy: "someone",
-        requestedAt: at(5),
-        expiresAt: at(90),
-      }),
+    const { id, store, held } = await holdOne(db, 1);
+    expect(held.created).toBe(true);
+    const again = await store.hold(
+      { id, payload: { ...batch, removals: [] }, requestedBy: "someone", requestedAt: at(5), expiresAt: at(90) },
+      5,
     );
-    expect(again).toMatchObject({ status: "pending", requiredApprovals: 1, payload: { removals: ["u1", "u2"] } });
-    expect(expectOk(await store.list(connectionId, { status: "pending" })).map((a) => a.id)).toEqual([id]);
+    expect(again.created).toBe(false);
+    expect(again.approval).toMatchObject({ status: "pending", requiredApprovals: 1, payload: batch });
+    expect((await store.pending())?.id).toBe(id);
+    expect((await store.list(10)).map((a) => a.id)).toEqual([id]);
   });
 
-  it("validates the payload with the repository's schema on write", async () => {
+  it("both engines' payloads round-trip; a payload that does not fit its schema is refused", async () => {
     const { db } = current();
-    const connectionId = await freshConnection(db);
-    const { z } = await import("zod");
-    const typed = createApprovalRepository(db, z.object({ count: z.number() }));
-    const bad = await typed.open({
-      id: "apr_bad",
-      connectionId,
-      kind: "deletions",
-      payload: { count: "three" } as unknown as { count: number },
-      requiredApprovals: 1,
-      requestedBy: "system",
-      requestedAt: T0,
-      expiresAt: at(60),
-    });
-    expect(bad.ok ? null : bad.error.code).toBe("db.invalid_row");
+    const quarantine: ApprovalPayload = {
+      kind: "entra_quarantine",
+      jobId: "Apple.abc",
+      episodeBegan: "2026-03-01T09:00:00Z",
+      runId: null,
+      threshold: 500,
+      count: 612,
+      reason: "Entra quarantined the job",
+    };
+    const { store, held } = await holdOne(db, 2, quarantine);
+    expect(held.approval.payload).toEqual(quarantine);
+    const bad = store.hold(
+      {
+        id: "apr_bad",
+        payload: { ...quarantine, count: "three" } as unknown as ApprovalPayload,
+        requestedBy: "system",
+        requestedAt: T0,
+        expiresAt: at(60),
+      },
+      1,
+    );
+    await expect(bad).rejects.toMatchObject({ code: "db.invalid_row" });
+  });
+
+  it("every statement is bound to its connection: another connection sees nothing", async () => {
+    const { db } = current();
+    const { id } = await holdOne(db, 1);
+    const stranger = createApprovalStore(db, await freshConnection(db));
+    expect(await stranger.get(id)).toBeNull();
+    expect(await stranger.pending()).toBeNull();
+    expect(await stranger.vote(id, vote("U1", "approve"), at(1))).toBeNull();
+    expect(await stranger.transition(id, "pending", "withdrawn", at(1))).toBe(false);
   });
 
   it("a single required approval flips to approved and reports the transition", async () => {
     const { db } = current();
-    const { id, store } = await openApproval(db, 1);
-    const result = expectOk(await store.recordDecision({ approvalId: id, vote: vote("U1", "approve"), now: at(1) }));
-    expect(result.outcome).toBe("recorded");
-    expect(result.transitioned).toBe(true);
-    expect(result.approval.status).toBe("approved");
-    expect(result.approval.decidedAt).toEqual(at(1));
-    expect(result.approval.decisions).toEqual([vote("U1", "approve")]);
-    const late = expectOk(await store.recordDecision({ approvalId: id, vote: vote("U2", "approve"), now: at(2) }));
+    const { id, store } = await holdOne(db, 1);
+    const result = await store.vote(id, vote("U1", "approve"), at(1));
+    expect(result).toMatchObject({ outcome: "recorded", transitioned: true });
+    expect(result?.approval.status).toBe("approved");
+    expect(result?.approval.decidedAt).toEqual(at(1));
+    expect(result?.approval.votes).toEqual([vote("U1", "approve")]);
+    const late = await store.vote(id, vote("U2", "approve"), at(2));
     expect(late).toMatchObject({ outcome: "closed", transitioned: false });
-    expect(late.approval.decisions).toHaveLength(1);
+    expect(late?.approval.votes).toHaveLength(1);
   });
 
-  it("counts the same approver once and needs two different approvers for required=2", async () => {
+  it("counts the same person once and needs two different people for required=2", async () => {
     const { db } = current();
-    const { id, store } = await openApproval(db, 2);
-    const first = expectOk(await store.recordDecision({ approvalId: id, vote: vote("U1", "approve"), now: at(1) }));
-    expect(first).toMatchObject({ outcome: "recorded", transitioned: false });
-    expect(first.approval.status).toBe("pending");
-    const again = expectOk(await store.recordDecision({ approvalId: id, vote: vote("U1", "approve", 2), now: at(2) }));
+    const { id, store } = await holdOne(db, 2);
+    expect(await store.vote(id, vote("U1", "approve"), at(1))).toMatchObject({
+      outcome: "recorded",
+      transitioned: false,
+    });
+    const again = await store.vote(id, vote("U1", "approve", 2), at(2));
     expect(again).toMatchObject({ outcome: "duplicate", transitioned: false });
-    expect(again.approval.status).toBe("pending");
-    expect(again.approval.decisions).toHaveLength(1);
-    const second = expectOk(await store.recordDecision({ approvalId: id, vote: vote("U2", "approve", 3), now: at(3) }));
+    expect(again?.approval.votes).toHaveLength(1);
+    const second = await store.vote(id, vote("U2", "approve", 3), at(3));
     expect(second).toMatchObject({ outcome: "recorded", transitioned: true });
-    expect(second.approval.status).toBe("approved");
+    expect(second?.approval.status).toBe("approved");
   });
 
-  it("a reject flips to rejected at once", async () => {
+  it("a reject flips to rejected at once, and a rejected approval is never applied", async () => {
     const { db } = current();
-    const { id, store } = await openApproval(db, 2);
-    expectOk(await store.recordDecision({ approvalId: id, vote: vote("U1", "approve"), now: at(1) }));
-    const rejected = expectOk(await store.recordDecision({ approvalId: id, vote: vote("U2", "reject"), now: at(2) }));
+    const { id, store } = await holdOne(db, 2);
+    await store.vote(id, vote("U1", "approve"), at(1));
+    const rejected = await store.vote(id, vote("U2", "reject"), at(2));
     expect(rejected).toMatchObject({ outcome: "recorded", transitioned: true });
-    expect(rejected.approval.status).toBe("rejected");
-    expect(expectOk(await store.markApplied(id, at(3)))).toBe(false);
+    expect(rejected?.approval.status).toBe("rejected");
+    expect(await store.transition(id, "approved", "applied", at(3))).toBe(false);
   });
 
   it("an expired approval records nothing, answers expired and is never applied", async () => {
     const { db } = current();
-    const { id, store } = await openApproval(db, 1);
-    const result = expectOk(await store.recordDecision({ approvalId: id, vote: vote("U1", "approve"), now: at(61) }));
+    const { id, store } = await holdOne(db, 1);
+    const result = await store.vote(id, vote("U1", "approve"), at(61));
     expect(result).toMatchObject({ outcome: "expired", transitioned: false });
-    expect(result.approval.status).toBe("expired");
-    expect(result.approval.decisions).toEqual([]);
-    expect(expectOk(await store.markApplied(id, at(62)))).toBe(false);
-    const again = expectOk(await store.recordDecision({ approvalId: id, vote: vote("U2", "approve"), now: at(63) }));
-    expect(again.outcome).toBe("expired");
+    expect(result?.approval.status).toBe("expired");
+    expect(result?.approval.votes).toEqual([]);
+    expect(await store.transition(id, "approved", "applied", at(62))).toBe(false);
+    expect((await store.vote(id, vote("U2", "approve"), at(63)))?.outcome).toBe("expired");
   });
 
-  it("expire() only expires a pending approval past its expiry", async () => {
-    const { db } = current();
-    const { id, store } = await openApproval(db, 1);
-    expect(expectOk(await store.expire(id, at(30)))).toBe(false);
-    expect(expectOk(await store.expire(id, at(60)))).toBe(true);
-    expect(expectOk(await store.expire(id, at(61)))).toBe(false);
-    expect(expectOk(await store.get(id))?.status).toBe("expired");
-  });
-
-  it("markApplied is a compare-and-set: the batch is applied once", async () => {
+  it("approved → applied is a compare-and-set (once), and applied → approved undoes a failed execution", async () => {
     const { db, other } = current();
-    const { id, store } = await openApproval(db, 1);
-    expect(expectOk(await store.markApplied(id, at(1)))).toBe(false);
-    expectOk(await store.recordDecision({ approvalId: id, vote: vote("U1", "approve"), now: at(1) }));
-    const otherStore = createApprovalRepository(other, jsonValueSchema);
-    const claims = await Promise.all([store.markApplied(id, at(2)), otherStore.markApplied(id, at(2))]);
-    expect(claims.map(expectOk).filter(Boolean)).toHaveLength(1);
-    const stored = expectOk(await store.get(id));
-    expect(stored).toMatchObject({ status: "applied", appliedAt: at(2) });
+    const { id, store, connectionId } = await holdOne(db, 1);
+    expect(await store.transition(id, "approved", "applied", at(1))).toBe(false);
+    await store.vote(id, vote("U1", "approve"), at(1));
+    const otherStore = createApprovalStore(other, connectionId);
+    const claims = await Promise.all([
+      store.transition(id, "approved", "applied", at(2)),
+      otherStore.transition(id, "approved", "applied", at(2)),
+    ]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect((await store.get(id))?.status).toBe("applied");
+    expect(await store.transition(id, "applied", "approved", at(3))).toBe(true);
+    expect((await store.get(id))?.status).toBe("approved");
   });
 
-  it("stores the result, message references once each, and transitions by compare-and-set", async () => {
+  it("stores the result and each posted message once; withdrawing closes a pending approval", async () => {
     const { db } = current();
-    const { id, store } = await openApproval(db, 1);
+    const { id, store } = await holdOne(db, 1);
     const ref = { platform: "slack", channelId: "C1", messageId: "1700000000.000100" } as const;
-    expectOk(await store.addMessageRef(id, ref, at(1)));
-    expectOk(await store.addMessageRef(id, ref, at(1)));
-    expectOk(
-      await store.addMessageRef(id, { platform: "teams", channelId: "19:x@thread.tacv2", messageId: "a1" }, at(1)),
-    );
+    await store.addMessage(id, ref, at(1));
+    await store.addMessage(id, ref, at(1));
+    await store.addMessage(id, { platform: "teams", channelId: "19:x@thread.tacv2", messageId: "a1" }, at(1));
     const counts = { created: 0, adopted: 0, updated: 0, deactivated: 3, deleted: 1, skipped: 0, failed: 0, held: 0 };
-    expectOk(await store.setResult(id, { status: "applied", counts, message: "done", at: at(2) }, at(2)));
-    expect(expectOk(await store.transition({ approvalId: id, from: "approved", to: "applied", now: at(3) }))).toBe(
-      false,
-    );
-    expect(expectOk(await store.transition({ approvalId: id, from: "pending", to: "rejected", now: at(3) }))).toBe(
-      true,
-    );
-    const stored = expectOk(await store.get(id));
-    expect(stored?.messageRefs).toHaveLength(2);
+    await store.setResult(id, { status: "applied", counts, message: "done", at: at(2) }, at(2));
+    expect(await store.transition(id, "pending", "withdrawn", at(3))).toBe(true);
+    const stored = await store.get(id);
+    expect(stored?.messages).toHaveLength(2);
     expect(stored?.result).toEqual({ status: "applied", counts, message: "done", at: at(2) });
-    expect(stored?.status).toBe("rejected");
-    const missing = await store.addMessageRef("apr_missing", ref, at(1));
-    expect(missing.ok ? null : missing.error.code).toBe("db.not_found");
-    const unknown = await store.recordDecision({ approvalId: "apr_missing", vote: vote("U1", "approve"), now: at(1) });
-    expect(unknown.ok ? null : unknown.error.code).toBe("db.not_found");
+    expect(stored?.status).toBe("withdrawn");
+    expect(await store.pending()).toBeNull();
+    expect(await store.vote("apr_missing", vote("U1", "approve"), at(1))).toBeNull();
+  });
+
+  it("migration 0002 turns the old shapes into the one model (native batches, entra batches opened by chat)", async () => {
+    const { db } = current();
+    const connectionId = await freshConnection(db);
+    const old = { runId: "run_7", cycle: "incremental", scope: "all", threshold: 1, removals: [removal(1)] };
+    const chat = { count: 612, users: [], reason: "Entra quarantined", runId: null, threshold: 500 };
+    for (const [id, kind, payload] of [
+      ["apr_old_native", "deletion_threshold", old],
+      ["apr_old_entra", "chat_batch", chat],
+    ] as const) {
+      await db.execute(
+        sql`insert into approvals (id, connection_id, kind, payload, status, required_approvals, decisions, requested_by, requested_at, expires_at, result, message_refs, created_at, updated_at)
+            values (${id}, ${connectionId}, ${kind}, ${JSON.stringify(payload)}::jsonb, 'approved', 1,
+              ${JSON.stringify([vote("U1", "approve")])}::jsonb, 'system', ${T0.toISOString()}, ${at(60).toISOString()},
+              ${JSON.stringify({ status: "already_decided", counts: null, message: "m", at: T0.toISOString() })}::jsonb,
+              ${JSON.stringify([
+                { platform: "slack", channelId: "C1", messageId: "1.2" },
+                { platform: "system", channelId: "x", messageId: "y" },
+              ])}::jsonb,
+              ${T0.toISOString()}, ${T0.toISOString()})`,
+      );
+    }
+    const migration = await readFile(
+      new URL("../../../db/migrations/0002_approval_model.sql", import.meta.url),
+      "utf8",
+    );
+    for (const statement of migration.split("--> statement-breakpoint")) await db.execute(sql.raw(statement));
+    const store: ApprovalStore = createApprovalStore(db, connectionId);
+    const native = await store.get("apr_old_native");
+    expect(native?.payload).toEqual({ kind: "native_batch", ...old });
+    expect(native?.result?.status).toBe("applied");
+    expect(native?.messages).toEqual([{ platform: "slack", channelId: "C1", messageId: "1.2" }]);
+    const entra = await store.get("apr_old_entra");
+    expect(entra?.payload).toMatchObject({ kind: "entra_quarantine", count: 612, threshold: 500, runId: null });
   });
 
   describe("races (two clients)", () => {
@@ -191,9 +228,9 @@ describeEachDatabase("approval store", (current) => {
         const { id, store, results } = await raceVotes(current(), 1, vote("U1", "approve"), vote("U2", "approve"));
         expect(results.filter((r) => r.transitioned)).toHaveLength(1);
         expect(results.map((r) => r.outcome).sort()).toEqual(["closed", "recorded"]);
-        const stored = expectOk(await store.get(id));
+        const stored = await store.get(id);
         expect(stored?.status).toBe("approved");
-        expect(stored?.decisions).toHaveLength(1);
+        expect(stored?.votes).toHaveLength(1);
       }
     });
 
@@ -202,19 +239,19 @@ describeEachDatabase("approval store", (current) => {
         const { id, store, results } = await raceVotes(current(), 2, vote("U1", "approve"), vote("U2", "approve"));
         expect(results.every((r) => r.outcome === "recorded")).toBe(true);
         expect(results.filter((r) => r.transitioned)).toHaveLength(1);
-        const stored = expectOk(await store.get(id));
+        const stored = await store.get(id);
         expect(stored?.status).toBe("approved");
-        expect(stored?.decisions.map((d) => d.actorId).sort()).toEqual(["U1", "U2"]);
+        expect(stored?.votes.map((d) => d.actorId).sort()).toEqual(["U1", "U2"]);
       }
     });
 
-    it("the same approver clicking twice at once on required=2 counts once and does not approve", async () => {
+    it("the same person clicking twice at once on required=2 counts once and does not approve", async () => {
       const { id, store, results } = await raceVotes(current(), 2, vote("U1", "approve"), vote("U1", "approve"));
       expect(results.map((r) => r.outcome).sort()).toEqual(["duplicate", "recorded"]);
       expect(results.some((r) => r.transitioned)).toBe(false);
-      const stored = expectOk(await store.get(id));
+      const stored = await store.get(id);
       expect(stored?.status).toBe("pending");
-      expect(stored?.decisions).toHaveLength(1);
+      expect(stored?.votes).toHaveLength(1);
     });
 
     it("reject racing approve: exactly one wins and the status matches the winner", async () => {
@@ -222,10 +259,10 @@ describeEachDatabase("approval store", (current) => {
         const { id, store, results } = await raceVotes(current(), 1, vote("U1", "approve"), vote("U2", "reject"));
         const winners = results.filter((r) => r.transitioned);
         expect(winners).toHaveLength(1);
-        const stored = expectOk(await store.get(id));
+        const stored = await store.get(id);
         expect(stored?.status).toBe(winners[0]?.approval.status);
-        expect(stored?.decisions).toHaveLength(1);
-        expect(expectOk(await store.markApplied(id, at(2)))).toBe(stored?.status === "approved");
+        expect(stored?.votes).toHaveLength(1);
+        expect(await store.transition(id, "approved", "applied", at(2))).toBe(stored?.status === "approved");
       }
     });
   });

@@ -7,10 +7,11 @@ runChatEngineSuite("entra", async () => {
   const good = addUser(emulator, "grace");
   const broken = addUser(emulator, "nogiven", { givenName: null });
   addUser(emulator, "outsider", { assigned: false });
-  const { engine } = entraEngineFor(emulator);
+  const { engine, approvals } = entraEngineFor(emulator);
   const sync = emulator.synchronization;
   return {
     engine,
+    approvals,
     goodUser: good.upn,
     brokenUser: broken.upn,
     async runCycleWithFailure() {

@@ -1,4 +1,3 @@
-import { createApprovalBook } from "#app/wiring/chat-stores.js";
 import { createE2eDatabase, type E2eHarness, e2eDatabaseKinds, startE2e } from "#test/support/e2e.js";
 import { runChatEngineSuite } from "./chat-engine-suite.js";
 
@@ -39,7 +38,7 @@ for (const kind of e2eDatabaseKinds()) {
     let breaches = 0;
     return {
       engine: harness.services().engine,
-      approvals: createApprovalBook(services.repos.approvals, services.connectionId, services.clock),
+      approvals: services.approvals,
       goodUser: "grace@contoso.com",
       brokenUser: "nogiven@contoso.com",
       async runCycleWithFailure() {

@@ -103,42 +103,67 @@ describe("entra engine against the Graph emulator", () => {
     must(await fx.engine.setDeletionThreshold({ value: 500 }));
   });
 
-  it("TooManyDeletes → one stable approval → approve = restart ForceDeletes exactly → released", async () => {
+  const vote = (decision: "approve" | "reject") => ({
+    actorId: actor.id,
+    actorName: "Admin",
+    platform: "cli" as const,
+    decision,
+    at: new Date(),
+  });
+
+  it("TooManyDeletes → one stable approval in the store → approve = restart ForceDeletes exactly → released", async () => {
     emulator.synchronization.quarantine(theJob(emulator), "TooManyDeletes", 612);
-    const pending = must(await fx.engine.pendingDeletions());
-    expect(pending?.count).toBe(612);
-    expect(pending?.approvalId).toMatch(/^apr_entra_/);
-    expect(must(await fx.engine.pendingDeletions())?.approvalId).toBe(pending?.approvalId);
+    must(await fx.engine.refreshApprovals());
+    const pending = await fx.approvals.pending();
+    expect(pending?.payload).toMatchObject({ kind: "entra_quarantine", count: 612 });
+    expect(pending?.id).toMatch(/^apr_entra_/);
+    must(await fx.engine.refreshApprovals());
+    expect((await fx.approvals.pending())?.id).toBe(pending?.id);
     expect(must(await fx.engine.status()).state).toBe("awaiting_approval");
-    const id = pending?.approvalId ?? "";
-    const outcome = must(await fx.engine.approveDeletions(id, actor));
-    expect(outcome.result).toBe("applied");
+    const id = pending?.id ?? "";
+    const voted = await fx.approvals.vote(id, vote("approve"), new Date());
+    const outcome = must(await fx.engine.applyApproval(voted?.approval ?? expect.unreachable(), actor));
+    expect(outcome.status).toBe("applied");
     expect(emulator.synchronization.requests).toEqual([
       { method: "POST", path: expect.stringMatching(/\/restart$/), body: { criteria: { resetScope: "ForceDeletes" } } },
     ]);
     expect(theJob(emulator).code).toBe("Active");
-    expect(must(await fx.engine.pendingDeletions())).toBeNull();
-    expect(must(await fx.engine.approveDeletions(id, actor)).result).toBe("already_decided");
+    expect((await fx.approvals.get(id))?.status).toBe("applied");
+    must(await fx.engine.refreshApprovals());
+    expect(await fx.approvals.pending()).toBeNull();
+    // applying again finds nothing to claim: the restart was sent once
+    const again = await fx.engine.applyApproval((await fx.approvals.get(id)) ?? expect.unreachable(), actor);
+    expect(again.ok).toBe(false);
     expect(emulator.synchronization.requests).toHaveLength(1);
-    expect(fx.events).toContainEqual({
-      type: "deletions_decided",
-      approvalId: id,
-      decision: "approved",
-      actor: actor.id,
-    });
   });
 
   it("reject leaves the job quarantined and says what to fix", async () => {
     emulator.synchronization.quarantine(theJob(emulator), "TooManyDeletes", 700);
-    const id = must(await fx.engine.pendingDeletions())?.approvalId ?? "";
-    const outcome = must(await fx.engine.rejectDeletions(id, actor));
-    expect(outcome.message).toContain("keeps the job quarantined");
-    expect(outcome.message).toMatch(/re-assign|threshold/);
+    must(await fx.engine.refreshApprovals());
+    const id = (await fx.approvals.pending())?.id ?? "";
+    const voted = await fx.approvals.vote(id, vote("reject"), new Date());
+    const message = must(await fx.engine.rejectApproval(voted?.approval ?? expect.unreachable(), actor));
+    expect(message).toContain("keeps the job quarantined");
+    expect(message).toMatch(/re-assign|threshold/);
     expect(emulator.synchronization.requests).toEqual([]);
     expect(theJob(emulator).code).toBe("Quarantine");
     expect(must(await fx.engine.status()).state).toBe("deletions_rejected");
-    expect(must(await fx.engine.approveDeletions(id, actor)).result).toBe("already_decided");
+    const again = await fx.engine.applyApproval((await fx.approvals.get(id)) ?? expect.unreachable(), actor);
+    expect(again.ok).toBe(false);
     emulator.synchronization.restart(theJob(emulator), null);
+  });
+
+  it("a pending approval whose quarantine ended is withdrawn, and says so", async () => {
+    emulator.synchronization.quarantine(theJob(emulator), "TooManyDeletes", 640);
+    must(await fx.engine.refreshApprovals());
+    const id = (await fx.approvals.pending())?.id ?? "";
+    emulator.synchronization.restart(theJob(emulator), null);
+    must(await fx.engine.refreshApprovals());
+    expect((await fx.approvals.get(id))?.status).toBe("withdrawn");
+    expect(fx.events).toContainEqual({
+      type: "approval_changed",
+      approval: expect.objectContaining({ id, status: "withdrawn" }),
+    });
   });
 
   it("translates a credential quarantine for humans", async () => {
@@ -147,7 +172,8 @@ describe("entra engine against the Graph emulator", () => {
     expect(status.state).toBe("quarantined");
     expect(status.quarantine?.reason).toContain("SCIM token");
     expect(status.quarantine?.nextAttemptAt).not.toBeNull();
-    expect(must(await fx.engine.pendingDeletions())).toBeNull();
+    must(await fx.engine.refreshApprovals());
+    expect(await fx.approvals.pending()).toBeNull();
     must(await fx.engine.resume(actor));
     expect(must(await fx.engine.status()).state).toBe("idle");
   });

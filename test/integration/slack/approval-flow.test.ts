@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateSlackMessage } from "#adapters/slack/index.js";
 import { APPROVER_A, APPROVER_B, OPERATOR, VIEWER } from "#test/unit/chat/support/harness.js";
-import { ZERO } from "#test/unit/chat/support/in-memory-engine.js";
 import { ALERT_CHANNEL, startAlertStack } from "./support/alert-stack.js";
 import { type FakeSlackApi, startFakeSlackApi } from "./support/fake-slack-api.js";
 import { blockActionBody, postSigned } from "./support/signed-request.js";
@@ -29,40 +28,29 @@ describe("approval flow over Slack", () => {
 
   it("posts, refuses, counts each approver once and applies the batch once", async () => {
     const now = Date.now();
-    const pending = {
-      approvalId: "apr_flow1",
-      count: 600,
-      users: Array.from({ length: 600 }, (_, i) => ({
-        entraId: `id-${i}`,
-        userName: `user${i}@example.com`,
-        action: "deactivate" as const,
-        reason: "left scope",
-      })),
-      reason: "Incremental cycle run_7, scope assigned",
-      runId: "run_7",
-      threshold: 500,
+    await stack.hold({
+      id: "apr_flow1",
+      payload: {
+        kind: "native_batch",
+        runId: "run_7",
+        cycle: "incremental",
+        scope: "assigned",
+        threshold: 500,
+        removals: Array.from({ length: 600 }, (_, i) => ({
+          entraId: `id-${i}`,
+          scimId: `s-${i}`,
+          userName: `user${i}@example.com`,
+          action: "deactivate" as const,
+          reason: "left scope",
+          dedupKey: `k-${i}`,
+          hash: `h-${i}`,
+        })),
+      },
+      requestedBy: "system",
       requestedAt: new Date(now),
       expiresAt: new Date(now + 24 * 3_600_000),
-    };
-    stack.engine.pending = pending;
-    const run = {
-      id: "run_7",
-      kind: "incremental" as const,
-      trigger: "schedule" as const,
-      actor: "system",
-      startedAt: new Date(now),
-      finishedAt: new Date(now),
-      outcome: "held" as const,
-      counts: { ...ZERO, held: 600 },
-      error: null,
-    };
-    const dispatched = await stack.dispatcher.handleEngineEvent({
-      type: "deletions_held",
-      approvalId: "apr_flow1",
-      run,
-      count: 600,
     });
-    expect(dispatched.ok && dispatched.value.enqueued).toBe(1);
+    expect(stack.outbox.rows.size).toBe(1);
     await stack.worker.drain(5_000);
 
     const posts = api.byMethod("chat.postMessage");
@@ -117,7 +105,7 @@ describe("approval flow over Slack", () => {
     expect(blocksOf(applied)).not.toContain('"actions"');
     expect(blocksOf(applied)).toContain("600 deactivated.");
     expect(stack.engine.decided).toHaveLength(1);
-    expect(stack.approvals.records.get("apr_flow1")?.status).toBe("approved");
+    expect(stack.approvals.records.get("apr_flow1")?.status).toBe("applied");
     // the edge does not edit the stored message itself: that is the outbox's one path
     expect(api.byMethod("chat.update").filter((c) => c.body.ts === ts)).toHaveLength(0);
 
@@ -126,13 +114,9 @@ describe("approval flow over Slack", () => {
         .byMethod("chat.update")
         .filter((c) => c.body.ts === ts)
         .at(-1)?.body ?? {};
-    // the engine's decision event resolves the incident and refreshes the message from the book
-    await stack.dispatcher.handleEngineEvent({
-      type: "deletions_decided",
-      approvalId: "apr_flow1",
-      decision: "approved",
-      actor: APPROVER_B,
-    });
+    // each change of the approval went to the outbox as a refresh, rendered from the store when sent;
+    // the decision resolved the incident
+    await stack.dispatcher.idle();
     await stack.worker.drain(5_000);
     expect(stack.incidents.records.get("approval:apr_flow1")?.incident.status).toBe("resolved");
     const final = lastUpdate();

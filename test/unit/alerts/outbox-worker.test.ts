@@ -7,7 +7,7 @@ import type { Reply } from "#core/chat/reply.js";
 import { AppError } from "#core/errors.js";
 import { silentLogger } from "#core/logger.js";
 import { err, ok } from "#core/result.js";
-import { InMemoryApprovalBook, ManualClock } from "#test/unit/chat/support/fakes.js";
+import { InMemoryApprovalStore, ManualClock } from "#test/unit/chat/support/fakes.js";
 import { LINKS } from "#test/unit/chat/support/harness.js";
 
 /** The worker's delivery rules with a manual clock: spacing, back-off, dead letters, threading. */
@@ -20,7 +20,7 @@ function setup(notifier: ChannelNotifier) {
   const worker = createOutboxWorker({
     outbox,
     incidents,
-    approvals: new InMemoryApprovalBook(),
+    approvals: new InMemoryApprovalStore(),
     notifiers: { slack: notifier },
     links: LINKS,
     clock,

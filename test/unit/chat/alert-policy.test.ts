@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Approval } from "#core/approvals/approval.js";
 import type { AlertAction, AlertEvent, IncidentRecord } from "#core/chat/alerts/incidents.js";
 import { planAlerts } from "#core/chat/alerts/policy.js";
 import type { FailureEntry, RunSummary } from "#core/ports/provisioning-engine.js";
@@ -131,19 +132,30 @@ describe("alert policy", () => {
 
   it("deletion threshold breach posts the approval message once", () => {
     const store = new Map<string, IncidentRecord>();
-    const pending = {
-      approvalId: "apr_1",
-      count: 600,
-      users: [],
-      reason: "cycle run_1, scope assigned",
-      runId: "run_1",
-      threshold: 500,
+    const approval: Approval = {
+      id: "apr_1",
+      status: "pending",
+      payload: {
+        kind: "entra_quarantine",
+        jobId: "job",
+        episodeBegan: "x",
+        runId: "run_1",
+        threshold: 500,
+        count: 600,
+        reason: "cycle run_1, scope assigned",
+      },
+      requiredApprovals: 2,
+      votes: [],
+      requestedBy: "system",
       requestedAt: T0,
       expiresAt: at(24 * 60),
+      decidedAt: null,
+      result: null,
+      messages: [],
     };
-    const first = step(store, { type: "deletions_held", at: at(0), pending, requiredApprovals: 2 });
+    const first = step(store, { type: "deletions_held", at: at(0), approval });
     expect(first[0]?.type === "post_parent" && replyText(first[0].reply)).toContain("600 users");
-    expect(step(store, { type: "deletions_held", at: at(1), pending, requiredApprovals: 2 })).toEqual([]);
+    expect(step(store, { type: "deletions_held", at: at(1), approval })).toEqual([]);
   });
 
   it("token expiry warns at 60, 30, 7 and 1 days, each once, then expired; renewal resolves", () => {

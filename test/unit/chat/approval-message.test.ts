@@ -1,37 +1,62 @@
 import { describe, expect, it } from "vitest";
 import { renderCard } from "#adapters/teams/cards.js";
 import { renderReplyText } from "#app/render-text.js";
-import { approvalFromPending, approvalVerb, renderApprovalMessage } from "#core/chat/approval-message.js";
-import type { ApprovalRecord } from "#core/chat/ports.js";
+import type { Approval, ApprovalPayload } from "#core/approvals/approval.js";
+import { approvalVerb, renderApprovalMessage } from "#core/chat/approval-message.js";
 import type { Reply } from "#core/chat/reply.js";
 import { ZERO_COUNTS } from "#core/ports/provisioning-engine.js";
 import { LINKS } from "./support/harness.js";
 
-function record(actions: readonly ("deactivate" | "delete")[], required = 1, count = actions.length): ApprovalRecord {
-  return approvalFromPending(
-    {
-      approvalId: "apr_1",
-      count,
-      users: actions.map((action, i) => ({ entraId: `id${i}`, userName: `u${i}@contoso.com`, action, reason: "r" })),
-      reason: "the incremental cycle would remove them",
+function record(actions: readonly ("deactivate" | "delete")[], required = 1): Approval {
+  return {
+    id: "apr_1",
+    status: "pending",
+    payload: {
+      kind: "native_batch",
       runId: "run_1",
+      cycle: "incremental",
+      scope: "assigned",
       threshold: 10,
-      requestedAt: new Date(0),
-      expiresAt: new Date(86_400_000),
+      removals: actions.map((action, i) => ({
+        entraId: `id${i}`,
+        scimId: `s${i}`,
+        userName: `u${i}@contoso.com`,
+        action,
+        reason: "r",
+        dedupKey: `k${i}`,
+        hash: `h${i}`,
+      })),
     },
-    required,
-  );
+    requiredApprovals: required,
+    votes: [],
+    requestedBy: "system",
+    requestedAt: new Date(0),
+    expiresAt: new Date(86_400_000),
+    decidedAt: null,
+    result: null,
+    messages: [],
+  };
 }
+
+const quarantine: ApprovalPayload = {
+  kind: "entra_quarantine",
+  jobId: "job",
+  episodeBegan: "2026-01-01T00:00:00Z",
+  runId: null,
+  threshold: 500,
+  count: 300,
+  reason: "Entra quarantined the job",
+};
 
 const text = (reply: Reply): string => renderReplyText(reply);
 
 describe("the approval message reads naturally", () => {
   it("names the approve button's confirmation for what it does, pluralised", () => {
-    expect(approvalVerb(record(Array(60).fill("deactivate")).batch)).toBe("Deactivate 60 users");
-    expect(approvalVerb(record(["delete"]).batch)).toBe("Delete 1 user");
-    expect(approvalVerb(record(["delete", "deactivate"]).batch)).toBe("Remove 2 users");
-    // only part of the batch is listed: say nothing it cannot know
-    expect(approvalVerb(record(["deactivate"], 1, 300).batch)).toBe("Remove 300 users");
+    expect(approvalVerb(record(Array(60).fill("deactivate")).payload)).toBe("Deactivate 60 users");
+    expect(approvalVerb(record(["delete"]).payload)).toBe("Delete 1 user");
+    expect(approvalVerb(record(["delete", "deactivate"]).payload)).toBe("Remove 2 users");
+    // Entra does not list the users it holds: say nothing it cannot know
+    expect(approvalVerb(quarantine)).toBe("Remove 300 users");
 
     const reply = renderApprovalMessage(record(Array(60).fill("deactivate")), new Date(1_000), LINKS);
     const actions = reply.blocks.find((b) => b.type === "actions");
@@ -56,12 +81,10 @@ describe("the approval message reads naturally", () => {
   });
 
   it("says an applied result once", () => {
-    const applied: ApprovalRecord = {
+    const applied: Approval = {
       ...record(Array(60).fill("deactivate")),
-      status: "approved",
-      decisions: [
-        { actorId: "a", actorName: "Alex Wilber", platform: "teams", decision: "approve", at: new Date(2_000) },
-      ],
+      status: "applied",
+      votes: [{ actorId: "a", actorName: "Alex Wilber", platform: "teams", decision: "approve", at: new Date(2_000) }],
       result: {
         status: "applied",
         counts: { ...ZERO_COUNTS, deactivated: 60 },
@@ -76,7 +99,7 @@ describe("the approval message reads naturally", () => {
   });
 
   it("a failed result keeps the engine's reason", () => {
-    const failed: ApprovalRecord = {
+    const failed: Approval = {
       ...record(["delete"]),
       status: "approved",
       result: { status: "failed", counts: null, message: "ABM refused (scim.unavailable)", at: new Date(3_000) },

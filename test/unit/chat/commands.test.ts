@@ -110,10 +110,10 @@ describe("chat commands", () => {
     expect(replyText(history)).toContain("run_1");
     const [viewerHelp] = await h.core.handle({ actor: viewer, text: "help", conversation: channel });
     expect(replyText(viewerHelp)).toContain("`status`");
-    expect(replyText(viewerHelp)).not.toContain("`sync [--full]`");
+    expect(replyText(viewerHelp)).not.toContain("`sync [--full] [--dry-run]`");
     expect(replyText(viewerHelp)).toContain("ABM_OPERATORS");
     const [operatorHelp] = await h.core.handle({ actor: operator, text: "help", conversation: channel });
-    expect(replyText(operatorHelp)).toContain("`sync [--full]`");
+    expect(replyText(operatorHelp)).toContain("`sync [--full] [--dry-run]`");
     expect(replyText(operatorHelp)).not.toContain("`approve <id>`");
   });
 

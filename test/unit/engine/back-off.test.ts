@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toCsv } from "#app/cli/commands/errors-report.js";
+import { failuresCsv as toCsv } from "#core/chat/commands/errors.js";
 import { quarantineDelayMs } from "#core/engine/context.js";
 import { retryDelayMs } from "#core/engine/failure-advice.js";
 

@@ -13,7 +13,7 @@ describe("every chat reply renders to valid Block Kit", () => {
       assigned: i % 2 === 0,
       givenName: i % 3 === 0 ? null : "N",
     }));
-    h.engine.pending = heldBatch(h.clock, 700);
+    await h.hold(heldBatch(h.clock, 700));
     const operator = slackActor(OPERATOR);
     const texts = [
       "sync --full",

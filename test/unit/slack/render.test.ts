@@ -3,7 +3,8 @@ import { renderSlack, slackResponseType } from "#adapters/slack/render/blocks.js
 import { SLACK_LIMITS } from "#adapters/slack/render/limits.js";
 import { toMrkdwn } from "#adapters/slack/render/mrkdwn.js";
 import { validateSlackMessage } from "#adapters/slack/render/validate.js";
-import { approvalFromPending, renderApprovalMessage } from "#core/chat/approval-message.js";
+import type { Approval } from "#core/approvals/approval.js";
+import { renderApprovalMessage } from "#core/chat/approval-message.js";
 import type { Reply } from "#core/chat/reply.js";
 import { LINKS } from "../chat/support/harness.js";
 
@@ -112,25 +113,34 @@ describe("Slack renderer", () => {
   });
 
   it("a 5,000-user approval message stays valid with +N more", () => {
-    const users = Array.from({ length: 5_000 }, (_, i) => ({
-      entraId: `id${i}`,
-      userName: `user${i}@example.com`,
-      action: "delete" as const,
-      reason: "deleted in Entra",
-    }));
-    const record = approvalFromPending(
-      {
-        approvalId: "apr_1",
-        count: 5_000,
-        users,
-        reason: "cycle run_1, scope all",
+    const record: Approval = {
+      id: "apr_1",
+      status: "pending",
+      payload: {
+        kind: "native_batch",
         runId: "run_1",
+        cycle: "incremental",
+        scope: "all",
         threshold: 500,
-        requestedAt: new Date(0),
-        expiresAt: new Date(86_400_000),
+        removals: Array.from({ length: 5_000 }, (_, i) => ({
+          entraId: `id${i}`,
+          scimId: `s${i}`,
+          userName: `user${i}@example.com`,
+          action: "delete" as const,
+          reason: "deleted in Entra",
+          dedupKey: `k${i}`,
+          hash: `h${i}`,
+        })),
       },
-      2,
-    );
+      requiredApprovals: 2,
+      votes: [],
+      requestedBy: "system",
+      requestedAt: new Date(0),
+      expiresAt: new Date(86_400_000),
+      decidedAt: null,
+      result: null,
+      messages: [],
+    };
     const message = renderSlack(renderApprovalMessage(record, new Date(1_000), LINKS));
     expect(validateSlackMessage(message)).toEqual([]);
     expect(JSON.stringify(message)).toContain("_+4980 more_");

@@ -1,6 +1,6 @@
 import type { AppAccess } from "../app-access.js";
 import type { CliCommand } from "../command.js";
-import { answer, withApp } from "./engine-support.js";
+import { runCommand } from "./engine-support.js";
 
 /** `abm approvals`.  */
 export function createApprovalsCommand(access: AppAccess): CliCommand {
@@ -10,9 +10,6 @@ export function createApprovalsCommand(access: AppAccess): CliCommand {
     summary: "List deletion batches held for approval",
     args: [],
     flags: [],
-    run: (ctx) =>
-      withApp(ctx, access, async (s) =>
-        answer(ctx, s, await s.engine.pendingDeletions(), (pending) => ({ pending }), "approvals"),
-      ),
+    run: (ctx) => runCommand(ctx, access, { name: "approvals" }),
   };
 }

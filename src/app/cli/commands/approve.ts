@@ -1,8 +1,7 @@
 import type { AppAccess } from "../app-access.js";
 import type { CliCommand } from "../command.js";
 import { approvalIdArg } from "./arg-specs.js";
-import { approvalDecision } from "./decide.js";
-import { withApp } from "./engine-support.js";
+import { runCommand } from "./engine-support.js";
 
 /** `abm approve <id>`.  */
 export function createApproveCommand(access: AppAccess): CliCommand {
@@ -12,6 +11,6 @@ export function createApproveCommand(access: AppAccess): CliCommand {
     summary: "Approve a held deletion batch (it runs once, whoever clicks first)",
     args: [approvalIdArg],
     flags: [],
-    run: (ctx) => withApp(ctx, access, (s) => approvalDecision(s, "approve", ctx.args.id ?? "")),
+    run: (ctx) => runCommand(ctx, access, { name: "approve", approvalId: ctx.args.id ?? "" }),
   };
 }

@@ -1,16 +1,9 @@
-import type { AppError } from "#core/errors.js";
-import type { Result } from "#core/result.js";
+import type { Answer } from "#core/chat/context.js";
+import type { Command } from "#core/chat/grammar.js";
 import { renderReplyText } from "../../render-text.js";
 import type { AppServices } from "../../services.js";
 import { type AppAccess, cliActor } from "../app-access.js";
-import {
-  type CommandContext,
-  type CommandOutcome,
-  failure,
-  type JsonObject,
-  openFailure,
-  success,
-} from "../command.js";
+import { type CommandContext, type CommandOutcome, failure, openFailure, success } from "../command.js";
 
 /** Opens the services (or uses the running service's), runs `fn`, always releases. */
 export async function withApp(
@@ -28,52 +21,27 @@ export async function withApp(
   }
 }
 
-/** The chat core's answer to `text`, rendered for a terminal: the CLI reads like chat. */
-export async function chatText(services: AppServices, text: string): Promise<string> {
-  const { chatActor } = cliActor();
-  const replies = await services.cliChat.handle({
-    actor: chatActor,
-    text,
+/** Asks the command core once, as the local CLI user; the answer is what the front end shows. */
+export async function ask(services: AppServices, command: Command): Promise<Answer> {
+  return services.cliChat.execute({
+    actor: cliActor().chatActor,
+    command,
     conversation: { platform: "cli", channelId: "cli" },
   });
-  return replies.map(renderReplyText).join("\n");
 }
 
-/** What a state-changing command writes to the audit log (like the same command from chat). */
-export interface AuditNote {
-  readonly command: string;
-  readonly target: string | null;
+/** `--json` prints the answer's data; text is the same replies chat shows, rendered for a terminal. */
+export function outcomeOf(ctx: CommandContext, answer: Answer): CommandOutcome {
+  if (!answer.ok) return failure(answer.error);
+  return success(answer.data, ctx.json ? "" : answer.replies.map(renderReplyText).join("\n"));
 }
 
-async function auditCli<T>(services: AppServices, note: AuditNote, result: Result<T, AppError>): Promise<void> {
-  const { actor } = cliActor();
-  const recorded = await services.repos.audit.record({
-    id: services.ids.next("aud"),
-    connectionId: services.connectionId,
-    actorId: actor.id,
-    platform: "cli",
-    command: note.command,
-    target: note.target,
-    outcome: result.ok ? "succeeded" : "failed",
-    detail: result.ok ? { text: "" } : { code: result.error.code, message: result.error.message },
-    at: services.clock.now(),
-  });
-  if (!recorded.ok) services.logger.error({ code: recorded.error.code }, "could not write the audit log");
-}
-
-/** JSON for a result value, human text from the chat core (only computed when needed). */
-export async function answer<T>(
+/** The common case: one command, asked once, shown as the CLI shows answers. */
+export function runCommand(
   ctx: CommandContext,
-  services: AppServices,
-  result: Result<T, AppError>,
-  toJson: (value: T) => JsonObject,
-  chatCommand: string | ((value: T) => string),
-  audit?: AuditNote,
+  access: AppAccess,
+  command: Command,
+  options: { progress?: boolean } = {},
 ): Promise<CommandOutcome> {
-  if (audit !== undefined) await auditCli(services, audit, result);
-  if (!result.ok) return failure(result.error);
-  const data = toJson(result.value);
-  if (ctx.json) return success(data, "");
-  const text = typeof chatCommand === "string" ? await chatText(services, chatCommand) : chatCommand(result.value);
-  return success(data, text);
+  return withApp(ctx, access, async (s) => outcomeOf(ctx, await ask(s, command)), options);
 }

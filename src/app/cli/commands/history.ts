@@ -1,6 +1,7 @@
+import { HISTORY_DEFAULT } from "#core/chat/grammar.js";
 import type { AppAccess } from "../app-access.js";
 import type { CliCommand } from "../command.js";
-import { answer, withApp } from "./engine-support.js";
+import { runCommand } from "./engine-support.js";
 
 /** `abm history [--limit N]`.  */
 export function createHistoryCommand(access: AppAccess): CliCommand {
@@ -12,9 +13,6 @@ export function createHistoryCommand(access: AppAccess): CliCommand {
     flags: [
       { name: "limit", kind: "integer", valueName: "N", min: 1, max: 1000, summary: "how many runs (default 20)" },
     ],
-    run: (ctx) =>
-      withApp(ctx, access, async (s) =>
-        answer(ctx, s, await s.engine.history(ctx.flags.integer("limit") ?? 20), (runs) => ({ runs }), "history"),
-      ),
+    run: (ctx) => runCommand(ctx, access, { name: "history", limit: ctx.flags.integer("limit") ?? HISTORY_DEFAULT }),
   };
 }

@@ -1,8 +1,7 @@
 import type { AppAccess } from "../app-access.js";
 import type { CliCommand } from "../command.js";
 import { approvalIdArg } from "./arg-specs.js";
-import { approvalDecision } from "./decide.js";
-import { withApp } from "./engine-support.js";
+import { runCommand } from "./engine-support.js";
 
 /** `abm reject <id>`.  */
 export function createRejectCommand(access: AppAccess): CliCommand {
@@ -12,6 +11,6 @@ export function createRejectCommand(access: AppAccess): CliCommand {
     summary: "Reject a held deletion batch (nothing is deleted)",
     args: [approvalIdArg],
     flags: [],
-    run: (ctx) => withApp(ctx, access, (s) => approvalDecision(s, "reject", ctx.args.id ?? "")),
+    run: (ctx) => runCommand(ctx, access, { name: "reject", approvalId: ctx.args.id ?? "" }),
   };
 }

@@ -1,6 +1,6 @@
 import type { AppAccess } from "../app-access.js";
 import type { CliCommand } from "../command.js";
-import { answer, withApp } from "./engine-support.js";
+import { runCommand } from "./engine-support.js";
 
 /** `abm status`.  */
 export function createStatusCommand(access: AppAccess): CliCommand {
@@ -10,7 +10,6 @@ export function createStatusCommand(access: AppAccess): CliCommand {
     summary: "Show the sync state: engine, scope, last run, next run, failures, pending approvals",
     args: [],
     flags: [],
-    run: (ctx) =>
-      withApp(ctx, access, async (s) => answer(ctx, s, await s.engine.status(), (status) => ({ status }), "status")),
+    run: (ctx) => runCommand(ctx, access, { name: "status" }),
   };
 }

@@ -1,8 +1,6 @@
 import type { AppAccess } from "../app-access.js";
-import { cliActor } from "../app-access.js";
 import type { CliCommand } from "../command.js";
-import { describeRun } from "./describe.js";
-import { answer, withApp } from "./engine-support.js";
+import { runCommand } from "./engine-support.js";
 
 /** `abm sync [--full] [--dry-run]`.  */
 export function createSyncCommand(access: AppAccess): CliCommand {
@@ -16,25 +14,10 @@ export function createSyncCommand(access: AppAccess): CliCommand {
       { name: "dry-run", kind: "boolean", summary: "show what would change, change nothing" },
     ],
     run: (ctx) =>
-      withApp(
+      runCommand(
         ctx,
         access,
-        async (s) =>
-          answer(
-            ctx,
-            s,
-            await s.engine.runCycle({
-              kind: ctx.flags.boolean("full") ? "full" : "incremental",
-              trigger: "cli",
-              actor: cliActor().actor,
-              dryRun: ctx.flags.boolean("dry-run"),
-            }),
-            (run) => ({ run, dryRun: ctx.flags.boolean("dry-run") }),
-            (run) => describeRun(run, ctx.flags.boolean("dry-run")),
-            ctx.flags.boolean("dry-run")
-              ? undefined
-              : { command: ctx.flags.boolean("full") ? "sync --full" : "sync", target: null },
-          ),
+        { name: "sync", full: ctx.flags.boolean("full"), dryRun: ctx.flags.boolean("dry-run") },
         { progress: true },
       ),
   };

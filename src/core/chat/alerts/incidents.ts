@@ -1,4 +1,5 @@
-import type { FailureEntry, PendingDeletions, Quarantine, RunSummary } from "../../ports/provisioning-engine.js";
+import type { Approval } from "../../approvals/approval.js";
+import type { FailureEntry, Quarantine, RunSummary } from "../../ports/provisioning-engine.js";
 import type { Reply } from "../reply.js";
 
 /** What the scheduler/engine reports; the alert policy turns each into channel actions. */
@@ -12,12 +13,7 @@ export type AlertEvent =
     }
   | { readonly type: "quarantine_entered"; readonly at: Date; readonly quarantine: Quarantine }
   | { readonly type: "quarantine_left"; readonly at: Date }
-  | {
-      readonly type: "deletions_held";
-      readonly at: Date;
-      readonly pending: PendingDeletions;
-      readonly requiredApprovals: number;
-    }
+  | { readonly type: "deletions_held"; readonly at: Date; readonly approval: Approval }
   /** emitted periodically (e.g. daily) when `ABM_SCIM_TOKEN_EXPIRES` is set */
   | { readonly type: "token_check"; readonly at: Date; readonly expiresAt: Date }
   /** ABM answered 401: the SCIM token was rejected */

@@ -1,4 +1,5 @@
-import { approvalFromPending, renderApprovalMessage } from "../approval-message.js";
+import { heldCount } from "../../approvals/approval.js";
+import { renderApprovalMessage } from "../approval-message.js";
 import { groupFailures } from "../commands/errors.js";
 import { type ChatLinks, code, formatTime, plain } from "../format.js";
 import type { Reply } from "../reply.js";
@@ -206,11 +207,11 @@ export function planAlerts(input: AlertPolicyInput): AlertAction[] {
       return existing === undefined ? [] : [resolve(existing, event.at, "The sync left quarantine.")];
     }
     case "deletions_held": {
-      const key = `approval:${event.pending.approvalId}`;
+      const key = `approval:${event.approval.id}`;
       if (open.has(key)) return [];
-      const incident = opened(key, "deletions_held", "Deletions held for approval", event.at, event.pending.count);
-      const record = approvalFromPending(event.pending, event.requiredApprovals);
-      return [{ type: "post_parent", key, incident, reply: renderApprovalMessage(record, event.at, links) }];
+      const held = heldCount(event.approval.payload);
+      const incident = opened(key, "deletions_held", "Deletions held for approval", event.at, held);
+      return [{ type: "post_parent", key, incident, reply: renderApprovalMessage(event.approval, event.at, links) }];
     }
     case "token_rejected": {
       const fresh = opened("token:rejected", "token_rejected", "ABM rejected the SCIM token", event.at, 0);

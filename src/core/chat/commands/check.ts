@@ -1,5 +1,5 @@
 import type { UserCheck } from "../../ports/provisioning-engine.js";
-import { type CommandContext, errorReply } from "../context.js";
+import { type Answer, type CommandContext, failedAnswer, succeeded } from "../context.js";
 import { code, count, formatTime, linksBlock, plain } from "../format.js";
 import type { Fact, Reply, ReplyBlock } from "../reply.js";
 import { listBlock } from "../reply.js";
@@ -57,7 +57,9 @@ function renderCheck(check: UserCheck, ctx: CommandContext): Reply {
 }
 
 /** Private: it shows one person's attributes. */
-export async function checkCommand(ctx: CommandContext, user: string): Promise<Reply> {
+export async function checkCommand(ctx: CommandContext, user: string): Promise<Answer> {
   const check = await ctx.deps.engine.checkUser(user);
-  return check.ok ? renderCheck(check.value, ctx) : errorReply(`Checking ${user}`, check.error);
+  return check.ok
+    ? succeeded({ check: check.value }, [renderCheck(check.value, ctx)])
+    : failedAnswer(`Checking ${user}`, check.error);
 }

@@ -1,6 +1,7 @@
 import type { SyncScope } from "../../ports/provisioning-engine.js";
-import { audit, type CommandContext, errorReply, guard, textReply } from "../context.js";
+import { type Answer, audit, type CommandContext, failedAnswer, guard, succeeded, textReply } from "../context.js";
 import { actorName, countedList, engineActor, formatCounts, formatTime, plain } from "../format.js";
+import type { Mode } from "../grammar.js";
 import type { Button, Reply, ReplyBlock } from "../reply.js";
 import { runReply } from "./operations.js";
 
@@ -19,14 +20,19 @@ function confirmButtons(confirm: Button, cancelActionId: string): ReplyBlock {
   return { type: "actions", buttons: [confirm, { actionId: cancelActionId, label: "Cancel", value: "cancel" }] };
 }
 
-export async function scopePreviewCommand(ctx: CommandContext, scope: SyncScope): Promise<Reply> {
+/** `scope <all|assigned>`: `preview` shows who enters and leaves (with Confirm in chat), `apply` changes it. */
+export async function scopeCommand(ctx: CommandContext, scope: SyncScope, mode: Mode): Promise<Answer> {
+  if (mode === "apply") return applyChange(ctx, "scope", scope);
   const refusal = await guard(ctx, "scope", "operator", scope);
   if (refusal !== null) return refusal;
   const preview = await ctx.deps.engine.previewScope(scope);
-  if (!preview.ok) return errorReply("Previewing the scope change", preview.error);
+  if (!preview.ok) return failedAnswer("Previewing the scope change", preview.error);
   const p = preview.value;
   await audit(ctx, { command: "scope", target: scope, outcome: "requested", detail: `+${p.entering} -${p.leaving}` });
-  if (p.from === p.to) return textReply(`The scope is already **${scope}**; nothing to change.`, "info", "private");
+  if (p.from === p.to)
+    return succeeded({ preview: p }, [
+      textReply(`The scope is already **${scope}**; nothing to change.`, "info", "private"),
+    ]);
   const blocks: ReplyBlock[] = [
     { type: "header", text: `Change scope: ${p.from} → ${p.to}?` },
     {
@@ -67,19 +73,22 @@ export async function scopePreviewCommand(ctx: CommandContext, scope: SyncScope)
       CONFIRM_ACTIONS.scopeCancel,
     ),
   );
-  return {
+  const reply: Reply = {
     fallbackText: `Change scope ${p.from} → ${p.to}: +${p.entering} −${p.leaving}`,
     blocks,
     visibility: "private",
     tone: "warning",
   };
+  return succeeded({ preview: p }, [reply]);
 }
 
-export async function restartPreviewCommand(ctx: CommandContext): Promise<Reply> {
+/** `restart`: `preview` says what a restart does (with Confirm in chat), `apply` restarts. */
+export async function restartCommand(ctx: CommandContext, mode: Mode): Promise<Answer> {
+  if (mode === "apply") return applyChange(ctx, "restart", null);
   const refusal = await guard(ctx, "restart", "operator", null);
   if (refusal !== null) return refusal;
   const status = await ctx.deps.engine.status();
-  if (!status.ok) return errorReply("Reading the status", status.error);
+  if (!status.ok) return failedAnswer("Reading the status", status.error);
   const s = status.value;
   await audit(ctx, { command: "restart", target: null, outcome: "requested", detail: "" });
   const blocks: ReplyBlock[] = [
@@ -114,7 +123,38 @@ export async function restartPreviewCommand(ctx: CommandContext): Promise<Reply>
       CONFIRM_ACTIONS.restartCancel,
     ),
   ];
-  return { fallbackText: "Restart the sync? Confirm or cancel.", blocks, visibility: "private", tone: "warning" };
+  const reply: Reply = {
+    fallbackText: "Restart the sync? Confirm or cancel.",
+    blocks,
+    visibility: "private",
+    tone: "warning",
+  };
+  return succeeded({ preview: { engine: s.engine, scope: s.scope, linkedUsers: s.linkedUsers, lastRun: s.lastRun } }, [
+    reply,
+  ]);
+}
+
+/** Performs a scope change or a restart: role checked, audited, echoed to the channel. */
+async function applyChange(
+  ctx: CommandContext,
+  which: "scope" | "restart",
+  scope: SyncScope | null,
+  command: string = which,
+): Promise<Answer> {
+  const refusal = await guard(ctx, command, "operator", scope);
+  if (refusal !== null) return refusal;
+  const actor = engineActor(ctx.actor);
+  const trigger = ctx.actor.platform === "cli" ? "cli" : "chat";
+  const run =
+    scope !== null ? await ctx.deps.engine.setScope(scope, actor) : await ctx.deps.engine.restart(actor, trigger);
+  if (!run.ok) {
+    await audit(ctx, { command, target: scope, outcome: "failed", detail: run.error.code });
+    return failedAnswer(which === "scope" ? "Changing the scope" : "The restart", run.error);
+  }
+  await audit(ctx, { command, target: scope, outcome: "succeeded", detail: `${run.value.id} ${run.value.outcome}` });
+  const title = scope !== null ? `Scope changed to ${scope}` : "Sync restarted";
+  const data = scope === null ? { run: run.value } : { scope, run: run.value };
+  return succeeded(data, [runReply(title, run.value, ctx)]);
 }
 
 export interface ConfirmOutcome {
@@ -122,7 +162,7 @@ export interface ConfirmOutcome {
   readonly replaceOriginal: Reply | null;
 }
 
-/** Confirm button: re-check the role, validate the value, perform, echo to the channel. */
+/** Confirm button: the value re-checked, then the same change the typed command makes. */
 export async function confirmAction(
   ctx: CommandContext,
   which: "scope" | "restart",
@@ -130,8 +170,6 @@ export async function confirmAction(
 ): Promise<ConfirmOutcome> {
   const command = `${which}.confirm`;
   const scope = value === "all" || value === "assigned" ? value : null;
-  const refusal = await guard(ctx, command, "operator", which === "scope" ? (scope ?? "invalid") : null);
-  if (refusal !== null) return { replies: [refusal], replaceOriginal: null };
   if (which === "scope" && scope === null) {
     await audit(ctx, { command, target: value.slice(0, 40), outcome: "refused", detail: "invalid scope value" });
     return {
@@ -141,21 +179,10 @@ export async function confirmAction(
       replaceOriginal: null,
     };
   }
-  const actor = engineActor(ctx.actor);
-  const run =
-    scope !== null ? await ctx.deps.engine.setScope(scope, actor) : await ctx.deps.engine.restart(actor, "chat");
-  const target = scope ?? null;
-  if (!run.ok) {
-    await audit(ctx, { command, target, outcome: "failed", detail: run.error.code });
-    return {
-      replies: [errorReply(which === "scope" ? "Changing the scope" : "The restart", run.error)],
-      replaceOriginal: null,
-    };
-  }
-  await audit(ctx, { command, target, outcome: "succeeded", detail: `${run.value.id} ${run.value.outcome}` });
+  const answer = await applyChange(ctx, which, scope, command);
+  if (!answer.ok) return { replies: [...answer.replies], replaceOriginal: null };
   const done = textReply(`Confirmed by ${plain(actorName(ctx.actor))}.`, "success", "private");
-  const title = scope !== null ? `Scope changed to ${scope}` : "Sync restarted";
-  return { replies: [runReply(title, run.value, ctx)], replaceOriginal: done };
+  return { replies: [...answer.replies], replaceOriginal: done };
 }
 
 export async function cancelAction(ctx: CommandContext, which: "scope" | "restart"): Promise<ConfirmOutcome> {

@@ -1,5 +1,5 @@
 import type { FailureEntry } from "../../ports/provisioning-engine.js";
-import { type CommandContext, errorReply } from "../context.js";
+import { type Answer, type CommandContext, failedAnswer, succeeded } from "../context.js";
 import { code, countedList, linksBlock, plain } from "../format.js";
 import type { Reply, ReplyBlock } from "../reply.js";
 
@@ -28,11 +28,57 @@ export function groupFailures(failures: readonly FailureEntry[], examplesPerGrou
 
 const GROUPS_SHOWN = 10;
 
-export async function errorsCommand(ctx: CommandContext): Promise<Reply> {
+const COLUMNS = [
+  "entraId",
+  "userName",
+  "action",
+  "code",
+  "reason",
+  "fix",
+  "attempts",
+  "lastAttemptAt",
+  "nextRetryAt",
+] as const;
+
+function csvCell(value: string): string {
+  // formula injection guard for spreadsheet apps, then RFC 4180 quoting
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Every failing user as CSV, like ABM's Download Logs. */
+export function failuresCsv(failures: readonly FailureEntry[]): string {
+  const rows = failures.map((f) =>
+    [
+      f.entraId,
+      f.userName ?? "",
+      f.action,
+      f.code,
+      f.reason,
+      f.fix,
+      String(f.attempts),
+      f.lastAttemptAt.toISOString(),
+      f.nextRetryAt?.toISOString() ?? "",
+    ]
+      .map(csvCell)
+      .join(","),
+  );
+  return `${[COLUMNS.join(","), ...rows].join("\r\n")}\r\n`;
+}
+
+/** `errors`: failing users grouped by reason with the fix; `csv` adds the whole list as CSV. */
+export async function errorsCommand(ctx: CommandContext, csv: boolean): Promise<Answer> {
   const failures = await ctx.deps.engine.failures();
-  if (!failures.ok) return errorReply("Reading the failures", failures.error);
+  if (!failures.ok) return failedAnswer("Reading the failures", failures.error);
+  const groups = groupFailures(failures.value);
+  const data = { total: failures.value.length, groups, failures: failures.value };
+  const answer = succeeded(data, [errorsReply(ctx, failures.value, groups)]);
+  return csv && answer.ok ? { ...answer, csv: failuresCsv(failures.value) } : answer;
+}
+
+function errorsReply(ctx: CommandContext, failures: readonly FailureEntry[], groups: readonly FailureGroup[]): Reply {
   const links = linksBlock(ctx.deps.config.links, ["activity", "entra"]);
-  if (failures.value.length === 0) {
+  if (failures.length === 0) {
     return {
       fallbackText: "No failing users",
       blocks: [{ type: "text", text: "No failing users. ✅" }, ...links],
@@ -40,10 +86,7 @@ export async function errorsCommand(ctx: CommandContext): Promise<Reply> {
       tone: "success",
     };
   }
-  const groups = groupFailures(failures.value);
-  const blocks: ReplyBlock[] = [
-    { type: "header", text: `${failures.value.length} failing users, ${groups.length} reasons` },
-  ];
+  const blocks: ReplyBlock[] = [{ type: "header", text: `${failures.length} failing users, ${groups.length} reasons` }];
   for (const group of groups.slice(0, GROUPS_SHOWN)) {
     blocks.push({
       type: "text",
@@ -59,7 +102,7 @@ export async function errorsCommand(ctx: CommandContext): Promise<Reply> {
   }
   blocks.push({ type: "context", text: "Failed users are retried on the next cycle once fixed." }, ...links);
   return {
-    fallbackText: `${failures.value.length} failing users: ${groups
+    fallbackText: `${failures.length} failing users: ${groups
       .map((g) => `${g.code} ×${g.count}`)
       .slice(0, 5)
       .join(", ")}`,

@@ -1,10 +1,10 @@
-import type { CommandContext } from "../context.js";
+import { type Answer, type CommandContext, succeeded } from "../context.js";
 import { COMMAND_SPECS } from "../grammar.js";
-import type { Reply, ReplyBlock } from "../reply.js";
+import type { ReplyBlock } from "../reply.js";
 import { requiredRole } from "../roles.js";
 
 /** Lists only the commands the asker's roles allow. */
-export async function helpCommand(ctx: CommandContext): Promise<Reply> {
+export async function helpCommand(ctx: CommandContext): Promise<Answer> {
   const roles = await ctx.deps.roles.rolesOf(ctx.actor);
   const allowed = COMMAND_SPECS.filter((spec) => roles.has(requiredRole(spec.name)));
   const blocks: ReplyBlock[] = [
@@ -21,10 +21,13 @@ export async function helpCommand(ctx: CommandContext): Promise<Reply> {
       text: `More commands need a role; an administrator adds you to ${missing.join(" or ")}.`,
     });
   }
-  return {
-    fallbackText: `Commands: ${allowed.map((spec) => spec.usage).join(", ")}`,
-    blocks,
-    visibility: "private",
-    tone: "info",
-  };
+  const commands = allowed.map((spec) => ({ usage: spec.usage, summary: spec.summary }));
+  return succeeded({ commands }, [
+    {
+      fallbackText: `Commands: ${allowed.map((spec) => spec.usage).join(", ")}`,
+      blocks,
+      visibility: "private",
+      tone: "info",
+    },
+  ]);
 }

@@ -1,14 +1,18 @@
-import { type CommandContext, errorReply } from "../context.js";
+import type { RunSummary } from "../../ports/provisioning-engine.js";
+import { type Answer, type CommandContext, failedAnswer, succeeded } from "../context.js";
 import { formatRun, linksBlock } from "../format.js";
 import type { Reply } from "../reply.js";
 import { listBlock } from "../reply.js";
 
-const HISTORY_LIMIT = 10;
+/** The latest `limit` runs, newest first: every one of them in the data and in the reply. */
+export async function historyCommand(ctx: CommandContext, limit: number): Promise<Answer> {
+  const runs = await ctx.deps.engine.history(limit);
+  if (!runs.ok) return failedAnswer("Reading the history", runs.error);
+  return succeeded({ runs: runs.value }, [historyReply(ctx, runs.value, limit)]);
+}
 
-export async function historyCommand(ctx: CommandContext): Promise<Reply> {
-  const runs = await ctx.deps.engine.history(HISTORY_LIMIT);
-  if (!runs.ok) return errorReply("Reading the history", runs.error);
-  if (runs.value.length === 0) {
+function historyReply(ctx: CommandContext, runs: readonly RunSummary[], limit: number): Reply {
+  if (runs.length === 0) {
     return {
       fallbackText: "No sync runs yet",
       blocks: [{ type: "text", text: "No sync runs yet. Start one with `sync`." }],
@@ -17,10 +21,10 @@ export async function historyCommand(ctx: CommandContext): Promise<Reply> {
     };
   }
   return {
-    fallbackText: `Last ${runs.value.length} sync runs`,
+    fallbackText: `Last ${runs.length} sync runs`,
     blocks: [
       { type: "header", text: "Recent sync runs" },
-      listBlock(runs.value.map(formatRun), HISTORY_LIMIT),
+      listBlock(runs.map(formatRun), limit),
       ...linksBlock(ctx.deps.config.links, ["activity", "entra"]),
     ],
     visibility: "private",

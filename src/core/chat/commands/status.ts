@@ -1,5 +1,6 @@
+import { approvalData, heldCount } from "../../approvals/approval.js";
 import type { EngineStatus } from "../../ports/provisioning-engine.js";
-import { type CommandContext, errorReply } from "../context.js";
+import { type Answer, type CommandContext, failedAnswer, succeeded } from "../context.js";
 import { code, formatCounts, formatTime, linksBlock, plain } from "../format.js";
 import type { Fact, Reply, ReplyBlock } from "../reply.js";
 
@@ -53,7 +54,7 @@ function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
   if (status.pendingApproval !== null) {
     blocks.push({
       type: "text",
-      text: `**${status.pendingApproval.count} deletions** are held for approval ${code(status.pendingApproval.approvalId)} — see \`approvals\`.`,
+      text: `**${heldCount(status.pendingApproval.payload)} deletions** are held for approval ${code(status.pendingApproval.id)} — see \`approvals\`.`,
     });
   }
   if (status.lastRun?.error != null) {
@@ -74,7 +75,15 @@ function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
   };
 }
 
-export async function statusCommand(ctx: CommandContext): Promise<Reply> {
+export async function statusCommand(ctx: CommandContext): Promise<Answer> {
   const status = await ctx.deps.engine.status();
-  return status.ok ? renderStatus(status.value, ctx) : errorReply("Reading the status", status.error);
+  if (!status.ok) return failedAnswer("Reading the status", status.error);
+  const { pendingApproval, ...rest } = status.value;
+  const data = {
+    status: {
+      ...rest,
+      pendingApproval: pendingApproval === null ? null : approvalData(pendingApproval, ctx.deps.clock.now()),
+    },
+  };
+  return succeeded(data, [renderStatus(status.value, ctx)]);
 }

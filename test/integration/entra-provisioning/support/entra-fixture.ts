@@ -4,12 +4,14 @@ import {
   type EntraEngineStore,
   type EntraProvisioningEngine,
 } from "#adapters/entra-provisioning/index.js";
+import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEvent } from "#core/engine/context.js";
 import type { IdGenerator } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
 import { DEFAULT_ATTRIBUTE_MAP } from "#core/sync/attribute-map.js";
 import type { GraphEmulator } from "#emulators/graph/start-graph-emulator.js";
+import { InMemoryApprovalStore } from "#test/unit/chat/support/fakes.js";
 
 /** A named-string store kept in memory: survives "restarts" when handed to a new engine. */
 export class InMemoryEntraStore implements EntraEngineStore {
@@ -36,6 +38,7 @@ function sequentialIds(): IdGenerator {
 export interface EntraFixture {
   readonly engine: EntraProvisioningEngine;
   readonly store: InMemoryEntraStore;
+  readonly approvals: ApprovalStore;
   readonly events: EngineEvent[];
 }
 
@@ -43,6 +46,7 @@ export function entraEngineFor(
   emulator: GraphEmulator,
   overrides: Partial<EntraEngineDeps> = {},
   store = new InMemoryEntraStore(),
+  approvals: ApprovalStore = new InMemoryApprovalStore(),
 ): EntraFixture {
   const events: EngineEvent[] = [];
   const engine = createEntraProvisioningEngine({
@@ -56,6 +60,8 @@ export function entraEngineFor(
     },
     servicePrincipalId: emulator.servicePrincipalId,
     store,
+    approvals,
+    requiredApprovals: 1,
     verifiedDomains: [emulator.verifiedDomain],
     attributeMap: DEFAULT_ATTRIBUTE_MAP,
     clock: fastClock,
@@ -65,7 +71,7 @@ export function entraEngineFor(
     approvalTtlMs: 24 * 3_600_000,
     ...overrides,
   });
-  return { engine, store, events };
+  return { engine, store, approvals, events };
 }
 
 /** A user in the emulator's tenant (assigned to the ABM app unless `assigned: false`). */

@@ -2,6 +2,7 @@ import { createAlertDispatcher } from "#app/alerts/dispatcher.js";
 import { InMemoryIncidentStore, InMemoryOutboxStore, StaticAlertRoutes } from "#app/alerts/in-memory.js";
 import { slackChannelNotifier } from "#app/alerts/notifiers.js";
 import { createOutboxWorker } from "#app/alerts/outbox-worker.js";
+import type { HoldRequest } from "#core/approvals/approval.js";
 import { createChatCore } from "#core/chat/handle-command.js";
 import { createRoleChecker } from "#core/chat/roles.js";
 import { systemClock } from "#core/clock.js";
@@ -10,7 +11,7 @@ import { silentLogger } from "#core/logger.js";
 import {
   FakeGroups,
   InMemoryAlertRoutes,
-  InMemoryApprovalBook,
+  InMemoryApprovalStore,
   InMemoryAudit,
   roleEntries,
 } from "#test/unit/chat/support/fakes.js";
@@ -27,9 +28,21 @@ export const ALERT_CHANNEL = "CALERTS";
  * worker posting and refreshing approval messages through the Slack notifier to the fake Web API. Real clock; the worker spaces messages 20 ms apart to keep tests short.
  */
 export async function startAlertStack(api: FakeSlackApi, options: { approvalsRequired: number }) {
-  const engine = new InMemoryEngine(() => new Date());
-  const approvals = new InMemoryApprovalBook();
+  const approvals = new InMemoryApprovalStore();
+  const engine = new InMemoryEngine(() => new Date(), approvals);
   const audit = new InMemoryAudit();
+  const incidents = new InMemoryIncidentStore();
+  const outbox = new InMemoryOutboxStore();
+  const routes = new StaticAlertRoutes([{ platform: "slack", channelId: ALERT_CHANNEL }]);
+  const dispatcher = createAlertDispatcher({
+    incidents,
+    outbox,
+    routes,
+    config: { links: LINKS },
+    clock: systemClock,
+    ids: randomIds,
+    logger: silentLogger,
+  });
   const core = createChatCore({
     engine,
     roles: createRoleChecker({
@@ -41,24 +54,11 @@ export async function startAlertStack(api: FakeSlackApi, options: { approvalsReq
     audit,
     approvals,
     alertRoutes: new InMemoryAlertRoutes(),
+    events: dispatcher,
     clock: systemClock,
-    config: { approvalsRequired: options.approvalsRequired, links: LINKS },
+    config: { links: LINKS },
   });
   const fx: SlackFixture = await startSlackFixture({ chat: core, api });
-  const incidents = new InMemoryIncidentStore();
-  const outbox = new InMemoryOutboxStore();
-  const routes = new StaticAlertRoutes([{ platform: "slack", channelId: ALERT_CHANNEL }]);
-  const dispatcher = createAlertDispatcher({
-    incidents,
-    outbox,
-    routes,
-    approvals,
-    engine,
-    config: { approvalsRequired: options.approvalsRequired, links: LINKS },
-    clock: systemClock,
-    ids: randomIds,
-    logger: silentLogger,
-  });
   const worker = createOutboxWorker({
     outbox,
     incidents,
@@ -69,5 +69,11 @@ export async function startAlertStack(api: FakeSlackApi, options: { approvalsReq
     logger: silentLogger,
     options: { minIntervalMs: 20, backoffBaseMs: 50 },
   });
-  return { engine, approvals, audit, core, fx, incidents, outbox, dispatcher, worker };
+  /** the engine holds a batch: stored pending, then announced, as both engines do */
+  const hold = async (request: HoldRequest) => {
+    const { approval } = await approvals.hold(request, options.approvalsRequired);
+    await dispatcher.handleEngineEvent({ type: "deletions_held", approval, run: null });
+    return approval;
+  };
+  return { engine, approvals, audit, core, fx, incidents, outbox, dispatcher, worker, hold };
 }

@@ -1,24 +1,26 @@
 import { parseRoleList } from "#config/parse-lists.js";
 import type {
-  AlertRouteBook,
-  ApprovalBook,
-  ApprovalRecord,
+  Approval,
+  ApprovalMessage,
+  ApprovalResult,
   ApprovalStatus,
+  HoldRequest,
+  Vote,
+} from "#core/approvals/approval.js";
+import type { ApprovalStore, VoteResult } from "#core/approvals/approval-store.js";
+import type {
+  AlertRouteBook,
   AuditEntry,
   AuditSink,
   ChatActor,
   ConversationRef,
-  DecisionInput,
-  DecisionRecordResult,
   GroupMembership,
-  MessageEditor,
-  MessageRef,
 } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 import type { RoleEntry } from "#core/chat/roles.js";
 import type { Clock } from "#core/clock.js";
-import type { AppError } from "#core/errors.js";
-import { ok, type Result } from "#core/result.js";
+import type { EngineEvent, EngineEventSink } from "#core/engine/context.js";
+import { ok } from "#core/result.js";
 
 /** Role entries as the configuration parses them (`ABM_OPERATORS` syntax); throws on a bad entry. */
 export function roleEntries(...raw: string[]): RoleEntry[] {
@@ -48,54 +50,88 @@ export class InMemoryAudit implements AuditSink {
   }
 }
 
-/** Compare-and-set semantics as the database implementation must provide them. */
-export class InMemoryApprovalBook implements ApprovalBook {
-  records = new Map<string, ApprovalRecord>();
-  async load(id: string) {
+/** The ApprovalStore port with the compare-and-set semantics the database gives it. */
+export class InMemoryApprovalStore implements ApprovalStore {
+  records = new Map<string, Approval>();
+  private async tick(): Promise<void> {
     // yield so concurrent callers interleave like real database round trips
     await Promise.resolve();
-    return ok(this.records.get(id) ?? null);
   }
-  async open(record: ApprovalRecord) {
-    const existing = this.records.get(record.id);
-    if (existing !== undefined) return ok(existing);
-    this.records.set(record.id, record);
-    return ok(record);
+  async hold(request: HoldRequest, requiredApprovals: number) {
+    await this.tick();
+    const existing = this.records.get(request.id);
+    if (existing !== undefined) return { approval: existing, created: false };
+    const approval: Approval = {
+      id: request.id,
+      status: "pending",
+      payload: request.payload,
+      requiredApprovals: Math.max(1, requiredApprovals),
+      votes: [],
+      requestedBy: request.requestedBy,
+      requestedAt: request.requestedAt,
+      expiresAt: request.expiresAt,
+      decidedAt: null,
+      result: null,
+      messages: [],
+    };
+    this.records.set(approval.id, approval);
+    return { approval, created: true };
   }
-  async recordDecision(input: DecisionInput): Promise<Result<DecisionRecordResult, AppError>> {
-    await Promise.resolve();
-    const record = this.records.get(input.approvalId);
-    if (record === undefined)
-      return ok({ transitioned: false, status: "expired" as const, decisions: [], duplicate: false });
-    if (record.status === "pending" && input.now.getTime() >= record.expiresAt.getTime()) {
-      this.records.set(record.id, { ...record, status: "expired" });
-      return ok({ transitioned: false, status: "expired" as const, decisions: record.decisions, duplicate: false });
+  async get(id: string) {
+    await this.tick();
+    return this.records.get(id) ?? null;
+  }
+  async pending() {
+    await this.tick();
+    return [...this.records.values()].reverse().find((a) => a.status === "pending") ?? null;
+  }
+  async list(limit: number) {
+    await this.tick();
+    return [...this.records.values()].reverse().slice(0, limit);
+  }
+  async vote(id: string, vote: Vote, now: Date): Promise<VoteResult | null> {
+    await this.tick();
+    const record = this.records.get(id);
+    if (record === undefined) return null;
+    if (record.votes.some((v) => v.actorId === vote.actorId))
+      return { outcome: "duplicate", transitioned: false, approval: record };
+    if (record.status === "pending" && now.getTime() >= record.expiresAt.getTime()) {
+      const expired: Approval = { ...record, status: "expired", decidedAt: now };
+      this.records.set(id, expired);
+      return { outcome: "expired", transitioned: false, approval: expired };
     }
     if (record.status !== "pending")
-      return ok({ transitioned: false, status: record.status, decisions: record.decisions, duplicate: false });
-    if (record.decisions.some((d) => d.actorId === input.decision.actorId)) {
-      return ok({ transitioned: false, status: record.status, decisions: record.decisions, duplicate: true });
-    }
-    const decisions = [...record.decisions, input.decision];
-    const approvals = decisions.filter((d) => d.decision === "approve").length;
+      return { outcome: record.status === "expired" ? "expired" : "closed", transitioned: false, approval: record };
+    const votes = [...record.votes, vote];
+    const approvals = votes.filter((v) => v.decision === "approve").length;
     const status: ApprovalStatus =
-      input.decision.decision === "reject"
-        ? "rejected"
-        : approvals >= record.requiredApprovals
-          ? "approved"
-          : "pending";
-    this.records.set(record.id, { ...record, decisions, status });
-    return ok({ transitioned: status !== "pending", status, decisions, duplicate: false });
+      vote.decision === "reject" ? "rejected" : approvals >= record.requiredApprovals ? "approved" : "pending";
+    const updated: Approval = { ...record, votes, status, decidedAt: status === "pending" ? null : now };
+    this.records.set(id, updated);
+    return { outcome: "recorded", transitioned: status !== "pending", approval: updated };
   }
-  async recordResult(id: string, result: NonNullable<ApprovalRecord["result"]>) {
+  async transition(id: string, from: ApprovalStatus, to: ApprovalStatus) {
+    await this.tick();
+    const record = this.records.get(id);
+    if (record?.status !== from) return false;
+    this.records.set(id, { ...record, status: to });
+    return true;
+  }
+  async setResult(id: string, result: ApprovalResult) {
     const record = this.records.get(id);
     if (record !== undefined) this.records.set(id, { ...record, result });
-    return ok(undefined);
   }
-  async addMessageRef(id: string, ref: MessageRef) {
+  async addMessage(id: string, message: ApprovalMessage) {
     const record = this.records.get(id);
-    if (record !== undefined) this.records.set(id, { ...record, messages: [...record.messages, ref] });
-    return ok(undefined);
+    if (record !== undefined) this.records.set(id, { ...record, messages: [...record.messages, message] });
+  }
+}
+
+/** Engine events as they were emitted. */
+export class RecordingEvents implements EngineEventSink {
+  events: EngineEvent[] = [];
+  emit(event: EngineEvent): void {
+    this.events.push(event);
   }
 }
 
@@ -118,14 +154,6 @@ export class FakeGroups implements GroupMembership {
   async isMember(objectId: string, groupId: string) {
     this.calls += 1;
     return ok(this.members.get(groupId)?.has(objectId) ?? false);
-  }
-}
-
-export class RecordingEditor implements MessageEditor {
-  edits: { ref: MessageRef; reply: Reply }[] = [];
-  async edit(ref: MessageRef, reply: Reply) {
-    this.edits.push({ ref, reply });
-    return ok(undefined);
   }
 }
 

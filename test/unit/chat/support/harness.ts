@@ -1,13 +1,13 @@
+import type { HoldRequest } from "#core/approvals/approval.js";
 import { createChatCore } from "#core/chat/handle-command.js";
 import { createRoleChecker } from "#core/chat/roles.js";
-import type { PendingDeletions } from "#core/ports/provisioning-engine.js";
 import {
   FakeGroups,
   InMemoryAlertRoutes,
-  InMemoryApprovalBook,
+  InMemoryApprovalStore,
   InMemoryAudit,
   ManualClock,
-  RecordingEditor,
+  RecordingEvents,
   roleEntries,
 } from "./fakes.js";
 import { InMemoryEngine } from "./in-memory-engine.js";
@@ -24,8 +24,6 @@ export const LINKS = {
 
 export interface HarnessOptions {
   readonly approvalsRequired?: number;
-  /** a recording editor that, for instance, holds some edits back */
-  readonly messages?: RecordingEditor;
   /** an audit sink that, for instance, pauses at one entry */
   readonly audit?: InMemoryAudit;
   /** `ABM_VIEWERS` (default empty: everyone views) */
@@ -34,12 +32,15 @@ export interface HarnessOptions {
 
 export function createHarness(options: HarnessOptions = {}) {
   const clock = new ManualClock(new Date("2026-03-01T10:00:00Z"));
-  const engine = new InMemoryEngine(() => clock.now());
+  const approvals = new InMemoryApprovalStore();
+  const engine = new InMemoryEngine(() => clock.now(), approvals);
   const audit = options.audit ?? new InMemoryAudit();
-  const approvals = new InMemoryApprovalBook();
   const alertRoutes = new InMemoryAlertRoutes();
   const groups = new FakeGroups();
-  const messages = options.messages ?? new RecordingEditor();
+  const events = new RecordingEvents();
+  const approvalsRequired = options.approvalsRequired ?? 2;
+  /** the engine holds a batch: stored pending, as both engines do */
+  const hold = async (request: HoldRequest) => (await approvals.hold(request, approvalsRequired)).approval;
   const roles = createRoleChecker({
     viewers: roleEntries(...(options.viewers ?? [])),
     operators: roleEntries(OPERATOR),
@@ -53,26 +54,33 @@ export function createHarness(options: HarnessOptions = {}) {
     audit,
     approvals,
     alertRoutes,
+    events,
     clock,
-    messages,
-    config: { approvalsRequired: options.approvalsRequired ?? 2, links: LINKS },
+    config: { links: LINKS },
   });
-  return { core, clock, engine, audit, approvals, alertRoutes, groups, messages };
+  return { core, clock, engine, audit, approvals, alertRoutes, groups, events, hold };
 }
 
-export function heldBatch(clock: ManualClock, count: number, id = "apr_test1"): PendingDeletions {
+export function heldBatch(clock: ManualClock, count: number, id = "apr_test1"): HoldRequest {
   return {
-    approvalId: id,
-    count,
-    users: Array.from({ length: count }, (_, i) => ({
-      entraId: `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`,
-      userName: `user${i}@example.com`,
-      action: "deactivate" as const,
-      reason: "left scope",
-    })),
-    reason: "Incremental cycle run_9, scope assigned: users unassigned from the app",
-    runId: "run_9",
-    threshold: 500,
+    id,
+    payload: {
+      kind: "native_batch",
+      runId: "run_9",
+      cycle: "incremental",
+      scope: "assigned",
+      threshold: 500,
+      removals: Array.from({ length: count }, (_, i) => ({
+        entraId: `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`,
+        scimId: `scim-${i}`,
+        userName: `user${i}@example.com`,
+        action: "deactivate" as const,
+        reason: "left scope",
+        dedupKey: `deactivate:${i}`,
+        hash: `h${i}`,
+      })),
+    },
+    requestedBy: "system",
     requestedAt: clock.now(),
     expiresAt: new Date(clock.now().getTime() + 24 * 3_600_000),
   };

@@ -1,10 +1,11 @@
+import type { Approval } from "#core/approvals/approval.js";
+import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import { AppError } from "#core/errors.js";
 import type {
   Actor,
-  DecisionOutcome,
+  ApprovalExecution,
   EngineStatus,
   FailureEntry,
-  PendingDeletions,
   ProvisioningEngine,
   RunCounts,
   RunSummary,
@@ -31,12 +32,14 @@ export class InMemoryEngine implements ProvisioningEngine {
   linked = new Set<string>();
   runs: RunSummary[] = [];
   failing: FailureEntry[] = [];
-  pending: PendingDeletions | null = null;
   decided: { approvalId: string; decision: "approve" | "reject"; actor: string }[] = [];
   failNext: AppError | null = null;
   private seq = 0;
 
-  constructor(private readonly now: () => Date) {}
+  constructor(
+    private readonly now: () => Date,
+    private readonly approvals: ApprovalStore,
+  ) {}
 
   private take<T>(value: T) {
     const failure = this.failNext;
@@ -88,9 +91,10 @@ export class InMemoryEngine implements ProvisioningEngine {
   }
 
   async status() {
+    const pending = await this.approvals.pending();
     const status: EngineStatus = {
       engine: "native",
-      state: this.paused ? "paused" : this.pending !== null ? "awaiting_approval" : "idle",
+      state: this.paused ? "paused" : pending !== null ? "awaiting_approval" : "idle",
       scope: this.scope,
       paused: this.paused,
       quarantine: null,
@@ -99,7 +103,7 @@ export class InMemoryEngine implements ProvisioningEngine {
       nextRunAt: null,
       linkedUsers: this.linked.size,
       failingUsers: this.failing.length,
-      pendingApproval: this.pending,
+      pendingApproval: pending,
       tokenExpiresAt: null,
       notes: [],
     };
@@ -176,29 +180,30 @@ export class InMemoryEngine implements ProvisioningEngine {
       steps: [],
     });
   }
-  async pendingDeletions() {
-    return this.take(this.pending);
+  async refreshApprovals() {
+    return this.take(undefined);
   }
-  private decide(approvalId: string, decision: "approve" | "reject", actor: Actor) {
-    this.decided.push({ approvalId, decision, actor: actor.id });
-    if (this.pending === null || this.pending.approvalId !== approvalId) {
-      const outcome: DecisionOutcome = { result: "already_decided", counts: null, message: "Already decided" };
-      return this.take(outcome);
+  async applyApproval(approval: Approval, actor: Actor) {
+    this.decided.push({ approvalId: approval.id, decision: "approve", actor: actor.id });
+    if (!(await this.approvals.transition(approval.id, "approved", "applied", this.now())))
+      return err(new AppError("approval.not_granted", `Approval ${approval.id} is not approved.`));
+    const failure = this.failNext;
+    this.failNext = null;
+    if (failure !== null) {
+      await this.approvals.transition(approval.id, "applied", "approved", this.now());
+      return err(failure);
     }
-    const count = this.pending.count;
-    this.pending = null;
-    const outcome: DecisionOutcome = {
-      result: "applied",
-      counts: decision === "approve" ? { ...ZERO, deactivated: count } : null,
-      message: decision === "approve" ? `Deactivated ${count} users` : "Batch dropped",
+    const count = approval.payload.kind === "native_batch" ? approval.payload.removals.length : approval.payload.count;
+    const execution: ApprovalExecution = {
+      status: "applied",
+      counts: { ...ZERO, deactivated: count },
+      message: `Deactivated ${count} users`,
     };
-    return this.take(outcome);
+    return ok(execution);
   }
-  async approveDeletions(approvalId: string, actor: Actor) {
-    return this.decide(approvalId, "approve", actor);
-  }
-  async rejectDeletions(approvalId: string, actor: Actor) {
-    return this.decide(approvalId, "reject", actor);
+  async rejectApproval(approval: Approval, actor: Actor) {
+    this.decided.push({ approvalId: approval.id, decision: "reject", actor: actor.id });
+    return this.take("Batch dropped");
   }
   async failures() {
     return this.take(this.failing as readonly FailureEntry[]);
