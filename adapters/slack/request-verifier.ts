@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { verifySlackRequest } from "@slack/bolt";
-import { AppError } from "#core/errors.js";
+import { AppError, type ErrorCode } from "#core/errors.js";
 import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
 import { err, ok, type Result } from "#core/result.js";
 
@@ -27,7 +27,7 @@ export interface RequestVerifier {
   verify(headers: RequestHeaders, rawBody: string): Promise<Result<void, AppError>>;
 }
 
-const refuse = (code: string, message: string): Result<never, AppError> =>
+const refuse = (code: ErrorCode, message: string): Result<never, AppError> =>
   err(new AppError(code, message, { retryable: false }));
 
 /** One process only: signature → expiry, insertion-ordered, oldest dropped first past `capacity`. */

@@ -5,6 +5,7 @@ import type { ChatLinks } from "#core/chat/format.js";
 import type { MessageRef } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 import type { Clock } from "#core/clock.js";
+import { isRateLimit } from "#core/error-codes.js";
 import { AppError, toAppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
 import { ok, type Result } from "#core/result.js";
@@ -213,7 +214,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         return "ok";
       }
       const { error } = outcome;
-      if (error.code.endsWith("rate_limited")) {
+      if (isRateLimit(error.code)) {
         const retryAfter = Math.max(1_000, error.retryAfterMs ?? 1_000);
         lane.nextAt = now.getTime() + retryAfter;
         logger.warn({ channel: entry.channelId, retryAfterMs: retryAfter }, "channel rate-limited; pausing it");

@@ -1,5 +1,5 @@
 import type { Config } from "#config/config.js";
-import { AppError } from "#core/errors.js";
+import { AppError, type ErrorCode } from "#core/errors.js";
 
 /**
  * One CLI command. Each lives in its own file under `commands/` and is built by a factory that
@@ -97,7 +97,7 @@ export const openFailure = (error: AppError): CommandOutcome =>
   error.code === "app.data_dir_exposed" ? setupError(error) : failure(error);
 
 /** Exit 2: the command was used wrongly. */
-export const usageError = (code: string, message: string): CommandOutcome => ({
+export const usageError = (code: ErrorCode, message: string): CommandOutcome => ({
   kind: "usage",
   error: new AppError(code, message),
 });

@@ -6,7 +6,7 @@ export type ExitCode = 0 | 1 | 2;
 
 /**
  * Everything the CLI prints goes through here, so `--json` always yields exactly one JSON
- * document on stdout (`{"ok":true,...}` or `{"ok":false,"error":{code,message}}`).
+ * document on stdout (`{"ok":true,...}` or `{"ok":false,"error":{code,message,retryable,fix}}`).
  */
 export interface Output {
   readonly json: boolean;
@@ -43,6 +43,8 @@ export function createOutput(json: boolean, stdout: Writer, stderr: Writer): Out
         const body = {
           code: error.code,
           message: error.message,
+          retryable: error.retryable,
+          fix: error.fix,
           ...(isConfigError(error) ? { problems: error.problems } : {}),
           ...(hint === undefined ? {} : { hint }),
         };

@@ -1,4 +1,4 @@
-import { AppError } from "#core/errors.js";
+import { AppError, type ErrorCode } from "#core/errors.js";
 import { err, ok, type Result } from "#core/result.js";
 import type { CliCommand, FlagSpec, ParsedFlags } from "./command.js";
 
@@ -56,7 +56,7 @@ export interface ParsedInvocation {
   readonly flags: ParsedFlags;
 }
 
-const bad = (code: string, message: string) => err(new AppError(code, message));
+const bad = (code: ErrorCode, message: string) => err(new AppError(code, message));
 
 /** Flags and positional arguments of one command, validated against its specs. */
 export function parseInvocation(command: CliCommand, rest: readonly string[]): Result<ParsedInvocation, AppError> {

@@ -64,7 +64,8 @@ export function textReply(text: string, tone: Reply["tone"], visibility: Reply["
 
 function errorReply(what: string, error: AppError): Reply {
   const retry = error.retryable ? " This may work if you try again in a moment." : "";
-  return textReply(`**${what} failed:** ${error.message} (\`${error.code}\`).${retry}`, "danger", "private");
+  const text = `**${what} failed:** ${error.message} (\`${error.code}\`).${retry}\n**What to do:** ${error.fix}`;
+  return textReply(text, "danger", "private");
 }
 
 export async function audit(ctx: CommandContext, entry: Omit<AuditEntry, "actor" | "platform">): Promise<void> {

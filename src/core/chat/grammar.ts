@@ -1,4 +1,4 @@
-import { AppError } from "../errors.js";
+import { AppError, type ErrorCode } from "../errors.js";
 import type { SyncScope } from "../ports/provisioning-engine.js";
 import { err, ok, type Result } from "../result.js";
 
@@ -68,7 +68,7 @@ export class UsageError extends AppError {
   readonly usage: string;
   readonly suggestion: string | null;
 
-  constructor(code: string, message: string, usage: string, suggestion: string | null = null) {
+  constructor(code: ErrorCode, message: string, usage: string, suggestion: string | null = null) {
     super(code, message, { retryable: false, context: { suggestion } });
     this.name = "UsageError";
     this.usage = usage;

@@ -91,7 +91,12 @@ describe.concurrent("abm (the real bin, spawned)", () => {
     expect(run.code).toBe(1);
     expect(json(run.stdout)).toEqual({
       ok: false,
-      error: { code: "cli.demo_not_running", message: expect.stringContaining("npm start") },
+      error: {
+        code: "cli.demo_not_running",
+        message: expect.stringContaining("npm start"),
+        retryable: false,
+        fix: expect.stringContaining("abm demo"),
+      },
     });
   });
 

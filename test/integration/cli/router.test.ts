@@ -168,7 +168,7 @@ describe("CLI router", () => {
       flags: [],
       run: async (ctx) => {
         ctx.print({ url: "http://127.0.0.1:1" }, "started");
-        return ctx.signal.aborted ? emitted() : failure(new AppError("x.boom", "later failure"));
+        return ctx.signal.aborted ? emitted() : failure(new AppError("cli.unexpected", "later failure"));
       },
     };
     const run = await cli(["early", "--json"], {}, [early]);
@@ -200,7 +200,10 @@ describe("CLI router", () => {
     expect(refused.stderr).toBe("abm: x and y cannot be combined\nUsage: abm misuse <x>\n");
     const boom = await cli(["boom", "--json"], {}, [thrower, fine]);
     expect(boom.code).toBe(1);
-    expect(boom.doc()).toEqual({ ok: false, error: { code: "cli.unexpected", message: "kaput" } });
+    expect(boom.doc()).toEqual({
+      ok: false,
+      error: { code: "cli.unexpected", message: "kaput", retryable: false, fix: expect.any(String) },
+    });
     expect((await cli(["fine", "--json"], {}, [thrower, fine])).doc()).toEqual({ ok: true, n: 1 });
     expect((await cli(["fine"], {}, [thrower, fine])).stdout).toBe("one\n");
   });

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { ERROR_CODES, type ErrorCode, isErrorCode, isRateLimit } from "#core/error-codes.js";
+import { AppError, toAppError } from "#core/errors.js";
+
+describe("error codes: one closed union with retryability and a fix", () => {
+  it("every code is namespaced and says what to do", () => {
+    for (const [code, info] of Object.entries(ERROR_CODES)) {
+      expect(code).toMatch(/^[a-z]+\.[a-z_]+$/);
+      expect(info.fix.length).toBeGreaterThan(10);
+      expect(info.fix).not.toMatch(/TODO/);
+    }
+  });
+
+  it("an AppError takes its retryability and fix from its code unless the caller knows better", () => {
+    const busy = new AppError("engine.busy", "A cycle runs.");
+    expect(busy.retryable).toBe(true);
+    expect(busy.fix).toBe(ERROR_CODES["engine.busy"].fix);
+    expect(new AppError("engine.busy", "x", { retryable: false }).retryable).toBe(false);
+    expect(new AppError("scim.invalid", "x").retryable).toBe(false);
+    expect(busy.toJSON()).toMatchObject({ code: "engine.busy", retryable: true, fix: expect.any(String) });
+    expect(toAppError(new Error("boom")).code).toBe("internal.unexpected");
+  });
+
+  it("knows its own codes and the ones that mean slow down", () => {
+    expect(isErrorCode("scim.conflict")).toBe(true);
+    expect(isErrorCode("validation.missing_given_name")).toBe(false);
+    expect(isErrorCode("toString")).toBe(false);
+    const limits = (Object.keys(ERROR_CODES) as ErrorCode[]).filter(isRateLimit);
+    expect(limits.sort()).toEqual([
+      "engine.rate_limited",
+      "entra.throttled",
+      "graph.throttled",
+      "scim.rate_limited",
+      "slack.rate_limited",
+    ]);
+    for (const code of limits) expect(ERROR_CODES[code].retryable).toBe(true);
+  });
+});
