@@ -1,13 +1,16 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from "vitest";
 import { renderSlack, slackResponseType } from "#adapters/slack/render/blocks.js";
 import { validateSlackMessage } from "#adapters/slack/render/validate.js";
 import { renderCard } from "#adapters/teams/cards.js";
-import { cliActor, createInProcessAppAccess } from "#app/cli/app-access.js";
-import { createCommandRegistry } from "#app/cli/commands/registry.js";
-import { runCli } from "#app/cli/router.js";
+import { cardInvokeBody, messageInvokeBody } from "#adapters/teams/replies.js";
+import { cliActor } from "#app/cli/app-access.js";
 import { targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
+import { acquireDataDirLock, type DataDirLock } from "#app/process-lock.js";
 import { renderReplyText } from "#app/render-text.js";
 import { type RunningService, startService } from "#app/runtime.js";
 import { loadConfig } from "#config/load-config.js";
@@ -24,7 +27,8 @@ import { postSigned } from "../slack/support/signed-request.js";
 import { type FakeConnector, startFakeConnector } from "../teams/support/fake-connector.js";
 
 /**
- * The front-end contract: one command, asked through the CLI (`--json` and text), a signed Slack
+ * The front-end contract: one command, asked through the CLI (`--json` and text, over the running
+ * service's admin socket as another `abm` process would), a signed Slack
  * slash command and a Teams channel message, against ONE running service (emulators, real Slack
  * and anonymous Teams edges). Every front end shows the same answer of the one command core:
  * the CLI's JSON is `{ok:true, ...answer.data}`, its text is `renderReplyText` of the replies,
@@ -110,7 +114,8 @@ describe("one command, four front ends, one answer", () => {
   let service: RunningService;
   let checkUser: string;
   const validateCard = createCardValidator();
-  let config: ReturnType<typeof loadConfig>;
+  let home: string;
+  let lock: DataDirLock;
   const spies = new Map<string, MockInstance>();
 
   beforeAll(async () => {
@@ -122,7 +127,7 @@ describe("one command, four front ends, one answer", () => {
     api = await startFakeSlackApi();
     sink = await startResponseSink();
     connector = await startFakeConnector();
-    config = loadConfig({
+    const config = loadConfig({
       TEAMS_ALLOW_ANONYMOUS: "true",
       SLACK_BOT_TOKEN: "xoxb-front-ends",
       SLACK_SIGNING_SECRET: SECRET,
@@ -130,7 +135,13 @@ describe("one command, four front ends, one answer", () => {
       DELETION_THRESHOLD: "3",
     });
     if (!config.ok) throw config.error;
+    // the database stays in memory; the data directory only holds the lock and the admin socket
+    home = mkdtempSync(join(tmpdir(), "abm-fe-"));
+    const locked = acquireDataDirLock(join(home, "data"), "serve", "serve");
+    if (!locked.ok) throw locked.error;
+    lock = locked.value;
     const started = await startService({
+      lock,
       config: config.value,
       targets: targetsFromEmulators(pair),
       env: {},
@@ -160,6 +171,8 @@ describe("one command, four front ends, one answer", () => {
     vi.restoreAllMocks();
     await service?.stop();
     await Promise.allSettled([pair?.close(), api?.close(), sink?.close(), connector?.close()]);
+    lock?.release();
+    if (home !== undefined) rmSync(home, { recursive: true, force: true });
   });
 
   /** engine reads since the last reset, by method */
@@ -183,23 +196,30 @@ describe("one command, four front ends, one answer", () => {
     return chat.execute({ actor, command: command.value, conversation });
   }
 
-  /** the CLI exactly as the admin socket runs it inside the service: the registry on its own services */
-  async function abm(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli({
-      argv: [...argv],
-      config,
-      stdout: { write: (t) => out.push(t) },
-      stderr: { write: (t) => err.push(t) },
-      commands: createCommandRegistry({
-        clock: systemClock,
-        access: createInProcessAppAccess(service.services),
-        env: {},
-      }),
-      signal: new AbortController().signal,
+  /**
+   * The CLI as another process runs it against the running service: argv over the admin socket
+   * (what `abm <command>` does when a service holds the data directory), stdout as it prints it.
+   */
+  function abm(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const socketPath = join(lock.dataDir, "admin.sock");
+    const headers = { "content-type": "application/json", authorization: `Bearer ${lock.owner.token ?? ""}` };
+    return new Promise((resolve, reject) => {
+      const req = request({ socketPath, path: "/cli", method: "POST", headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+            exitCode?: number;
+            stdout?: string;
+            stderr?: string;
+          };
+          if (res.statusCode !== 200) reject(new Error(`admin socket answered ${res.statusCode}`));
+          resolve({ code: body.exitCode ?? -1, stdout: body.stdout ?? "", stderr: body.stderr ?? "" });
+        });
+      });
+      req.on("error", reject);
+      req.end(JSON.stringify({ argv }));
     });
-    return { code, stdout: out.join(""), stderr: err.join("") };
   }
 
   const slackActor: ChatActor = { platform: "slack", id: SLACK_USER, displayName: "vera" };
@@ -218,6 +238,12 @@ describe("one command, four front ends, one answer", () => {
       // the expected answer, straight from the core (one engine read each)
       const cliAnswer = await execute(text, cliActor().chatActor, CLI_CONVERSATION);
       expect(cliAnswer.ok, JSON.stringify(cliAnswer.replies)).toBe(true);
+      expect(cliAnswer.replies.length).toBeGreaterThan(0);
+      // the state is rich enough to exercise the renderers: a failing user, a card with buttons
+      if (template === "errors") expect(cliAnswer.ok && cliAnswer.data.total).toBe(1);
+      if (template === "approvals") {
+        expect(cliAnswer.replies.flatMap((r) => r.blocks).some((b) => b.type === "actions")).toBe(true);
+      }
       resetEngineCalls();
 
       if (argvTemplate !== null) {
@@ -314,4 +340,112 @@ describe("one command, four front ends, one answer", () => {
       if (argvTemplate !== null) expect(slackAnswer).toEqual(cliAnswer);
     });
   }
+
+  /**
+   * A button click from the recorded block_actions and Action.Execute payloads. The clicker is no
+   * approver (ABM_APPROVERS is empty) and the button names no real batch: the core refuses, privately,
+   * and no state changes, so the suite stays still. Slack gets what `renderSlack` makes of the
+   * core's action result through response_url, Teams gets it as the invoke answer.
+   */
+  it("an approval button clicked by a non-approver answers the same in Slack (block_actions) and Teams (Action.Execute)", async () => {
+    const action = { actionId: "approval.reject", value: "apr_0000000000000000000000stale" };
+    const expected = await service.services.chat.handleAction({
+      actor: { platform: "slack", id: SLACK_USER, displayName: "vera" },
+      ...action,
+      conversation: { platform: "slack", channelId: SLACK_CHANNEL },
+    });
+    const path = `/click-${Math.random().toString(36).slice(2)}`;
+    const payload = fill(fixture("slack/block-actions.json"), {
+      TEAM_ID: "T1",
+      APP_ID: "A1",
+      CHANNEL_ID: SLACK_CHANNEL,
+      USER_ID: SLACK_USER,
+      USER_NAME: "vera",
+      ACTION_ID: action.actionId,
+      VALUE: action.value,
+      RESPONSE_URL: `${sink.url}${path}`,
+    });
+    const clicked = await postSigned(
+      `${service.url}/slack/events`,
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      { secret: SECRET },
+    );
+    expect(clicked.status).toBe(200);
+    const sent = [
+      ...(expected.replaceOriginal === null ? [] : [{ reply: expected.replaceOriginal, replace: true }]),
+      ...expected.replies.map((reply) => ({ reply, replace: false })),
+    ];
+    expect(sent.length).toBeGreaterThan(0);
+    const responded = await sink.waitFor(path, sent.length);
+    expect(responded).toHaveLength(sent.length);
+    sent.forEach(({ reply, replace }, i) => {
+      const message = renderSlack(reply);
+      expect(validateSlackMessage(message)).toEqual([]);
+      expect(responded[i]?.body).toEqual({
+        response_type: slackResponseType(reply),
+        replace_original: replace,
+        text: message.text,
+        blocks: JSON.parse(JSON.stringify(message.blocks)),
+      });
+    });
+
+    const teamsExpected = await service.services.chat.handleAction({
+      actor: teamsActor(),
+      ...action,
+      conversation: { platform: "teams", channelId: TEAMS_CHANNEL },
+    });
+    const invoke = fill(fixture("teams/invoke-action-execute.json"), {
+      SERVICE_URL: connector.url,
+      FROM_ID: TEAMS_FROM.id,
+      FROM_NAME: TEAMS_FROM.name,
+      FROM_AAD_OBJECT_ID: TEAMS_FROM.aadObjectId,
+      TENANT_ID: "tenant-1",
+      CHANNEL_ID: TEAMS_CHANNEL,
+      BOT_APP_ID: "bot-app-id",
+      REPLY_TO_ID: "1700000000001",
+      ACTION_ID: action.actionId,
+      VALUE: action.value,
+    });
+    const answered = await fetch(`${service.url}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(invoke),
+    });
+    expect(answered.status).toBe(200);
+    const first = teamsExpected.replies[0];
+    const body =
+      teamsExpected.replaceOriginal !== null
+        ? cardInvokeBody(teamsExpected.replaceOriginal)
+        : first === undefined
+          ? null
+          : messageInvokeBody(first);
+    expect(await answered.json()).toEqual(JSON.parse(JSON.stringify(body)));
+    if (teamsExpected.replaceOriginal !== null) {
+      expect(validateCard(renderCard(teamsExpected.replaceOriginal))).toEqual([]);
+    }
+  });
+
+  /**
+   * FINDING (kept as `it.fails` so the suite stays green and flags the day it is fixed): a slash
+   * command whose form carries an EMPTY `enterprise_id` (a field Slack documents as optional) is
+   * refused with 401, because adapters/slack/workspace.ts `originSchema` requires every id to be
+   * non-empty and one bad field makes the whole origin unknown ("api_app_id (none) is not this app").
+   */
+  it.fails("accepts a slash command whose optional enterprise_id is empty", async () => {
+    const form = new URLSearchParams(
+      slashCommandForm({
+        TEAM_ID: "T1",
+        APP_ID: "A1",
+        CHANNEL_ID: SLACK_CHANNEL,
+        USER_ID: SLACK_USER,
+        USER_NAME: "vera",
+        TEXT: "help",
+        RESPONSE_URL: `${sink.url}/enterprise-empty`,
+      }),
+    );
+    form.set("enterprise_id", "");
+    form.set("enterprise_name", "");
+    const sent = await postSigned(`${service.url}/slack/events`, form.toString(), { secret: SECRET });
+    expect(sent.status).toBe(200);
+  });
 });
