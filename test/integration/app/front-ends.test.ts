@@ -43,7 +43,10 @@ import { type FakeConnector, startFakeConnector } from "../teams/support/fake-co
  * State stays still during the suite: no scheduler, no alert channel, nothing but the commands
  * under test touches the service after beforeAll, and the commands read only. The clock is the
  * system clock; nothing in these answers depends on "now" except an approval's effective status,
- * which does not change within the test (the batch expires days later).
+ * which does not change within the test (the batch expires days later). Nothing is normalised:
+ * these read commands do not name the asker, and each test ends by proving it (the core's answers
+ * for the CLI, Slack and Teams askers are deep-equal). The expected answer is asked of the core
+ * once per front end, for that front end's actor, just before the front end is driven.
  */
 const SECRET = "front-ends-signing-secret-0123456789";
 const SLACK_CHANNEL = "CITOPS01";
