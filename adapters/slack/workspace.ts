@@ -36,17 +36,18 @@ export interface SlackOrigin {
   readonly userId: string | null;
 }
 
-const idField = z.string().min(1).max(64);
+/** an id as the payload gives it; Slack sends some optional ids as empty form fields (e.g. `enterprise_id=` outside Enterprise Grid) */
+const idField = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).max(64).optional());
 const originSchema = z.object({
   type: z.string().optional(),
   command: z.string().optional(),
-  team_id: idField.optional(),
-  enterprise_id: idField.optional(),
-  api_app_id: idField.optional(),
-  user_id: idField.optional(),
-  team: z.object({ id: idField.optional() }).nullish(),
-  enterprise: z.object({ id: idField.optional() }).nullish(),
-  user: z.object({ id: idField.optional(), team_id: idField.optional() }).nullish(),
+  team_id: idField,
+  enterprise_id: idField,
+  api_app_id: idField,
+  user_id: idField,
+  team: z.object({ id: idField }).nullish(),
+  enterprise: z.object({ id: idField }).nullish(),
+  user: z.object({ id: idField, team_id: idField }).nullish(),
   event: z.object({ user: z.string().optional() }).nullish(),
 });
 

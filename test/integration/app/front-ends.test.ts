@@ -429,12 +429,10 @@ describe("one command, four front ends, one answer", () => {
   });
 
   /**
-   * FINDING (kept as `it.fails` so the suite stays green and flags the day it is fixed): a slash
-   * command whose form carries an EMPTY `enterprise_id` (a field Slack documents as optional) is
-   * refused with 401, because adapters/slack/workspace.ts `originSchema` requires every id to be
-   * non-empty and one bad field makes the whole origin unknown ("api_app_id (none) is not this app").
+   * Found by this suite: a slash command whose form carries an EMPTY `enterprise_id` (an optional
+   * field) used to be refused with 401 — one empty id made the whole origin unknown.
    */
-  it.fails("accepts a slash command whose optional enterprise_id is empty", async () => {
+  it("accepts a slash command whose optional enterprise_id is empty", async () => {
     const form = new URLSearchParams(
       slashCommandForm({
         TEAM_ID: "T1",
