@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { postSigned, sign, slashCommandBody } from "#test/integration/slack/support/signed-request.js";
 import { SECRET, startSlackFixture } from "#test/integration/slack/support/slack-fixture.js";
-import { createHarness, VIEWER } from "#test/unit/chat/support/harness.js";
+import { createHarness, VIEWER } from "#test/support/chat/harness.js";
 
 const REQUESTS = 200;
 

@@ -20,7 +20,7 @@ import type { ChatActor, ConversationRef } from "#core/chat/ports.js";
 import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
-import { createCardValidator } from "../../unit/teams/support/card-checks.js";
+import { createCardValidator } from "#test/support/teams/card-checks.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
 import { postSigned } from "../slack/support/signed-request.js";

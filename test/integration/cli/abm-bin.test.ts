@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FULL_ENV, SECRETS } from "../../unit/config/env-fixtures.js";
+import { FULL_ENV, SECRETS } from "#test/support/config/env-fixtures.js";
 import { runAbm, runNpmAbm } from "./run-abm.js";
 
 function json(text: string): Record<string, unknown> {

@@ -4,7 +4,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MINIMAL_ENV } from "../../unit/config/env-fixtures.js";
+import { MINIMAL_ENV } from "#test/support/config/env-fixtures.js";
 import { runAbm } from "./run-abm.js";
 
 /**

@@ -8,7 +8,7 @@ import { runCli } from "#app/cli/router.js";
 import { loadConfig } from "#config/load-config.js";
 import type { Clock } from "#core/clock.js";
 import { AppError } from "#core/errors.js";
-import { FULL_ENV, MINIMAL_ENV, SECRETS } from "../../unit/config/env-fixtures.js";
+import { FULL_ENV, MINIMAL_ENV, SECRETS } from "#test/support/config/env-fixtures.js";
 
 const fixedClock: Clock = { now: () => new Date("2027-04-20T00:00:00Z"), sleep: async () => undefined };
 

@@ -15,7 +15,7 @@ import {
   replyText,
   roleEntries,
   slackActor,
-} from "#test/unit/chat/support/fakes.js";
+} from "#test/support/chat/fakes.js";
 
 /** What the shared suite needs from an engine under test; everything else goes through the chat core. */
 export interface EngineUnderTest {

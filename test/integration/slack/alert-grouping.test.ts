@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateSlackMessage } from "#adapters/slack/index.js";
 import type { FailureEntry, RunSummary } from "#core/ports/provisioning-engine.js";
-import { ZERO } from "#test/unit/chat/support/in-memory-engine.js";
+import { ZERO } from "#test/support/chat/in-memory-engine.js";
 import { ALERT_CHANNEL, startAlertStack } from "./support/alert-stack.js";
 import { type FakeSlackApi, startFakeSlackApi } from "./support/fake-slack-api.js";
 

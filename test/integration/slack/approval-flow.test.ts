@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateSlackMessage } from "#adapters/slack/index.js";
-import { APPROVER_A, APPROVER_B, OPERATOR, VIEWER } from "#test/unit/chat/support/harness.js";
+import { APPROVER_A, APPROVER_B, OPERATOR, VIEWER } from "#test/support/chat/harness.js";
 import { ALERT_CHANNEL, startAlertStack } from "./support/alert-stack.js";
 import { type FakeSlackApi, startFakeSlackApi } from "./support/fake-slack-api.js";
 import { blockActionBody, postSigned } from "./support/signed-request.js";

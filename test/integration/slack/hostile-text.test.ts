@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHarness, VIEWER } from "#test/support/chat/harness.js";
 import { cpuMsDuring } from "#test/support/cpu-time.js";
-import { createHarness, VIEWER } from "#test/unit/chat/support/harness.js";
 import { postSigned, slashCommandBody } from "./support/signed-request.js";
 import { SECRET, type SlackFixture, startSlackFixture } from "./support/slack-fixture.js";
 

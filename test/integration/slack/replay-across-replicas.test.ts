@@ -3,8 +3,8 @@ import type { ChatHandler } from "#adapters/slack/index.js";
 import { AppError } from "#core/errors.js";
 import { err } from "#core/result.js";
 import { createSeenRequestRepository } from "#db/repositories/seen-request-repository.js";
+import { createHarness, VIEWER } from "#test/support/chat/harness.js";
 import { describeEachDatabase, expectOk } from "#test/support/db.js";
-import { createHarness, VIEWER } from "#test/unit/chat/support/harness.js";
 import { postSigned, sign, slashCommandBody } from "./support/signed-request.js";
 import { SECRET, startSlackFixture } from "./support/slack-fixture.js";
 

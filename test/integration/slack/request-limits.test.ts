@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatHandler } from "#adapters/slack/index.js";
+import { createHarness, VIEWER } from "#test/support/chat/harness.js";
 import { openRaw, postHead } from "#test/support/raw-http.js";
-import { createHarness, VIEWER } from "#test/unit/chat/support/harness.js";
 import { sign, slashCommandBody } from "./support/signed-request.js";
 import { SECRET, type SlackFixture, startSlackFixture } from "./support/slack-fixture.js";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatHandler } from "#adapters/slack/index.js";
 import { validateSlackMessage } from "#adapters/slack/index.js";
-import { createHarness, OPERATOR, VIEWER } from "#test/unit/chat/support/harness.js";
+import { createHarness, OPERATOR, VIEWER } from "#test/support/chat/harness.js";
 import { blockActionBody, postSigned, slashCommandBody } from "./support/signed-request.js";
 import { SECRET, type SlackFixture, startSlackFixture } from "./support/slack-fixture.js";
 

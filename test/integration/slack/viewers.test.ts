@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, OPERATOR, VIEWER } from "#test/unit/chat/support/harness.js";
+import { createHarness, OPERATOR, VIEWER } from "#test/support/chat/harness.js";
 import { postSigned, slashCommandBody } from "./support/signed-request.js";
 import { SECRET, type SlackFixture, startSlackFixture } from "./support/slack-fixture.js";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatHandler, SlackForeignRequest } from "#adapters/slack/index.js";
-import { createHarness, OPERATOR } from "#test/unit/chat/support/harness.js";
+import { createHarness, OPERATOR } from "#test/support/chat/harness.js";
 import { blockActionBody, postSigned, slashCommandBody } from "./support/signed-request.js";
 import { SECRET, type SlackFixture, startSlackFixture } from "./support/slack-fixture.js";
 

@@ -5,7 +5,7 @@ import { createTeamsBot, type TeamsBot } from "#adapters/teams/bot.js";
 import { createTeamsNotifier } from "#adapters/teams/notifier.js";
 import type { TeamsConversationReference } from "#adapters/teams/types.js";
 import { silentLogger } from "#core/logger.js";
-import { type CardRenderer, createCardValidator, loadCardRenderer } from "../../unit/teams/support/card-checks.js";
+import { type CardRenderer, createCardValidator, loadCardRenderer } from "#test/support/teams/card-checks.js";
 import {
   approver1,
   approver2,

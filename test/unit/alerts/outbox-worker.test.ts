@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { InMemoryIncidentStore, InMemoryOutboxStore } from "#app/alerts/in-memory.js";
 import { toJsonPayload } from "#app/alerts/outbox-payload.js";
 import { createOutboxWorker } from "#app/alerts/outbox-worker.js";
 import type { ChannelNotifier } from "#app/alerts/ports.js";
@@ -7,8 +6,9 @@ import type { Reply } from "#core/chat/reply.js";
 import { AppError } from "#core/errors.js";
 import { silentLogger } from "#core/logger.js";
 import { err, ok } from "#core/result.js";
-import { InMemoryApprovalStore, ManualClock } from "#test/unit/chat/support/fakes.js";
-import { LINKS } from "#test/unit/chat/support/harness.js";
+import { InMemoryIncidentStore, InMemoryOutboxStore } from "#test/support/alerts.js";
+import { InMemoryApprovalStore, ManualClock } from "#test/support/chat/fakes.js";
+import { LINKS } from "#test/support/chat/harness.js";
 
 /** The worker's delivery rules with a manual clock: spacing, back-off, dead letters, threading. */
 const reply: Reply = { fallbackText: "x", blocks: [{ type: "text", text: "x" }], visibility: "channel", tone: "info" };

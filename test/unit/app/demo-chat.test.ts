@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DEMO_DELETION_THRESHOLD, demoChatConfig, PLAYGROUND_USER } from "#app/demo-chat.js";
 import type { Config } from "#config/config.js";
 import { loadConfig } from "#config/load-config.js";
-import { FULL_ENV } from "../config/env-fixtures.js";
+import { FULL_ENV } from "#test/support/config/env-fixtures.js";
 
 function config(env: Record<string, string>): Config {
   const loaded = loadConfig(env);

@@ -4,7 +4,7 @@ import { AppError } from "#core/errors.js";
 import { silentLogger } from "#core/logger.js";
 import type { UserLookup } from "#core/ports/directory-source.js";
 import { err, ok } from "#core/result.js";
-import { ManualClock } from "../chat/support/fakes.js";
+import { ManualClock } from "#test/support/chat/fakes.js";
 
 describe("resolving a Slack user to one person", () => {
   it("reads the profile e-mail, finds the Entra user by mail then UPN, and caches the answer for 10 minutes", async () => {

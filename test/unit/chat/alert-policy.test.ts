@@ -3,9 +3,9 @@ import type { Approval } from "#core/approvals/approval.js";
 import type { AlertAction, AlertEvent, IncidentRecord } from "#core/chat/alerts/incidents.js";
 import { planAlerts } from "#core/chat/alerts/policy.js";
 import type { FailureEntry, RunSummary } from "#core/ports/provisioning-engine.js";
-import { replyText } from "./support/fakes.js";
-import { LINKS } from "./support/harness.js";
-import { ZERO } from "./support/in-memory-engine.js";
+import { replyText } from "#test/support/chat/fakes.js";
+import { LINKS } from "#test/support/chat/harness.js";
+import { ZERO } from "#test/support/chat/in-memory-engine.js";
 
 const T0 = new Date("2026-03-01T10:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);

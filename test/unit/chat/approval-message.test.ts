@@ -5,7 +5,7 @@ import type { Approval, ApprovalPayload } from "#core/approvals/approval.js";
 import { approvalVerb, renderApprovalMessage } from "#core/chat/approval-message.js";
 import type { Reply } from "#core/chat/reply.js";
 import { ZERO_COUNTS } from "#core/ports/provisioning-engine.js";
-import { LINKS } from "./support/harness.js";
+import { LINKS } from "#test/support/chat/harness.js";
 
 function record(actions: readonly ("deactivate" | "delete")[], required = 1): Approval {
   return {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AuditEntry } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
-import { channel, InMemoryAudit, must, replyText, slackActor } from "./support/fakes.js";
-import { APPROVER_A, APPROVER_B, createHarness, heldBatch, OPERATOR } from "./support/harness.js";
+import { channel, InMemoryAudit, must, replyText, slackActor } from "#test/support/chat/fakes.js";
+import { APPROVER_A, APPROVER_B, createHarness, heldBatch, OPERATOR } from "#test/support/chat/harness.js";
 
 /**
  * Two approvers click at once on a batch that needs both. The first click's view of the approval

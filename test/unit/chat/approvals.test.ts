@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { channel, must, replyText, slackActor } from "./support/fakes.js";
-import { APPROVER_A, APPROVER_B, createHarness, heldBatch, OPERATOR } from "./support/harness.js";
+import { channel, must, replyText, slackActor } from "#test/support/chat/fakes.js";
+import { APPROVER_A, APPROVER_B, createHarness, heldBatch, OPERATOR } from "#test/support/chat/harness.js";
 
 const a = slackActor(APPROVER_A);
 const b = slackActor(APPROVER_B);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "#core/errors.js";
-import { channel, must, replyText, slackActor } from "./support/fakes.js";
-import { createHarness, LINKS, OPERATOR, VIEWER } from "./support/harness.js";
+import { channel, must, replyText, slackActor } from "#test/support/chat/fakes.js";
+import { createHarness, LINKS, OPERATOR, VIEWER } from "#test/support/chat/harness.js";
 
 const viewer = slackActor(VIEWER);
 const operator = slackActor(OPERATOR);

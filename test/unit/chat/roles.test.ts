@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRoleChecker, refusalText, requiredRole } from "#core/chat/roles.js";
 import { AppError } from "#core/errors.js";
-import { FakeGroups, ManualClock, roleEntries } from "./support/fakes.js";
+import { FakeGroups, ManualClock, roleEntries } from "#test/support/chat/fakes.js";
 
 const OBJECT = "11111111-2222-3333-4444-555555555555";
 const GROUP = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";

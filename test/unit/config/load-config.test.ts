@@ -3,7 +3,7 @@ import type { Config } from "#config/config.js";
 import type { ConfigError } from "#config/config-error.js";
 import { SECRET_VARIABLES } from "#config/env-schema.js";
 import { loadConfig } from "#config/load-config.js";
-import { FULL_ENV, GUID_A, GUID_B, GUID_C, MINIMAL_ENV, SECRETS } from "./env-fixtures.js";
+import { FULL_ENV, GUID_A, GUID_B, GUID_C, MINIMAL_ENV, SECRETS } from "#test/support/config/env-fixtures.js";
 
 type Env = Record<string, string | undefined>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "#config/load-config.js";
 import { REDACTED, redactConfig, redactDatabaseUrl } from "#config/redact-config.js";
-import { FULL_ENV, SECRETS } from "./env-fixtures.js";
+import { FULL_ENV, SECRETS } from "#test/support/config/env-fixtures.js";
 
 describe("redactConfig", () => {
   it("shows every area and never a secret", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { renderSlack } from "#adapters/slack/render/blocks.js";
 import { validateSlackMessage } from "#adapters/slack/render/validate.js";
-import { channel, slackActor } from "../chat/support/fakes.js";
-import { APPROVER_A, createHarness, heldBatch, OPERATOR } from "../chat/support/harness.js";
+import { channel, slackActor } from "#test/support/chat/fakes.js";
+import { APPROVER_A, createHarness, heldBatch, OPERATOR } from "#test/support/chat/harness.js";
 
 describe("every chat reply renders to valid Block Kit", () => {
   it("for each command", async () => {

@@ -6,7 +6,7 @@ import { validateSlackMessage } from "#adapters/slack/render/validate.js";
 import type { Approval } from "#core/approvals/approval.js";
 import { renderApprovalMessage } from "#core/chat/approval-message.js";
 import type { Reply } from "#core/chat/reply.js";
-import { LINKS } from "../chat/support/harness.js";
+import { LINKS } from "#test/support/chat/harness.js";
 
 const base = (blocks: Reply["blocks"]): Reply => ({
   fallbackText: "summary",

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderCard } from "#adapters/teams/cards.js";
 import { toPlainText, toTeamsMarkdown } from "#adapters/teams/markup.js";
+import { type CardRenderer, createCardValidator, loadCardRenderer } from "#test/support/teams/card-checks.js";
 import { approvalReply, checkReply, emptyReply, refusalReply, statusReply } from "./sample-replies.js";
-import { type CardRenderer, createCardValidator, loadCardRenderer } from "./support/card-checks.js";
 
 const validate = createCardValidator();
 let render: CardRenderer;

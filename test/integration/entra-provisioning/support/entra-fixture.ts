@@ -11,7 +11,7 @@ import type { IdGenerator } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
 import { DEFAULT_ATTRIBUTE_MAP } from "#core/sync/attribute-map.js";
 import type { GraphEmulator } from "#emulators/graph/start-graph-emulator.js";
-import { InMemoryApprovalStore } from "#test/unit/chat/support/fakes.js";
+import { InMemoryApprovalStore } from "#test/support/chat/fakes.js";
 
 /** A named-string store kept in memory: survives "restarts" when handed to a new engine. */
 export class InMemoryEntraStore implements EntraEngineStore {

@@ -1,5 +1,4 @@
 import { createAlertDispatcher } from "#app/alerts/dispatcher.js";
-import { InMemoryIncidentStore, InMemoryOutboxStore, StaticAlertRoutes } from "#app/alerts/in-memory.js";
 import { slackChannelNotifier } from "#app/alerts/notifiers.js";
 import { createOutboxWorker } from "#app/alerts/outbox-worker.js";
 import type { HoldRequest } from "#core/approvals/approval.js";
@@ -8,15 +7,16 @@ import { createRoleChecker } from "#core/chat/roles.js";
 import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
+import { InMemoryIncidentStore, InMemoryOutboxStore, StaticAlertRoutes } from "#test/support/alerts.js";
 import {
   FakeGroups,
   InMemoryAlertRoutes,
   InMemoryApprovalStore,
   InMemoryAudit,
   roleEntries,
-} from "#test/unit/chat/support/fakes.js";
-import { APPROVER_A, APPROVER_B, LINKS, OPERATOR } from "#test/unit/chat/support/harness.js";
-import { InMemoryEngine } from "#test/unit/chat/support/in-memory-engine.js";
+} from "#test/support/chat/fakes.js";
+import { APPROVER_A, APPROVER_B, LINKS, OPERATOR } from "#test/support/chat/harness.js";
+import { InMemoryEngine } from "#test/support/chat/in-memory-engine.js";
 import type { FakeSlackApi } from "./fake-slack-api.js";
 import { type SlackFixture, startSlackFixture } from "./slack-fixture.js";
 

@@ -1,7 +1,3 @@
-import type { IncidentRecord } from "#core/chat/alerts/incidents.js";
-import type { MessageRef } from "#core/chat/ports.js";
-import { AppError } from "#core/errors.js";
-import { err, ok } from "#core/result.js";
 import type {
   AlertRoute,
   AlertRouteSource,
@@ -10,7 +6,11 @@ import type {
   OutboxEntry,
   OutboxStore,
   StoredIncident,
-} from "./ports.js";
+} from "#app/alerts/ports.js";
+import type { IncidentRecord } from "#core/chat/alerts/incidents.js";
+import type { MessageRef } from "#core/chat/ports.js";
+import { AppError } from "#core/errors.js";
+import { err, ok } from "#core/result.js";
 
 /** In-memory implementations of the alert ports, with the semantics the database must provide. */
 interface OutboxRow extends OutboxEntry {
