@@ -1,86 +1,98 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { AlertRecord, AlertStore } from "#core/ports/store/alert-store.js";
-import { messageRefSchema } from "#core/ports/store/common.js";
+import type { IncidentKind, IncidentRecord } from "#core/chat/alerts/incidents.js";
+import type { IncidentStore, StoredIncident } from "#core/chat/alerts/stores.js";
 import type { Database } from "../database.js";
 import { alerts } from "../schema/alerts.js";
 import { attempt, invalidRow, notFound } from "./db-error.js";
 
 type Row = typeof alerts.$inferSelect;
 
+const KINDS = [
+  "failures",
+  "cycle_error",
+  "quarantine",
+  "deletions_held",
+  "token_expiring",
+  "token_rejected",
+] as const satisfies readonly IncidentKind[];
+
+export const messageRefSchema = z.object({
+  platform: z.enum(["slack", "teams", "cli"]),
+  channelId: z.string().min(1),
+  messageId: z.string().min(1),
+});
+
 const columnsSchema = z.object({
+  kind: z.enum(KINDS),
   status: z.enum(["open", "resolved"]),
   messageRefs: z.array(messageRefSchema),
 });
 
-function toRecord(row: Row): AlertRecord {
+function toStored(row: Row): StoredIncident {
   const parsed = columnsSchema.safeParse(row);
   if (!parsed.success) throw invalidRow("read alert", parsed.error.issues[0]?.message ?? "invalid");
-  return {
-    connectionId: row.connectionId,
+  const incident: IncidentRecord = {
     key: row.incidentKey,
-    kind: row.kind,
+    kind: parsed.data.kind,
     status: parsed.data.status,
-    summary: row.summary,
+    title: row.summary,
+    openedAt: row.firstSeenAt,
+    lastSeenAt: row.lastSeenAt,
+    resolvedAt: row.resolvedAt,
     occurrences: row.occurrences,
     count: row.affectedCount,
     milestone: row.milestone,
-    firstSeenAt: row.firstSeenAt,
-    lastSeenAt: row.lastSeenAt,
-    resolvedAt: row.resolvedAt,
-    messageRefs: parsed.data.messageRefs,
   };
+  return { incident, messageRefs: parsed.data.messageRefs };
 }
 
-/** `alerts` (incidents) behind the AlertStore port. */
-export function createAlertRepository(db: Database): AlertStore {
-  const key = (connectionId: string, incidentKey: string) =>
-    and(eq(alerts.connectionId, connectionId), eq(alerts.incidentKey, incidentKey));
+/** `alerts` (incidents) of one connection behind the core's IncidentStore. */
+export function createIncidentStore(db: Database, connectionId: string, now: () => Date): IncidentStore {
+  const key = (incidentKey: string) => and(eq(alerts.connectionId, connectionId), eq(alerts.incidentKey, incidentKey));
   return {
-    get: (connectionId, incidentKey) =>
+    get: (incidentKey) =>
       attempt("read alert", async () => {
-        const rows = await db.select().from(alerts).where(key(connectionId, incidentKey));
-        return rows[0] === undefined ? null : toRecord(rows[0]);
+        const rows = await db.select().from(alerts).where(key(incidentKey));
+        return rows[0] === undefined ? null : toStored(rows[0]);
       }),
-    listOpen: (connectionId) =>
+    listOpen: () =>
       attempt("list open alerts", async () => {
         const rows = await db
           .select()
           .from(alerts)
           .where(and(eq(alerts.connectionId, connectionId), eq(alerts.status, "open")))
           .orderBy(desc(alerts.lastSeenAt), alerts.incidentKey);
-        return rows.map(toRecord);
+        return rows.map(toStored);
       }),
-    save: (alert, now) =>
+    save: (incident) =>
       attempt("save alert", async () => {
+        const at = now();
         const fields = {
-          kind: alert.kind,
-          status: alert.status,
-          summary: alert.summary,
-          occurrences: alert.occurrences,
-          affectedCount: alert.count,
-          milestone: alert.milestone,
-          firstSeenAt: alert.firstSeenAt,
-          lastSeenAt: alert.lastSeenAt,
-          resolvedAt: alert.resolvedAt,
-          updatedAt: now,
+          kind: incident.kind,
+          status: incident.status,
+          summary: incident.title,
+          occurrences: incident.occurrences,
+          affectedCount: incident.count,
+          milestone: incident.milestone,
+          firstSeenAt: incident.openedAt,
+          lastSeenAt: incident.lastSeenAt,
+          resolvedAt: incident.resolvedAt,
+          updatedAt: at,
         };
-        const rows = await db
+        await db
           .insert(alerts)
-          .values({ connectionId: alert.connectionId, incidentKey: alert.key, ...fields, createdAt: now })
-          .onConflictDoUpdate({ target: [alerts.connectionId, alerts.incidentKey], set: fields })
-          .returning();
-        if (rows[0] === undefined) throw invalidRow("save alert", "upsert returned nothing");
-        return toRecord(rows[0]);
+          .values({ connectionId, incidentKey: incident.key, ...fields, createdAt: at })
+          .onConflictDoUpdate({ target: [alerts.connectionId, alerts.incidentKey], set: fields });
       }),
-    addMessageRef: (connectionId, incidentKey, ref, now) =>
+    addMessageRef: (incidentKey, ref) =>
       attempt("add alert message", async () => {
         const value = JSON.stringify([messageRefSchema.parse(ref)]);
         await db
           .update(alerts)
-          .set({ messageRefs: sql`${alerts.messageRefs} || ${value}::jsonb`, updatedAt: now })
-          .where(and(key(connectionId, incidentKey), sql`not (${alerts.messageRefs} @> ${value}::jsonb)`));
-        const rows = await db.select({ key: alerts.incidentKey }).from(alerts).where(key(connectionId, incidentKey));
+          .set({ messageRefs: sql`${alerts.messageRefs} || ${value}::jsonb`, updatedAt: now() })
+          .where(and(key(incidentKey), sql`not (${alerts.messageRefs} @> ${value}::jsonb)`));
+        const rows = await db.select({ key: alerts.incidentKey }).from(alerts).where(key(incidentKey));
         if (rows.length === 0) throw notFound("add alert message", "alert", incidentKey);
       }),
   };

@@ -1,25 +1,19 @@
-import type { AlertRouteStore } from "#core/ports/store/alert-route-store.js";
-import type { AlertStore } from "#core/ports/store/alert-store.js";
 import type { AuditStore } from "#core/ports/store/audit-store.js";
 import type { ConnectionStore } from "#core/ports/store/connection-store.js";
 import type { ConversationStore } from "#core/ports/store/conversation-store.js";
 import type { LeaseStore } from "#core/ports/store/lease-store.js";
 import type { LinkStore } from "#core/ports/store/link-store.js";
 import type { OperationStore } from "#core/ports/store/operation-store.js";
-import type { OutboxStore } from "#core/ports/store/outbox-store.js";
 import type { RunStore } from "#core/ports/store/run-store.js";
 import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
 import type { WatermarkStore } from "#core/ports/store/watermark-store.js";
 import type { Database } from "../database.js";
-import { createAlertRepository } from "./alert-repository.js";
-import { createAlertRouteRepository } from "./alert-route-repository.js";
 import { createAuditRepository } from "./audit-repository.js";
 import { createConnectionRepository } from "./connection-repository.js";
 import { createConversationRepository } from "./conversation-repository.js";
 import { createLeaseRepository } from "./lease-repository.js";
 import { createLinkRepository } from "./link-repository.js";
 import { createOperationRepository } from "./operation-repository.js";
-import { createOutboxRepository } from "./outbox-repository.js";
 import { createRunRepository } from "./run-repository.js";
 import { createSeenRequestRepository } from "./seen-request-repository.js";
 import { createWatermarkRepository } from "./watermark-repository.js";
@@ -31,9 +25,6 @@ export interface Repositories {
   readonly links: LinkStore;
   readonly watermarks: WatermarkStore;
   readonly leases: LeaseStore;
-  readonly alertRoutes: AlertRouteStore;
-  readonly alerts: AlertStore;
-  readonly outbox: OutboxStore;
   readonly conversations: ConversationStore;
   readonly audit: AuditStore;
   readonly seenRequests: SeenRequestStore;
@@ -51,9 +42,6 @@ export function createRepositories(db: Database): Repositories {
     links: createLinkRepository(db),
     watermarks: createWatermarkRepository(db),
     leases: createLeaseRepository(db),
-    alertRoutes: createAlertRouteRepository(db),
-    alerts: createAlertRepository(db),
-    outbox: createOutboxRepository(db),
     conversations: createConversationRepository(db),
     audit: createAuditRepository(db),
     seenRequests: createSeenRequestRepository(db),

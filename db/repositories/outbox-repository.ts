@@ -1,67 +1,61 @@
 import { and, asc, eq, inArray, lte, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { jsonValueSchema, messageRefSchema, storedPlatformSchema } from "#core/ports/store/common.js";
-import type { OutboxRecord, OutboxStore } from "#core/ports/store/outbox-store.js";
+import type { OutboxEntry, OutboxStore } from "#core/chat/alerts/stores.js";
 import type { Database } from "../database.js";
 import { alertOutbox } from "../schema/alert-outbox.js";
+import { messageRefSchema } from "./alert-repository.js";
 import { attempt, invalidRow, notFound } from "./db-error.js";
 
 type Row = typeof alertOutbox.$inferSelect;
 
 const columnsSchema = z.object({
-  platform: storedPlatformSchema,
-  payload: jsonValueSchema,
-  threadParent: messageRefSchema.nullable(),
-  sentRef: messageRefSchema.nullable(),
+  platform: z.enum(["slack", "teams", "cli"]),
+  payload: z.json(),
   status: z.enum(["pending", "sending", "sent", "dead"]),
 });
 
-function toRecord(row: Row): OutboxRecord {
+function toEntry(row: Row): OutboxEntry {
   const parsed = columnsSchema.safeParse(row);
   if (!parsed.success) throw invalidRow("read outbox message", parsed.error.issues[0]?.message ?? "invalid");
   return {
     id: row.id,
-    connectionId: row.connectionId,
     platform: parsed.data.platform,
     channelId: row.channelId,
     payload: parsed.data.payload,
-    incidentKey: row.incidentKey,
-    threadParent: parsed.data.threadParent,
-    dedupKey: row.dedupKey,
     status: parsed.data.status,
     attempts: row.attempts,
-    nextAttemptAt: row.nextAttemptAt,
-    lastError: row.lastErrorCode === null ? null : { code: row.lastErrorCode, message: row.lastErrorMessage ?? "" },
-    sentRef: parsed.data.sentRef,
     createdAt: row.createdAt,
   };
 }
 
-/** `alert_outbox` behind the OutboxStore port. */
-export function createOutboxRepository(db: Database): OutboxStore {
+/** `alert_outbox` of one connection behind the core's OutboxStore: every statement names the connection. */
+export function createOutboxStore(db: Database, connectionId: string): OutboxStore {
+  const mine = (id: string) => and(eq(alertOutbox.id, id), eq(alertOutbox.connectionId, connectionId));
   async function change(operation: string, id: string, set: Partial<typeof alertOutbox.$inferInsert>) {
-    const rows = await db.update(alertOutbox).set(set).where(eq(alertOutbox.id, id)).returning({ id: alertOutbox.id });
+    const rows = await db.update(alertOutbox).set(set).where(mine(id)).returning({ id: alertOutbox.id });
     if (rows.length === 0) throw notFound(operation, "outbox message", id);
   }
 
   return {
-    enqueue: (message) =>
+    enqueue: (entry) =>
       attempt("enqueue chat message", async () => {
+        const payload = z.json().safeParse(entry.payload);
+        if (!payload.success) throw invalidRow("enqueue chat message", "the payload is not JSON");
         const rows = await db
           .insert(alertOutbox)
           .values({
-            id: message.id,
-            connectionId: message.connectionId,
-            platform: message.platform,
-            channelId: message.channelId,
-            payload: jsonValueSchema.parse(message.payload),
-            incidentKey: message.incidentKey ?? null,
-            threadParent: message.threadParent ?? null,
-            dedupKey: message.dedupKey ?? null,
+            id: entry.id,
+            connectionId,
+            platform: entry.platform,
+            channelId: entry.channelId,
+            payload: payload.data,
+            incidentKey: entry.incidentKey,
+            threadParent: null,
+            dedupKey: entry.dedupKey,
             status: "pending",
-            nextAttemptAt: message.now,
-            createdAt: message.now,
-            updatedAt: message.now,
+            nextAttemptAt: entry.now,
+            createdAt: entry.now,
+            updatedAt: entry.now,
           })
           .onConflictDoNothing({ target: [alertOutbox.connectionId, alertOutbox.dedupKey] })
           .returning({ id: alertOutbox.id });
@@ -73,9 +67,12 @@ export function createOutboxRepository(db: Database): OutboxStore {
           .select({ id: alertOutbox.id })
           .from(alertOutbox)
           .where(
-            or(
-              and(eq(alertOutbox.status, "pending"), lte(alertOutbox.nextAttemptAt, now)),
-              and(eq(alertOutbox.status, "sending"), lte(alertOutbox.lockedUntil, now)),
+            and(
+              eq(alertOutbox.connectionId, connectionId),
+              or(
+                and(eq(alertOutbox.status, "pending"), lte(alertOutbox.nextAttemptAt, now)),
+                and(eq(alertOutbox.status, "sending"), lte(alertOutbox.lockedUntil, now)),
+              ),
             ),
           )
           .orderBy(asc(alertOutbox.nextAttemptAt), asc(alertOutbox.id))
@@ -91,7 +88,9 @@ export function createOutboxRepository(db: Database): OutboxStore {
           })
           .where(inArray(alertOutbox.id, due))
           .returning();
-        return rows.map(toRecord).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
+        return rows
+          .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id.localeCompare(b.id))
+          .map(toEntry);
       }),
     markSent: (id, sentRef, now) =>
       attempt("mark chat message sent", () =>
@@ -113,10 +112,5 @@ export function createOutboxRepository(db: Database): OutboxStore {
           updatedAt: now,
         }),
       ),
-    get: (id) =>
-      attempt("read outbox message", async () => {
-        const rows = await db.select().from(alertOutbox).where(eq(alertOutbox.id, id));
-        return rows[0] === undefined ? null : toRecord(rows[0]);
-      }),
   };
 }

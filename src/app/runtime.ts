@@ -5,7 +5,10 @@ import { AppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import { err, ok, type Result } from "#core/result.js";
+import { createIncidentStore } from "#db/repositories/alert-repository.js";
+import { createOutboxStore } from "#db/repositories/outbox-repository.js";
 import { type AdminChannel, startAdminChannel } from "./admin-socket.js";
+import { createAlertRouteSource } from "./alert-routes.js";
 import { createAlertDispatcher } from "./alerts/dispatcher.js";
 import { createOutboxWorker } from "./alerts/outbox-worker.js";
 import { terminalAlert } from "./alerts/terminal.js";
@@ -18,7 +21,6 @@ import { createMetricsRegistry, type MetricsRegistry } from "./metrics.js";
 import type { DataDirLock } from "./process-lock.js";
 import { createScheduler } from "./scheduler.js";
 import { type AppServices, openServices } from "./services.js";
-import { createAlertRouteSource, createIncidentStore, createOutboxStore } from "./wiring/alert-stores.js";
 
 export interface RunningService {
   readonly services: AppServices;
@@ -94,12 +96,12 @@ export async function startService(options: StartServiceOptions): Promise<Result
   const routes: Route[] = edges.flatMap((edge) => edge.routes);
 
   // alerts instead of e-mail: engine events → incidents → durable outbox → one message/s per channel
-  const incidents = createIncidentStore(repos.alerts, connectionId, clock);
-  const outbox = createOutboxStore(repos.outbox, connectionId);
+  const incidents = createIncidentStore(services.database.db, connectionId, () => clock.now());
+  const outbox = createOutboxStore(services.database.db, connectionId);
   const dispatcher = createAlertDispatcher({
     incidents,
     outbox,
-    routes: createAlertRouteSource(config, repos.alertRoutes, connectionId),
+    routes: createAlertRouteSource(config, services.alertRoutes),
     config: { links: services.links },
     clock,
     ids,

@@ -11,13 +11,14 @@ import type { Logger } from "#core/logger.js";
 import type { DirectorySource } from "#core/ports/directory-source.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
+import { type AlertRouteStore, createAlertRouteStore } from "#db/repositories/alert-route-repository.js";
 import { createApprovalStore } from "#db/repositories/approval-repository.js";
 import { createRepositories, type Repositories } from "#db/repositories/create-repositories.js";
 import { loadAttributeMap } from "./attribute-map-file.js";
 import type { ConnectionTargets } from "./connection.js";
 import { buildEngine, type ServiceEngine } from "./engines.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
-import { createAlertRouteBook, createAuditSink } from "./wiring/chat-stores.js";
+import { createAuditSink } from "./wiring/chat-stores.js";
 
 const DEFAULT_CONNECTION_ID = "con_default";
 
@@ -34,6 +35,8 @@ export interface AppServices {
   readonly events: EventBus;
   /** the one approval store of this connection (both engines hold their batches there) */
   readonly approvals: ApprovalStore;
+  /** the routes set with `alerts here` (the chat core writes them, the alert dispatcher reads them) */
+  readonly alertRoutes: AlertRouteStore;
   readonly links: ChatLinks;
   /** Entra user lookups (the chat edges resolve a Slack user's e-mail to an Entra object id) */
   readonly directory: Pick<DirectorySource, "lookupUser">;
@@ -100,6 +103,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
     });
     closers.push(() => directory.close());
     const approvals = createApprovalStore(database.db, connectionId);
+    const alertRoutes = createAlertRouteStore(database.db, connectionId, () => clock.now());
     const built = buildEngine({
       config,
       targets,
@@ -137,7 +141,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       engine,
       audit: createAuditSink(repos.audit, connectionId, clock, ids),
       approvals,
-      alertRoutes: createAlertRouteBook(repos.alertRoutes, connectionId, clock),
+      alertRoutes,
       events,
       clock,
       config: { links },
@@ -155,6 +159,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       engine,
       events,
       approvals,
+      alertRoutes,
       links,
       directory,
       chat: createChatCore({ ...chatDeps, roles }),

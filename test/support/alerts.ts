@@ -6,7 +6,7 @@ import type {
   OutboxEntry,
   OutboxStore,
   StoredIncident,
-} from "#app/alerts/ports.js";
+} from "#core/chat/alerts/stores.js";
 import type { IncidentRecord } from "#core/chat/alerts/incidents.js";
 import type { MessageRef } from "#core/chat/ports.js";
 import { AppError } from "#core/errors.js";

@@ -1,6 +1,7 @@
 import type { Approval } from "#core/approvals/approval.js";
 import type { AlertAction, AlertEvent } from "#core/chat/alerts/incidents.js";
 import { planAlerts } from "#core/chat/alerts/policy.js";
+import type { AlertRouteSource, IncidentStore, OutboxStore } from "#core/chat/alerts/stores.js";
 import type { ChatLinks } from "#core/chat/format.js";
 import type { Reply } from "#core/chat/reply.js";
 import type { Clock } from "#core/clock.js";
@@ -10,7 +11,6 @@ import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type OutboxPayload, toJsonPayload } from "./outbox-payload.js";
-import type { AlertRouteSource, IncidentStore, OutboxStore } from "./ports.js";
 
 /**
  * Engine events → alert policy → durable outbox. Events are handled one at a time (the policy

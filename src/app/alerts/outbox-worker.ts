@@ -1,5 +1,6 @@
 import type { Approval } from "#core/approvals/approval.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
+import type { IncidentStore, OutboxEntry, OutboxStore } from "#core/chat/alerts/stores.js";
 import { renderApprovalMessage } from "#core/chat/approval-message.js";
 import type { ChatLinks } from "#core/chat/format.js";
 import type { MessageRef } from "#core/chat/ports.js";
@@ -10,7 +11,7 @@ import { AppError, toAppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
 import { ok, type Result } from "#core/result.js";
 import { type OutboxPayload, parseOutboxPayload } from "./outbox-payload.js";
-import type { ChannelNotifier, IncidentStore, NotifierMap, OutboxEntry, OutboxStore } from "./ports.js";
+import type { ChannelNotifier, NotifierMap } from "./ports.js";
 
 /**
  * Sends the outbox: per channel one message at a time, at most one per `minIntervalMs` (Slack's

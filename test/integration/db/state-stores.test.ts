@@ -1,11 +1,13 @@
+import { eq } from "drizzle-orm";
 import { expect, it } from "vitest";
-import { createAlertRepository } from "#db/repositories/alert-repository.js";
-import { createAlertRouteRepository } from "#db/repositories/alert-route-repository.js";
+import { createIncidentStore } from "#db/repositories/alert-repository.js";
+import { createAlertRouteStore } from "#db/repositories/alert-route-repository.js";
 import { createAuditRepository } from "#db/repositories/audit-repository.js";
 import { createConversationRepository } from "#db/repositories/conversation-repository.js";
 import { createLeaseRepository } from "#db/repositories/lease-repository.js";
-import { createOutboxRepository } from "#db/repositories/outbox-repository.js";
+import { createOutboxStore } from "#db/repositories/outbox-repository.js";
 import { createWatermarkRepository } from "#db/repositories/watermark-repository.js";
+import { alertOutbox } from "#db/schema/alert-outbox.js";
 import { describeEachDatabase, expectOk, freshConnection } from "#test/support/db.js";
 
 const T0 = new Date("2026-03-01T10:00:00Z");
@@ -59,68 +61,68 @@ describeEachDatabase("watermark, lease, alert, outbox, conversation and audit st
     expect(expectOk(await leases.get("con_x", "cycle"))).toBeNull();
   });
 
-  it("alert routes are unique per channel", async () => {
+  it("alert routes are unique per channel and per connection", async () => {
     const { db } = current();
-    const connectionId = await freshConnection(db);
-    const routes = createAlertRouteRepository(db);
-    const route = { connectionId, platform: "slack", channelId: "C012345", addedBy: "U1", now: at(0) } as const;
-    expect(expectOk(await routes.add(route))).toBe(true);
-    expect(expectOk(await routes.add({ ...route, addedBy: "U2" }))).toBe(false);
-    expect(expectOk(await routes.add({ ...route, platform: "teams", channelId: "19:abc@thread.tacv2" }))).toBe(true);
-    expect(expectOk(await routes.list(connectionId)).map((r) => `${r.platform}:${r.channelId}:${r.addedBy}`)).toEqual([
-      "slack:C012345:U1",
-      "teams:19:abc@thread.tacv2:U1",
+    const [a, b] = [await freshConnection(db), await freshConnection(db)];
+    const routes = createAlertRouteStore(db, a, () => at(0));
+    const slack = { platform: "slack", channelId: "C012345" } as const;
+    expect(expectOk(await routes.add(slack, "U1"))).toBe(true);
+    expect(expectOk(await routes.add(slack, "U2"))).toBe(false);
+    expect(expectOk(await routes.add({ platform: "teams", channelId: "19:abc@thread.tacv2" }, "U1"))).toBe(true);
+    expect(expectOk(await routes.list()).map((r) => `${r.platform}:${r.channelId}`)).toEqual([
+      "slack:C012345",
+      "teams:19:abc@thread.tacv2",
     ]);
-    expect(expectOk(await routes.remove(connectionId, "slack", "C012345"))).toBe(true);
-    expect(expectOk(await routes.remove(connectionId, "slack", "C012345"))).toBe(false);
+    expect(expectOk(await createAlertRouteStore(db, b, () => at(0)).list())).toEqual([]);
+    expect(expectOk(await routes.remove(slack))).toBe(true);
+    expect(expectOk(await routes.remove(slack))).toBe(false);
   });
 
-  it("alerts: one incident per key with counters and message references", async () => {
+  it("alerts: one incident per key with counters and message references, per connection", async () => {
     const { db } = current();
-    const connectionId = await freshConnection(db);
-    const alerts = createAlertRepository(db);
+    const [connectionId, stranger] = [await freshConnection(db), await freshConnection(db)];
+    let now = at(0);
+    const alerts = createIncidentStore(db, connectionId, () => now);
     const incident = {
-      connectionId,
       key: "failure:scim.conflict",
       kind: "failures",
       status: "open",
-      summary: "3 users conflict with Apple Accounts",
+      title: "3 users conflict with Apple Accounts",
       occurrences: 1,
       count: 3,
       milestone: null,
-      firstSeenAt: at(0),
+      openedAt: at(0),
       lastSeenAt: at(0),
       resolvedAt: null,
     } as const;
-    expectOk(await alerts.save(incident, at(0)));
+    expectOk(await alerts.save(incident));
     const ref = { platform: "slack", channelId: "C1", messageId: "1.2" } as const;
-    expectOk(await alerts.addMessageRef(connectionId, incident.key, ref, at(1)));
-    expectOk(await alerts.addMessageRef(connectionId, incident.key, ref, at(1)));
-    const bumped = expectOk(await alerts.save({ ...incident, occurrences: 2, count: 5, lastSeenAt: at(60) }, at(60)));
-    expect(bumped).toMatchObject({
-      occurrences: 2,
-      count: 5,
-      firstSeenAt: at(0),
-      lastSeenAt: at(60),
+    now = at(1);
+    expectOk(await alerts.addMessageRef(incident.key, ref));
+    expectOk(await alerts.addMessageRef(incident.key, ref));
+    now = at(60);
+    expectOk(await alerts.save({ ...incident, occurrences: 2, count: 5, lastSeenAt: at(60) }));
+    expect(expectOk(await alerts.get(incident.key))).toEqual({
+      incident: { ...incident, occurrences: 2, count: 5, lastSeenAt: at(60) },
       messageRefs: [ref],
     });
-    expect(expectOk(await alerts.listOpen(connectionId)).map((a) => a.key)).toEqual([incident.key]);
-    expectOk(await alerts.save({ ...incident, status: "resolved", resolvedAt: at(90) }, at(90)));
-    expect(expectOk(await alerts.listOpen(connectionId))).toEqual([]);
-    expect(expectOk(await alerts.get(connectionId, incident.key))?.resolvedAt).toEqual(at(90));
-    const missing = await alerts.addMessageRef(connectionId, "nope", ref, at(1));
+    expect(expectOk(await alerts.listOpen()).map((a) => a.incident.key)).toEqual([incident.key]);
+    expect(expectOk(await createIncidentStore(db, stranger, () => now).listOpen())).toEqual([]);
+    expectOk(await alerts.save({ ...incident, status: "resolved", resolvedAt: at(90) }));
+    expect(expectOk(await alerts.listOpen())).toEqual([]);
+    expect(expectOk(await alerts.get(incident.key))?.incident.resolvedAt).toEqual(at(90));
+    const missing = await alerts.addMessageRef("nope", ref);
     expect(missing.ok ? null : missing.error.code).toBe("db.not_found");
   });
 
   it("outbox: deduplicated enqueue, exclusive claims, retry back-off, dead letters and reclaim after a crash", async () => {
     const { db, other } = current();
     const connectionId = await freshConnection(db);
-    const outbox = createOutboxRepository(db);
-    const otherOutbox = createOutboxRepository(other);
-    const message = (id: string, dedupKey: string | null) =>
+    const outbox = createOutboxStore(db, connectionId);
+    const otherOutbox = createOutboxStore(other, connectionId);
+    const message = (id: string, dedupKey: string) =>
       ({
         id: `${connectionId}_${id}`,
-        connectionId,
         platform: "slack",
         channelId: "C1",
         payload: { text: `hello ${id}` },
@@ -130,7 +132,7 @@ describeEachDatabase("watermark, lease, alert, outbox, conversation and audit st
       }) as const;
     expect(expectOk(await outbox.enqueue(message("m1", "k1")))).toBe(true);
     expect(expectOk(await outbox.enqueue(message("m1b", "k1")))).toBe(false);
-    for (const id of ["m2", "m3", "m4"]) expect(expectOk(await outbox.enqueue(message(id, null)))).toBe(true);
+    for (const id of ["m2", "m3", "m4"]) expect(expectOk(await outbox.enqueue(message(id, `k-${id}`)))).toBe(true);
     const claims = (
       await Promise.all([
         outbox.claimDue({ now: at(1), limit: 3, lockMs: 30_000 }),
@@ -139,7 +141,7 @@ describeEachDatabase("watermark, lease, alert, outbox, conversation and audit st
     ).map(expectOk);
     const claimed = claims.flat().map((m) => m.id);
     expect(new Set(claimed).size).toBe(claimed.length);
-    expect(claimed.filter((id) => id.startsWith(connectionId))).toHaveLength(4);
+    expect(claimed).toHaveLength(4);
     const [m1, m2, m3] = [`${connectionId}_m1`, `${connectionId}_m2`, `${connectionId}_m3`];
     expectOk(await outbox.markSent(m1, { platform: "slack", channelId: "C1", messageId: "9.9" }, at(2)));
     expectOk(
@@ -148,15 +150,9 @@ describeEachDatabase("watermark, lease, alert, outbox, conversation and audit st
     expectOk(
       await outbox.markFailed(m3, { code: "slack.channel_not_found", message: "gone", nextAttemptAt: null }, at(2)),
     );
-    expect(expectOk(await outbox.get(m1))).toMatchObject({
-      status: "sent",
-      attempts: 1,
-      sentRef: { messageId: "9.9" },
-    });
-    expect(expectOk(await outbox.get(m3))).toMatchObject({
-      status: "dead",
-      lastError: { code: "slack.channel_not_found" },
-    });
+    const rows = await db.select().from(alertOutbox).where(eq(alertOutbox.connectionId, connectionId));
+    expect(rows.find((r) => r.id === m1)).toMatchObject({ status: "sent", attempts: 1, sentRef: { messageId: "9.9" } });
+    expect(rows.find((r) => r.id === m3)).toMatchObject({ status: "dead", lastErrorCode: "slack.channel_not_found" });
     // m4 was claimed but never finished (crash): claimable again once its claim expires; m2 once due
     expect(expectOk(await outbox.claimDue({ now: at(10), limit: 10, lockMs: 30_000 }))).toEqual([]);
     const later = expectOk(await outbox.claimDue({ now: at(101), limit: 10, lockMs: 30_000 }));
@@ -168,6 +164,31 @@ describeEachDatabase("watermark, lease, alert, outbox, conversation and audit st
     });
     const unknown = await outbox.markSent("out_missing", null, at(1));
     expect(unknown.ok ? null : unknown.error.code).toBe("db.not_found");
+  });
+
+  it("outbox: a worker claims and changes only its own connection's messages", async () => {
+    const { db } = current();
+    const [a, b] = [await freshConnection(db), await freshConnection(db)];
+    const [mine, theirs] = [createOutboxStore(db, a), createOutboxStore(db, b)];
+    const entry = (connection: string, n: number) =>
+      ({
+        id: `${connection}_o${n}`,
+        platform: "teams",
+        channelId: "19:c",
+        payload: { n },
+        incidentKey: null,
+        dedupKey: `d${n}`,
+        now: at(0),
+      }) as const;
+    for (const n of [1, 2]) {
+      expectOk(await mine.enqueue(entry(a, n)));
+      expectOk(await theirs.enqueue(entry(b, n)));
+    }
+    const claimed = expectOk(await mine.claimDue({ now: at(1), limit: 10, lockMs: 30_000 }));
+    expect(claimed.map((m) => m.id).sort()).toEqual([`${a}_o1`, `${a}_o2`]);
+    const left = await mine.markSent(`${b}_o1`, null, at(2));
+    expect(left.ok ? null : left.error.code).toBe("db.not_found");
+    expect(expectOk(await theirs.claimDue({ now: at(1), limit: 10, lockMs: 30_000 }))).toHaveLength(2);
   });
 
   it("conversations are upserted by conversation id; audit entries list newest first", async () => {

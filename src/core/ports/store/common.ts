@@ -30,11 +30,3 @@ export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
 
 export const storedPlatformSchema = z.enum(["slack", "teams", "cli", "system"]);
 export type StoredPlatform = z.infer<typeof storedPlatformSchema>;
-
-/** A posted chat message that can be edited or threaded under later (Slack channel+ts, Teams conversation+activity id). */
-export const messageRefSchema = z.object({
-  platform: storedPlatformSchema,
-  channelId: z.string().min(1),
-  messageId: z.string().min(1),
-});
-export type MessageRefRecord = Readonly<z.infer<typeof messageRefSchema>>;

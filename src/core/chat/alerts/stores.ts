@@ -1,0 +1,85 @@
+import type { AppError } from "../../errors.js";
+import type { Result } from "../../result.js";
+import type { ChatPlatform, MessageRef } from "../ports.js";
+import type { IncidentRecord } from "./incidents.js";
+
+/**
+ * The stores of alert delivery, for ONE connection: db/ implements them with the connection in
+ * every statement (test/support/alerts.ts keeps them in memory for tests).
+ */
+export type AsyncResult<T> = Promise<Result<T, AppError>>;
+
+/** Where alerts go: `ABM_ALERT_CHANNELS` plus the routes set with `alerts here`. */
+export interface AlertRoute {
+  readonly platform: ChatPlatform;
+  readonly channelId: string;
+}
+
+export interface AlertRouteSource {
+  list(): AsyncResult<readonly AlertRoute[]>;
+}
+
+/** An incident as stored: the policy's record plus the parent messages posted for it (one per route). */
+export interface StoredIncident {
+  readonly incident: IncidentRecord;
+  readonly messageRefs: readonly MessageRef[];
+}
+
+export interface IncidentStore {
+  get(key: string): AsyncResult<StoredIncident | null>;
+  /** open incidents */
+  listOpen(): AsyncResult<readonly StoredIncident[]>;
+  /** inserts or replaces the incident's fields by key; message refs are kept */
+  save(incident: IncidentRecord): AsyncResult<void>;
+  /** appends a parent message ref (ignored when already present) */
+  addMessageRef(key: string, ref: MessageRef): AsyncResult<void>;
+}
+
+export type OutboxStatus = "pending" | "sending" | "sent" | "dead";
+
+/** A queued chat message; `payload` is an `OutboxPayload` (validated when it is sent). */
+export interface OutboxEntry {
+  readonly id: string;
+  readonly platform: ChatPlatform;
+  readonly channelId: string;
+  readonly payload: unknown;
+  readonly status: OutboxStatus;
+  /** counted when claimed */
+  readonly attempts: number;
+  readonly createdAt: Date;
+}
+
+export interface NewOutboxEntry {
+  readonly id: string;
+  readonly platform: ChatPlatform;
+  readonly channelId: string;
+  readonly payload: unknown;
+  readonly incidentKey: string | null;
+  /** the same key twice is stored once */
+  readonly dedupKey: string;
+  readonly now: Date;
+}
+
+/**
+ * Durable outbox (the `alert_outbox` table). `claimDue` returns this connection's due `pending`
+ * messages (and `sending` ones whose claim expired) oldest first, marks them `sending` until
+ * `now + lockMs` and counts the attempt; two workers never claim the same message at once
+ * (`FOR UPDATE SKIP LOCKED`), and a worker never claims another connection's messages.
+ */
+export interface OutboxStore {
+  /** false when the dedup key was already queued */
+  enqueue(entry: NewOutboxEntry): AsyncResult<boolean>;
+  claimDue(input: {
+    readonly now: Date;
+    readonly limit: number;
+    readonly lockMs: number;
+  }): AsyncResult<readonly OutboxEntry[]>;
+  markSent(id: string, sentRef: MessageRef | null, now: Date): AsyncResult<void>;
+  /** back to `pending` until `nextAttemptAt`, or `dead` when it is null */
+  markFailed(
+    id: string,
+    failure: { readonly code: string; readonly message: string; readonly nextAttemptAt: Date | null },
+    now: Date,
+  ): AsyncResult<void>;
+}
+
