@@ -16,13 +16,17 @@ export interface AbmRun {
  * Runs the real `abm` bin with ONLY the given variables (plus PATH and a scratch HOME), so the
  * developer's environment never leaks into the test. Bounded by a timeout.
  */
-export function runAbm(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<AbmRun> {
-  return run(process.execPath, [BIN.pathname, ...args], env, null);
+export function runAbm(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  timeoutMs = 30_000,
+): Promise<AbmRun> {
+  return run(process.execPath, [BIN.pathname, ...args], env, null, timeoutMs);
 }
 
 /** `npm run -s abm -- ...` from the checkout (same controlled environment). */
 export function runNpmAbm(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<AbmRun> {
-  return run("npm", ["run", "-s", "abm", "--", ...args], env, ROOT.pathname);
+  return run("npm", ["run", "-s", "abm", "--", ...args], env, ROOT.pathname, 30_000);
 }
 
 function run(
@@ -30,6 +34,7 @@ function run(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
   cwd: string | null,
+  timeoutMs: number,
 ): Promise<AbmRun> {
   const home = mkdtempSync(join(tmpdir(), "abm-cli-"));
   return new Promise((resolve, reject) => {
@@ -39,7 +44,7 @@ function run(
       {
         cwd: cwd ?? home,
         env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, NO_COLOR: "1", ...env },
-        timeout: 30_000,
+        timeout: timeoutMs,
         encoding: "utf8",
       },
       (error, stdout, stderr) => {
