@@ -51,7 +51,7 @@ export type RunEnd<T> =
 type RunContext = Pick<EngineContext, "store" | "clock" | "ids" | "logger" | "events">;
 
 /** The one rule: held removals → held; failures → failed when nothing else got through, else partial. */
-export function runOutcome(counts: RunCounts, attempted: number): RunOutcome {
+function runOutcome(counts: RunCounts, attempted: number): RunOutcome {
   if (counts.held > 0) return "held";
   if (counts.failed === 0) return "succeeded";
   return counts.failed === attempted ? "failed" : "partial";
