@@ -10,6 +10,7 @@ import {
 } from "../ports/provisioning-engine.js";
 import type { Result } from "../result.js";
 import type { EngineContext } from "./context.js";
+import type { EngineStore } from "./engine-store.js";
 
 /** The run a cycle, an approved batch or a single-user provisioning records. */
 export interface RunRequest {
@@ -48,7 +49,10 @@ export type RunEnd<T> =
   | { readonly ok: true; readonly run: RunSummary; readonly value: T }
   | { readonly ok: false; readonly run: RunSummary; readonly error: AppError; readonly thrown: boolean };
 
-type RunContext = Pick<EngineContext, "store" | "clock" | "ids" | "logger" | "events">;
+/** what a run needs: the run rows of the store, time, ids, a log and the event sink */
+export type RunContext = Pick<EngineContext, "clock" | "ids" | "logger" | "events"> & {
+  readonly store: Pick<EngineStore, "startRun" | "finishRun">;
+};
 
 /** The one rule: held removals → held; failures → failed when nothing else got through, else partial. */
 function runOutcome(counts: RunCounts, attempted: number): RunOutcome {
