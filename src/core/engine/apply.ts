@@ -36,8 +36,33 @@ const FLUSH_EVERY = 500;
  * operations were pending, and the next (full) cycle re-matches ABM, so nothing is duplicated.
  */
 export async function applyOps(ops: readonly SyncOp[], options: ApplyOptions): Promise<ApplyResult> {
-  const { store, runId } = options;
-  const counts = { ...ZERO_COUNTS };
+  const opIds = await journalOps(ops, options);
+  const results = new Results(options, opIds);
+  let done = 0;
+  let flushing: Promise<void> = Promise.resolve();
+  const onOutcome = async (outcome: OpOutcome): Promise<void> => {
+    done += 1;
+    results.add(outcome);
+    options.onProgress?.(done, ops.length);
+    if (results.pending() >= FLUSH_EVERY) {
+      await flushing;
+      flushing = results.flush();
+      await flushing;
+    }
+  };
+  await executeOps(ops, {
+    target: options.target,
+    concurrency: options.concurrency,
+    onOutcome,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  await flushing;
+  await results.flush();
+  return { counts: results.counts, attempted: results.attempted, authFailure: results.authFailure };
+}
+
+/** Journals every operation as pending (skips as skipped) before any is sent; returns their ids. */
+async function journalOps(ops: readonly SyncOp[], options: ApplyOptions): Promise<Map<SyncOp, string>> {
   const opIds = new Map<SyncOp, string>();
   const entries: JournalEntry[] = ops.map((op) => {
     const id = options.ids.next("op");
@@ -52,89 +77,97 @@ export async function applyOps(ops: readonly SyncOp[], options: ApplyOptions): P
       status: op.action === "skip" ? "skipped" : "pending",
     };
   });
-  for (let i = 0; i < entries.length; i += 5_000) await store.journal(runId, entries.slice(i, i + 5_000));
+  for (let i = 0; i < entries.length; i += 5_000)
+    await options.store.journal(options.runId, entries.slice(i, i + 5_000));
+  return opIds;
+}
 
-  let links: LinkState[] = [];
-  let removed: string[] = [];
-  let completions: JournalCompletion[] = [];
-  let failures: FailureRecord[] = [];
-  let cleared: string[] = [];
-  let authFailure: ApplyResult["authFailure"] = null;
-  let done = 0;
-  let attempted = 0;
-  let flushing: Promise<void> = Promise.resolve();
+/** The outcomes of a run's operations: counted, and batched for the store until the next flush. */
+class Results {
+  readonly counts = { ...ZERO_COUNTS };
+  attempted = 0;
+  authFailure: ApplyResult["authFailure"] = null;
+  private links: LinkState[] = [];
+  private removed: string[] = [];
+  private completions: JournalCompletion[] = [];
+  private failures: FailureRecord[] = [];
+  private cleared: string[] = [];
 
-  const flush = async (): Promise<void> => {
-    const batch = { links, removed, completions, failures, cleared };
-    links = [];
-    removed = [];
-    completions = [];
-    failures = [];
-    cleared = [];
+  private readonly options: ApplyOptions;
+  private readonly opIds: ReadonlyMap<SyncOp, string>;
+
+  constructor(options: ApplyOptions, opIds: ReadonlyMap<SyncOp, string>) {
+    this.options = options;
+    this.opIds = opIds;
+  }
+
+  /** outcomes waiting to be written */
+  pending(): number {
+    return this.completions.length + this.failures.length;
+  }
+
+  add(outcome: OpOutcome): void {
+    const { op } = outcome;
+    const now = this.options.clock.now();
+    if (outcome.status === "skipped") {
+      this.counts.skipped += 1;
+      if (op.action === "skip")
+        this.failures.push(...op.problems.slice(0, 1).map((p) => failureFor(op, p.code, p.message, p.fix, now, null)));
+    } else if (outcome.status === "failed") {
+      this.attempted += 1;
+      this.counts.failed += 1;
+      const previous = this.options.attempts.get(op.entraId) ?? 0;
+      const advice = failureFor(op, outcome.error.code, outcome.error.message, null, now, null);
+      this.failures.push({
+        ...advice,
+        nextRetryAt: new Date(now.getTime() + retryDelayMs(previous + 1, outcome.error.retryAfterMs)),
+      });
+      this.completions.push({
+        id: this.opIds.get(op) ?? "",
+        status: "failed",
+        errorCode: outcome.error.code,
+        errorMessage: outcome.error.message,
+      });
+      if (outcome.error.code === "scim.auth" && this.authFailure === null) {
+        this.authFailure = { code: outcome.error.code, message: outcome.error.message };
+      }
+    } else {
+      this.attempted += 1;
+      countSuccess(this.counts, op, outcome.adopted);
+      const next =
+        outcome.scimId === null && op.action !== "create"
+          ? null
+          : linkAfter(op, this.options.links.get(op.entraId) ?? null, outcome.scimId ?? undefined);
+      if (op.action === "adopt" && op.replacesEntraId !== null) this.removed.push(op.replacesEntraId);
+      if (next === null) this.removed.push(op.entraId);
+      else if (next !== undefined) this.links.push(next);
+      this.cleared.push(op.entraId);
+      this.completions.push({ id: this.opIds.get(op) ?? "", status: "succeeded", errorCode: null, errorMessage: null });
+    }
+  }
+
+  /** writes what is batched; outcomes added meanwhile wait for the next flush */
+  async flush(): Promise<void> {
+    const { store, runId } = this.options;
+    const batch = {
+      links: this.links,
+      removed: this.removed,
+      completions: this.completions,
+      failures: this.failures,
+      cleared: this.cleared,
+    };
+    this.links = [];
+    this.removed = [];
+    this.completions = [];
+    this.failures = [];
+    this.cleared = [];
     // removals first: an adopt may take over the ABM user of a link it replaces (unique scim id)
     if (batch.removed.length > 0) await store.removeLinks(batch.removed);
     if (batch.links.length > 0) await store.saveLinks(batch.links);
     if (batch.cleared.length > 0) await store.clearFailures(batch.cleared);
     if (batch.failures.length > 0) await store.recordFailures(batch.failures);
     if (batch.completions.length > 0) await store.completeJournal(runId, batch.completions);
-  };
-
-  const onOutcome = async (outcome: OpOutcome): Promise<void> => {
-    const { op } = outcome;
-    const now = options.clock.now();
-    done += 1;
-    if (outcome.status === "skipped") {
-      counts.skipped += 1;
-      if (op.action === "skip")
-        failures.push(...op.problems.slice(0, 1).map((p) => failureFor(op, p.code, p.message, p.fix, now, null)));
-    } else if (outcome.status === "failed") {
-      attempted += 1;
-      counts.failed += 1;
-      const previous = options.attempts.get(op.entraId) ?? 0;
-      const advice = failureFor(op, outcome.error.code, outcome.error.message, null, now, null);
-      failures.push({
-        ...advice,
-        nextRetryAt: new Date(now.getTime() + retryDelayMs(previous + 1, outcome.error.retryAfterMs)),
-      });
-      completions.push({
-        id: opIds.get(op) ?? "",
-        status: "failed",
-        errorCode: outcome.error.code,
-        errorMessage: outcome.error.message,
-      });
-      if (outcome.error.code === "scim.auth" && authFailure === null) {
-        authFailure = { code: outcome.error.code, message: outcome.error.message };
-      }
-    } else {
-      attempted += 1;
-      countSuccess(counts, op, outcome.adopted);
-      const next =
-        outcome.scimId === null && op.action !== "create"
-          ? null
-          : linkAfter(op, options.links.get(op.entraId) ?? null, outcome.scimId ?? undefined);
-      if (op.action === "adopt" && op.replacesEntraId !== null) removed.push(op.replacesEntraId);
-      if (next === null) removed.push(op.entraId);
-      else if (next !== undefined) links.push(next);
-      cleared.push(op.entraId);
-      completions.push({ id: opIds.get(op) ?? "", status: "succeeded", errorCode: null, errorMessage: null });
-    }
-    options.onProgress?.(done, ops.length);
-    if (completions.length + failures.length >= FLUSH_EVERY) {
-      await flushing;
-      flushing = flush();
-      await flushing;
-    }
-  };
-
-  await executeOps(ops, {
-    target: options.target,
-    concurrency: options.concurrency,
-    onOutcome,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
-  await flushing;
-  await flush();
-  return { counts, attempted, authFailure };
+  }
 }
 
 function countSuccess(

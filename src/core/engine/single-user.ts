@@ -1,4 +1,4 @@
-import { AppError, toAppError } from "../errors.js";
+import { AppError } from "../errors.js";
 import type { UserLookup } from "../ports/directory-source.js";
 import { type Actor, type ProvisionResult, type UserCheck, unknownUserCheck } from "../ports/provisioning-engine.js";
 import { err, ok, type Result } from "../result.js";
@@ -9,7 +9,7 @@ import type { ScimUser, SourceUser } from "../users.js";
 import { applyOps } from "./apply.js";
 import type { EngineContext } from "./context.js";
 import { withCycleLease } from "./lease.js";
-import { endRunFailed } from "./run-failure.js";
+import { withRun } from "./run.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -115,9 +115,7 @@ export async function provisionUser(
       new AppError("engine.user_not_found", `No Entra user matches ${query} (object id, userPrincipalName or mail).`),
     );
   const user = source.value;
-  const steps: { name: string; status: string; detail: string }[] = [
-    { name: "import", status: "succeeded", detail: `Read ${user.id} from Entra.` },
-  ];
+  const steps: Step[] = [{ name: "import", status: "succeeded", detail: `Read ${user.id} from Entra.` }];
   const scope = await scopeOf(ctx, user.id);
   if (!scope.ok) return err(scope.error);
   steps.push({
@@ -125,80 +123,70 @@ export async function provisionUser(
     status: scope.value.inScope ? "in scope" : "out of scope",
     detail: scope.value.reason,
   });
-
-  const now = ctx.clock.now();
   return withCycleLease<ProvisionResult>(
     ctx,
     { busyMessage: "A cycle is running; it will pick this user up, or try again when it ends." },
-    async () => {
-      const links = await ctx.store.linksFor([user.id]);
-      const planned = prepareUsers([user], ctx.map, { verifiedDomains: ctx.verifiedDomains });
-      const target = await findTarget(ctx, user, planned[0]?.target.userName ?? "");
-      if (!target.ok) return err(target.error);
-      steps.push({
-        name: "matching",
-        status: target.value === null ? "no match" : "matched",
-        detail:
-          target.value === null
-            ? "No ABM user has this externalId or userName."
-            : `ABM user ${target.value.id} (${target.value.userName}).`,
-      });
-      const plan = planSync({
-        kind: "incremental",
-        users: scope.value.inScope ? planned : [],
-        outOfScope: scope.value.inScope ? [] : [user.id],
-        links,
-        targetUsers: target.value === null ? [] : [target.value],
-        policy: ctx.policy,
-      });
-      const [op] = plan.ops;
-      if (op === undefined) {
-        steps.push({ name: "export", status: "skipped", detail: "ABM already has this user as Entra describes it." });
-        return ok({ entraId: user.id, action: "none", status: "skipped", detail: "Nothing to change.", steps });
-      }
-      const runId = ctx.ids.next("run");
-      const trigger = actor.platform === "cli" ? "cli" : "chat";
-      await ctx.store.startRun({ id: runId, kind: "single_user", trigger, actor: actor.id, startedAt: now });
-      let result: Awaited<ReturnType<typeof applyOps>>;
-      try {
-        result = await applyOps([op], {
-          runId,
-          store: ctx.store,
-          target: ctx.target,
-          concurrency: 1,
-          clock: ctx.clock,
-          ids: ctx.ids,
-          links: new Map(links.map((l) => [l.entraId, l] as const)),
-          attempts: new Map(),
-        });
-      } catch (thrown) {
-        // the run ends `failed` now (not `running`), logged and alerted like a failed cycle
-        const error = toAppError(thrown, "engine.failed");
-        await endRunFailed(ctx, { id: runId, kind: "single_user", trigger, actor: actor.id, startedAt: now }, error);
-        return err(error);
-      }
-      const failed = result.counts.failed > 0;
-      const skipped = op.action === "skip";
-      await ctx.store.finishRun(runId, {
-        finishedAt: ctx.clock.now(),
-        outcome: failed ? "failed" : "succeeded",
-        counts: result.counts,
-        error: null,
-      });
-      const failure = failed ? (await ctx.store.failures()).find((f) => f.entraId === user.id) : undefined;
-      const detail = skipped
-        ? op.problems.map((p) => `${p.message} Fix: ${p.fix}`).join(" ")
-        : failed
-          ? `${failure?.reason ?? "failed"} ${failure?.fix ?? ""}`.trim()
-          : `${op.action}: ${op.reason}`;
-      steps.push({ name: "export", status: skipped ? "skipped" : failed ? "failed" : "succeeded", detail });
-      return ok({
-        entraId: user.id,
-        action: op.action,
-        status: skipped ? "skipped" : failed ? "failed" : "succeeded",
-        detail,
-        steps,
-      });
-    },
+    () => provisionLocked(ctx, { user, inScope: scope.value.inScope, actor, steps }),
   );
+}
+
+type Step = { name: string; status: string; detail: string };
+
+/** match → plan → export, under the lease, in a `single_user` run when there is something to do */
+async function provisionLocked(
+  ctx: EngineContext,
+  args: { readonly user: SourceUser; readonly inScope: boolean; readonly actor: Actor; readonly steps: Step[] },
+): Promise<Result<ProvisionResult, AppError>> {
+  const { user, inScope, actor, steps } = args;
+  const links = await ctx.store.linksFor([user.id]);
+  const planned = prepareUsers([user], ctx.map, { verifiedDomains: ctx.verifiedDomains });
+  const target = await findTarget(ctx, user, planned[0]?.target.userName ?? "");
+  if (!target.ok) return err(target.error);
+  steps.push({
+    name: "matching",
+    status: target.value === null ? "no match" : "matched",
+    detail:
+      target.value === null
+        ? "No ABM user has this externalId or userName."
+        : `ABM user ${target.value.id} (${target.value.userName}).`,
+  });
+  const plan = planSync({
+    kind: "incremental",
+    users: inScope ? planned : [],
+    outOfScope: inScope ? [] : [user.id],
+    links,
+    targetUsers: target.value === null ? [] : [target.value],
+    policy: ctx.policy,
+  });
+  const [op] = plan.ops;
+  if (op === undefined) {
+    steps.push({ name: "export", status: "skipped", detail: "ABM already has this user as Entra describes it." });
+    return ok({ entraId: user.id, action: "none", status: "skipped", detail: "Nothing to change.", steps });
+  }
+  const trigger = actor.platform === "cli" ? "cli" : "chat";
+  const ended = await withRun(ctx, { kind: "single_user", trigger, actor: actor.id }, async (run) => {
+    const result = await applyOps([op], {
+      runId: run.id,
+      store: ctx.store,
+      target: ctx.target,
+      concurrency: 1,
+      clock: ctx.clock,
+      ids: ctx.ids,
+      links: new Map(links.map((l) => [l.entraId, l] as const)),
+      attempts: new Map(),
+    });
+    return ok({ counts: result.counts, attempted: result.attempted, value: undefined });
+  });
+  if (!ended.ok) return err(ended.error);
+  const failed = ended.run.counts.failed > 0;
+  const skipped = op.action === "skip";
+  const failure = failed ? (await ctx.store.failures()).find((f) => f.entraId === user.id) : undefined;
+  const detail = skipped
+    ? op.problems.map((p) => `${p.message} Fix: ${p.fix}`).join(" ")
+    : failed
+      ? `${failure?.reason ?? "failed"} ${failure?.fix ?? ""}`.trim()
+      : `${op.action}: ${op.reason}`;
+  const status = skipped ? "skipped" : failed ? "failed" : "succeeded";
+  steps.push({ name: "export", status, detail });
+  return ok({ entraId: user.id, action: op.action, status, detail, steps });
 }

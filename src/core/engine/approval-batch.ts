@@ -1,0 +1,76 @@
+import type { Approval } from "../approvals/approval.js";
+import { AppError } from "../errors.js";
+import type { Actor, ApprovalExecution } from "../ports/provisioning-engine.js";
+import { err, ok, type Result } from "../result.js";
+import { applyOps } from "./apply.js";
+import type { EngineContext } from "./context.js";
+import { removalOps } from "./held-ops.js";
+import { withCycleLease } from "./lease.js";
+import { withRun } from "./run.js";
+
+const LEASE_WAIT_MS = 60_000;
+
+const foreignApproval = (id: string): AppError =>
+  new AppError(
+    "approval.wrong_engine",
+    `Approval ${id} was held by the entra engine; the native engine cannot act on it.`,
+  );
+
+/**
+ * Runs a granted batch once (approved → applied, compare-and-set) in its own run (trigger
+ * `approval`), under the cycle lease: waited for (bounded), so an approval does not fail just
+ * because a cycle runs. When the run fails the approval goes back to `approved`: approving again
+ * retries.
+ */
+export async function applyApproval(
+  ctx: EngineContext,
+  approval: Approval,
+  actor: Actor,
+): Promise<Result<ApprovalExecution, AppError>> {
+  const { payload } = approval;
+  if (payload.kind !== "native_batch") return err(foreignApproval(approval.id));
+  const lease = { waitMs: LEASE_WAIT_MS, busyMessage: "A cycle is still running; try again in a minute." };
+  return withCycleLease(ctx, lease, async () => {
+    if (!(await ctx.approvals.transition(approval.id, "approved", "applied", ctx.clock.now()))) {
+      return err(
+        new AppError("approval.not_granted", `Approval ${approval.id} is not approved (or was already applied).`),
+      );
+    }
+    const ended = await withRun(ctx, { kind: "incremental", trigger: "approval", actor: actor.id }, async (run) => {
+      const links = await ctx.store.linksFor(payload.removals.map((r) => r.entraId));
+      const result = await applyOps(removalOps(payload.removals), {
+        runId: run.id,
+        store: ctx.store,
+        target: ctx.target,
+        concurrency: ctx.concurrency,
+        clock: ctx.clock,
+        ids: ctx.ids,
+        links: new Map(links.map((l) => [l.entraId, l] as const)),
+        attempts: new Map(),
+      });
+      return ok({ counts: result.counts, attempted: result.attempted, value: undefined });
+    });
+    if (!ended.ok) {
+      await ctx.approvals.transition(approval.id, "applied", "approved", ctx.clock.now());
+      return err(ended.error);
+    }
+    const c = ended.run.counts;
+    return ok({
+      status: "applied",
+      counts: c,
+      message: `${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed (run ${ended.run.id}).`,
+    });
+  });
+}
+
+/** The batch is not removed: its users stay active in ABM until a restart (the connection is flagged). */
+export async function rejectApproval(ctx: EngineContext, approval: Approval): Promise<Result<string, AppError>> {
+  const { payload } = approval;
+  if (payload.kind !== "native_batch") return err(foreignApproval(approval.id));
+  const settings = await ctx.store.settings();
+  const rejected = new Set([...settings.rejectedRemovals, ...payload.removals.map((r) => r.entraId)]);
+  await ctx.store.updateSettings({ rejectedRemovals: [...rejected] });
+  return ok(
+    `${payload.removals.length} users stay active in ABM. The connection stays flagged until an operator restarts the sync or fixes the scope.`,
+  );
+}
