@@ -1,4 +1,4 @@
-import { type AppError, toAppError } from "../errors.js";
+import { type AppError, type ErrorCode, toAppError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import {
   type CycleKind,
@@ -20,7 +20,7 @@ export interface RunRequest {
   /** a dry run: no run row is written, nothing is announced when it finishes */
   readonly dryRun?: boolean;
   /** the code of an unexpected (thrown) failure that is not an AppError already */
-  readonly failureCode?: string;
+  readonly failureCode?: ErrorCode;
 }
 
 /** A run that has started: what the work inside it needs to know about it. */
