@@ -5,7 +5,7 @@
  * one adapter allowed to import another — this one) uses it through this file.
  */
 export { readAssignedScope } from "./assigned-scope.js";
-export { connectGraph, type GraphConnection, type GraphConnectionOptions } from "./graph-client.js";
+export { connectGraph, type GraphConnectionOptions } from "./graph-client.js";
 export { createGraphDirectorySource } from "./graph-directory-source.js";
 export type { GraphRequester, RequestOptions } from "./graph-requester.js";
 export { lookupUser } from "./lookup-user.js";

@@ -5,7 +5,7 @@ import { silentLogger } from "#core/logger.js";
 import type { DirectoryChange, DirectorySource, ReadChangesOutput } from "#core/ports/directory-source.js";
 import type { GraphEmulator } from "#emulators/graph/start-graph-emulator.js";
 
-export const SELECT = [
+const SELECT = [
   "userPrincipalName",
   "mail",
   "givenName",
