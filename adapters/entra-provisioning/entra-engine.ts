@@ -1,3 +1,4 @@
+import type { GraphRequester } from "#adapters/graph/index.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEventSink } from "#core/engine/context.js";
@@ -12,19 +13,18 @@ import type { EntraEngineStore } from "./deletion-approval.js";
 import { createDeletionDecisions } from "./deletion-decisions.js";
 import { createEnginePoller, type PollReport } from "./engine-poller.js";
 import { createFailureReader, guard, restartJob, startedRun } from "./engine-support.js";
-import { createEntraGraphClient, type EntraGraphSettings } from "./graph-client.js";
 import { createOnDemandProvisioner } from "./on-demand-provisioner.js";
 import { notificationSettings, withNotificationSettings, withSecret } from "./secrets.js";
 import { createSettingsWriter } from "./settings-writer.js";
 import { createStatusReader } from "./status-reader.js";
 import { createSyncApi } from "./sync-api.js";
-import { createSyncRequester } from "./sync-requester.js";
 import { checkUser, previewScope } from "./user-checks.js";
 
 export type { PollReport } from "./engine-poller.js";
 
 export interface EntraEngineDeps {
-  readonly graph: EntraGraphSettings;
+  /** the process's one Graph requester (adapters/graph connectGraph): its credential, retry policy and errors */
+  readonly graph: GraphRequester;
   /** ABM_SERVICE_PRINCIPAL_ID: object id of the "Apple Business Manager" enterprise app */
   readonly servicePrincipalId: string;
   readonly store: EntraEngineStore;
@@ -62,7 +62,6 @@ export interface EntraProvisioningEngine extends ProvisioningEngine {
   deletionThreshold(): Promise<Result<{ enabled: boolean; value: number }, AppError>>;
   setDeletionThreshold(change: { enabled?: boolean; value?: number }): Promise<Result<void, AppError>>;
   setEmailNotifications(enabled: boolean): Promise<Result<void, AppError>>;
-  close(): Promise<void>;
 }
 
 /**
@@ -72,14 +71,12 @@ export interface EntraProvisioningEngine extends ProvisioningEngine {
  */
 export function createEntraProvisioningEngine(deps: EntraEngineDeps): EntraProvisioningEngine {
   const { store, clock } = deps;
-  const handle = createEntraGraphClient(deps.graph);
-  const http = createSyncRequester({
-    client: handle.client,
-    clock,
-    logger: deps.logger.child({ adapter: "entra-provisioning" }),
-    scope: { ...deps.graph, servicePrincipalId: deps.servicePrincipalId },
-  });
-  const api = createSyncApi(http, deps.servicePrincipalId, deps.logPageSize);
+  const api = createSyncApi(
+    deps.graph,
+    deps.servicePrincipalId,
+    deps.logger.child({ adapter: "entra-provisioning" }),
+    deps.logPageSize,
+  );
   const failuresOf = createFailureReader({ api, clock, windowMs: deps.failureWindowMs ?? 24 * 3_600_000 });
   const decisions = createDeletionDecisions({
     api,
@@ -183,6 +180,5 @@ export function createEntraProvisioningEngine(deps: EntraEngineDeps): EntraProvi
       ),
 
     setEmailNotifications,
-    close: () => handle.close(),
   };
 }

@@ -23,7 +23,7 @@ export function createOnDemandProvisioner(deps: {
     if (!job.ok) return job;
     const wait = limiter.take(job.value.id);
     if (wait !== null) return err(limiter.error(wait));
-    const user = await api.user(query, ["id"]);
+    const user = await api.user(query, []);
     if (!user.ok) return user;
     if (user.value === null) {
       return err(
@@ -35,7 +35,7 @@ export function createOnDemandProvisioner(deps: {
     const answer = await api.provisionOnDemand(job.value.id, rule.value, user.value.id);
     if (!answer.ok) {
       return err(
-        answer.error.code === "entra.throttled" ? limiter.error(answer.error.retryAfterMs ?? 10_000) : answer.error,
+        answer.error.code === "graph.throttled" ? limiter.error(answer.error.retryAfterMs ?? 10_000) : answer.error,
       );
     }
     deps.logger.info({ user: user.value.id, actor: actor.id }, "provisioned on demand through Entra");

@@ -143,17 +143,3 @@ export const LogEntrySchema = z.object({
 export type LogEntry = z.infer<typeof LogEntrySchema>;
 
 export const LogPageSchema = z.object({ value: z.array(LogEntrySchema), "@odata.nextLink": z.string().nullish() });
-
-export const UserPageSchema = z.object({
-  value: z.array(z.looseObject({ id: z.string() })),
-  "@odata.nextLink": z.string().nullish(),
-});
-export const UserSchema = z.looseObject({ id: z.string() });
-export const AssignmentPageSchema = z.object({
-  value: z.array(z.object({ principalId: z.string(), principalType: z.string().nullish() })),
-  "@odata.nextLink": z.string().nullish(),
-});
-export const MemberPageSchema = z.object({
-  value: z.array(z.looseObject({ id: z.string(), "@odata.type": z.string().nullish() })),
-  "@odata.nextLink": z.string().nullish(),
-});

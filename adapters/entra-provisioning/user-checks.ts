@@ -6,15 +6,15 @@ import {
   unknownUserCheck,
 } from "#core/ports/provisioning-engine.js";
 import { err, ok, type Result } from "#core/result.js";
-import { type AttributeMap, MAPPED_FIELDS, selectFor } from "#core/sync/attribute-map.js";
+import { type AttributeMap, MAPPED_FIELDS } from "#core/sync/attribute-map.js";
 import { prepareUsers } from "#core/sync/prepare.js";
-import type { SourceUser, SourceValue } from "#core/users.js";
 import { graphTime } from "./job-status.js";
 import { notificationSettings, scopeOf } from "./secrets.js";
 import type { SyncApi } from "./sync-api.js";
 
 const EXAMPLES = 10;
 
+/** the flattened source paths the map reads, plus accountEnabled */
 function paths(map: AttributeMap): string[] {
   const out = new Set<string>(["accountEnabled"]);
   for (const field of MAPPED_FIELDS) {
@@ -22,23 +22,6 @@ function paths(map: AttributeMap): string[] {
     if (rule.kind === "source") out.add(rule.path);
   }
   return [...out];
-}
-
-function valueAt(raw: Readonly<Record<string, unknown>>, path: string): SourceValue {
-  let current: unknown = raw;
-  for (const segment of path.split(".")) {
-    if (current === null || typeof current !== "object" || Array.isArray(current)) return null;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  if (Array.isArray(current)) current = current[0] ?? null;
-  if (typeof current === "string" || typeof current === "boolean") return current;
-  return typeof current === "number" ? String(current) : null;
-}
-
-function toSource(raw: Readonly<Record<string, unknown>> & { id: string }, map: AttributeMap): SourceUser {
-  const attributes: Record<string, SourceValue> = {};
-  for (const path of paths(map)) attributes[path] = valueAt(raw, path);
-  return { id: raw.id, attributes };
 }
 
 export interface CheckDeps {
@@ -49,10 +32,10 @@ export interface CheckDeps {
 
 /** Read-only: Entra attributes, scope, the native engine's validation, the user's latest log entries. */
 export async function checkUser(deps: CheckDeps, jobId: string, query: string): Promise<Result<UserCheck, AppError>> {
-  const found = await deps.api.user(query, selectFor(deps.map));
+  const found = await deps.api.user(query, paths(deps.map));
   if (!found.ok) return err(found.error);
   if (found.value === null) return ok(unknownUserCheck(query));
-  const user = toSource(found.value, deps.map);
+  const user = found.value;
   const secrets = await deps.api.secrets();
   if (!secrets.ok) return err(secrets.error);
   let inScope = true;

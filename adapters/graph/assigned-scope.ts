@@ -1,40 +1,15 @@
-import type { z } from "zod";
 import { AppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
 import type { ScopeSnapshot } from "#core/ports/directory-source.js";
 import { err, ok, type Result } from "#core/result.js";
-import type { GraphRequester, RequestOptions } from "./graph-requester.js";
+import type { GraphRequester } from "./graph-requester.js";
+import { readAllPages } from "./paging.js";
 import { AssignmentPageSchema, MemberPageSchema } from "./schemas.js";
-
-const MAX_PAGES = 10_000;
 
 export interface AssignedScopeDeps {
   readonly requester: GraphRequester;
   readonly logger: Logger;
   readonly servicePrincipalId: string | undefined;
-}
-
-/** Follows `@odata.nextLink` through every page of a collection. */
-async function readAll<T>(
-  requester: GraphRequester,
-  firstUrl: string,
-  schema: z.ZodType<{ "@odata.nextLink"?: string | undefined; value: T[] }>,
-  options: RequestOptions,
-): Promise<Result<T[], AppError>> {
-  const items: T[] = [];
-  let url: string | undefined = firstUrl;
-  for (let page = 0; url !== undefined; page++) {
-    if (page >= MAX_PAGES) return err(new AppError("graph.protocol", `Paging did not end (${options.what}).`));
-    const response: Result<{ "@odata.nextLink"?: string | undefined; value: T[] }, AppError> = await requester.get(
-      url,
-      schema,
-      options,
-    );
-    if (!response.ok) return response;
-    items.push(...response.value.value);
-    url = response.value["@odata.nextLink"];
-  }
-  return ok(items);
 }
 
 /**
@@ -60,7 +35,7 @@ export async function readAssignedScope(
     );
   }
   const withSignal = signal === undefined ? {} : { signal };
-  const assignments = await readAll(
+  const assignments = await readAllPages(
     deps.requester,
     `/servicePrincipals/${encodeURIComponent(deps.servicePrincipalId)}/appRoleAssignedTo?$select=principalId,principalType&$top=999`,
     AssignmentPageSchema,
@@ -75,7 +50,7 @@ export async function readAssignedScope(
   }
   const userIds = new Set(assignedUserIds);
   for (const groupId of assignedGroupIds) {
-    const members = await readAll(
+    const members = await readAllPages(
       deps.requester,
       `/groups/${encodeURIComponent(groupId)}/members?$select=id&$top=999`,
       MemberPageSchema,

@@ -3,7 +3,10 @@ import { ClientSecretCredential } from "@azure/identity";
 import { AuthenticationHandler, Client } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
 import { Agent } from "undici";
+import type { Clock } from "#core/clock.js";
+import type { Logger } from "#core/logger.js";
 import { createFetchHandler } from "./fetch-handler.js";
+import { createGraphRequester, type GraphRequester, type RetryPolicy } from "./graph-requester.js";
 
 export interface GraphClientSettings {
   readonly tenantId: string;
@@ -17,8 +20,22 @@ export interface GraphClientSettings {
   readonly trustedCaPem?: string;
 }
 
-export interface GraphClientHandle {
+interface GraphClientHandle {
   readonly client: Client;
+  close(): Promise<void>;
+}
+
+export interface GraphConnectionOptions extends GraphClientSettings {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** tests only: the default policy is the one documented in README.md */
+  readonly retry?: RetryPolicy;
+}
+
+/** One credential, one connection pool, one requester: built once per process, shared by every Graph caller. */
+export interface GraphConnection {
+  readonly requester: GraphRequester;
+  /** releases the connection pool */
   close(): Promise<void>;
 }
 
@@ -34,7 +51,7 @@ const MICROSOFT_AUTHORITIES = [
  * @azure/identity). With `trustedCaPem`, both the token requests and the Graph requests trust
  * that CA in addition to the system ones — for the in-process emulator.
  */
-export function createGraphClient(settings: GraphClientSettings): GraphClientHandle {
+function createGraphClient(settings: GraphClientSettings): GraphClientHandle {
   const authority = new URL(settings.authorityHost);
   const graph = new URL(settings.graphBaseUrl);
   const ca = settings.trustedCaPem;
@@ -61,4 +78,20 @@ export function createGraphClient(settings: GraphClientSettings): GraphClientHan
       await dispatcher?.close();
     },
   };
+}
+
+/**
+ * The process's Graph connection: one ClientSecretCredential (so one token cache) and one
+ * requester with the one retry policy. The directory source and the entra engine both take it.
+ */
+export function connectGraph(options: GraphConnectionOptions): GraphConnection {
+  const handle = createGraphClient(options);
+  const requester = createGraphRequester({
+    client: handle.client,
+    clock: options.clock,
+    logger: options.logger.child({ adapter: "graph" }),
+    scope: { tenantId: options.tenantId, clientId: options.clientId, clientSecret: options.clientSecret },
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+  });
+  return { requester, close: () => handle.close() };
 }

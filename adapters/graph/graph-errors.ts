@@ -39,13 +39,14 @@ function redact(text: string, scope: ErrorScope): string {
   return clean.replace(/\s+(Trace ID|Correlation ID|Timestamp):.*$/s, "").slice(0, 300);
 }
 
-function retryAfterMs(error: GraphError): number | undefined {
+/** Retry-After in seconds or as an HTTP date (measured against `now`, the Clock port's time) */
+function retryAfterMs(error: GraphError, now: number): number | undefined {
   const raw = error.headers?.get("retry-after");
   if (raw === null || raw === undefined) return undefined;
   const seconds = Number(raw);
   if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
   const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 const UNREACHABLE_AUTHORITY =
@@ -63,8 +64,11 @@ function authError(detail: string, scope: ErrorScope, cause: unknown): AppError 
   );
 }
 
-/** Translates whatever the Graph SDK threw into one of the graph.* AppErrors. */
-export function toGraphAppError(thrown: unknown, purpose: RequestPurpose, scope: ErrorScope): AppError {
+/**
+ * Translates whatever the Graph SDK threw into one of the graph.* AppErrors — for every Graph
+ * caller (the directory source and the entra engine). `now` (ms) dates an HTTP-date Retry-After.
+ */
+export function toGraphAppError(thrown: unknown, purpose: RequestPurpose, scope: ErrorScope, now: number): AppError {
   if (thrown instanceof AppError) return thrown;
   if (!(thrown instanceof GraphError)) {
     const message = thrown instanceof Error ? thrown.message : String(thrown);
@@ -124,7 +128,7 @@ export function toGraphAppError(thrown: unknown, purpose: RequestPurpose, scope:
     });
   }
   if (status === 429) {
-    const wait = retryAfterMs(thrown);
+    const wait = retryAfterMs(thrown, now);
     return new AppError("graph.throttled", `Microsoft Graph is throttling requests (${purpose.what}).`, {
       retryable: true,
       context,
@@ -133,7 +137,7 @@ export function toGraphAppError(thrown: unknown, purpose: RequestPurpose, scope:
     });
   }
   if (status >= 500) {
-    const wait = retryAfterMs(thrown);
+    const wait = retryAfterMs(thrown, now);
     return new AppError("graph.transient", `Microsoft Graph answered ${status} (${purpose.what}): ${graphMessage}`, {
       retryable: true,
       context,

@@ -25,12 +25,17 @@ const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 export interface RequestOptions extends RequestPurpose {
   readonly headers?: Readonly<Record<string, string>>;
+  /** stops the request and any wait before a retry (→ graph.aborted) */
   readonly signal?: AbortSignal;
+  /** false: the first failure is returned as is (a call whose caller keeps its own rate limit, e.g. provisionOnDemand) */
+  readonly retry?: boolean;
 }
 
+/** The one way this service calls Microsoft Graph: the directory source and the entra engine alike. */
 export interface GraphRequester {
   get<T>(path: string, schema: z.ZodType<T>, options: RequestOptions): Promise<Result<T, AppError>>;
   post<T>(path: string, body: unknown, schema: z.ZodType<T>, options: RequestOptions): Promise<Result<T, AppError>>;
+  put<T>(path: string, body: unknown, schema: z.ZodType<T>, options: RequestOptions): Promise<Result<T, AppError>>;
 }
 
 export interface GraphRequesterDeps {
@@ -43,7 +48,8 @@ export interface GraphRequesterDeps {
 
 /**
  * One Graph call with bounded retries: 429 waits the server's Retry-After, 5xx and network errors
- * back off exponentially; every body is parsed with zod; every failure is a graph.* AppError.
+ * back off exponentially; every wait is `clock.sleep` and ends on the request's AbortSignal; every
+ * body is parsed with zod; every failure is a graph.* AppError. The only retry policy for Graph.
  */
 export function createGraphRequester(deps: GraphRequesterDeps): GraphRequester {
   const policy = deps.retry ?? DEFAULT_RETRY_POLICY;
@@ -60,7 +66,8 @@ export function createGraphRequester(deps: GraphRequesterDeps): GraphRequester {
         let request = deps.client.api(path);
         if (options.headers !== undefined) request = request.headers({ ...options.headers });
         if (options.signal !== undefined) request = request.option("signal", options.signal);
-        const body = await call(request);
+        // a 204 No Content comes back as undefined: parse it as null
+        const body = (await call(request)) ?? null;
         const parsed = schema.safeParse(body);
         if (parsed.success) return ok(parsed.data);
         return err(
@@ -74,9 +81,10 @@ export function createGraphRequester(deps: GraphRequesterDeps): GraphRequester {
           }),
         );
       } catch (thrown) {
-        failure = toGraphAppError(thrown, options, deps.scope);
+        failure = toGraphAppError(thrown, options, deps.scope, deps.clock.now().getTime());
       }
-      if (!failure.retryable || attempt >= policy.maxAttempts || options.signal?.aborted) return err(failure);
+      const retry = options.retry !== false && failure.retryable;
+      if (!retry || attempt >= policy.maxAttempts || options.signal?.aborted) return err(failure);
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       const wait = failure.retryAfterMs ?? backoff;
       if (wait > policy.maxRetryAfterMs) return err(failure);
@@ -97,5 +105,6 @@ export function createGraphRequester(deps: GraphRequesterDeps): GraphRequester {
   return {
     get: (path, schema, options) => send(path, schema, options, (request) => request.get()),
     post: (path, body, schema, options) => send(path, schema, options, (request) => request.post(body)),
+    put: (path, body, schema, options) => send(path, schema, options, (request) => request.put(body)),
   };
 }

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { createAbmScimTarget } from "#adapters/abm-scim/abm-scim-target.js";
 import { createBearerAuth } from "#adapters/abm-scim/auth.js";
 import { createEntraProvisioningEngine } from "#adapters/entra-provisioning/index.js";
+import type { GraphRequester } from "#adapters/graph/index.js";
 import type { Config } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { Clock } from "#core/clock.js";
@@ -36,6 +37,8 @@ export interface EngineBuildDeps {
   readonly approvals: ApprovalStore;
   readonly connectionId: string;
   readonly directory: DirectorySource;
+  /** the process's one Graph requester (the directory source's too): the entra engine calls Graph through it */
+  readonly graph: GraphRequester;
   readonly map: AttributeMap;
   readonly events: EngineEventSink;
   readonly clock: Clock;
@@ -58,9 +61,8 @@ export function buildEngine(deps: EngineBuildDeps): Result<ServiceEngine, AppErr
         ),
       );
     }
-    const { trustedCaPem, servicePrincipalId: _sp, ...graph } = targets.graph;
     const engine = createEntraProvisioningEngine({
-      graph: { ...graph, ...(trustedCaPem === undefined ? {} : { trustedCaPem }) },
+      graph: deps.graph,
       servicePrincipalId,
       store: {
         get: async (name) => {
@@ -92,7 +94,8 @@ export function buildEngine(deps: EngineBuildDeps): Result<ServiceEngine, AppErr
         const polled = await engine.poll();
         if (!polled.ok) throw polled.error;
       },
-      close: () => engine.close(),
+      // the Graph connection is the app's (services.ts closes it)
+      close: async () => undefined,
     });
   }
 

@@ -1,4 +1,4 @@
-import { createGraphDirectorySource } from "#adapters/graph/graph-directory-source.js";
+import { connectGraph, createGraphDirectorySource } from "#adapters/graph/index.js";
 import type { Config } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { ChatLinks } from "#core/chat/format.js";
@@ -89,19 +89,24 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
     if (!ensured.ok) throw ensured.error;
 
     const events = createEventBus(logger);
-    const directory = createGraphDirectorySource({
+    // one Graph connection (one credential, one retry policy) for the directory source and the entra engine
+    const graph = connectGraph({
       tenantId: targets.graph.tenantId,
       clientId: targets.graph.clientId,
       clientSecret: targets.graph.clientSecret,
       authorityHost: targets.graph.authorityHost,
       graphBaseUrl: targets.graph.graphBaseUrl,
-      ...(targets.graph.servicePrincipalId === null ? {} : { servicePrincipalId: targets.graph.servicePrincipalId }),
       ...(targets.graph.trustedCaPem === undefined ? {} : { trustedCaPem: targets.graph.trustedCaPem }),
-      pageSize: 999,
       clock,
       logger,
     });
-    closers.push(() => directory.close());
+    closers.push(() => graph.close());
+    const directory = createGraphDirectorySource({
+      requester: graph.requester,
+      ...(targets.graph.servicePrincipalId === null ? {} : { servicePrincipalId: targets.graph.servicePrincipalId }),
+      pageSize: 999,
+      logger,
+    });
     const approvals = createApprovalStore(database.db, connectionId);
     const alertRoutes = createAlertRouteStore(database.db, connectionId, () => clock.now());
     const built = buildEngine({
@@ -111,6 +116,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       approvals,
       connectionId,
       directory,
+      graph: graph.requester,
       map: map.value,
       events,
       clock,

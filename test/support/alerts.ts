@@ -1,3 +1,4 @@
+import type { IncidentRecord } from "#core/chat/alerts/incidents.js";
 import type {
   AlertRoute,
   AlertRouteSource,
@@ -7,7 +8,6 @@ import type {
   OutboxStore,
   StoredIncident,
 } from "#core/chat/alerts/stores.js";
-import type { IncidentRecord } from "#core/chat/alerts/incidents.js";
 import type { MessageRef } from "#core/chat/ports.js";
 import { AppError } from "#core/errors.js";
 import { err, ok } from "#core/result.js";

@@ -56,6 +56,39 @@ describe("dependency rule (docs/contracts.md §3)", () => {
     ]);
   });
 
+  it("allows exactly one cross-adapter import: the entra engine → the Graph client package's index", () => {
+    const allowed = [
+      'import { lookupUser } from "#adapters/graph/index.js";',
+      'import type { GraphRequester } from "../graph/index.js";',
+    ];
+    expect(findViolations("adapters/entra-provisioning/sync-api.ts", allowed.join("\n"))).toEqual([]);
+    const refused = [
+      'import { odataString } from "#adapters/graph/odata.js";',
+      'import { x } from "../graph/graph-requester.js";',
+      'import { y } from "#adapters/slack/app.js";',
+      'import { z } from "../abm-scim/abm-scim-target.js";',
+    ].join("\n");
+    expect(findViolations("adapters/entra-provisioning/bad.ts", refused).map((v) => v.specifier)).toEqual([
+      "#adapters/graph/odata.js",
+      "../graph/graph-requester.js",
+      "#adapters/slack/app.js",
+      "../abm-scim/abm-scim-target.js",
+    ]);
+    const reverse = [
+      'import { e } from "#adapters/entra-provisioning/index.js";',
+      'import { f } from "../entra-provisioning/sync-api.js";',
+    ];
+    expect(findViolations("adapters/graph/bad.ts", reverse.join("\n"))).toHaveLength(2);
+    expect(findViolations("adapters/slack/bad.ts", allowed[0] ?? "")).toHaveLength(1);
+  });
+
+  it("keeps the Graph SDK and the credential inside adapters/graph (one client, one credential per process)", () => {
+    const sdk = /from\s+["'](@azure\/identity|@microsoft\/microsoft-graph-client)[^"']*["']/;
+    const users = sourceFiles("adapters").filter((file) => sdk.test(readFileSync(join(root, file), "utf8")));
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.filter((file) => !file.startsWith("adapters/graph/"))).toEqual([]);
+  });
+
   it("lets the core use zod, node:crypto and itself", () => {
     const text = [
       'import { z } from "zod";',

@@ -87,7 +87,7 @@ describe("entra engine: provisioning-log failures and Graph errors", () => {
       const status = await engine().engine.status();
       expect(status.ok).toBe(false);
       if (!status.ok) {
-        expect(status.error.code).toBe("entra.forbidden");
+        expect(status.error.code).toBe("graph.forbidden");
         expect(status.error.message).toContain("Synchronization.ReadWrite.All");
         expect(status.error.message).toContain(emulator.clientId);
         expect(status.error.message).not.toContain(emulator.clientSecret);
@@ -101,7 +101,7 @@ describe("entra engine: provisioning-log failures and Graph errors", () => {
     emulator.synchronization.denied.add("AuditLog.Read.All");
     try {
       const failures = await engine().engine.failures();
-      expect(!failures.ok && failures.error.code).toBe("entra.forbidden");
+      expect(!failures.ok && failures.error.code).toBe("graph.forbidden");
       if (!failures.ok) expect(failures.error.message).toContain("AuditLog.Read.All");
     } finally {
       emulator.synchronization.denied.clear();

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GraphDirectorySource } from "#adapters/graph/graph-directory-source.js";
 import { type GraphEmulator, startGraphEmulator } from "#emulators/graph/start-graph-emulator.js";
-import { control, sourceFor } from "./support/graph-fixture.js";
+import { control, type GraphDirectorySource, sourceFor } from "./support/graph-fixture.js";
 
 describe("Graph directory source: assigned scope and group checks", () => {
   let emulator: GraphEmulator;

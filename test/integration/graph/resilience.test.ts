@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFetchHandler } from "#adapters/graph/fetch-handler.js";
 import { createEmulatorCertificate } from "#emulators/graph/certificate.js";
 import { type GraphEmulator, startGraphEmulator } from "#emulators/graph/start-graph-emulator.js";
-import { control, readAll, recordingClock, SELECT, sourceFor } from "./support/graph-fixture.js";
+import { readAll, sourceFor } from "./support/graph-fixture.js";
 
-describe("Graph directory source: throttling, faults, authentication and TLS", () => {
+// the retry policy itself (429, 5xx, abort) is tested once, in requester.test.ts
+describe("Graph directory source: dropped connections, authentication and TLS", () => {
   let emulator: GraphEmulator;
 
   beforeAll(async () => {
@@ -13,48 +14,6 @@ describe("Graph directory source: throttling, faults, authentication and TLS", (
   });
   afterAll(async () => {
     await emulator.close();
-  });
-
-  it("waits the Retry-After of a 429, then carries on", async () => {
-    expect(
-      (await control(emulator, "POST", "/_emulator/faults", { status429Rate: 1, retryAfterSeconds: 3 })).status,
-    ).toBe(200);
-    const clock = recordingClock(() => emulator.setFaults({}));
-    const source = sourceFor(emulator, { clock });
-    const read = await readAll(source, null);
-    await source.close();
-    expect(clock.sleeps).toEqual([3_000]);
-    expect(read.changes).toHaveLength(300);
-  });
-
-  it("backs off exponentially on 503/504 and gives up after a bounded number of attempts", async () => {
-    emulator.setFaults({ status5xxRate: 1 });
-    const clock = recordingClock();
-    const source = sourceFor(emulator, { clock });
-    const result = await source.readChanges({ watermark: null, select: SELECT, onBatch: async () => undefined });
-    await source.close();
-    emulator.setFaults({});
-    expect(clock.sleeps).toEqual([500, 1_000, 2_000, 4_000]);
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.error.code).toBe("graph.transient");
-      expect(result.error.retryable).toBe(true);
-    }
-  });
-
-  it("returns graph.throttled with the server's wait when throttling never stops", async () => {
-    emulator.setFaults({ status429Rate: 1, retryAfterSeconds: 1 });
-    const clock = recordingClock();
-    const source = sourceFor(emulator, { clock });
-    const result = await source.lookupUser({ by: "mail", value: "nobody@contoso.com" }, ["mail"]);
-    await source.close();
-    emulator.setFaults({});
-    expect(clock.sleeps).toEqual([1_000, 1_000, 1_000, 1_000]);
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.error.code).toBe("graph.throttled");
-      expect(result.error.retryAfterMs).toBe(1_000);
-    }
   });
 
   it("survives dropped connections", async () => {

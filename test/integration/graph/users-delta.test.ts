@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GraphDirectorySource } from "#adapters/graph/graph-directory-source.js";
 import type { DirectoryChange } from "#core/ports/directory-source.js";
 import { type GraphEmulator, startGraphEmulator } from "#emulators/graph/start-graph-emulator.js";
-import { control, readAll, sourceFor } from "./support/graph-fixture.js";
+import { control, type GraphDirectorySource, readAll, sourceFor } from "./support/graph-fixture.js";
 
 describe("Graph directory source: users delta against the emulator", () => {
   let emulator: GraphEmulator;

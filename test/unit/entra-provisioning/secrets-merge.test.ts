@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import type { Purpose } from "#adapters/entra-provisioning/entra-errors.js";
 import type { Secret } from "#adapters/entra-provisioning/schemas.js";
 import {
   notificationSettings,
@@ -10,8 +9,9 @@ import {
 } from "#adapters/entra-provisioning/secrets.js";
 import { createSettingsWriter, rewriteSecrets } from "#adapters/entra-provisioning/settings-writer.js";
 import { createSyncApi } from "#adapters/entra-provisioning/sync-api.js";
-import type { SyncRequester } from "#adapters/entra-provisioning/sync-requester.js";
+import type { GraphRequester } from "#adapters/graph/index.js";
 import { AppError } from "#core/errors.js";
+import { silentLogger } from "#core/logger.js";
 import { err, ok, type Result } from "#core/result.js";
 
 const TOKEN = "eyJhbGciOiJIUzI1NiJ9.abm-scim-token-do-not-leak";
@@ -93,22 +93,22 @@ describe("secrets: read → merge → write", () => {
   });
 });
 
-/** a SyncRequester over canned Graph bodies: GETs parsed by the engine's schemas, PUT bodies recorded */
+/** a Graph requester over canned Graph bodies: GETs parsed by the engine's schemas, PUT bodies recorded */
 function fakeGraph(secrets: Secret[] | AppError) {
   const puts: { path: string; body: unknown }[] = [];
-  const requester: SyncRequester = {
-    async get<T>(_path: string, schema: z.ZodType<T>, _purpose: Purpose): Promise<Result<T, AppError>> {
+  const requester: GraphRequester = {
+    async get<T>(_path: string, schema: z.ZodType<T>): Promise<Result<T, AppError>> {
       return secrets instanceof AppError ? err(secrets) : ok(schema.parse({ value: secrets }));
     },
     async post<T>(): Promise<Result<T, AppError>> {
       throw new Error("no POST expected");
     },
-    async put(path: string, body: unknown): Promise<Result<void, AppError>> {
+    async put<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<Result<T, AppError>> {
       puts.push({ path, body });
-      return ok(undefined);
+      return ok(schema.parse(null));
     },
   };
-  return { api: createSyncApi(requester, "sp-1"), puts };
+  return { api: createSyncApi(requester, "sp-1", silentLogger), puts };
 }
 
 describe("the settings writer against Graph's secrets endpoint", () => {
@@ -128,9 +128,9 @@ describe("the settings writer against Graph's secrets endpoint", () => {
     const refused = await createSettingsWriter(masked.api)((s) => withSecret(s, "SyncAll", "true"));
     expect(!refused.ok && refused.error.code).toBe("entra.secrets_masked");
     expect(masked.puts).toHaveLength(0);
-    const failing = fakeGraph(new AppError("entra.forbidden", "Synchronization.ReadWrite.All is missing."));
+    const failing = fakeGraph(new AppError("graph.forbidden", "Synchronization.ReadWrite.All is missing."));
     const failed = await createSettingsWriter(failing.api)((s) => withSecret(s, "SyncAll", "true"));
-    expect(!failed.ok && failed.error.code).toBe("entra.forbidden");
+    expect(!failed.ok && failed.error.code).toBe("graph.forbidden");
     expect(failing.puts).toHaveLength(0);
   });
 });

@@ -82,4 +82,3 @@ export interface OutboxStore {
     now: Date,
   ): AsyncResult<void>;
 }
-

@@ -4,6 +4,7 @@ import {
   type EntraEngineStore,
   type EntraProvisioningEngine,
 } from "#adapters/entra-provisioning/index.js";
+import { connectGraph } from "#adapters/graph/index.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEvent } from "#core/engine/context.js";
@@ -12,6 +13,7 @@ import { silentLogger } from "#core/logger.js";
 import { DEFAULT_ATTRIBUTE_MAP } from "#core/sync/attribute-map.js";
 import type { GraphEmulator } from "#emulators/graph/start-graph-emulator.js";
 import { InMemoryApprovalStore } from "#test/support/chat/fakes.js";
+import { connectionFor } from "../../graph/support/graph-fixture.js";
 
 /** A named-string store kept in memory: survives "restarts" when handed to a new engine. */
 export class InMemoryEntraStore implements EntraEngineStore {
@@ -36,7 +38,8 @@ function sequentialIds(): IdGenerator {
 }
 
 export interface EntraFixture {
-  readonly engine: EntraProvisioningEngine;
+  /** `close()` releases the engine's Graph connection (the app closes its own in services.ts) */
+  readonly engine: EntraProvisioningEngine & { close(): Promise<void> };
   readonly store: InMemoryEntraStore;
   readonly approvals: ApprovalStore;
   readonly events: EngineEvent[];
@@ -49,15 +52,9 @@ export function entraEngineFor(
   approvals: ApprovalStore = new InMemoryApprovalStore(),
 ): EntraFixture {
   const events: EngineEvent[] = [];
+  const graph = connectGraph(connectionFor(emulator, { clock: fastClock }));
   const engine = createEntraProvisioningEngine({
-    graph: {
-      tenantId: emulator.tenantId,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      authorityHost: emulator.authorityHost,
-      graphBaseUrl: emulator.baseUrl,
-      trustedCaPem: emulator.caPem,
-    },
+    graph: graph.requester,
     servicePrincipalId: emulator.servicePrincipalId,
     store,
     approvals,
@@ -71,7 +68,7 @@ export function entraEngineFor(
     approvalTtlMs: 24 * 3_600_000,
     ...overrides,
   });
-  return { engine, store, approvals, events };
+  return { engine: { ...engine, close: () => graph.close() }, store, approvals, events };
 }
 
 /** A user in the emulator's tenant (assigned to the ABM app unless `assigned: false`). */

@@ -1,15 +1,11 @@
 import { request } from "node:https";
-import {
-  createGraphDirectorySource,
-  type GraphDirectorySource,
-  type GraphDirectorySourceOptions,
-} from "#adapters/graph/graph-directory-source.js";
+import { connectGraph, createGraphDirectorySource, type GraphConnectionOptions } from "#adapters/graph/index.js";
 import type { Clock } from "#core/clock.js";
 import { silentLogger } from "#core/logger.js";
-import type { DirectoryChange, ReadChangesOutput } from "#core/ports/directory-source.js";
+import type { DirectoryChange, DirectorySource, ReadChangesOutput } from "#core/ports/directory-source.js";
 import type { GraphEmulator } from "#emulators/graph/start-graph-emulator.js";
 
-export const SELECT = [
+const SELECT = [
   "userPrincipalName",
   "mail",
   "givenName",
@@ -36,22 +32,40 @@ export function recordingClock(
   };
 }
 
-export function sourceFor(
+/** the connection settings of the emulator's tenant, with a recording clock */
+export function connectionFor(
   emulator: GraphEmulator,
-  overrides: Partial<GraphDirectorySourceOptions> = {},
-): GraphDirectorySource {
-  return createGraphDirectorySource({
+  overrides: Partial<GraphConnectionOptions> = {},
+): GraphConnectionOptions {
+  return {
     tenantId: emulator.tenantId,
     clientId: emulator.clientId,
     clientSecret: emulator.clientSecret,
     authorityHost: emulator.authorityHost,
     graphBaseUrl: emulator.baseUrl,
-    servicePrincipalId: emulator.servicePrincipalId,
     trustedCaPem: emulator.caPem,
     clock: recordingClock(),
     logger: silentLogger,
     ...overrides,
+  };
+}
+
+/** a directory source over its own Graph connection; `close()` releases that connection */
+export type GraphDirectorySource = DirectorySource & { close(): Promise<void> };
+
+export function sourceFor(
+  emulator: GraphEmulator,
+  overrides: Partial<GraphConnectionOptions> & { servicePrincipalId?: string; pageSize?: number } = {},
+): GraphDirectorySource {
+  const { servicePrincipalId, pageSize, ...connection } = overrides;
+  const graph = connectGraph(connectionFor(emulator, connection));
+  const source = createGraphDirectorySource({
+    requester: graph.requester,
+    servicePrincipalId: servicePrincipalId ?? emulator.servicePrincipalId,
+    ...(pageSize === undefined ? {} : { pageSize }),
+    logger: silentLogger,
   });
+  return { ...source, close: () => graph.close() };
 }
 
 export interface CollectedRead {
