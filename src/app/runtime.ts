@@ -81,7 +81,7 @@ export async function startService(options: StartServiceOptions): Promise<Result
   });
   if (!opened.ok) return err(opened.error);
   const services = opened.value;
-  const { repos, connectionId } = services;
+  const { connectionId } = services;
   const metrics = createMetricsRegistry();
   engineMetrics(services, metrics);
 

@@ -148,7 +148,7 @@ export async function decideApproval(
     const text = `Approval ${code(approvalId)} has expired; the batch stays held.`;
     return note(approval, text, "warning", new AppError("approval.expired", text.replace(/`/g, "")));
   }
-  if (voted.outcome === "duplicate") {
+  if (voted.outcome === "duplicate" && status === "pending") {
     await audit(ctx, { command, target: approvalId, outcome: "refused", detail: "duplicate decision" });
     const text = "You have already decided on this batch; each person counts once.";
     return note(approval, text, "warning", new AppError("approval.duplicate_vote", text));

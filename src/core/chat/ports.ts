@@ -1,6 +1,5 @@
 import type { AppError } from "../errors.js";
 import type { Result } from "../result.js";
-import type { Reply } from "./reply.js";
 
 /**
  * The narrow ports the chat core needs. The composition root adapts the database repositories,

@@ -36,7 +36,8 @@ export async function applyApproval(
         new AppError("approval.not_granted", `Approval ${approval.id} is not approved (or was already applied).`),
       );
     }
-    const ended = await withRun(ctx, { kind: "incremental", trigger: "approval", actor: actor.id }, async (run) => {
+    const undoClaim = () => ctx.approvals.transition(approval.id, "applied", "approved", ctx.clock.now());
+    const running = withRun(ctx, { kind: "incremental", trigger: "approval", actor: actor.id }, async (run) => {
       const links = await ctx.store.linksFor(payload.removals.map((r) => r.entraId));
       const result = await applyOps(removalOps(payload.removals), {
         runId: run.id,
@@ -50,8 +51,16 @@ export async function applyApproval(
       });
       return ok({ counts: result.counts, attempted: result.attempted, value: undefined });
     });
+    let ended: Awaited<typeof running>;
+    try {
+      ended = await running;
+    } catch (thrown) {
+      // even the run row could not be written: nothing ran, so approving again must be possible
+      await undoClaim();
+      throw thrown;
+    }
     if (!ended.ok) {
-      await ctx.approvals.transition(approval.id, "applied", "approved", ctx.clock.now());
+      await undoClaim();
       return err(ended.error);
     }
     const c = ended.run.counts;

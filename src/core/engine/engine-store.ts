@@ -8,7 +8,7 @@ import type {
   SyncScope,
   Trigger,
 } from "../ports/provisioning-engine.js";
-import type { DeactivationCause, LinkState, SyncAction } from "../sync/operations.js";
+import type { LinkState, SyncAction } from "../sync/operations.js";
 
 /**
  * What the native engine needs from persistence, for ONE connection. The composition root adapts

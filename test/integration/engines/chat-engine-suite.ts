@@ -167,8 +167,8 @@ export function runChatEngineSuite(name: string, create: () => Promise<EngineUnd
       expect(updated).toContain("Deletions approved");
       expect(updated).toContain("Applied");
       const twice = await say(APPROVER, `approve ${id}`);
-      // this approver's vote is already recorded: each person counts once
-      expect(text(twice)).toMatch(/already decided on this batch/);
+      // the batch is decided and applied: that is what the approver hears, not "you voted already"
+      expect(text(twice)).toMatch(/already approved and applied/);
       expect(text(await say(VIEWER, "approvals"))).toContain("No deletion batch is waiting");
       expect(audit.entries.filter((e) => e.command === "approval.approve" && e.outcome === "succeeded")).toHaveLength(
         1,
