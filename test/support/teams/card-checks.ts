@@ -8,7 +8,7 @@ import draft06 from "ajv/dist/refs/json-schema-draft-06.json" with { type: "json
  * test/fixtures from microsoft/AdaptiveCards `schemas/1.5.0/adaptive-card.json`) and render it
  * with the `adaptivecards` JS renderer under jsdom.
  */
-const schemaPath = new URL("../../../fixtures/adaptive-card-1.5.schema.json", import.meta.url);
+const schemaPath = new URL("../../fixtures/adaptive-card-1.5.schema.json", import.meta.url);
 
 function isUri(value: string): boolean {
   try {
