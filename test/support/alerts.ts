@@ -57,7 +57,7 @@ export class InMemoryOutboxStore implements OutboxStore {
           (r.status === "pending" && r.nextAttemptAt.getTime() <= t) ||
           (r.status === "sending" && (r.lockedUntil?.getTime() ?? 0) <= t),
       )
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.seq - b.seq)
+      .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id.localeCompare(b.id))
       .slice(0, Math.max(0, input.limit));
     const claimed = due.map((r) => {
       const next: OutboxRow = {
@@ -74,21 +74,21 @@ export class InMemoryOutboxStore implements OutboxStore {
 
   async markSent(id: string, sentRef: MessageRef | null) {
     const row = this.rows.get(id);
-    if (row !== undefined) this.rows.set(id, { ...row, status: "sent", sentRef, lockedUntil: null });
+    if (row === undefined) return err(new AppError("db.not_found", `No outbox message ${id}.`));
+    this.rows.set(id, { ...row, status: "sent", sentRef, lockedUntil: null });
     return ok(undefined);
   }
 
   async markFailed(id: string, failure: { code: string; message: string; nextAttemptAt: Date | null }) {
     const row = this.rows.get(id);
-    if (row !== undefined) {
-      this.rows.set(id, {
-        ...row,
-        status: failure.nextAttemptAt === null ? "dead" : "pending",
-        nextAttemptAt: failure.nextAttemptAt ?? row.nextAttemptAt,
-        lockedUntil: null,
-        lastError: { code: failure.code, message: failure.message },
-      });
-    }
+    if (row === undefined) return err(new AppError("db.not_found", `No outbox message ${id}.`));
+    this.rows.set(id, {
+      ...row,
+      status: failure.nextAttemptAt === null ? "dead" : "pending",
+      nextAttemptAt: failure.nextAttemptAt ?? row.nextAttemptAt,
+      lockedUntil: null,
+      lastError: { code: failure.code, message: failure.message },
+    });
     return ok(undefined);
   }
 

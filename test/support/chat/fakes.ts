@@ -123,7 +123,11 @@ export class InMemoryApprovalStore implements ApprovalStore {
   }
   async addMessage(id: string, message: ApprovalMessage) {
     const record = this.records.get(id);
-    if (record !== undefined) this.records.set(id, { ...record, messages: [...record.messages, message] });
+    const known = record?.messages.some(
+      (m) => m.platform === message.platform && m.channelId === message.channelId && m.messageId === message.messageId,
+    );
+    if (record !== undefined && known !== true)
+      this.records.set(id, { ...record, messages: [...record.messages, message] });
   }
 }
 
