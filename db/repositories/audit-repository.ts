@@ -1,21 +1,56 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { z } from "zod";
-import type { AuditRecord, AuditStore } from "#core/ports/store/audit-store.js";
-import { jsonValueSchema, storedPlatformSchema } from "#core/ports/store/common.js";
+import type { AuditEntry, AuditSink } from "#core/chat/ports.js";
+import type { AppError } from "#core/errors.js";
+import type { IdGenerator } from "#core/ids.js";
+import type { Result } from "#core/result.js";
 import type { Database } from "../database.js";
 import { auditLog } from "../schema/audit-log.js";
 import { attempt, invalidRow } from "./db-error.js";
 
-const columnsSchema = z.object({ platform: storedPlatformSchema, detail: jsonValueSchema });
+/** One line of the audit log as written: the entry, its id and when (older lines may name `system`). */
+export interface AuditLine extends Omit<AuditEntry, "platform"> {
+  readonly platform: AuditEntry["platform"] | "system";
+  readonly id: string;
+  readonly at: Date;
+}
 
-/** `audit_log` behind the AuditStore port (append-only). */
-export function createAuditRepository(db: Database): AuditStore {
+/** The audit log of one connection: the chat core's sink, and the lines newest first. */
+export interface AuditLog extends AuditSink {
+  /** newest first; `before` pages backwards */
+  list(options?: { readonly limit?: number; readonly before?: Date }): Promise<Result<readonly AuditLine[], AppError>>;
+}
+
+const columnsSchema = z.object({
+  platform: z.enum(["slack", "teams", "cli", "system"]),
+  outcome: z.enum(["succeeded", "failed", "refused", "requested", "cancelled", "counted"]),
+  detail: z.json(),
+});
+
+/** `{text}` as the chat core writes it; anything older is shown as its JSON */
+function detailText(detail: unknown): string {
+  const text = z.object({ text: z.string() }).safeParse(detail);
+  return text.success ? text.data.text : JSON.stringify(detail);
+}
+
+/** `audit_log` (append-only) of one connection, behind the chat core's AuditSink. */
+export function createAuditLog(db: Database, connectionId: string, now: () => Date, ids: IdGenerator): AuditLog {
   return {
     record: (entry) =>
       attempt("write audit log", async () => {
-        await db.insert(auditLog).values({ ...entry, detail: jsonValueSchema.parse(entry.detail) });
+        await db.insert(auditLog).values({
+          id: ids.next("aud"),
+          connectionId,
+          actorId: entry.actor,
+          platform: entry.platform,
+          command: entry.command,
+          target: entry.target,
+          outcome: entry.outcome,
+          detail: { text: entry.detail },
+          at: now(),
+        });
       }),
-    list: (connectionId, options = {}) =>
+    list: (options = {}) =>
       attempt("read audit log", async () => {
         const conditions = [eq(auditLog.connectionId, connectionId)];
         if (options.before !== undefined) conditions.push(lt(auditLog.at, options.before));
@@ -25,10 +60,19 @@ export function createAuditRepository(db: Database): AuditStore {
           .where(and(...conditions))
           .orderBy(desc(auditLog.at), desc(auditLog.id))
           .limit(options.limit ?? 100);
-        return rows.map((row): AuditRecord => {
+        return rows.map((row): AuditLine => {
           const parsed = columnsSchema.safeParse(row);
           if (!parsed.success) throw invalidRow("read audit log", parsed.error.issues[0]?.message ?? "invalid");
-          return { ...row, platform: parsed.data.platform, detail: parsed.data.detail };
+          return {
+            id: row.id,
+            at: row.at,
+            actor: row.actorId,
+            platform: parsed.data.platform,
+            command: row.command,
+            target: row.target,
+            outcome: parsed.data.outcome,
+            detail: detailText(parsed.data.detail),
+          };
         });
       }),
   };

@@ -1,4 +1,3 @@
-import type { AuditStore } from "#core/ports/store/audit-store.js";
 import type { ConnectionStore } from "#core/ports/store/connection-store.js";
 import type { ConversationStore } from "#core/ports/store/conversation-store.js";
 import type { LeaseStore } from "#core/ports/store/lease-store.js";
@@ -8,7 +7,6 @@ import type { RunStore } from "#core/ports/store/run-store.js";
 import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
 import type { WatermarkStore } from "#core/ports/store/watermark-store.js";
 import type { Database } from "../database.js";
-import { createAuditRepository } from "./audit-repository.js";
 import { createConnectionRepository } from "./connection-repository.js";
 import { createConversationRepository } from "./conversation-repository.js";
 import { createLeaseRepository } from "./lease-repository.js";
@@ -26,7 +24,6 @@ export interface Repositories {
   readonly watermarks: WatermarkStore;
   readonly leases: LeaseStore;
   readonly conversations: ConversationStore;
-  readonly audit: AuditStore;
   readonly seenRequests: SeenRequestStore;
 }
 
@@ -43,7 +40,6 @@ export function createRepositories(db: Database): Repositories {
     watermarks: createWatermarkRepository(db),
     leases: createLeaseRepository(db),
     conversations: createConversationRepository(db),
-    audit: createAuditRepository(db),
     seenRequests: createSeenRequestRepository(db),
   };
 }

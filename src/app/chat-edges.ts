@@ -6,7 +6,6 @@ import { activityChannelNotifier, slackChannelNotifier } from "./alerts/notifier
 import type { ChannelNotifier, NotifierMap } from "./alerts/ports.js";
 import type { Route } from "./http/server.js";
 import type { AppServices } from "./services.js";
-import { createAuditSink } from "./wiring/chat-stores.js";
 import { createConversationStore } from "./wiring/conversations.js";
 import { createSlackPeople, slackProfilesFrom, withResolvedActors } from "./wiring/slack-people.js";
 
@@ -37,7 +36,7 @@ type RefusalAudit = (
 
 /** Builds the configured edges, in one go, over the services (chat core, database) that exist already. */
 export function createChatEdges(config: Config, services: AppServices, logger: Logger): ChatEdge[] {
-  const audit = createAuditSink(services.repos.audit, services.connectionId, services.clock, services.ids);
+  const { audit } = services;
   const auditRefusal: RefusalAudit = async (platform, actor, command, target, detail) => {
     const saved = await audit.record({
       actor: actor ?? "unknown",

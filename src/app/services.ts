@@ -13,12 +13,12 @@ import { err, ok, type Result } from "#core/result.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
 import { type AlertRouteStore, createAlertRouteStore } from "#db/repositories/alert-route-repository.js";
 import { createApprovalStore } from "#db/repositories/approval-repository.js";
+import { type AuditLog, createAuditLog } from "#db/repositories/audit-repository.js";
 import { createRepositories, type Repositories } from "#db/repositories/create-repositories.js";
 import { loadAttributeMap } from "./attribute-map-file.js";
 import type { ConnectionTargets } from "./connection.js";
 import { buildEngine, type ServiceEngine } from "./engines.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
-import { createAuditSink } from "./wiring/chat-stores.js";
 
 const DEFAULT_CONNECTION_ID = "con_default";
 
@@ -37,6 +37,8 @@ export interface AppServices {
   readonly approvals: ApprovalStore;
   /** the routes set with `alerts here` (the chat core writes them, the alert dispatcher reads them) */
   readonly alertRoutes: AlertRouteStore;
+  /** the audit log of this connection (every front end writes it through the command core) */
+  readonly audit: AuditLog;
   readonly links: ChatLinks;
   /** Entra user lookups (the chat edges resolve a Slack user's e-mail to an Entra object id) */
   readonly directory: Pick<DirectorySource, "lookupUser">;
@@ -109,6 +111,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
     });
     const approvals = createApprovalStore(database.db, connectionId);
     const alertRoutes = createAlertRouteStore(database.db, connectionId, () => clock.now());
+    const audit = createAuditLog(database.db, connectionId, () => clock.now(), ids);
     const built = buildEngine({
       config,
       targets,
@@ -145,7 +148,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
     };
     const chatDeps = {
       engine,
-      audit: createAuditSink(repos.audit, connectionId, clock, ids),
+      audit,
       approvals,
       alertRoutes,
       events,
@@ -166,6 +169,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       events,
       approvals,
       alertRoutes,
+      audit,
       links,
       directory,
       chat: createChatCore({ ...chatDeps, roles }),

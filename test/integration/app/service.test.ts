@@ -113,13 +113,13 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
     expect(foreign.status).toBe(401);
     const status = await service.services.engine.status();
     expect(status.ok && status.value.paused).toBe(false);
-    const audit = await service.services.repos.audit.list(service.services.connectionId, { limit: 5 });
+    const audit = await service.services.audit.list({ limit: 5 });
     expect(audit.ok ? audit.value[0] : null).toMatchObject({
-      actorId: "UOPERATOR",
+      actor: "UOPERATOR",
       platform: "slack",
       command: "slash_command",
       outcome: "refused",
-      detail: { text: "team TOTHER is not this workspace" },
+      detail: "team TOTHER is not this workspace",
     });
   });
 

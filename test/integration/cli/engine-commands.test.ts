@@ -111,7 +111,7 @@ describe("abm engine commands", () => {
     const paused = await abm("status", "--json");
     expect(paused.json()).toMatchObject({ status: { state: "paused", nextRunAt: null } });
     expect((await abm("resume")).code).toBe(0);
-    const audit = await services.repos.audit.list(services.connectionId);
+    const audit = await services.audit.list();
     expect(audit.ok && audit.value.map((a) => `${a.platform}:${a.command}:${a.outcome}`)).toEqual(
       expect.arrayContaining([
         "cli:pause:succeeded",
