@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ConversationReferences } from "#core/chat/ports.js";
 import type { Logger } from "#core/logger.js";
 import { createBotbuilderTransport } from "./botbuilder-transport.js";
 import { declaredLength, MAX_ACTIVITY_BYTES, readJsonObject, refuseUnread, writeJson } from "./http-bridge.js";
 import { type ActivityOrigin, activityOrigin, isOurTenant } from "./tenant.js";
 import type { TeamsAppType, TeamsTransport } from "./transport.js";
 import { createTurnRouter, type TeamsChat } from "./turn-router.js";
-import type { TeamsConversationStore } from "./types.js";
 
 export interface TeamsBotOptions {
   readonly appId?: string;
@@ -15,7 +15,7 @@ export interface TeamsBotOptions {
   /** the chat core (the same `handle` / `handleAction` the Slack edge calls) */
   readonly chat: TeamsChat;
   /** where conversation references are saved (on each command and on installation) */
-  readonly conversations: TeamsConversationStore;
+  readonly conversations: ConversationReferences;
   readonly logger: Logger;
   /** the Bot Framework's OpenID metadata URL (tests point it at a local server) */
   readonly openIdMetadataUrl?: string;

@@ -1,10 +1,11 @@
+import type { ConversationReferences } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 import { AppError, toAppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
 import { err, ok, type Result } from "#core/result.js";
 import { cardActivity } from "./replies.js";
 import type { TeamsTransport } from "./transport.js";
-import type { TeamsConversationReference, TeamsConversationStore } from "./types.js";
+import { type TeamsConversationReference, teamsConversationReferenceSchema } from "./types.js";
 
 /**
  * Proactive messages (alerts, approval cards) to a conversation whose reference was stored when
@@ -26,15 +27,18 @@ export interface TeamsNotifier {
 
 export function createTeamsNotifier(deps: {
   transport: TeamsTransport;
-  store: TeamsConversationStore;
+  store: ConversationReferences;
   logger: Logger;
 }): TeamsNotifier {
   const logger = deps.logger.child({ adapter: "teams", component: "notifier" });
 
   const resolve = async (target: ConversationTarget): Promise<Result<TeamsConversationReference, AppError>> => {
     if (typeof target !== "string") return ok(target);
-    const reference = await deps.store.load(target);
-    if (reference === null) {
+    const stored = await deps.store.load(target);
+    const reference = stored === null ? null : teamsConversationReferenceSchema.safeParse(stored);
+    if (reference !== null && !reference.success)
+      logger.warn({ conversationId: target }, "stored Teams conversation reference does not parse; treated as unknown");
+    if (reference === null || !reference.success) {
       return err(
         new AppError(
           "teams.unknown_conversation",
@@ -45,7 +49,7 @@ export function createTeamsNotifier(deps: {
         ),
       );
     }
-    return ok(reference);
+    return ok(reference.data);
   };
 
   const run = async <T>(

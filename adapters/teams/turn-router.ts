@@ -1,5 +1,5 @@
 import type { ChatActionResult, ChatCore } from "#core/chat/handle-command.js";
-import type { ChatActor, ConversationRef } from "#core/chat/ports.js";
+import type { ChatActor, ConversationRef, ConversationReferences } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 import { toAppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
@@ -16,7 +16,7 @@ import {
 } from "./activity.js";
 import { cardActivity, cardInvokeBody, errorInvokeBody, messageInvokeBody } from "./replies.js";
 import type { InboundTurn } from "./transport.js";
-import type { TeamsActor, TeamsConversationStore } from "./types.js";
+import type { TeamsActor } from "./types.js";
 
 /** The chat core as the Teams edge uses it: the same `handle` / `handleAction` Slack calls. */
 export type TeamsChat = Pick<ChatCore, "handle" | "handleAction">;
@@ -62,7 +62,7 @@ function chatConversation(activity: InboundActivity): ConversationRef {
  */
 export function createTurnRouter(deps: {
   chat: TeamsChat;
-  conversations: TeamsConversationStore;
+  conversations: ConversationReferences;
   logger: Logger;
 }): (turn: InboundTurn) => Promise<void> {
   const { chat, conversations, logger } = deps;
@@ -101,7 +101,7 @@ export function createTurnRouter(deps: {
     }
     const conversation = conversationOf(activity);
     // keep the reference fresh: `alerts here` and approvals post proactively into this conversation later
-    await conversations.save(conversation.id, conversation.reference);
+    await conversations.save("teams", conversation.id, conversation.reference);
     const text = commandText(activity);
     const replies = await chat.handle({
       actor: toChatActor(actorOf(activity)),
@@ -172,7 +172,7 @@ export function createTurnRouter(deps: {
     else installed = activity.membersAdded?.some((m) => m.id === botId) === true;
     if (!installed) return;
     const reference = referenceOf(activity);
-    await conversations.save(reference.conversation.id, reference);
+    await conversations.save("teams", reference.conversation.id, reference);
   };
 
   return async (turn) => {

@@ -40,9 +40,3 @@ export interface TeamsConversation {
   /** store this to post proactively later (alerts here, approvals) */
   readonly reference: TeamsConversationReference;
 }
-
-/** Where conversation references live (the database in production), so any replica can post. */
-export interface TeamsConversationStore {
-  save(conversationId: string, reference: TeamsConversationReference): Promise<void>;
-  load(conversationId: string): Promise<TeamsConversationReference | null>;
-}

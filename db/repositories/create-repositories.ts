@@ -1,5 +1,4 @@
 import type { ConnectionStore } from "#core/ports/store/connection-store.js";
-import type { ConversationStore } from "#core/ports/store/conversation-store.js";
 import type { LeaseStore } from "#core/ports/store/lease-store.js";
 import type { LinkStore } from "#core/ports/store/link-store.js";
 import type { OperationStore } from "#core/ports/store/operation-store.js";
@@ -8,7 +7,6 @@ import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
 import type { WatermarkStore } from "#core/ports/store/watermark-store.js";
 import type { Database } from "../database.js";
 import { createConnectionRepository } from "./connection-repository.js";
-import { createConversationRepository } from "./conversation-repository.js";
 import { createLeaseRepository } from "./lease-repository.js";
 import { createLinkRepository } from "./link-repository.js";
 import { createOperationRepository } from "./operation-repository.js";
@@ -23,7 +21,6 @@ export interface Repositories {
   readonly links: LinkStore;
   readonly watermarks: WatermarkStore;
   readonly leases: LeaseStore;
-  readonly conversations: ConversationStore;
   readonly seenRequests: SeenRequestStore;
 }
 
@@ -39,7 +36,6 @@ export function createRepositories(db: Database): Repositories {
     links: createLinkRepository(db),
     watermarks: createWatermarkRepository(db),
     leases: createLeaseRepository(db),
-    conversations: createConversationRepository(db),
     seenRequests: createSeenRequestRepository(db),
   };
 }

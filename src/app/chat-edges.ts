@@ -2,11 +2,11 @@ import { createSlackAdapter, createSlackWebClient } from "#adapters/slack/index.
 import { createTeamsBot, createTeamsNotifier } from "#adapters/teams/index.js";
 import type { Config, SlackConfig } from "#config/config.js";
 import type { Logger } from "#core/logger.js";
+import { createConversationReferences } from "#db/repositories/conversation-repository.js";
 import { activityChannelNotifier, slackChannelNotifier } from "./alerts/notifiers.js";
 import type { ChannelNotifier, NotifierMap } from "./alerts/ports.js";
 import type { Route } from "./http/server.js";
 import type { AppServices } from "./services.js";
-import { createConversationStore } from "./wiring/conversations.js";
 import { createSlackPeople, slackProfilesFrom, withResolvedActors } from "./wiring/slack-people.js";
 
 /**
@@ -109,7 +109,9 @@ function teamsEdge(config: Config, services: AppServices, logger: Logger, auditR
       { code: "teams.no_tenant" },
       "Neither MICROSOFT_APP_TENANT_ID nor AZURE_TENANT_ID is set: Teams activities from any tenant are accepted.",
     );
-  const conversations = createConversationStore(services);
+  const conversations = createConversationReferences(services.database.db, services.connectionId, () =>
+    services.clock.now(),
+  );
   const bot = createTeamsBot({
     ...(config.teams.appId === null ? {} : { appId: config.teams.appId }),
     ...(config.teams.appPassword === null ? {} : { appPassword: config.teams.appPassword }),

@@ -65,3 +65,14 @@ export interface AlertRouteBook {
   /** returns false when there was no route here */
   remove(conversation: ConversationRef): Promise<Result<boolean, AppError>>;
 }
+
+/**
+ * Stored conversation references of one connection (Teams needs one to post proactively, from any
+ * replica). The reference is the platform's own JSON; the adapter that reads it validates it.
+ */
+export interface ConversationReferences {
+  /** inserts or replaces by conversation id */
+  save(platform: ChatPlatform, conversationId: string, reference: unknown): Promise<void>;
+  /** null when none is stored */
+  load(conversationId: string): Promise<unknown>;
+}

@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 import { createIncidentStore } from "#db/repositories/alert-repository.js";
 import { createAlertRouteStore } from "#db/repositories/alert-route-repository.js";
 import { createAuditLog } from "#db/repositories/audit-repository.js";
-import { createConversationRepository } from "#db/repositories/conversation-repository.js";
+import { createConversationReferences } from "#db/repositories/conversation-repository.js";
 import { createLeaseRepository } from "#db/repositories/lease-repository.js";
 import { createOutboxStore } from "#db/repositories/outbox-repository.js";
 import { createWatermarkRepository } from "#db/repositories/watermark-repository.js";
@@ -194,27 +194,15 @@ describeEachDatabase("watermark, lease, alert, outbox, conversation and audit st
   it("conversations are upserted by conversation id; audit entries list newest first", async () => {
     const { db } = current();
     const connectionId = await freshConnection(db);
-    const conversations = createConversationRepository(db);
+    const conversations = createConversationReferences(db, connectionId, () => at(0));
     const reference = { serviceUrl: "https://smba.example/", conversation: { id: "19:abc" }, bot: { id: "28:bot" } };
-    expectOk(
-      await conversations.save({ connectionId, platform: "teams", conversationId: "19:abc", reference, now: at(0) }),
-    );
+    await conversations.save("teams", "19:abc", reference);
     const updated = { ...reference, serviceUrl: "https://smba2.example/" };
-    expectOk(
-      await conversations.save({
-        connectionId,
-        platform: "teams",
-        conversationId: "19:abc",
-        reference: updated,
-        now: at(1),
-      }),
-    );
-    expect(expectOk(await conversations.get(connectionId, "19:abc"))).toMatchObject({
-      reference: updated,
-      updatedAt: at(1),
-    });
-    expect(expectOk(await conversations.list(connectionId, "teams"))).toHaveLength(1);
-    expect(expectOk(await conversations.remove(connectionId, "19:abc"))).toBe(true);
+    await conversations.save("teams", "19:abc", updated);
+    expect(await conversations.load("19:abc")).toEqual(updated);
+    expect(await conversations.load("19:none")).toBeNull();
+    const elsewhere = createConversationReferences(db, await freshConnection(db), () => at(0));
+    expect(await elsewhere.load("19:abc")).toBeNull();
 
     let now = at(0);
     let n = 0;

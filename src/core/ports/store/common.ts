@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { AppError } from "../../errors.js";
 import type { Result } from "../../result.js";
 
@@ -14,19 +13,3 @@ import type { Result } from "../../result.js";
  * Store methods never throw for database failures.
  */
 export type StoreResult<T> = Promise<Result<T, AppError>>;
-
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
-
-export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValueSchema),
-    z.record(z.string(), jsonValueSchema),
-  ]),
-);
-
-export const storedPlatformSchema = z.enum(["slack", "teams", "cli", "system"]);
-export type StoredPlatform = z.infer<typeof storedPlatformSchema>;

@@ -1,6 +1,7 @@
 import type { TeamsChat } from "#adapters/teams/turn-router.js";
-import type { TeamsConversationReference, TeamsConversationStore } from "#adapters/teams/types.js";
+import { type TeamsConversationReference, teamsConversationReferenceSchema } from "#adapters/teams/types.js";
 import type { ChatActionRequest, ChatRequest } from "#core/chat/handle-command.js";
+import type { ConversationReferences } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 
 /**
@@ -45,7 +46,7 @@ export interface FakeChatCore extends TeamsChat {
   readonly actions: ChatActionRequest[];
   /** what the bot saved, by conversation id */
   readonly references: Map<string, TeamsConversationReference>;
-  readonly conversations: TeamsConversationStore;
+  readonly conversations: ConversationReferences;
   /** how many times the approval was executed (must stay 1 under a race) */
   executed: number;
 }
@@ -59,8 +60,8 @@ export function createFakeChatCore(): FakeChatCore {
     actions: [],
     references,
     conversations: {
-      save: async (id, reference) => {
-        references.set(id, reference);
+      save: async (_platform, id, reference) => {
+        references.set(id, teamsConversationReferenceSchema.parse(reference));
       },
       load: async (id) => references.get(id) ?? null,
     },
