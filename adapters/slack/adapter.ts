@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, SocketModeReceiver } from "@slack/bolt";
 import type { Logger } from "#core/logger.js";
-import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
+import type { SeenRequestStore } from "#core/ports/seen-requests.js";
 import { toBoltLogger } from "./bolt-logger.js";
 import { LoopbackReceiver, type ReceiverRefusal } from "./http-receiver.js";
 import { type ChatHandler, registerListeners } from "./listeners.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { verifySlackRequest } from "@slack/bolt";
 import { AppError, type ErrorCode } from "#core/errors.js";
-import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
+import type { SeenRequestStore } from "#core/ports/seen-requests.js";
 import { err, ok, type Result } from "#core/result.js";
 
 /**

@@ -1,9 +1,9 @@
+import type { SeenRequestStore } from "#core/ports/seen-requests.js";
 import type { ConnectionStore } from "#core/ports/store/connection-store.js";
 import type { LeaseStore } from "#core/ports/store/lease-store.js";
 import type { LinkStore } from "#core/ports/store/link-store.js";
 import type { OperationStore } from "#core/ports/store/operation-store.js";
 import type { RunStore } from "#core/ports/store/run-store.js";
-import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
 import type { WatermarkStore } from "#core/ports/store/watermark-store.js";
 import type { Database } from "../database.js";
 import { createConnectionRepository } from "./connection-repository.js";

@@ -1,5 +1,5 @@
 import { lt, lte, sql } from "drizzle-orm";
-import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
+import type { SeenRequestStore } from "#core/ports/seen-requests.js";
 import type { Database } from "../database.js";
 import { seenRequests } from "../schema/seen-requests.js";
 import { attempt } from "./db-error.js";

@@ -7,7 +7,7 @@ import {
   type SlackForeignRequest,
 } from "#adapters/slack/index.js";
 import { silentLogger } from "#core/logger.js";
-import type { SeenRequestStore } from "#core/ports/store/seen-request-store.js";
+import type { SeenRequestStore } from "#core/ports/seen-requests.js";
 import { type FakeSlackApi, startFakeSlackApi } from "./fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "./response-sink.js";
 

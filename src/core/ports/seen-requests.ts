@@ -1,4 +1,7 @@
-import type { StoreResult } from "./common.js";
+import type { AppError } from "../errors.js";
+import type { Result } from "../result.js";
+
+type StoreResult<T> = Promise<Result<T, AppError>>;
 
 /**
  * Signed chat requests already accepted (Slack's `x-slack-signature`), so that a replay is refused
