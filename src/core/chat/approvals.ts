@@ -33,6 +33,11 @@ async function execute(ctx: CommandContext, approval: Approval, decision: "appro
   const command = `approval.${decision}`;
   if (decision === "approve") {
     const done = await engine.applyApproval(approval, actor);
+    if (!done.ok && done.error.code === "approval.not_granted") {
+      // another caller claimed it first (a racing retry): its result stands
+      await audit(ctx, { command, target: approval.id, outcome: "refused", detail: "already being applied" });
+      return current(ctx, approval.id, approval);
+    }
     const at = clock.now();
     const result = done.ok
       ? { ...done.value, at }
@@ -105,8 +110,9 @@ export async function decideApproval(
     };
   };
 
-  // an approved batch whose execution failed may be retried: the engine's own compare-and-set keeps it once
-  if (found.status === "approved" && decision === "approve") {
+  // an approved batch whose execution FAILED may be retried (the engine's compare-and-set keeps it
+  // once); an approved batch without a result is being applied right now by the winning vote
+  if (found.status === "approved" && found.result?.status === "failed" && decision === "approve") {
     const after = await execute(ctx, found, "approve");
     return { answer: succeeded(decisionData(ctx, after, decision), []), updated: render(after) };
   }

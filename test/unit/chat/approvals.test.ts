@@ -96,6 +96,20 @@ describe("deletion approvals", () => {
     expect(h.audit.entries.filter((e) => e.outcome === "succeeded")).toHaveLength(1);
   });
 
+  it("a click while the winning vote is still applying neither applies again nor overwrites the result", async () => {
+    const { h } = await withBatch(10, 1);
+    // A's vote moved it to approved; A's engine call has not claimed it yet
+    await h.approvals.vote(
+      "apr_test1",
+      { actorId: APPROVER_A, actorName: "A", platform: "slack", decision: "approve", at: h.clock.now() },
+      h.clock.now(),
+    );
+    const late = await click(h, b);
+    expect(replyText(late.replies[0])).toContain("already approved");
+    expect(h.engine.decided).toHaveLength(0);
+    expect((await h.approvals.get("apr_test1"))?.result).toBeNull();
+  });
+
   it("a non-approver's click is refused privately and audited", async () => {
     const { h } = await withBatch();
     const result = await click(h, slackActor(OPERATOR));
