@@ -16,8 +16,11 @@ const CHILD = fileURLToPath(new URL("./support/run-cycle.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const LATER = 31 * 60 * 1000;
 const CHILD_TIMEOUT_MS = 45_000;
-/** three child processes (each loads the whole service and opens the database) on a busy 2-core box */
-const TEST_TIMEOUT_MS = 120_000;
+/**
+ * three child processes (each loads the whole service and opens the database) on a busy 2-core box:
+ * each has its own CHILD_TIMEOUT_MS deadline, so the test's budget covers all three plus the checks
+ */
+const TEST_TIMEOUT_MS = 3 * CHILD_TIMEOUT_MS + 45_000;
 
 const posts = (abm: AbmEmulator): number =>
   Object.values(abm.stats().byMethod.POST ?? {}).reduce((sum, n) => sum + n, 0);
