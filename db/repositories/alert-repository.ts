@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { IncidentKind, IncidentRecord } from "#core/chat/alerts/incidents.js";
 import type { IncidentStore, StoredIncident } from "#core/chat/alerts/stores.js";
+import { chatPlatformSchema } from "#core/platform.js";
 import type { Database } from "../database.js";
 import { alerts } from "../schema/alerts.js";
 import { attempt, invalidRow, notFound } from "./db-error.js";
@@ -18,7 +19,7 @@ const KINDS = [
 ] as const satisfies readonly IncidentKind[];
 
 export const messageRefSchema = z.object({
-  platform: z.enum(["slack", "teams", "cli"]),
+  platform: chatPlatformSchema,
   channelId: z.string().min(1),
   messageId: z.string().min(1),
 });

@@ -3,12 +3,13 @@ import { z } from "zod";
 import type { AlertRoute } from "#core/chat/alerts/stores.js";
 import type { AlertRouteBook } from "#core/chat/ports.js";
 import type { AppError } from "#core/errors.js";
+import { chatPlatformSchema } from "#core/platform.js";
 import type { Result } from "#core/result.js";
 import type { Database } from "../database.js";
 import { alertRoutes } from "../schema/alert-routes.js";
 import { attempt, invalidRow } from "./db-error.js";
 
-const platformOf = z.object({ platform: z.enum(["slack", "teams", "cli"]) });
+const platformOf = z.object({ platform: chatPlatformSchema });
 
 /** The routes set with `alerts here` in one connection: the chat core's book, and the list alerts go to. */
 export interface AlertRouteStore extends AlertRouteBook {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AuditEntry, AuditSink } from "#core/chat/ports.js";
 import type { AppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
+import { platformSchema } from "#core/platform.js";
 import type { Result } from "#core/result.js";
 import type { Database } from "../database.js";
 import { auditLog } from "../schema/audit-log.js";
@@ -22,7 +23,7 @@ export interface AuditLog extends AuditSink {
 }
 
 const columnsSchema = z.object({
-  platform: z.enum(["slack", "teams", "cli", "system"]),
+  platform: platformSchema,
   outcome: z.enum(["succeeded", "failed", "refused", "requested", "cancelled", "counted"]),
   detail: z.json(),
 });

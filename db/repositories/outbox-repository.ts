@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, lte, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { OutboxEntry, OutboxStore } from "#core/chat/alerts/stores.js";
+import { chatPlatformSchema } from "#core/platform.js";
 import type { Database } from "../database.js";
 import { alertOutbox } from "../schema/alert-outbox.js";
 import { messageRefSchema } from "./alert-repository.js";
@@ -9,7 +10,7 @@ import { attempt, invalidRow, notFound } from "./db-error.js";
 type Row = typeof alertOutbox.$inferSelect;
 
 const columnsSchema = z.object({
-  platform: z.enum(["slack", "teams", "cli"]),
+  platform: chatPlatformSchema,
   payload: z.json(),
   status: z.enum(["pending", "sending", "sent", "dead"]),
 });

@@ -2,6 +2,7 @@ import { createSlackAdapter, createSlackWebClient } from "#adapters/slack/index.
 import { createTeamsBot, createTeamsNotifier } from "#adapters/teams/index.js";
 import type { Config, SlackConfig } from "#config/config.js";
 import type { Logger } from "#core/logger.js";
+import type { MessagePlatform } from "#core/platform.js";
 import { createConversationReferences } from "#db/repositories/conversation-repository.js";
 import { activityChannelNotifier, slackChannelNotifier } from "./alerts/notifiers.js";
 import type { ChannelNotifier, NotifierMap } from "./alerts/ports.js";
@@ -15,7 +16,7 @@ import { createSlackPeople, slackProfilesFrom, withResolvedActors } from "./wiri
  * outbox posts, threads and edits (approval refreshes included) through `notifier`.
  */
 export interface ChatEdge {
-  readonly platform: "slack" | "teams";
+  readonly platform: MessagePlatform;
   /** HTTP routes on the service's server (`POST /slack/events`, `POST /api/messages`) */
   readonly routes: readonly Route[];
   /** what the alert outbox posts and edits through */
@@ -27,7 +28,7 @@ export interface ChatEdge {
 }
 
 type RefusalAudit = (
-  platform: "slack" | "teams",
+  platform: MessagePlatform,
   actor: string | null,
   command: string,
   target: string | null,

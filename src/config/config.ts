@@ -3,9 +3,9 @@
  * Unset optional values are `null` (never `undefined`), so every field is always present.
  */
 import type { RoleEntry } from "#core/chat/roles.js";
+import type { MessagePlatform } from "#core/platform.js";
 import type { EngineKind, SyncScope } from "#core/ports/provisioning-engine.js";
 
-export type ChatPlatform = "slack" | "teams";
 export type TeamsAppType = "SingleTenant" | "MultiTenant" | "UserAssignedMSI";
 
 export type DatabaseConfig =
@@ -100,7 +100,7 @@ export type TeamsConfig =
     };
 
 export interface AlertRoute {
-  readonly platform: ChatPlatform;
+  readonly platform: MessagePlatform;
   /** Slack channel id (`C012345`) or Teams channel/conversation id (`19:abc@thread.tacv2`) */
   readonly channel: string;
 }

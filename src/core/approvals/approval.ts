@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { messagePlatformSchema, platformSchema } from "../platform.js";
 import type { HeldUser, RunCounts } from "../ports/provisioning-engine.js";
 
 /**
@@ -58,7 +59,7 @@ export const voteSchema = z.object({
   /** the person, not the account: `entra:<object id>` when known, else the platform id */
   actorId: z.string().min(1),
   actorName: z.string(),
-  platform: z.enum(["slack", "teams", "cli", "system"]),
+  platform: platformSchema,
   decision: z.enum(["approve", "reject"]),
   at: z.coerce.date(),
 });
@@ -91,7 +92,7 @@ export interface ApprovalResult {
 
 /** A posted chat message that shows the approval (Slack channel + ts, Teams conversation + activity id). */
 export const approvalMessageSchema = z.object({
-  platform: z.enum(["slack", "teams"]),
+  platform: messagePlatformSchema,
   channelId: z.string().min(1),
   messageId: z.string().min(1),
 });

@@ -5,7 +5,9 @@ import type { Result } from "../result.js";
  * The narrow ports the chat core needs. The composition root adapts the database repositories,
  * Microsoft Graph and the chat SDKs to them; the core never knows which store or platform is behind.
  */
-export type ChatPlatform = "slack" | "teams" | "cli";
+export type { ChatPlatform } from "../platform.js";
+
+import type { ChatPlatform } from "../platform.js";
 
 /** Who typed the command or clicked the button. */
 export interface ChatActor {

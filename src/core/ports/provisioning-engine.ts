@@ -12,7 +12,9 @@ export type EngineKind = "native" | "entra";
 export type SyncScope = "all" | "assigned";
 export type CycleKind = "initial" | "incremental" | "restart" | "single_user";
 export type Trigger = "schedule" | "cli" | "chat" | "startup" | "approval" | "api";
-export type Platform = "slack" | "teams" | "cli" | "system";
+export type { Platform } from "../platform.js";
+
+import type { Platform } from "../platform.js";
 
 export interface Actor {
   /** Slack user id, Entra object id, `cli:<os user>` or `system` */
