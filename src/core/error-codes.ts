@@ -108,7 +108,6 @@ export const ERROR_CODES = {
   "cli.not_configured": { retryable: false, fix: "Run `abm config check` and set what it names." },
   "cli.unexpected": { retryable: false, fix: "The command failed unexpectedly; see stderr." },
   "cli.unknown_command": { retryable: false, fix: "Run `abm help` for the commands." },
-  "cli.usage": { retryable: false, fix: "The message shows the usage; `abm help <command>` explains it." },
   "config.attribute_map_invalid": {
     retryable: false,
     fix: "Fix the ABM_ATTRIBUTE_MAP file: the message names the invalid entry.",
@@ -161,15 +160,6 @@ export const ERROR_CODES = {
     fix: "This engine cannot do that (the message says why); the native engine can.",
   },
   "engine.user_not_found": { retryable: false, fix: "No such user in Entra: check the UPN, mail or object id." },
-  "entra.ambiguous_user": { retryable: false, fix: "Several Entra users match: use the object id." },
-  "entra.auth": {
-    retryable: false,
-    fix: "Entra refused the app's credentials: check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET.",
-  },
-  "entra.forbidden": {
-    retryable: false,
-    fix: "The app registration lacks Graph permissions: grant Synchronization.ReadWrite.All and Application.Read.All (admin consent).",
-  },
   "entra.job_not_found": {
     retryable: false,
     fix: "The provisioning job does not exist: start provisioning once in Entra for the Apple Business Manager app.",
@@ -182,7 +172,6 @@ export const ERROR_CODES = {
     retryable: false,
     fix: "Entra's provisioning schema has no rule for users: check the app's attribute mappings in Entra.",
   },
-  "entra.not_found": { retryable: false, fix: "Graph does not know that object: check ABM_SERVICE_PRINCIPAL_ID." },
   "entra.protocol": { retryable: false, fix: "Graph answered in an unexpected shape: report it with the log line." },
   "entra.secrets_masked": {
     retryable: false,
@@ -196,9 +185,6 @@ export const ERROR_CODES = {
     retryable: false,
     fix: "The app has several provisioning jobs: remove the extra ones in Entra.",
   },
-  "entra.throttled": { retryable: true, fix: "Graph asked us to slow down; it is retried after the time Graph said." },
-  "entra.transient": { retryable: true, fix: "Graph failed for a moment; it is retried." },
-  "entra.user_not_found": { retryable: false, fix: "No such user in Entra: check the UPN, mail or object id." },
   "graph.aborted": { retryable: false, fix: "The Graph request was cancelled (the service is stopping)." },
   "graph.ambiguous_lookup": { retryable: false, fix: "Several Entra users match: use the object id." },
   "graph.auth": {
@@ -219,10 +205,6 @@ export const ERROR_CODES = {
   "graph.protocol": { retryable: false, fix: "Graph answered in an unexpected shape: report it with the log line." },
   "graph.throttled": { retryable: true, fix: "Graph asked us to slow down; it is retried after the time Graph said." },
   "graph.transient": { retryable: true, fix: "Graph failed for a moment; it is retried." },
-  "graph.unavailable": {
-    retryable: true,
-    fix: "Graph cannot be reached: check the network path to graph.microsoft.com.",
-  },
   "internal.unexpected": { retryable: false, fix: "Something failed unexpectedly; see the log line with this code." },
   "scim.aborted": { retryable: false, fix: "The SCIM request was cancelled (the service is stopping)." },
   "scim.auth": {
@@ -342,7 +324,6 @@ const RATE_LIMITS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "scim.rate_limited",
   "engine.rate_limited",
   "graph.throttled",
-  "entra.throttled",
 ]);
 
 export function isRateLimit(code: ErrorCode): boolean {

@@ -28,7 +28,6 @@ describe("error codes: one closed union with retryability and a fix", () => {
     const limits = (Object.keys(ERROR_CODES) as ErrorCode[]).filter(isRateLimit);
     expect(limits.sort()).toEqual([
       "engine.rate_limited",
-      "entra.throttled",
       "graph.throttled",
       "scim.rate_limited",
       "slack.rate_limited",

@@ -22,7 +22,7 @@ describe("resolving a Slack user to one person", () => {
       directory: {
         lookupUser: async (lookup) => {
           lookups.push(lookup);
-          if (graphDown) return err(new AppError("graph.unavailable", "down", { retryable: true }));
+          if (graphDown) return err(new AppError("graph.transient", "down", { retryable: true }));
           return ok(lookup.by === "userPrincipalName" ? { id: "AAD-ALICE", attributes: {} } : null);
         },
       },

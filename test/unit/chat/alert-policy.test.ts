@@ -91,19 +91,19 @@ describe("alert policy", () => {
     const failed = step(store, {
       type: "cycle_finished",
       at: at(0),
-      run: run("run_1", "failed", { code: "graph.unavailable", message: "Graph down" }),
+      run: run("run_1", "failed", { code: "graph.transient", message: "Graph down" }),
       failures: [],
     });
-    expect(failed.map((a) => `${a.type}:${a.key}`)).toEqual(["post_parent:cycle:graph.unavailable"]);
+    expect(failed.map((a) => `${a.type}:${a.key}`)).toEqual(["post_parent:cycle:graph.transient"]);
     const repeat = step(store, {
       type: "cycle_finished",
       at: at(40),
-      run: run("run_2", "failed", { code: "graph.unavailable", message: "Graph down" }),
+      run: run("run_2", "failed", { code: "graph.transient", message: "Graph down" }),
       failures: [],
     });
     expect(repeat.map((a) => a.type)).toEqual(["bump"]);
     const ok = step(store, { type: "cycle_finished", at: at(80), run: run("run_3", "succeeded"), failures: [] });
-    expect(ok.map((a) => `${a.type}:${a.key}`)).toEqual(["resolve:cycle:graph.unavailable"]);
+    expect(ok.map((a) => `${a.type}:${a.key}`)).toEqual(["resolve:cycle:graph.transient"]);
   });
 
   it("a cycle that failed as a whole (a store write failed) keeps the users' failure incidents open", () => {

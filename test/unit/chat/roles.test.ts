@@ -101,7 +101,7 @@ describe("roles", () => {
       groups: {
         isMember: async () => ({
           ok: false,
-          error: new AppError("graph.unavailable", "Graph is down", { retryable: true }),
+          error: new AppError("graph.transient", "Graph is down", { retryable: true }),
         }),
       },
     });

@@ -52,9 +52,9 @@ describe("withRun: one way to start, finish and fail a run", () => {
 
   it("a failure the work returns ends the run failed and announces it", async () => {
     const { ctx, rows, events } = fakeRuns();
-    const ended = await withRun(ctx, request, async () => err(new AppError("graph.unavailable", "Graph is down")));
+    const ended = await withRun(ctx, request, async () => err(new AppError("graph.transient", "Graph is down")));
     expect(ended).toMatchObject({ ok: false, thrown: false, run: { outcome: "failed" } });
-    expect(rows.get("run_1")).toMatchObject({ outcome: "failed", error: { code: "graph.unavailable" } });
+    expect(rows.get("run_1")).toMatchObject({ outcome: "failed", error: { code: "graph.transient" } });
     expect(events).toMatchObject([{ type: "run_finished", run: { id: "run_1", outcome: "failed" }, failures: [] }]);
   });
 
