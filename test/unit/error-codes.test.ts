@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, type ErrorCode, isErrorCode, isRateLimit } from "#core/error-codes.js";
 import { AppError, toAppError } from "#core/errors.js";
@@ -33,5 +35,18 @@ describe("error codes: one closed union with retryability and a fix", () => {
       "slack.rate_limited",
     ]);
     for (const code of limits) expect(ERROR_CODES[code].retryable).toBe(true);
+  });
+
+  it("every code is raised somewhere in the product (no dead codes in the union)", () => {
+    const root = new URL("../..", import.meta.url).pathname;
+    const read = (dir: string): string[] =>
+      readdirSync(join(root, dir)).flatMap((name) => {
+        const path = join(dir, name);
+        if (statSync(join(root, path)).isDirectory()) return read(path);
+        return name.endsWith(".ts") && name !== "error-codes.ts" ? [readFileSync(join(root, path), "utf8")] : [];
+      });
+    const product = ["src", "adapters", "db", "manifest"].flatMap(read).join("\n");
+    const unused = Object.keys(ERROR_CODES).filter((code) => !product.includes(`"${code}"`));
+    expect(unused).toEqual([]);
   });
 });
