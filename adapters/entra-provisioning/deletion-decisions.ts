@@ -1,8 +1,9 @@
 import type { Approval } from "#core/approvals/approval.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
+import { claimApproved, heldByOtherEngine } from "#core/approvals/claim.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEventSink } from "#core/engine/context.js";
-import { AppError } from "#core/errors.js";
+import type { AppError } from "#core/errors.js";
 import type { ApprovalExecution } from "#core/ports/provisioning-engine.js";
 import { err, ok, type Result } from "#core/result.js";
 import { approvalIdFor, heldEpisode, quarantinePayload } from "./deletion-approval.js";
@@ -54,22 +55,12 @@ export function createDeletionDecisions(deps: {
   }
 
   async function apply(approval: Approval): Promise<Result<ApprovalExecution, AppError>> {
-    if (approval.payload.kind !== "entra_quarantine") {
-      return err(
-        new AppError(
-          "approval.wrong_engine",
-          `Approval ${approval.id} was held by the native engine; the entra engine cannot act on it.`,
-        ),
-      );
-    }
-    if (!(await approvals.transition(approval.id, "approved", "applied", clock.now()))) {
-      return err(
-        new AppError("approval.not_granted", `Approval ${approval.id} is not approved (or was already applied).`),
-      );
-    }
+    if (approval.payload.kind !== "entra_quarantine") return err(heldByOtherEngine(approval, "entra"));
+    const claim = await claimApproved(approvals, approval, () => clock.now());
+    if (!claim.ok) return claim;
     const job = await api.findJob();
     if (!job.ok) {
-      await approvals.transition(approval.id, "applied", "approved", clock.now());
+      await claim.value.undo();
       return job;
     }
     const episode = heldEpisode(job.value);
@@ -84,8 +75,7 @@ export function createDeletionDecisions(deps: {
     }
     const done = await api.restart(job.value.id, "ForceDeletes");
     if (!done.ok) {
-      // approving again retries
-      await approvals.transition(approval.id, "applied", "approved", clock.now());
+      await claim.value.undo();
       return done;
     }
     return ok({
@@ -96,13 +86,7 @@ export function createDeletionDecisions(deps: {
   }
 
   function reject(approval: Approval): Result<string, AppError> {
-    if (approval.payload.kind !== "entra_quarantine")
-      return err(
-        new AppError(
-          "approval.wrong_engine",
-          `Approval ${approval.id} was held by the native engine; the entra engine cannot act on it.`,
-        ),
-      );
+    if (approval.payload.kind !== "entra_quarantine") return err(heldByOtherEngine(approval, "entra"));
     return ok(
       "Entra keeps the job quarantined and deletes nobody. To fix it, put the users back in scope (re-assign them to the Apple Business Manager app or restore them in Entra) or raise the deletion threshold, then run `restart`.",
     );

@@ -11,7 +11,7 @@ import {
 import type { ApprovalStore, VoteResult } from "#core/approvals/approval-store.js";
 import type { Database } from "../database.js";
 import { approvals } from "../schema/approvals.js";
-import { attempt, invalidRow } from "./db-error.js";
+import { attemptOrThrow, invalidRow } from "./db-error.js";
 
 type Row = typeof approvals.$inferSelect;
 
@@ -46,13 +46,6 @@ function toApproval(row: Row): Approval {
   };
 }
 
-/** Runs one statement; a database failure rejects with its `db.*` AppError. */
-async function run<T>(operation: string, work: () => Promise<T>): Promise<T> {
-  const result = await attempt(operation, work);
-  if (!result.ok) throw result.error;
-  return result.value;
-}
-
 /** `approvals` of one connection behind the core's ApprovalStore; every statement filters by connection. */
 export function createApprovalStore(db: Database, connectionId: string): ApprovalStore {
   const mine = (id: string) => and(eq(approvals.id, id), eq(approvals.connectionId, connectionId));
@@ -73,7 +66,7 @@ export function createApprovalStore(db: Database, connectionId: string): Approva
 
   return {
     hold: (request, requiredApprovals) =>
-      run("hold approval", async () => {
+      attemptOrThrow("hold approval", async () => {
         const parsed = approvalPayloadSchema.safeParse(request.payload);
         if (!parsed.success)
           throw invalidRow("hold approval", `payload: ${parsed.error.issues[0]?.message ?? "invalid"}`);
@@ -102,10 +95,10 @@ export function createApprovalStore(db: Database, connectionId: string): Approva
         return { approval, created: inserted.length === 1 };
       }),
 
-    get: (id) => run("read approval", () => read(id)),
+    get: (id) => attemptOrThrow("read approval", () => read(id)),
 
     pending: () =>
-      run("read pending approval", async () => {
+      attemptOrThrow("read pending approval", async () => {
         const rows = await db
           .select()
           .from(approvals)
@@ -116,7 +109,7 @@ export function createApprovalStore(db: Database, connectionId: string): Approva
       }),
 
     list: (limit) =>
-      run("list approvals", async () => {
+      attemptOrThrow("list approvals", async () => {
         const rows = await db
           .select()
           .from(approvals)
@@ -127,7 +120,7 @@ export function createApprovalStore(db: Database, connectionId: string): Approva
       }),
 
     vote: (id, vote, now) =>
-      run("record approval vote", async (): Promise<VoteResult | null> => {
+      attemptOrThrow("record approval vote", async (): Promise<VoteResult | null> => {
         const stored = JSON.stringify([{ ...voteSchema.parse(vote), at: vote.at.toISOString() }]);
         const approves = sql`(select count(*) from jsonb_array_elements(${approvals.decisions}) as d where d->>'decision' = 'approve')`;
         const nextStatus =
@@ -170,7 +163,7 @@ export function createApprovalStore(db: Database, connectionId: string): Approva
       }),
 
     transition: (id, from, to, now) =>
-      run("change approval status", () =>
+      attemptOrThrow("change approval status", () =>
         cas(id, from, {
           status: to,
           updatedAt: now,
@@ -181,7 +174,7 @@ export function createApprovalStore(db: Database, connectionId: string): Approva
       ),
 
     setResult: (id, result, now) =>
-      run("save approval result", async () => {
+      attemptOrThrow("save approval result", async () => {
         const value = approvalResultSchema.parse(result);
         const rows = await db
           .update(approvals)
@@ -192,7 +185,7 @@ export function createApprovalStore(db: Database, connectionId: string): Approva
       }),
 
     addMessage: (id, message, now) =>
-      run("add approval message", async () => {
+      attemptOrThrow("add approval message", async () => {
         const value = approvalMessageSchema.parse(message);
         await db
           .update(approvals)

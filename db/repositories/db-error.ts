@@ -90,6 +90,13 @@ export async function attempt<T>(operation: string, work: () => Promise<T>): Pro
   }
 }
 
+/** `attempt` for stores whose port rejects instead of returning a Result: a failure throws its `db.*` AppError. */
+export async function attemptOrThrow<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  const result = await attempt(operation, work);
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
 export function invalidRow(operation: string, detail: string): AppError {
   return new AppError("db.invalid_row", `${operation}: a stored value does not match its schema (${detail}).`, {
     context: { operation },

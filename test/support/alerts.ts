@@ -20,16 +20,13 @@ interface OutboxRow extends OutboxEntry {
   readonly lockedUntil: Date | null;
   readonly sentRef: MessageRef | null;
   readonly lastError: { readonly code: string; readonly message: string } | null;
-  readonly seq: number;
 }
 
 export class InMemoryOutboxStore implements OutboxStore {
   readonly rows = new Map<string, OutboxRow>();
-  private seq = 0;
 
   async enqueue(entry: NewOutboxEntry) {
     for (const row of this.rows.values()) if (row.dedupKey === entry.dedupKey) return ok(false);
-    this.seq += 1;
     this.rows.set(entry.id, {
       id: entry.id,
       platform: entry.platform,
@@ -44,7 +41,6 @@ export class InMemoryOutboxStore implements OutboxStore {
       lockedUntil: null,
       sentRef: null,
       lastError: null,
-      seq: this.seq,
     });
     return ok(true);
   }

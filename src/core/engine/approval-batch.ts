@@ -1,5 +1,6 @@
 import type { Approval } from "../approvals/approval.js";
-import { AppError } from "../errors.js";
+import { claimApproved, heldByOtherEngine } from "../approvals/claim.js";
+import type { AppError } from "../errors.js";
 import type { Actor, ApprovalExecution } from "../ports/provisioning-engine.js";
 import { err, ok, type Result } from "../result.js";
 import { applyOps } from "./apply.js";
@@ -9,12 +10,6 @@ import { withCycleLease } from "./lease.js";
 import { withRun } from "./run.js";
 
 const LEASE_WAIT_MS = 60_000;
-
-const foreignApproval = (id: string): AppError =>
-  new AppError(
-    "approval.wrong_engine",
-    `Approval ${id} was held by the entra engine; the native engine cannot act on it.`,
-  );
 
 /**
  * Runs a granted batch once (approved → applied, compare-and-set) in its own run (trigger
@@ -28,15 +23,11 @@ export async function applyApproval(
   actor: Actor,
 ): Promise<Result<ApprovalExecution, AppError>> {
   const { payload } = approval;
-  if (payload.kind !== "native_batch") return err(foreignApproval(approval.id));
+  if (payload.kind !== "native_batch") return err(heldByOtherEngine(approval, "native"));
   const lease = { waitMs: LEASE_WAIT_MS, busyMessage: "A cycle is still running; try again in a minute." };
   return withCycleLease(ctx, lease, async () => {
-    if (!(await ctx.approvals.transition(approval.id, "approved", "applied", ctx.clock.now()))) {
-      return err(
-        new AppError("approval.not_granted", `Approval ${approval.id} is not approved (or was already applied).`),
-      );
-    }
-    const undoClaim = () => ctx.approvals.transition(approval.id, "applied", "approved", ctx.clock.now());
+    const claim = await claimApproved(ctx.approvals, approval, () => ctx.clock.now());
+    if (!claim.ok) return claim;
     const running = withRun(ctx, { kind: "incremental", trigger: "approval", actor: actor.id }, async (run) => {
       const links = await ctx.store.linksFor(payload.removals.map((r) => r.entraId));
       const result = await applyOps(removalOps(payload.removals), {
@@ -56,11 +47,11 @@ export async function applyApproval(
       ended = await running;
     } catch (thrown) {
       // even the run row could not be written: nothing ran, so approving again must be possible
-      await undoClaim();
+      await claim.value.undo();
       throw thrown;
     }
     if (!ended.ok) {
-      await undoClaim();
+      await claim.value.undo();
       return err(ended.error);
     }
     const c = ended.run.counts;
@@ -75,7 +66,7 @@ export async function applyApproval(
 /** The batch is not removed: its users stay active in ABM until a restart (the connection is flagged). */
 export async function rejectApproval(ctx: EngineContext, approval: Approval): Promise<Result<string, AppError>> {
   const { payload } = approval;
-  if (payload.kind !== "native_batch") return err(foreignApproval(approval.id));
+  if (payload.kind !== "native_batch") return err(heldByOtherEngine(approval, "native"));
   const settings = await ctx.store.settings();
   const rejected = new Set([...settings.rejectedRemovals, ...payload.removals.map((r) => r.entraId)]);
   await ctx.store.updateSettings({ rejectedRemovals: [...rejected] });
