@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Approval } from "#core/approvals/approval.js";
 import type { AlertAction, AlertEvent, IncidentRecord } from "#core/chat/alerts/incidents.js";
 import { planAlerts } from "#core/chat/alerts/policy.js";
 import type { FailureEntry, RunSummary } from "#core/ports/provisioning-engine.js";
+import { pendingApproval, quarantineBatch } from "#test/support/approvals.js";
 import { replyText } from "#test/support/chat/fakes.js";
 import { LINKS } from "#test/support/chat/harness.js";
 import { ZERO } from "#test/support/chat/in-memory-engine.js";
@@ -132,27 +132,10 @@ describe("alert policy", () => {
 
   it("deletion threshold breach posts the approval message once", () => {
     const store = new Map<string, IncidentRecord>();
-    const approval: Approval = {
-      id: "apr_1",
-      status: "pending",
-      payload: {
-        kind: "entra_quarantine",
-        jobId: "job",
-        episodeBegan: "x",
-        runId: "run_1",
-        threshold: 500,
-        count: 600,
-        reason: "cycle run_1, scope assigned",
-      },
-      requiredApprovals: 2,
-      votes: [],
-      requestedBy: "system",
-      requestedAt: T0,
-      expiresAt: at(24 * 60),
-      decidedAt: null,
-      result: null,
-      messages: [],
-    };
+    const approval = pendingApproval(
+      quarantineBatch(600, { episodeBegan: "x", runId: "run_1", reason: "cycle run_1, scope assigned" }),
+      { requiredApprovals: 2, requestedAt: T0, expiresAt: at(24 * 60) },
+    );
     const first = step(store, { type: "deletions_held", at: at(0), approval });
     expect(first[0]?.type === "post_parent" && replyText(first[0].reply)).toContain("600 users");
     expect(step(store, { type: "deletions_held", at: at(1), approval })).toEqual([]);

@@ -1,52 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { renderCard } from "#adapters/teams/cards.js";
 import { renderReplyText } from "#app/render-text.js";
-import type { Approval, ApprovalPayload } from "#core/approvals/approval.js";
+import type { Approval } from "#core/approvals/approval.js";
 import { approvalVerb, renderApprovalMessage } from "#core/chat/approval-message.js";
 import type { Reply } from "#core/chat/reply.js";
 import { ZERO_COUNTS } from "#core/ports/provisioning-engine.js";
+import { heldRemoval, nativeBatch, pendingApproval, quarantineBatch } from "#test/support/approvals.js";
 import { LINKS } from "#test/support/chat/harness.js";
 
 function record(actions: readonly ("deactivate" | "delete")[], required = 1): Approval {
-  return {
-    id: "apr_1",
-    status: "pending",
-    payload: {
-      kind: "native_batch",
-      runId: "run_1",
-      cycle: "incremental",
-      scope: "assigned",
-      threshold: 10,
-      removals: actions.map((action, i) => ({
-        entraId: `id${i}`,
-        scimId: `s${i}`,
-        userName: `u${i}@contoso.com`,
-        action,
-        reason: "r",
-        dedupKey: `k${i}`,
-        hash: `h${i}`,
-      })),
-    },
-    requiredApprovals: required,
-    votes: [],
-    requestedBy: "system",
-    requestedAt: new Date(0),
-    expiresAt: new Date(86_400_000),
-    decidedAt: null,
-    result: null,
-    messages: [],
-  };
+  const removals = actions.map((action, i) => heldRemoval(i, { action, userName: `u${i}@contoso.com`, reason: "r" }));
+  return pendingApproval(nativeBatch(removals), { requiredApprovals: required });
 }
 
-const quarantine: ApprovalPayload = {
-  kind: "entra_quarantine",
-  jobId: "job",
-  episodeBegan: "2026-01-01T00:00:00Z",
-  runId: null,
-  threshold: 500,
-  count: 300,
-  reason: "Entra quarantined the job",
-};
+const quarantine = quarantineBatch(300);
 
 const text = (reply: Reply): string => renderReplyText(reply);
 

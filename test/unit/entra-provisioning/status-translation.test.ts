@@ -3,7 +3,7 @@ import { historyOf } from "#adapters/entra-provisioning/cycle-control.js";
 import { graphTime, runFromExecution, translateStatus } from "#adapters/entra-provisioning/job-status.js";
 import { type Job, JobSchema, type Secret } from "#adapters/entra-provisioning/schemas.js";
 import { statusExtras, statusScope } from "#adapters/entra-provisioning/status-reader.js";
-import type { Approval } from "#core/approvals/approval.js";
+import { pendingApproval, quarantineBatch } from "#test/support/approvals.js";
 
 const NEVER = "0001-01-01T00:00:00Z";
 const NEVER_RUN = {
@@ -54,27 +54,18 @@ const execution = (over: Record<string, unknown>) => ({
   ...over,
 });
 
-const held: Approval = {
-  id: "apr_entra_0123456789abcdef0123",
-  status: "pending",
-  payload: {
-    kind: "entra_quarantine",
+const held = pendingApproval(
+  quarantineBatch(612, {
     jobId: "AppleBusinessManager.f2b6a3c1",
     episodeBegan: "2026-03-01T09:00:00Z",
-    runId: null,
-    threshold: 500,
-    count: 612,
     reason: "held",
+  }),
+  {
+    id: "apr_entra_0123456789abcdef0123",
+    requestedAt: new Date("2026-03-01T09:10:00Z"),
+    expiresAt: new Date("2026-03-02T09:10:00Z"),
   },
-  requiredApprovals: 1,
-  votes: [],
-  requestedBy: "system",
-  requestedAt: new Date("2026-03-01T09:10:00Z"),
-  expiresAt: new Date("2026-03-02T09:10:00Z"),
-  decidedAt: null,
-  result: null,
-  messages: [],
-};
+);
 
 const extras = (over: Partial<Parameters<typeof statusExtras>[1]> = {}, secrets: Secret[] = []) =>
   statusExtras(secrets, { failingUsers: 0, pending: null, rejected: false, ...over });

@@ -3,9 +3,9 @@ import { renderSlack, slackResponseType } from "#adapters/slack/render/blocks.js
 import { SLACK_LIMITS } from "#adapters/slack/render/limits.js";
 import { toMrkdwn } from "#adapters/slack/render/mrkdwn.js";
 import { validateSlackMessage } from "#adapters/slack/render/validate.js";
-import type { Approval } from "#core/approvals/approval.js";
 import { renderApprovalMessage } from "#core/chat/approval-message.js";
 import type { Reply } from "#core/chat/reply.js";
+import { heldRemoval, nativeBatch, pendingApproval } from "#test/support/approvals.js";
 import { LINKS } from "#test/support/chat/harness.js";
 
 const base = (blocks: Reply["blocks"]): Reply => ({
@@ -113,34 +113,10 @@ describe("Slack renderer", () => {
   });
 
   it("a 5,000-user approval message stays valid with +N more", () => {
-    const record: Approval = {
-      id: "apr_1",
-      status: "pending",
-      payload: {
-        kind: "native_batch",
-        runId: "run_1",
-        cycle: "incremental",
-        scope: "all",
-        threshold: 500,
-        removals: Array.from({ length: 5_000 }, (_, i) => ({
-          entraId: `id${i}`,
-          scimId: `s${i}`,
-          userName: `user${i}@example.com`,
-          action: "delete" as const,
-          reason: "deleted in Entra",
-          dedupKey: `k${i}`,
-          hash: `h${i}`,
-        })),
-      },
-      requiredApprovals: 2,
-      votes: [],
-      requestedBy: "system",
-      requestedAt: new Date(0),
-      expiresAt: new Date(86_400_000),
-      decidedAt: null,
-      result: null,
-      messages: [],
-    };
+    const removals = Array.from({ length: 5_000 }, (_, i) =>
+      heldRemoval(i, { action: "delete", reason: "deleted in Entra" }),
+    );
+    const record = pendingApproval(nativeBatch(removals, { scope: "all", threshold: 500 }), { requiredApprovals: 2 });
     const message = renderSlack(renderApprovalMessage(record, new Date(1_000), LINKS));
     expect(validateSlackMessage(message)).toEqual([]);
     expect(JSON.stringify(message)).toContain("_+4980 more_");
