@@ -3,12 +3,6 @@ import type { ApprovalPayload } from "#core/approvals/approval.js";
 import { graphTime, runFromExecution } from "./job-status.js";
 import type { Job } from "./schemas.js";
 
-/** The narrow persistence the entra engine needs: named strings (log cursor, last seen states). */
-export interface EntraEngineStore {
-  get(name: string): Promise<string | null>;
-  set(name: string, value: string): Promise<void>;
-}
-
 /** A TooManyDeletes quarantine episode of the job, or null when the job holds no deletions. */
 export function heldEpisode(job: Job): { jobId: string; currentBegan: string } | null {
   const q = job.status.quarantine;

@@ -2,9 +2,9 @@ import type { Clock } from "#core/clock.js";
 import type { EngineEventSink } from "#core/engine/context.js";
 import type { AppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
+import type { NamedValueStore } from "#core/ports/named-values.js";
 import type { FailureEntry } from "#core/ports/provisioning-engine.js";
 import { ok, type Result } from "#core/result.js";
-import type { EntraEngineStore } from "./deletion-approval.js";
 import type { DeletionDecisions } from "./deletion-decisions.js";
 import { type FailuresOf, guard, LOG_LIMIT } from "./engine-support.js";
 import { failuresSince, readCursor } from "./failure-log.js";
@@ -31,7 +31,7 @@ const OVERLAP_MS = 10 * 60_000;
  */
 export function createEnginePoller(deps: {
   readonly api: SyncApi;
-  readonly store: EntraEngineStore;
+  readonly store: NamedValueStore;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly events: EngineEventSink;

@@ -5,11 +5,11 @@ import type { EngineEventSink } from "#core/engine/context.js";
 import type { AppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
+import type { NamedValueStore } from "#core/ports/named-values.js";
 import type { FailureEntry, ProvisioningEngine } from "#core/ports/provisioning-engine.js";
 import { ok, type Result } from "#core/result.js";
 import type { AttributeMap } from "#core/sync/attribute-map.js";
 import { createCycleControl } from "./cycle-control.js";
-import type { EntraEngineStore } from "./deletion-approval.js";
 import { createDeletionDecisions } from "./deletion-decisions.js";
 import { createEnginePoller, type PollReport } from "./engine-poller.js";
 import { createFailureReader, guard, restartJob, startedRun } from "./engine-support.js";
@@ -27,7 +27,7 @@ export interface EntraEngineDeps {
   readonly graph: GraphRequester;
   /** ABM_SERVICE_PRINCIPAL_ID: object id of the "Apple Business Manager" enterprise app */
   readonly servicePrincipalId: string;
-  readonly store: EntraEngineStore;
+  readonly store: NamedValueStore;
   /** the one approval store: a TooManyDeletes quarantine is held there */
   readonly approvals: ApprovalStore;
   /** ABM_APPROVALS_REQUIRED */

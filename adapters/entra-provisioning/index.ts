@@ -1,4 +1,3 @@
-export type { EntraEngineStore } from "./deletion-approval.js";
 export {
   createEntraProvisioningEngine,
   type EntraEngineDeps,

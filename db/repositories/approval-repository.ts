@@ -6,11 +6,14 @@ import {
   approvalMessageSchema,
   approvalPayloadSchema,
   approvalResultSchema,
+  type Vote,
   voteSchema,
 } from "#core/approvals/approval.js";
-import type { ApprovalStore, VoteResult } from "#core/approvals/approval-store.js";
+import { type ApprovalStore, type VoteResult, voteAuditEntry } from "#core/approvals/approval-store.js";
+import type { IdGenerator } from "#core/ids.js";
 import type { Database } from "../database.js";
 import { approvals } from "../schema/approvals.js";
+import { insertAuditRow } from "./audit-repository.js";
 import { attemptOrThrow, invalidRow } from "./db-error.js";
 
 type Row = typeof approvals.$inferSelect;
@@ -46,22 +49,73 @@ function toApproval(row: Row): Approval {
   };
 }
 
-/** `approvals` of one connection behind the core's ApprovalStore; every statement filters by connection. */
-export function createApprovalStore(db: Database, connectionId: string): ApprovalStore {
+/**
+ * `approvals` of one connection behind the core's ApprovalStore; every statement filters by
+ * connection, and a vote or a result is written in one transaction with its audit row.
+ */
+export function createApprovalStore(db: Database, connectionId: string, ids: IdGenerator): ApprovalStore {
   const mine = (id: string) => and(eq(approvals.id, id), eq(approvals.connectionId, connectionId));
 
-  async function read(id: string): Promise<Approval | null> {
-    const rows = await db.select().from(approvals).where(mine(id));
+  async function read(id: string, tx: Database = db): Promise<Approval | null> {
+    const rows = await tx.select().from(approvals).where(mine(id));
     return rows[0] === undefined ? null : toApproval(rows[0]);
   }
 
-  async function cas(id: string, from: ApprovalStatus, set: Partial<typeof approvals.$inferInsert>): Promise<boolean> {
-    const rows = await db
+  async function cas(
+    id: string,
+    from: ApprovalStatus,
+    set: Partial<typeof approvals.$inferInsert>,
+    tx: Database = db,
+  ): Promise<boolean> {
+    const rows = await tx
       .update(approvals)
       .set(set)
       .where(and(mine(id), eq(approvals.status, from)))
       .returning({ id: approvals.id });
     return rows.length === 1;
+  }
+
+  /** the vote's compare-and-set and what it found, inside the caller's transaction */
+  async function castVote(tx: Database, id: string, vote: Vote, now: Date): Promise<VoteResult | null> {
+    const stored = JSON.stringify([{ ...voteSchema.parse(vote), at: vote.at.toISOString() }]);
+    const approves = sql`(select count(*) from jsonb_array_elements(${approvals.decisions}) as d where d->>'decision' = 'approve')`;
+    const nextStatus =
+      vote.decision === "reject"
+        ? sql`'rejected'`
+        : sql`(case when ${approves} + 1 >= ${approvals.requiredApprovals} then 'approved' else 'pending' end)`;
+    // One statement: Postgres re-checks the WHERE on the row another voter just changed, so
+    // exactly one caller moves it out of pending and nobody votes twice.
+    const rows = await tx
+      .update(approvals)
+      .set({
+        decisions: sql`${approvals.decisions} || ${stored}::jsonb`,
+        status: sql`${nextStatus}`,
+        decidedAt: sql`(case when ${nextStatus} = 'pending' then null else ${now.toISOString()}::timestamptz end)`,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          mine(id),
+          eq(approvals.status, "pending"),
+          gt(approvals.expiresAt, now),
+          sql`not (${approvals.decisions} @> ${JSON.stringify([{ actorId: vote.actorId }])}::jsonb)`,
+        ),
+      )
+      .returning();
+    const updated = rows[0];
+    if (updated !== undefined) {
+      const approval = toApproval(updated);
+      return { outcome: "recorded", transitioned: approval.status !== "pending", approval };
+    }
+    const current = await read(id, tx);
+    if (current === null) return null;
+    if (current.votes.some((v) => v.actorId === vote.actorId))
+      return { outcome: "duplicate", transitioned: false, approval: current };
+    if (current.status === "pending" && current.expiresAt.getTime() <= now.getTime()) {
+      await cas(id, "pending", { status: "expired", decidedAt: now, updatedAt: now }, tx);
+      return { outcome: "expired", transitioned: false, approval: (await read(id, tx)) ?? current };
+    }
+    return { outcome: current.status === "expired" ? "expired" : "closed", transitioned: false, approval: current };
   }
 
   return {
@@ -119,48 +173,15 @@ export function createApprovalStore(db: Database, connectionId: string): Approva
         return rows.map(toApproval);
       }),
 
-    vote: (id, vote, now) =>
-      attemptOrThrow("record approval vote", async (): Promise<VoteResult | null> => {
-        const stored = JSON.stringify([{ ...voteSchema.parse(vote), at: vote.at.toISOString() }]);
-        const approves = sql`(select count(*) from jsonb_array_elements(${approvals.decisions}) as d where d->>'decision' = 'approve')`;
-        const nextStatus =
-          vote.decision === "reject"
-            ? sql`'rejected'`
-            : sql`(case when ${approves} + 1 >= ${approvals.requiredApprovals} then 'approved' else 'pending' end)`;
-        // One statement: Postgres re-checks the WHERE on the row another voter just changed, so
-        // exactly one caller moves it out of pending and nobody votes twice.
-        const rows = await db
-          .update(approvals)
-          .set({
-            decisions: sql`${approvals.decisions} || ${stored}::jsonb`,
-            status: sql`${nextStatus}`,
-            decidedAt: sql`(case when ${nextStatus} = 'pending' then null else ${now.toISOString()}::timestamptz end)`,
-            updatedAt: now,
-          })
-          .where(
-            and(
-              mine(id),
-              eq(approvals.status, "pending"),
-              gt(approvals.expiresAt, now),
-              sql`not (${approvals.decisions} @> ${JSON.stringify([{ actorId: vote.actorId }])}::jsonb)`,
-            ),
-          )
-          .returning();
-        const updated = rows[0];
-        if (updated !== undefined) {
-          const approval = toApproval(updated);
-          return { outcome: "recorded", transitioned: approval.status !== "pending", approval };
-        }
-        const current = await read(id);
-        if (current === null) return null;
-        if (current.votes.some((v) => v.actorId === vote.actorId))
-          return { outcome: "duplicate", transitioned: false, approval: current };
-        if (current.status === "pending" && current.expiresAt.getTime() <= now.getTime()) {
-          await cas(id, "pending", { status: "expired", decidedAt: now, updatedAt: now });
-          return { outcome: "expired", transitioned: false, approval: (await read(id)) ?? current };
-        }
-        return { outcome: current.status === "expired" ? "expired" : "closed", transitioned: false, approval: current };
-      }),
+    vote: (id, vote, now, by) =>
+      attemptOrThrow("record approval vote", () =>
+        db.transaction(async (tx) => {
+          const result = await castVote(tx, id, vote, now);
+          if (result !== null)
+            await insertAuditRow(tx, connectionId, ids.next("aud"), voteAuditEntry(by, result, now), now);
+          return result;
+        }),
+      ),
 
     transition: (id, from, to, now) =>
       attemptOrThrow("change approval status", () =>
@@ -173,16 +194,19 @@ export function createApprovalStore(db: Database, connectionId: string): Approva
         }),
       ),
 
-    setResult: (id, result, now) =>
-      attemptOrThrow("save approval result", async () => {
-        const value = approvalResultSchema.parse(result);
-        const rows = await db
-          .update(approvals)
-          .set({ result: { ...value, at: value.at.toISOString() }, updatedAt: now })
-          .where(mine(id))
-          .returning({ id: approvals.id });
-        if (rows.length === 0) throw invalidRow("save approval result", `no approval ${id}`);
-      }),
+    setResult: (id, result, now, audit) =>
+      attemptOrThrow("save approval result", () =>
+        db.transaction(async (tx) => {
+          const value = approvalResultSchema.parse(result);
+          const rows = await tx
+            .update(approvals)
+            .set({ result: { ...value, at: value.at.toISOString() }, updatedAt: now })
+            .where(mine(id))
+            .returning({ id: approvals.id });
+          if (rows.length === 0) throw invalidRow("save approval result", `no approval ${id}`);
+          await insertAuditRow(tx, connectionId, ids.next("aud"), audit, now);
+        }),
+      ),
 
     addMessage: (id, message, now) =>
       attemptOrThrow("add approval message", async () => {

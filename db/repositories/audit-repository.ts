@@ -1,6 +1,6 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { z } from "zod";
-import type { AuditEntry, AuditSink } from "#core/chat/ports.js";
+import type { AuditEntry, AuditSink } from "#core/audit.js";
 import type { AppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import { platformSchema } from "#core/platform.js";
@@ -34,23 +34,32 @@ function detailText(detail: unknown): string {
   return text.success ? text.data.text : JSON.stringify(detail);
 }
 
+/** Appends one entry (a store writing its own audit row calls it inside its transaction). */
+export async function insertAuditRow(
+  db: Database,
+  connectionId: string,
+  id: string,
+  entry: AuditEntry,
+  at: Date,
+): Promise<void> {
+  await db.insert(auditLog).values({
+    id,
+    connectionId,
+    actorId: entry.actor,
+    platform: entry.platform,
+    command: entry.command,
+    target: entry.target,
+    outcome: entry.outcome,
+    detail: { text: entry.detail },
+    at,
+  });
+}
+
 /** `audit_log` (append-only) of one connection, behind the chat core's AuditSink. */
 export function createAuditLog(db: Database, connectionId: string, now: () => Date, ids: IdGenerator): AuditLog {
   return {
     record: (entry) =>
-      attempt("write audit log", async () => {
-        await db.insert(auditLog).values({
-          id: ids.next("aud"),
-          connectionId,
-          actorId: entry.actor,
-          platform: entry.platform,
-          command: entry.command,
-          target: entry.target,
-          outcome: entry.outcome,
-          detail: { text: entry.detail },
-          at: now(),
-        });
-      }),
+      attempt("write audit log", () => insertAuditRow(db, connectionId, ids.next("aud"), entry, now())),
     list: (options = {}) =>
       attempt("read audit log", async () => {
         const conditions = [eq(auditLog.connectionId, connectionId)];

@@ -1,38 +1,25 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { ConnectionPatch, ConnectionRecord, ConnectionStore } from "#core/ports/store/connection-store.js";
+import type { ConnectionSettings, EngineStore } from "#core/engine/engine-store.js";
+import type { EngineKind, SyncScope } from "#core/ports/provisioning-engine.js";
 import type { Database } from "../database.js";
 import { connections } from "../schema/connections.js";
-import { attempt, invalidRow, notFound } from "./db-error.js";
+import { attemptOrThrow, invalidRow, notFound } from "./db-error.js";
 
 type Row = typeof connections.$inferSelect;
+type Columns = Partial<typeof connections.$inferInsert>;
 
 const rowSchema = z.object({
-  engine: z.enum(["native", "entra"]),
   scope: z.enum(["all", "assigned"]),
-  state: z.enum([
-    "idle",
-    "running",
-    "paused",
-    "awaiting_approval",
-    "deletions_rejected",
-    "quarantined",
-    "not_configured",
-  ]),
   rejectedRemovals: z.array(z.string()),
 });
 
-function toRecord(row: Row): ConnectionRecord {
+function toSettings(row: Row): ConnectionSettings {
   const parsed = rowSchema.safeParse(row);
   if (!parsed.success) throw invalidRow("read connection", parsed.error.issues[0]?.message ?? "invalid");
-  const { engine, scope, state, rejectedRemovals } = parsed.data;
   return {
-    id: row.id,
-    name: row.name,
-    engine,
-    scope,
+    scope: parsed.data.scope,
     paused: row.paused,
-    state,
     quarantine:
       row.quarantineReason === null || row.quarantineSince === null
         ? null
@@ -43,23 +30,20 @@ function toRecord(row: Row): ConnectionRecord {
             seriesCount: row.quarantineSeriesCount,
           },
     needsFullCycle: row.needsFullCycle,
-    deletionsRejected: row.deletionsRejected,
-    rejectedRemovals,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
+    rejectedRemovals: parsed.data.rejectedRemovals,
   };
 }
 
-function patchColumns(patch: ConnectionPatch): Partial<typeof connections.$inferInsert> {
-  const set: Partial<typeof connections.$inferInsert> = {};
-  if (patch.name !== undefined) set.name = patch.name;
-  if (patch.engine !== undefined) set.engine = patch.engine;
+/** The columns a settings patch changes; absent fields stay, `quarantine: null` lifts a quarantine. */
+function settingsColumns(patch: Partial<ConnectionSettings>): Columns {
+  const set: Columns = {};
   if (patch.scope !== undefined) set.scope = patch.scope;
   if (patch.paused !== undefined) set.paused = patch.paused;
-  if (patch.state !== undefined) set.state = patch.state;
   if (patch.needsFullCycle !== undefined) set.needsFullCycle = patch.needsFullCycle;
-  if (patch.deletionsRejected !== undefined) set.deletionsRejected = patch.deletionsRejected;
-  if (patch.rejectedRemovals !== undefined) set.rejectedRemovals = [...patch.rejectedRemovals];
+  if (patch.rejectedRemovals !== undefined) {
+    set.rejectedRemovals = [...patch.rejectedRemovals];
+    set.deletionsRejected = patch.rejectedRemovals.length > 0;
+  }
   if (patch.quarantine === null) {
     set.quarantineReason = null;
     set.quarantineSince = null;
@@ -74,46 +58,61 @@ function patchColumns(patch: ConnectionPatch): Partial<typeof connections.$infer
   return set;
 }
 
-/** `connections` behind the ConnectionStore port. */
-export function createConnectionRepository(db: Database): ConnectionStore {
-  async function read(id: string): Promise<ConnectionRecord | null> {
-    const rows = await db.select().from(connections).where(eq(connections.id, id));
-    return rows[0] === undefined ? null : toRecord(rows[0]);
-  }
+/** Changes the connection's settings; `db.not_found` when the connection does not exist. */
+export async function updateSettings(
+  db: Database,
+  connectionId: string,
+  patch: Partial<ConnectionSettings>,
+  now: Date,
+): Promise<void> {
+  const rows = await db
+    .update(connections)
+    .set({ ...settingsColumns(patch), updatedAt: now })
+    .where(eq(connections.id, connectionId))
+    .returning({ id: connections.id });
+  if (rows.length === 0) throw notFound("update connection", "connection", connectionId);
+}
 
+/** The connection's durable switches, behind the engine store. */
+export function connectionSettings(
+  db: Database,
+  connectionId: string,
+  now: () => Date,
+): Pick<EngineStore, "settings" | "updateSettings"> {
   return {
-    ensure: (input) =>
-      attempt("ensure connection", async () => {
-        await db
-          .insert(connections)
-          .values({
-            id: input.id,
-            name: input.name,
-            engine: input.engine,
-            scope: input.scope,
-            createdAt: input.now,
-            updatedAt: input.now,
-          })
-          .onConflictDoNothing({ target: connections.id });
-        const stored = await read(input.id);
-        if (stored === null) throw notFound("ensure connection", "connection", input.id);
-        return stored;
+    settings: () =>
+      attemptOrThrow("read connection", async () => {
+        const rows = await db.select().from(connections).where(eq(connections.id, connectionId));
+        if (rows[0] === undefined) throw notFound("read connection", "connection", connectionId);
+        return toSettings(rows[0]);
       }),
-    get: (id) => attempt("read connection", () => read(id)),
-    list: () =>
-      attempt("list connections", async () => {
-        const rows = await db.select().from(connections).orderBy(connections.createdAt, connections.id);
-        return rows.map(toRecord);
-      }),
-    update: (id, patch, now) =>
-      attempt("update connection", async () => {
-        const rows = await db
-          .update(connections)
-          .set({ ...patchColumns(patch), updatedAt: now })
-          .where(eq(connections.id, id))
-          .returning();
-        if (rows[0] === undefined) throw notFound("update connection", "connection", id);
-        return toRecord(rows[0]);
-      }),
+    updateSettings: (patch) =>
+      attemptOrThrow("update connection", () => updateSettings(db, connectionId, patch, now())),
   };
+}
+
+/** Inserts the connection when absent (never overwrites what is stored). */
+export function ensureConnection(
+  db: Database,
+  connection: {
+    readonly id: string;
+    readonly name: string;
+    readonly engine: EngineKind;
+    readonly scope: SyncScope;
+    readonly now: Date;
+  },
+): Promise<void> {
+  return attemptOrThrow("ensure connection", async () => {
+    await db
+      .insert(connections)
+      .values({
+        id: connection.id,
+        name: connection.name,
+        engine: connection.engine,
+        scope: connection.scope,
+        createdAt: connection.now,
+        updatedAt: connection.now,
+      })
+      .onConflictDoNothing({ target: connections.id });
+  });
 }

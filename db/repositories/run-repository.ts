@@ -1,9 +1,10 @@
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
-import type { RunRecord, RunStore } from "#core/ports/store/run-store.js";
+import type { EngineStore } from "#core/engine/engine-store.js";
+import type { RunSummary } from "#core/ports/provisioning-engine.js";
 import type { Database } from "../database.js";
 import { syncRuns } from "../schema/sync-runs.js";
-import { attempt, invalidRow } from "./db-error.js";
+import { attemptOrThrow, invalidRow } from "./db-error.js";
 
 type Row = typeof syncRuns.$inferSelect;
 
@@ -13,12 +14,11 @@ const rowSchema = z.object({
   outcome: z.enum(["running", "succeeded", "partial", "failed", "held"]),
 });
 
-function toRecord(row: Row): RunRecord {
+function toSummary(row: Row): RunSummary {
   const parsed = rowSchema.safeParse(row);
   if (!parsed.success) throw invalidRow("read run", parsed.error.issues[0]?.message ?? "invalid");
   return {
     id: row.id,
-    connectionId: row.connectionId,
     kind: parsed.data.kind,
     trigger: parsed.data.trigger,
     actor: row.actor,
@@ -39,72 +39,72 @@ function toRecord(row: Row): RunRecord {
   };
 }
 
-/** `sync_runs` behind the RunStore port. */
-export function createRunRepository(db: Database): RunStore {
+type RunMethods = "startRun" | "finishRun" | "failInterruptedRuns" | "runs" | "lastSuccessfulRun";
+
+const INTERRUPTED = {
+  code: "engine.interrupted",
+  message: "The process running this cycle stopped before it finished; the next cycle re-matches ABM.",
+} as const;
+
+/** `sync_runs` of one connection, behind the engine store. */
+export function connectionRuns(db: Database, connectionId: string): Pick<EngineStore, RunMethods> {
+  const ofConnection = eq(syncRuns.connectionId, connectionId);
   return {
-    start: (run) =>
-      attempt("start run", async () => {
-        const rows = await db
+    startRun: (run) =>
+      attemptOrThrow("start run", async () => {
+        await db
           .insert(syncRuns)
-          .values({ ...run, outcome: "running", createdAt: run.startedAt, updatedAt: run.startedAt })
-          .returning();
-        const row = rows[0];
-        if (row === undefined) throw invalidRow("start run", "insert returned nothing");
-        return toRecord(row);
+          .values({ ...run, connectionId, outcome: "running", createdAt: run.startedAt, updatedAt: run.startedAt });
       }),
-    finish: (runId, end) =>
-      attempt("finish run", async () => {
+    finishRun: (runId, end) =>
+      attemptOrThrow("finish run", async () => {
         const rows = await db
           .update(syncRuns)
           .set({
             finishedAt: end.finishedAt,
-            outcome: end.outcome,
+            // a run is never finished as running
+            outcome: end.outcome === "running" ? "failed" : end.outcome,
             ...end.counts,
             errorCode: end.error?.code ?? null,
             errorMessage: end.error?.message ?? null,
             updatedAt: end.finishedAt,
           })
-          .where(and(eq(syncRuns.id, runId), eq(syncRuns.outcome, "running")))
+          .where(and(ofConnection, eq(syncRuns.id, runId), eq(syncRuns.outcome, "running")))
           .returning({ id: syncRuns.id });
         return rows.length === 1;
       }),
-    get: (runId) =>
-      attempt("read run", async () => {
-        const rows = await db.select().from(syncRuns).where(eq(syncRuns.id, runId));
-        return rows[0] === undefined ? null : toRecord(rows[0]);
-      }),
-    list: (connectionId, limit) =>
-      attempt("list runs", async () => {
+    runs: (limit) =>
+      attemptOrThrow("list runs", async () => {
         const rows = await db
           .select()
           .from(syncRuns)
-          .where(eq(syncRuns.connectionId, connectionId))
+          .where(ofConnection)
           .orderBy(desc(syncRuns.startedAt), desc(syncRuns.id))
           .limit(limit);
-        return rows.map(toRecord);
+        return rows.map(toSummary);
       }),
-    lastSuccessful: (connectionId) =>
-      attempt("read last successful run", async () => {
+    lastSuccessfulRun: () =>
+      attemptOrThrow("read last successful run", async () => {
         const rows = await db
           .select()
           .from(syncRuns)
-          .where(and(eq(syncRuns.connectionId, connectionId), inArray(syncRuns.outcome, ["succeeded", "partial"])))
+          .where(and(ofConnection, inArray(syncRuns.outcome, ["succeeded", "partial"])))
           .orderBy(desc(syncRuns.startedAt), desc(syncRuns.id))
           .limit(1);
-        return rows[0] === undefined ? null : toRecord(rows[0]);
+        return rows[0] === undefined ? null : toSummary(rows[0]);
       }),
-    failInterrupted: (input) =>
-      attempt("fail interrupted runs", async () => {
-        const conditions = [eq(syncRuns.connectionId, input.connectionId), eq(syncRuns.outcome, "running")];
-        if (input.exceptRunId !== null) conditions.push(ne(syncRuns.id, input.exceptRunId));
+    failInterruptedRuns: (now, exceptRunId) =>
+      attemptOrThrow("fail interrupted runs", async () => {
+        const conditions = [ofConnection, eq(syncRuns.outcome, "running")];
+        if (exceptRunId !== null) conditions.push(ne(syncRuns.id, exceptRunId));
         const rows = await db
           .update(syncRuns)
           .set({
             outcome: "failed",
-            finishedAt: input.now,
-            errorCode: input.error.code,
-            errorMessage: input.error.message,
-            updatedAt: input.now,
+            finishedAt: now,
+            errorCode: INTERRUPTED.code,
+            errorMessage: INTERRUPTED.message,
+            updatedAt: now,
           })
           .where(and(...conditions))
           .returning({ id: syncRuns.id });

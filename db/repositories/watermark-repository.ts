@@ -1,30 +1,39 @@
 import { and, eq } from "drizzle-orm";
-import type { WatermarkStore } from "#core/ports/store/watermark-store.js";
+import type { NamedValueStore } from "#core/ports/named-values.js";
 import type { Database } from "../database.js";
 import { watermarks } from "../schema/watermarks.js";
-import { attempt } from "./db-error.js";
+import { attemptOrThrow } from "./db-error.js";
 
-/** `watermarks` behind the WatermarkStore port. */
-export function createWatermarkRepository(db: Database): WatermarkStore {
-  const key = (connectionId: string, name: string) =>
-    and(eq(watermarks.connectionId, connectionId), eq(watermarks.name, name));
+/** `watermarks`: named resumption points per connection (the native engine's `users.delta`, the entra engine's cursors). */
+const key = (connectionId: string, name: string) =>
+  and(eq(watermarks.connectionId, connectionId), eq(watermarks.name, name));
+
+export async function readWatermark(db: Database, connectionId: string, name: string): Promise<string | null> {
+  const rows = await db.select({ value: watermarks.value }).from(watermarks).where(key(connectionId, name));
+  return rows[0]?.value ?? null;
+}
+
+export async function writeWatermark(
+  db: Database,
+  connectionId: string,
+  name: string,
+  value: string,
+  now: Date,
+): Promise<void> {
+  await db
+    .insert(watermarks)
+    .values({ connectionId, name, value, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: [watermarks.connectionId, watermarks.name], set: { value, updatedAt: now } });
+}
+
+export async function deleteWatermark(db: Database, connectionId: string, name: string): Promise<void> {
+  await db.delete(watermarks).where(key(connectionId, name));
+}
+
+/** The entra engine's named values of one connection. */
+export function createNamedValueStore(db: Database, connectionId: string, now: () => Date): NamedValueStore {
   return {
-    get: (connectionId, name) =>
-      attempt("read watermark", async () => {
-        const rows = await db.select({ value: watermarks.value }).from(watermarks).where(key(connectionId, name));
-        return rows[0]?.value ?? null;
-      }),
-    set: (connectionId, name, value, now) =>
-      attempt("save watermark", async () => {
-        await db
-          .insert(watermarks)
-          .values({ connectionId, name, value, createdAt: now, updatedAt: now })
-          .onConflictDoUpdate({ target: [watermarks.connectionId, watermarks.name], set: { value, updatedAt: now } });
-      }),
-    clear: (connectionId, name) =>
-      attempt("clear watermark", async () => {
-        const rows = await db.delete(watermarks).where(key(connectionId, name)).returning({ name: watermarks.name });
-        return rows.length > 0;
-      }),
+    get: (name) => attemptOrThrow("read watermark", () => readWatermark(db, connectionId, name)),
+    set: (name, value) => attemptOrThrow("save watermark", () => writeWatermark(db, connectionId, name, value, now())),
   };
 }

@@ -8,7 +8,7 @@ import { activityChannelNotifier, slackChannelNotifier } from "./alerts/notifier
 import type { ChannelNotifier, NotifierMap } from "./alerts/ports.js";
 import type { Route } from "./http/server.js";
 import type { AppServices } from "./services.js";
-import { createSlackPeople, slackProfilesFrom, withResolvedActors } from "./wiring/slack-people.js";
+import { createSlackPeople, slackProfilesFrom, withResolvedActors } from "./slack-people.js";
 
 /**
  * One chat platform as the service runs it. Slack and Teams both call the same chat core
@@ -89,7 +89,7 @@ function slackEdge(
     client,
     chat: withResolvedActors(services.chat, people),
     logger: slackLogger,
-    seenRequests: services.repos.seenRequests,
+    seenRequests: services.seenRequests,
     onForeign: (r) =>
       auditRefusal("slack", r.userId, r.kind, [...r.teamIds, r.enterpriseId, r.appId].join(" "), r.reason),
   });

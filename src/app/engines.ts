@@ -16,9 +16,10 @@ import type { ProvisioningEngine } from "#core/ports/provisioning-engine.js";
 import { err, ok, type Result } from "#core/result.js";
 import type { AttributeMap } from "#core/sync/attribute-map.js";
 import { DEFAULT_SYNC_POLICY } from "#core/sync/planner.js";
-import type { Repositories } from "#db/repositories/create-repositories.js";
+import type { Database } from "#db/database.js";
+import { createEngineStore } from "#db/repositories/engine-store.js";
+import { createNamedValueStore } from "#db/repositories/watermark-repository.js";
 import type { ConnectionTargets } from "./connection.js";
-import { createEngineStore } from "./wiring/engine-store.js";
 
 const APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -33,7 +34,7 @@ export interface ServiceEngine extends ProvisioningEngine {
 export interface EngineBuildDeps {
   readonly config: Config;
   readonly targets: ConnectionTargets;
-  readonly repos: Repositories;
+  readonly db: Database;
   readonly approvals: ApprovalStore;
   readonly connectionId: string;
   readonly directory: DirectorySource;
@@ -49,7 +50,7 @@ export interface EngineBuildDeps {
 
 /** The configured engine behind the one port: `native` (we are the SCIM client) or `entra`. */
 export function buildEngine(deps: EngineBuildDeps): Result<ServiceEngine, AppError> {
-  const { config, targets, repos, connectionId, clock, ids, logger } = deps;
+  const { config, targets, db, connectionId, clock, ids, logger } = deps;
   const verifiedDomains = targets.verifiedDomains.length === 0 ? null : targets.verifiedDomains;
   if (config.engine === "entra") {
     const servicePrincipalId = targets.graph.servicePrincipalId;
@@ -64,17 +65,7 @@ export function buildEngine(deps: EngineBuildDeps): Result<ServiceEngine, AppErr
     const engine = createEntraProvisioningEngine({
       graph: deps.graph,
       servicePrincipalId,
-      store: {
-        get: async (name) => {
-          const r = await repos.watermarks.get(connectionId, name);
-          if (!r.ok) throw r.error;
-          return r.value;
-        },
-        set: async (name, value) => {
-          const r = await repos.watermarks.set(connectionId, name, value, clock.now());
-          if (!r.ok) throw r.error;
-        },
-      },
+      store: createNamedValueStore(db, connectionId, () => clock.now()),
       verifiedDomains,
       attributeMap: deps.map,
       clock,
@@ -118,7 +109,7 @@ export function buildEngine(deps: EngineBuildDeps): Result<ServiceEngine, AppErr
     connectionId,
     directory: deps.directory,
     target,
-    store: createEngineStore(repos, connectionId, () => clock.now()),
+    store: createEngineStore(db, connectionId, () => clock.now()),
     approvals: deps.approvals,
     requiredApprovals: config.approvalsRequired,
     map: deps.map,

@@ -9,12 +9,14 @@ import { type AppError, toAppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import type { DirectorySource } from "#core/ports/directory-source.js";
+import type { SeenRequestStore } from "#core/ports/seen-requests.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
 import { type AlertRouteStore, createAlertRouteStore } from "#db/repositories/alert-route-repository.js";
 import { createApprovalStore } from "#db/repositories/approval-repository.js";
 import { type AuditLog, createAuditLog } from "#db/repositories/audit-repository.js";
-import { createRepositories, type Repositories } from "#db/repositories/create-repositories.js";
+import { ensureConnection } from "#db/repositories/connection-repository.js";
+import { createSeenRequestRepository } from "#db/repositories/seen-request-repository.js";
 import { loadAttributeMap } from "./attribute-map-file.js";
 import type { ConnectionTargets } from "./connection.js";
 import { buildEngine, type ServiceEngine } from "./engines.js";
@@ -29,7 +31,8 @@ export interface AppServices {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly database: DatabaseHandle;
-  readonly repos: Repositories;
+  /** signed chat requests already accepted (the Slack replay check, shared by replicas) */
+  readonly seenRequests: SeenRequestStore;
   readonly connectionId: string;
   readonly engine: ServiceEngine;
   readonly events: EventBus;
@@ -76,19 +79,17 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
   const opened = await openDatabase({ url, dataDir: options.dataDir ?? config.database.dataDir, logger });
   if (!opened.ok) return err(opened.error);
   const database = opened.value;
-  const repos = createRepositories(database.db);
   const closers: (() => Promise<void>)[] = [];
 
   try {
     const connectionId = DEFAULT_CONNECTION_ID;
-    const ensured = await repos.connections.ensure({
+    await ensureConnection(database.db, {
       id: connectionId,
       name: "default",
       engine: config.engine,
       scope: config.sync.scope,
       now: clock.now(),
     });
-    if (!ensured.ok) throw ensured.error;
 
     const events = createEventBus(logger);
     // one Graph connection (one credential, one retry policy) for the directory source and the entra engine
@@ -109,13 +110,13 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       pageSize: 999,
       logger,
     });
-    const approvals = createApprovalStore(database.db, connectionId);
+    const approvals = createApprovalStore(database.db, connectionId, ids);
     const alertRoutes = createAlertRouteStore(database.db, connectionId, () => clock.now());
     const audit = createAuditLog(database.db, connectionId, () => clock.now(), ids);
     const built = buildEngine({
       config,
       targets,
-      repos,
+      db: database.db,
       approvals,
       connectionId,
       directory,
@@ -163,7 +164,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       clock,
       ids,
       database,
-      repos,
+      seenRequests: createSeenRequestRepository(database.db),
       connectionId,
       engine,
       events,

@@ -1,4 +1,7 @@
+import { randomBytes } from "node:crypto";
 import type { Approval, ApprovalPayload, HeldRemoval } from "#core/approvals/approval.js";
+import type { AuditActor, AuditEntry } from "#core/audit.js";
+import type { IdGenerator } from "#core/ids.js";
 
 type NativeBatch = Extract<ApprovalPayload, { kind: "native_batch" }>;
 type Quarantine = Extract<ApprovalPayload, { kind: "entra_quarantine" }>;
@@ -64,3 +67,12 @@ export function pendingApproval(payload: ApprovalPayload, extra: Partial<Approva
     ...extra,
   };
 }
+
+/** ids for stores that number their own rows (audit entries) */
+export const testIds: IdGenerator = { next: (prefix) => `${prefix}_${randomBytes(6).toString("hex")}` };
+
+/** who votes in store tests, as the audit log names them */
+export const by: AuditActor = { actor: "U-voter", platform: "slack", command: "approval.approve" };
+
+/** the audit entry a stored result is written with */
+export const resultAudit: AuditEntry = { ...by, target: "apr_a", outcome: "succeeded", detail: "done" };

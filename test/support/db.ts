@@ -3,7 +3,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe } from "vitest";
 import { type DatabaseHandle, MEMORY_DATA_DIR, openDatabase } from "#db/client.js";
 import type { Database, DatabaseKind } from "#db/database.js";
-import { createConnectionRepository } from "#db/repositories/connection-repository.js";
+import { ensureConnection } from "#db/repositories/connection-repository.js";
 
 /**
  * One shared suite, two drivers: every repository test runs on in-memory PGlite and, when
@@ -87,14 +87,7 @@ export function describeEachDatabase(title: string, suite: (current: () => TestD
 /** A fresh connection row so each test works on its own data in the shared database. */
 export async function freshConnection(db: Database, now = new Date("2026-01-01T00:00:00Z")): Promise<string> {
   const id = `con_${randomBytes(6).toString("hex")}`;
-  const result = await createConnectionRepository(db).ensure({
-    id,
-    name: "test",
-    engine: "native",
-    scope: "assigned",
-    now,
-  });
-  if (!result.ok) throw result.error;
+  await ensureConnection(db, { id, name: "test", engine: "native", scope: "assigned", now });
   return id;
 }
 

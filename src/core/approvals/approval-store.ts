@@ -1,4 +1,13 @@
-import type { Approval, ApprovalMessage, ApprovalResult, ApprovalStatus, HoldRequest, Vote } from "./approval.js";
+import type { AuditActor, AuditEntry } from "../audit.js";
+import {
+  type Approval,
+  type ApprovalMessage,
+  type ApprovalResult,
+  type ApprovalStatus,
+  effectiveStatus,
+  type HoldRequest,
+  type Vote,
+} from "./approval.js";
 
 /**
  * - `recorded`: the vote was added (`transitioned`: it moved the approval out of pending)
@@ -33,12 +42,35 @@ export interface ApprovalStore {
   /**
    * Compare-and-set vote in one statement: while pending, unexpired and not yet voted by this
    * person, append it; a reject moves it to `rejected`, the approve that reaches
-   * `requiredApprovals` to `approved`. An overdue pending approval becomes `expired`.
+   * `requiredApprovals` to `approved`. An overdue pending approval becomes `expired`. The vote's
+   * audit entry (`voteAuditEntry`, by `by`) is written in the same transaction, whatever the outcome.
    */
-  vote(id: string, vote: Vote, now: Date): Promise<VoteResult | null>;
+  vote(id: string, vote: Vote, now: Date, by: AuditActor): Promise<VoteResult | null>;
   /** compare-and-set of the status; true when this call changed it */
   transition(id: string, from: ApprovalStatus, to: ApprovalStatus, now: Date): Promise<boolean>;
-  setResult(id: string, result: ApprovalResult, now: Date): Promise<void>;
+  /** stores what executing the decision did, with its audit entry, in one transaction */
+  setResult(id: string, result: ApprovalResult, now: Date, audit: AuditEntry): Promise<void>;
   /** records a posted message (ignored when already there) */
   addMessage(id: string, message: ApprovalMessage, now: Date): Promise<void>;
+}
+
+/** The audit entry of a vote, by outcome: what the store writes with it. */
+export function voteAuditEntry(by: AuditActor, result: VoteResult, now: Date): AuditEntry {
+  const { approval } = result;
+  const entry = { ...by, target: approval.id };
+  const approvals = approval.votes.filter((v) => v.decision === "approve").length;
+  const tally = `${approvals} of ${approval.requiredApprovals}`;
+  if (result.outcome === "recorded") {
+    if (!result.transitioned) return { ...entry, outcome: "counted", detail: tally };
+    return {
+      ...entry,
+      outcome: "counted",
+      detail: `decided: ${approval.status}${approval.status === "approved" ? ` (${tally})` : ""}`,
+    };
+  }
+  if (result.outcome === "expired") return { ...entry, outcome: "refused", detail: "expired" };
+  const status = effectiveStatus(approval, now);
+  if (result.outcome === "duplicate" && status === "pending")
+    return { ...entry, outcome: "refused", detail: "duplicate decision" };
+  return { ...entry, outcome: "refused", detail: `already ${status}` };
 }

@@ -1,7 +1,7 @@
 import { type Approval, approvalData, effectiveStatus } from "../approvals/approval.js";
 import { AppError } from "../errors.js";
 import { renderApprovalMessage } from "./approval-message.js";
-import { type Answer, audit, type CommandContext, failed, guard, succeeded, textReply } from "./context.js";
+import { type Answer, audit, auditActor, type CommandContext, failed, guard, succeeded, textReply } from "./context.js";
 import { actorName, code, engineActor } from "./format.js";
 import type { ChatActor } from "./ports.js";
 import type { Reply } from "./reply.js";
@@ -42,9 +42,8 @@ async function execute(ctx: CommandContext, approval: Approval, decision: "appro
     const result = done.ok
       ? { ...done.value, at }
       : { status: "failed" as const, counts: null, message: `${done.error.message} (${done.error.code})`, at };
-    await approvals.setResult(approval.id, result, at);
-    await audit(ctx, {
-      command,
+    await approvals.setResult(approval.id, result, at, {
+      ...auditActor(ctx, command),
       target: approval.id,
       outcome: result.status === "failed" ? "failed" : "succeeded",
       detail: result.message,
@@ -52,12 +51,13 @@ async function execute(ctx: CommandContext, approval: Approval, decision: "appro
   } else {
     const done = await engine.rejectApproval(approval, actor);
     const message = done.ok ? `Rejected: ${done.value}` : `${done.error.message} (${done.error.code})`;
-    await approvals.setResult(
-      approval.id,
-      { status: done.ok ? "applied" : "failed", counts: null, message, at: clock.now() },
-      clock.now(),
-    );
-    await audit(ctx, { command, target: approval.id, outcome: done.ok ? "succeeded" : "failed", detail: message });
+    const at = clock.now();
+    await approvals.setResult(approval.id, { status: done.ok ? "applied" : "failed", counts: null, message, at }, at, {
+      ...auditActor(ctx, command),
+      target: approval.id,
+      outcome: done.ok ? "succeeded" : "failed",
+      detail: message,
+    });
   }
   const after = await current(ctx, approval.id, approval);
   // every posted message of the approval is re-rendered from the store (the alert outbox edits them)
@@ -139,6 +139,7 @@ export async function decideApproval(
       at: now,
     },
     now,
+    auditActor(ctx, command),
   );
   if (voted === null) return decideApproval(ctx, approvalId, decision);
   const { approval } = voted;
@@ -149,13 +150,11 @@ export async function decideApproval(
   }
   const status = effectiveStatus(approval, clock.now());
   if (voted.outcome === "expired") {
-    await audit(ctx, { command, target: approvalId, outcome: "refused", detail: "expired" });
     ctx.deps.events.emit({ type: "approval_changed", approval });
     const text = `Approval ${code(approvalId)} has expired; the batch stays held.`;
     return note(approval, text, "warning", new AppError("approval.expired", text.replace(/`/g, "")));
   }
   if (voted.outcome === "duplicate" && status === "pending") {
-    await audit(ctx, { command, target: approvalId, outcome: "refused", detail: "duplicate decision" });
     const text = "You have already decided on this batch; each person counts once.";
     return note(approval, text, "warning", new AppError("approval.duplicate_vote", text));
   }
@@ -164,16 +163,9 @@ export async function decideApproval(
     let text = `Your approval is recorded: ${count} of ${approval.requiredApprovals}. Waiting for another approver.`;
     if (ctx.actor.platform === "cli")
       text += ` The CLI counts as the OS user ${code(actorName(ctx.actor))}, once; another approver must decide in chat or as another OS user.`;
-    await audit(ctx, {
-      command,
-      target: approvalId,
-      outcome: "counted",
-      detail: `${count} of ${approval.requiredApprovals}`,
-    });
     ctx.deps.events.emit({ type: "approval_changed", approval });
     return note(approval, text, "info", null);
   }
-  await audit(ctx, { command, target: approvalId, outcome: "refused", detail: `already ${status}` });
   const text = `This batch was already ${status === "applied" ? "approved and applied" : status}.`;
   return note(approval, text, "warning", new AppError("approval.closed", text));
 }

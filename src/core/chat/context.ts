@@ -1,11 +1,12 @@
 import type { ApprovalStore } from "../approvals/approval-store.js";
+import type { AuditActor, AuditEntry, AuditSink } from "../audit.js";
 import type { Clock } from "../clock.js";
 import type { EngineEventSink } from "../engine/context.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ProvisioningEngine } from "../ports/provisioning-engine.js";
 import type { ChatLinks } from "./format.js";
-import type { AlertRouteBook, AuditEntry, AuditSink, ChatActor, ConversationRef } from "./ports.js";
+import type { AlertRouteBook, ChatActor, ConversationRef } from "./ports.js";
 import type { Reply } from "./reply.js";
 import { type Role, type RoleChecker, refusalText } from "./roles.js";
 
@@ -66,6 +67,11 @@ function errorReply(what: string, error: AppError): Reply {
   const retry = error.retryable ? " This may work if you try again in a moment." : "";
   const text = `**${what} failed:** ${error.message} (\`${error.code}\`).${retry}\n**What to do:** ${error.fix}`;
   return textReply(text, "danger", "private");
+}
+
+/** who acts in this command, as the audit log names them (for stores that write their audit row themselves) */
+export function auditActor(ctx: CommandContext, command: string): AuditActor {
+  return { actor: ctx.actor.id, platform: ctx.actor.platform, command };
 }
 
 export async function audit(ctx: CommandContext, entry: Omit<AuditEntry, "actor" | "platform">): Promise<void> {

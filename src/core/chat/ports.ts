@@ -38,24 +38,6 @@ export interface MessageRef {
   readonly messageId: string;
 }
 
-export type AuditOutcome = "succeeded" | "failed" | "refused" | "requested" | "cancelled" | "counted";
-
-export interface AuditEntry {
-  /** actor id as the platform knows it */
-  readonly actor: string;
-  readonly platform: ChatPlatform;
-  /** command or action, e.g. `sync`, `scope.confirm`, `approval.approve` */
-  readonly command: string;
-  /** what it acted on (a user, an approval id, a scope) or null */
-  readonly target: string | null;
-  readonly outcome: AuditOutcome;
-  readonly detail: string;
-}
-
-export interface AuditSink {
-  record(entry: AuditEntry): Promise<Result<void, AppError>>;
-}
-
 /** Graph group membership (transitive or direct is the implementation's choice). */
 export interface GroupMembership {
   isMember(entraObjectId: string, groupId: string): Promise<Result<boolean, AppError>>;

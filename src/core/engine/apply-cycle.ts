@@ -44,9 +44,11 @@ export async function applyAndRecord(
 
   // the watermark moves only now; escrowed users that left Entra or the scope with nothing left to
   // do in ABM leave the failure list with it
-  if (plan.departed.length > 0) await store.clearFailures(plan.departed);
-  await store.setWatermark(snapshot.watermark);
-  if (snapshot.full && snapshot.settings.needsFullCycle) await store.updateSettings({ needsFullCycle: false });
+  await store.completeCycle({
+    departed: plan.departed,
+    watermark: snapshot.watermark,
+    fullCycleDone: snapshot.full && snapshot.settings.needsFullCycle,
+  });
 
   await quarantineAfter(ctx, run, snapshot, result, counts);
   return { counts, attempted: result.attempted, value: { ops: plan.ops, held: plan.held.length, approval } };

@@ -3,7 +3,7 @@ import type { IdGenerator } from "../ids.js";
 import { type RunCounts, ZERO_COUNTS } from "../ports/provisioning-engine.js";
 import type { ScimTarget } from "../ports/scim-target.js";
 import { type LinkState, linkAfter, type SyncOp } from "../sync/operations.js";
-import type { EngineStore, FailureRecord, JournalCompletion, JournalEntry } from "./engine-store.js";
+import type { EngineStore, FailureRecord, JournalCompletion, JournalEntry, OutcomeBatch } from "./engine-store.js";
 import { executeOps, type OpOutcome } from "./executor.js";
 import { failureFor, retryDelayMs } from "./failure-advice.js";
 
@@ -146,27 +146,22 @@ class Results {
     }
   }
 
-  /** writes what is batched; outcomes added meanwhile wait for the next flush */
+  /** writes what is batched, in one transaction; outcomes added meanwhile wait for the next flush */
   async flush(): Promise<void> {
-    const { store, runId } = this.options;
-    const batch = {
+    const batch: OutcomeBatch = {
+      removedLinks: this.removed,
       links: this.links,
-      removed: this.removed,
-      completions: this.completions,
+      clearedFailures: this.cleared,
       failures: this.failures,
-      cleared: this.cleared,
+      completions: this.completions,
     };
     this.links = [];
     this.removed = [];
     this.completions = [];
     this.failures = [];
     this.cleared = [];
-    // removals first: an adopt may take over the ABM user of a link it replaces (unique scim id)
-    if (batch.removed.length > 0) await store.removeLinks(batch.removed);
-    if (batch.links.length > 0) await store.saveLinks(batch.links);
-    if (batch.cleared.length > 0) await store.clearFailures(batch.cleared);
-    if (batch.failures.length > 0) await store.recordFailures(batch.failures);
-    if (batch.completions.length > 0) await store.completeJournal(runId, batch.completions);
+    if (Object.values(batch).some((rows: readonly unknown[]) => rows.length > 0))
+      await this.options.store.recordOutcomes(this.options.runId, batch);
   }
 }
 

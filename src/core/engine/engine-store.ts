@@ -11,9 +11,9 @@ import type {
 import type { LinkState, SyncAction } from "../sync/operations.js";
 
 /**
- * What the native engine needs from persistence, for ONE connection. The composition root adapts
- * the database repositories to it. Methods reject with an AppError when the database fails
- * (the engine turns that into a failed run); expected outcomes are return values.
+ * What the native engine needs from persistence, for ONE connection (db/ implements it with the
+ * connection bound in SQL). Methods reject with an AppError when the database fails (the engine
+ * turns that into a failed run); expected outcomes are return values.
  */
 export interface ConnectionSettings {
   readonly scope: SyncScope;
@@ -54,45 +54,72 @@ export interface FailureRecord {
   readonly nextRetryAt: Date | null;
 }
 
+/**
+ * What one flush of a run's outcomes writes, in ONE transaction: a crash never leaves a link
+ * without its journal completion or a completion without its link.
+ */
+export interface OutcomeBatch {
+  /** links to delete first (an adopt may take over the ABM user of a link it replaces) */
+  readonly removedLinks: readonly string[];
+  readonly links: readonly LinkState[];
+  /** users that succeeded: their failures are forgotten */
+  readonly clearedFailures: readonly string[];
+  readonly failures: readonly FailureRecord[];
+  readonly completions: readonly JournalCompletion[];
+}
+
+/** The end of a cycle, in ONE transaction (the delta link moves with what it stands for). */
+export interface CycleEnd {
+  /** escrowed users that left Entra or the scope with nothing left to do in ABM */
+  readonly departed: readonly string[];
+  readonly watermark: string;
+  /** a full cycle completed: the next one may be incremental */
+  readonly fullCycleDone: boolean;
+}
+
 export interface EngineStore {
   settings(): Promise<ConnectionSettings>;
   updateSettings(patch: Partial<ConnectionSettings>): Promise<void>;
 
   /** a lease with expiry held by one process at a time (compare-and-set); false when another holds it */
   acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
-  releaseLease(name: string, holder: string): Promise<void>;
+  /** gives the lease up when `holder` holds it; false otherwise */
+  releaseLease(name: string, holder: string): Promise<boolean>;
 
   startRun(run: { id: string; kind: CycleKind; trigger: Trigger; actor: string; startedAt: Date }): Promise<void>;
+  /** compare-and-set running → outcome; false when the run had already finished */
   finishRun(
     id: string,
     end: { finishedAt: Date; outcome: RunOutcome; counts: RunCounts; error: { code: string; message: string } | null },
-  ): Promise<void>;
+  ): Promise<boolean>;
   /** marks runs left `running` by a process that died; returns how many */
   failInterruptedRuns(now: Date, activeHolderRunId: string | null): Promise<number>;
+  /** newest first */
   runs(limit: number): Promise<readonly RunSummary[]>;
+  /** the newest run that ended `succeeded` or `partial` */
   lastSuccessfulRun(): Promise<RunSummary | null>;
 
+  /** journals a run's planned operations before anything is applied; a dedup key already journaled for the run is skipped */
   journal(runId: string, entries: readonly JournalEntry[]): Promise<void>;
-  completeJournal(runId: string, completions: readonly JournalCompletion[]): Promise<void>;
+  /** one transaction: links, failures and journal completions of a batch of applied operations */
+  recordOutcomes(runId: string, batch: OutcomeBatch): Promise<void>;
+  /** one transaction: departed users leave the escrow, the delta link moves, a full cycle is marked done */
+  completeCycle(end: CycleEnd): Promise<void>;
+  /** one transaction: forgets the delta link, the escrow, rejected removals and the quarantine; the next cycle is full */
+  resetForRestart(): Promise<void>;
 
   links(): Promise<readonly LinkState[]>;
   linksFor(entraIds: readonly string[]): Promise<readonly LinkState[]>;
   /** links whose userName equals one of these, case-insensitively */
   linksForUserNames(userNames: readonly string[]): Promise<readonly LinkState[]>;
   linkCount(): Promise<number>;
-  saveLinks(links: readonly LinkState[]): Promise<void>;
-  removeLinks(entraIds: readonly string[]): Promise<void>;
-  clearLinks(): Promise<void>;
 
-  recordFailures(failures: readonly FailureRecord[]): Promise<void>;
-  clearFailures(entraIds: readonly string[]): Promise<void>;
-  clearAllFailures(): Promise<void>;
+  /** failing users, most recent failure first */
   failures(): Promise<readonly FailureEntry[]>;
   failureCount(): Promise<number>;
-  /** Entra ids whose failures are due for a retry */
+  /** Entra ids whose failures are due for a retry, oldest due first */
   dueRetries(now: Date, limit: number): Promise<readonly string[]>;
 
+  /** the delta link of the last completed cycle */
   watermark(): Promise<string | null>;
-  setWatermark(value: string): Promise<void>;
-  clearWatermark(): Promise<void>;
 }

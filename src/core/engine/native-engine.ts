@@ -85,9 +85,7 @@ async function requestCycle(ctx: EngineContext, request: CycleRequest): Promise<
 
 /** Forgets the watermark, the escrow, rejected removals and the quarantine, and runs a full cycle. */
 async function restart(ctx: EngineContext, actor: Actor, trigger: Trigger): Promise<Result<RunSummary, AppError>> {
-  await ctx.store.clearWatermark();
-  await ctx.store.clearAllFailures();
-  await ctx.store.updateSettings({ needsFullCycle: true, rejectedRemovals: [], quarantine: null });
+  await ctx.store.resetForRestart();
   return cycle(ctx, { kind: "restart", full: true, trigger, actor: actor.id, dryRun: false });
 }
 

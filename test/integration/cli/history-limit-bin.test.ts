@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "#db/client.js";
-import { createRepositories } from "#db/repositories/create-repositories.js";
+import { ensureConnection } from "#db/repositories/connection-repository.js";
+import { createEngineStore } from "#db/repositories/engine-store.js";
 import { type AbmRun, runAbm } from "./run-abm.js";
 
 /** the connection every single-connection service opens (src/app/services.ts) */
@@ -43,34 +44,30 @@ describe("abm history --limit (the real bin, native engine data directory)", () 
     if (!opened.ok) throw opened.error;
     const database = opened.value;
     try {
-      const repos = createRepositories(database.db);
       const base = Date.UTC(2026, 10, 1, 8, 0, 0);
-      const ensured = await repos.connections.ensure({
+      await ensureConnection(database.db, {
         id: CONNECTION_ID,
         name: "default",
         engine: "native",
         scope: "all",
         now: new Date(base),
       });
-      if (!ensured.ok) throw ensured.error;
+      const store = createEngineStore(database.db, CONNECTION_ID, () => new Date(base));
       for (let n = 1; n <= RUNS; n++) {
         const startedAt = new Date(base + n * 40 * 60_000);
-        const started = await repos.runs.start({
+        await store.startRun({
           id: runId(n),
-          connectionId: CONNECTION_ID,
           kind: n === 1 ? "initial" : "incremental",
           trigger: "schedule",
           actor: "scheduler",
           startedAt,
         });
-        if (!started.ok) throw started.error;
-        const finished = await repos.runs.finish(runId(n), {
+        await store.finishRun(runId(n), {
           finishedAt: new Date(startedAt.getTime() + 5_000),
           outcome: "succeeded",
           counts: { created: n, adopted: 0, updated: 0, deactivated: 0, deleted: 0, skipped: 0, failed: 0, held: 0 },
           error: null,
         });
-        if (!finished.ok) throw finished.error;
       }
     } finally {
       await database.close();

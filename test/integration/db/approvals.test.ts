@@ -6,6 +6,8 @@ import type { ApprovalPayload, Vote } from "#core/approvals/approval.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { Database } from "#db/database.js";
 import { createApprovalStore } from "#db/repositories/approval-repository.js";
+import { createAuditLog } from "#db/repositories/audit-repository.js";
+import { by, resultAudit, testIds } from "#test/support/approvals.js";
 import { describeEachDatabase, freshConnection, type TestDatabase } from "#test/support/db.js";
 
 const T0 = new Date("2026-03-01T10:00:00Z");
@@ -40,7 +42,7 @@ const batch: ApprovalPayload = {
 async function holdOne(db: Database, required: number, payload: ApprovalPayload = batch) {
   const connectionId = await freshConnection(db);
   const id = `apr_${randomBytes(6).toString("hex")}`;
-  const store = createApprovalStore(db, connectionId);
+  const store = createApprovalStore(db, connectionId, testIds);
   const held = await store.hold({ id, payload, requestedBy: "system", requestedAt: T0, expiresAt: at(60) }, required);
   return { id, connectionId, store, held };
 }
@@ -48,8 +50,8 @@ async function holdOne(db: Database, required: number, payload: ApprovalPayload 
 /** Holds an approval and sends two votes at the same moment, one through each client. */
 async function raceVotes({ db, other }: TestDatabase, required: number, first: Vote, second: Vote) {
   const { id, store, connectionId } = await holdOne(db, required);
-  const otherStore = createApprovalStore(other, connectionId);
-  const results = await Promise.all([store.vote(id, first, at(1)), otherStore.vote(id, second, at(1))]);
+  const otherStore = createApprovalStore(other, connectionId, testIds);
+  const results = await Promise.all([store.vote(id, first, at(1), by), otherStore.vote(id, second, at(1), by)]);
   return { id, store, results: results.map((r) => r ?? expect.unreachable("approval missing")) };
 }
 
@@ -97,22 +99,40 @@ describeEachDatabase("approval store", (current) => {
   it("every statement is bound to its connection: another connection sees nothing", async () => {
     const { db } = current();
     const { id } = await holdOne(db, 1);
-    const stranger = createApprovalStore(db, await freshConnection(db));
+    const stranger = createApprovalStore(db, await freshConnection(db), testIds);
     expect(await stranger.get(id)).toBeNull();
     expect(await stranger.pending()).toBeNull();
-    expect(await stranger.vote(id, vote("U1", "approve"), at(1))).toBeNull();
+    expect(await stranger.vote(id, vote("U1", "approve"), at(1), by)).toBeNull();
     expect(await stranger.transition(id, "pending", "withdrawn", at(1))).toBe(false);
+  });
+
+  it("a vote and its audit row are one write: when the audit row is refused, the vote is not recorded either", async () => {
+    const { db } = current();
+    const { id, store, connectionId } = await holdOne(db, 1);
+    // the database refuses text with a NUL: the audit insert fails after the vote's update succeeded
+    const refused = store.vote(id, vote("U1", "approve"), at(1), { ...by, actor: "U\u0000bad" });
+    await expect(refused).rejects.toMatchObject({ code: "db.query_failed" });
+    expect(await store.get(id)).toMatchObject({ status: "pending", votes: [] });
+    const trail = await createAuditLog(db, connectionId, () => T0, testIds).list();
+    expect(trail.ok ? trail.value : trail.error).toEqual([]);
+    // and a result is not stored without its audit row
+    await store.vote(id, vote("U1", "approve"), at(1), by);
+    const result = { status: "applied", counts: null, message: "done", at: at(2) } as const;
+    await expect(store.setResult(id, result, at(2), { ...resultAudit, detail: "\u0000" })).rejects.toMatchObject({
+      code: "db.query_failed",
+    });
+    expect((await store.get(id))?.result).toBeNull();
   });
 
   it("a single required approval flips to approved and reports the transition", async () => {
     const { db } = current();
     const { id, store } = await holdOne(db, 1);
-    const result = await store.vote(id, vote("U1", "approve"), at(1));
+    const result = await store.vote(id, vote("U1", "approve"), at(1), by);
     expect(result).toMatchObject({ outcome: "recorded", transitioned: true });
     expect(result?.approval.status).toBe("approved");
     expect(result?.approval.decidedAt).toEqual(at(1));
     expect(result?.approval.votes).toEqual([vote("U1", "approve")]);
-    const late = await store.vote(id, vote("U2", "approve"), at(2));
+    const late = await store.vote(id, vote("U2", "approve"), at(2), by);
     expect(late).toMatchObject({ outcome: "closed", transitioned: false });
     expect(late?.approval.votes).toHaveLength(1);
   });
@@ -120,14 +140,14 @@ describeEachDatabase("approval store", (current) => {
   it("counts the same person once and needs two different people for required=2", async () => {
     const { db } = current();
     const { id, store } = await holdOne(db, 2);
-    expect(await store.vote(id, vote("U1", "approve"), at(1))).toMatchObject({
+    expect(await store.vote(id, vote("U1", "approve"), at(1), by)).toMatchObject({
       outcome: "recorded",
       transitioned: false,
     });
-    const again = await store.vote(id, vote("U1", "approve", 2), at(2));
+    const again = await store.vote(id, vote("U1", "approve", 2), at(2), by);
     expect(again).toMatchObject({ outcome: "duplicate", transitioned: false });
     expect(again?.approval.votes).toHaveLength(1);
-    const second = await store.vote(id, vote("U2", "approve", 3), at(3));
+    const second = await store.vote(id, vote("U2", "approve", 3), at(3), by);
     expect(second).toMatchObject({ outcome: "recorded", transitioned: true });
     expect(second?.approval.status).toBe("approved");
   });
@@ -135,8 +155,8 @@ describeEachDatabase("approval store", (current) => {
   it("a reject flips to rejected at once, and a rejected approval is never applied", async () => {
     const { db } = current();
     const { id, store } = await holdOne(db, 2);
-    await store.vote(id, vote("U1", "approve"), at(1));
-    const rejected = await store.vote(id, vote("U2", "reject"), at(2));
+    await store.vote(id, vote("U1", "approve"), at(1), by);
+    const rejected = await store.vote(id, vote("U2", "reject"), at(2), by);
     expect(rejected).toMatchObject({ outcome: "recorded", transitioned: true });
     expect(rejected?.approval.status).toBe("rejected");
     expect(await store.transition(id, "approved", "applied", at(3))).toBe(false);
@@ -145,20 +165,20 @@ describeEachDatabase("approval store", (current) => {
   it("an expired approval records nothing, answers expired and is never applied", async () => {
     const { db } = current();
     const { id, store } = await holdOne(db, 1);
-    const result = await store.vote(id, vote("U1", "approve"), at(61));
+    const result = await store.vote(id, vote("U1", "approve"), at(61), by);
     expect(result).toMatchObject({ outcome: "expired", transitioned: false });
     expect(result?.approval.status).toBe("expired");
     expect(result?.approval.votes).toEqual([]);
     expect(await store.transition(id, "approved", "applied", at(62))).toBe(false);
-    expect((await store.vote(id, vote("U2", "approve"), at(63)))?.outcome).toBe("expired");
+    expect((await store.vote(id, vote("U2", "approve"), at(63), by))?.outcome).toBe("expired");
   });
 
   it("approved → applied is a compare-and-set (once), and applied → approved undoes a failed execution", async () => {
     const { db, other } = current();
     const { id, store, connectionId } = await holdOne(db, 1);
     expect(await store.transition(id, "approved", "applied", at(1))).toBe(false);
-    await store.vote(id, vote("U1", "approve"), at(1));
-    const otherStore = createApprovalStore(other, connectionId);
+    await store.vote(id, vote("U1", "approve"), at(1), by);
+    const otherStore = createApprovalStore(other, connectionId, testIds);
     const claims = await Promise.all([
       store.transition(id, "approved", "applied", at(2)),
       otherStore.transition(id, "approved", "applied", at(2)),
@@ -177,14 +197,14 @@ describeEachDatabase("approval store", (current) => {
     await store.addMessage(id, ref, at(1));
     await store.addMessage(id, { platform: "teams", channelId: "19:x@thread.tacv2", messageId: "a1" }, at(1));
     const counts = { created: 0, adopted: 0, updated: 0, deactivated: 3, deleted: 1, skipped: 0, failed: 0, held: 0 };
-    await store.setResult(id, { status: "applied", counts, message: "done", at: at(2) }, at(2));
+    await store.setResult(id, { status: "applied", counts, message: "done", at: at(2) }, at(2), resultAudit);
     expect(await store.transition(id, "pending", "withdrawn", at(3))).toBe(true);
     const stored = await store.get(id);
     expect(stored?.messages).toHaveLength(2);
     expect(stored?.result).toEqual({ status: "applied", counts, message: "done", at: at(2) });
     expect(stored?.status).toBe("withdrawn");
     expect(await store.pending()).toBeNull();
-    expect(await store.vote("apr_missing", vote("U1", "approve"), at(1))).toBeNull();
+    expect(await store.vote("apr_missing", vote("U1", "approve"), at(1), by)).toBeNull();
   });
 
   it("migration 0002 turns the old shapes into the one model (native batches, entra batches opened by chat)", async () => {
@@ -213,7 +233,7 @@ describeEachDatabase("approval store", (current) => {
       "utf8",
     );
     for (const statement of migration.split("--> statement-breakpoint")) await db.execute(sql.raw(statement));
-    const store: ApprovalStore = createApprovalStore(db, connectionId);
+    const store: ApprovalStore = createApprovalStore(db, connectionId, testIds);
     const native = await store.get("apr_old_native");
     expect(native?.payload).toEqual({ kind: "native_batch", ...old });
     expect(native?.result?.status).toBe("applied");

@@ -3,37 +3,34 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { openDatabase } from "#db/client.js";
-import { createRunRepository } from "#db/repositories/run-repository.js";
-import { createWatermarkRepository } from "#db/repositories/watermark-repository.js";
+import { createEngineStore } from "#db/repositories/engine-store.js";
+import { createNamedValueStore } from "#db/repositories/watermark-repository.js";
 import { describeEachDatabase, expectOk, freshConnection } from "#test/support/db.js";
 
 const T0 = new Date("2026-03-01T10:00:00Z");
 
 describeEachDatabase("database client", (current) => {
-  it("repositories work inside a transaction, and a rollback undoes their writes", async () => {
+  it("stores work inside a transaction, and a rollback undoes their writes", async () => {
     const { db } = current();
     const connectionId = await freshConnection(db);
     await db.transaction(async (tx) => {
-      expectOk(await createWatermarkRepository(tx).set(connectionId, "users.delta", "kept", T0));
+      await createNamedValueStore(tx, connectionId, () => T0).set("users.cursor", "kept");
     });
     await expect(
       db.transaction(async (tx) => {
-        expectOk(await createWatermarkRepository(tx).set(connectionId, "users.delta", "rolled back", T0));
-        expectOk(
-          await createRunRepository(tx).start({
-            id: `${connectionId}_run`,
-            connectionId,
-            kind: "incremental",
-            trigger: "cli",
-            actor: "cli:me",
-            startedAt: T0,
-          }),
-        );
+        await createNamedValueStore(tx, connectionId, () => T0).set("users.cursor", "rolled back");
+        await createEngineStore(tx, connectionId, () => T0).startRun({
+          id: `${connectionId}_run`,
+          kind: "incremental",
+          trigger: "cli",
+          actor: "cli:me",
+          startedAt: T0,
+        });
         throw new Error("abort");
       }),
     ).rejects.toThrow("abort");
-    expect(expectOk(await createWatermarkRepository(db).get(connectionId, "users.delta"))).toBe("kept");
-    expect(expectOk(await createRunRepository(db).get(`${connectionId}_run`))).toBeNull();
+    expect(await createNamedValueStore(db, connectionId, () => T0).get("users.cursor")).toBe("kept");
+    expect(await createEngineStore(db, connectionId, () => T0).runs(10)).toEqual([]);
   });
 });
 
@@ -48,12 +45,12 @@ it("embedded PGlite keeps its data under <dataDir>/pglite across reopen", async 
   const first = expectOk(await openDatabase({ dataDir }));
   expect(first.kind).toBe("pglite");
   const connectionId = await freshConnection(first.db);
-  expectOk(await createWatermarkRepository(first.db).set(connectionId, "users.delta", "persisted", T0));
+  await createNamedValueStore(first.db, connectionId, () => T0).set("users.cursor", "persisted");
   await first.close();
   await first.close();
   const second = expectOk(await openDatabase({ dataDir, url: "" }));
   try {
-    expect(expectOk(await createWatermarkRepository(second.db).get(connectionId, "users.delta"))).toBe("persisted");
+    expect(await createNamedValueStore(second.db, connectionId, () => T0).get("users.cursor")).toBe("persisted");
   } finally {
     await second.close();
   }

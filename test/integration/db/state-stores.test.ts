@@ -4,63 +4,14 @@ import { createIncidentStore } from "#db/repositories/alert-repository.js";
 import { createAlertRouteStore } from "#db/repositories/alert-route-repository.js";
 import { createAuditLog } from "#db/repositories/audit-repository.js";
 import { createConversationReferences } from "#db/repositories/conversation-repository.js";
-import { createLeaseRepository } from "#db/repositories/lease-repository.js";
 import { createOutboxStore } from "#db/repositories/outbox-repository.js";
-import { createWatermarkRepository } from "#db/repositories/watermark-repository.js";
 import { alertOutbox } from "#db/schema/alert-outbox.js";
 import { describeEachDatabase, expectOk, freshConnection } from "#test/support/db.js";
 
 const T0 = new Date("2026-03-01T10:00:00Z");
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
-describeEachDatabase("watermark, lease, alert, outbox, conversation and audit stores", (current) => {
-  it("gets, sets and clears watermarks per connection", async () => {
-    const { db } = current();
-    const [a, b] = [await freshConnection(db), await freshConnection(db)];
-    const marks = createWatermarkRepository(db);
-    expect(expectOk(await marks.get(a, "users.delta"))).toBeNull();
-    expectOk(await marks.set(a, "users.delta", "https://graph/delta?token=1", at(0)));
-    expectOk(await marks.set(a, "users.delta", "https://graph/delta?token=2", at(1)));
-    expect(expectOk(await marks.get(a, "users.delta"))).toBe("https://graph/delta?token=2");
-    expect(expectOk(await marks.get(b, "users.delta"))).toBeNull();
-    expect(expectOk(await marks.clear(a, "users.delta"))).toBe(true);
-    expect(expectOk(await marks.clear(a, "users.delta"))).toBe(false);
-    const orphan = await marks.set("con_missing", "users.delta", "x", at(0));
-    expect(orphan.ok ? null : orphan.error.code).toBe("db.missing_reference");
-  });
-
-  it("leases: one holder at a time, renew while held, taken over after expiry, released by the holder only", async () => {
-    const { db, other } = current();
-    const leases = createLeaseRepository(db);
-    const otherLeases = createLeaseRepository(other);
-    const req = (holder: string, seconds: number) => ({
-      connectionId: "con_x",
-      name: "cycle",
-      holder,
-      ttlMs: 60_000,
-      now: at(seconds),
-    });
-    const race = (await Promise.all([leases.acquire(req("p1", 0)), otherLeases.acquire(req("p2", 0))])).map(expectOk);
-    expect(race.filter(Boolean)).toHaveLength(1);
-    const [winner, loser] = race[0] ? ["p1", "p2"] : ["p2", "p1"];
-    expect(expectOk(await leases.acquire(req(loser, 30)))).toBe(false);
-    expect(expectOk(await leases.acquire(req(winner, 30)))).toBe(true);
-    expect(expectOk(await leases.get("con_x", "cycle"))).toEqual({
-      connectionId: "con_x",
-      name: "cycle",
-      holder: winner,
-      expiresAt: at(90),
-    });
-    expect(expectOk(await leases.renew(req(winner, 60)))).toBe(true);
-    expect(expectOk(await leases.renew(req(loser, 60)))).toBe(false);
-    expect(expectOk(await leases.release({ connectionId: "con_x", name: "cycle", holder: loser }))).toBe(false);
-    // the winner stops renewing: after expiry the other process takes over and the old holder cannot renew
-    expect(expectOk(await leases.acquire(req(loser, 121)))).toBe(true);
-    expect(expectOk(await leases.renew(req(winner, 122)))).toBe(false);
-    expect(expectOk(await leases.release({ connectionId: "con_x", name: "cycle", holder: loser }))).toBe(true);
-    expect(expectOk(await leases.get("con_x", "cycle"))).toBeNull();
-  });
-
+describeEachDatabase("alert, outbox, conversation and audit stores", (current) => {
   it("alert routes are unique per channel and per connection", async () => {
     const { db } = current();
     const [a, b] = [await freshConnection(db), await freshConnection(db)];

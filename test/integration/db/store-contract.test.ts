@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { ApprovalPayload, Vote } from "#core/approvals/approval.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
+import type { AuditEntry } from "#core/audit.js";
 import type { IncidentRecord } from "#core/chat/alerts/incidents.js";
 import type { IncidentStore, NewOutboxEntry, OutboxStore } from "#core/chat/alerts/stores.js";
 import { createIncidentStore } from "#db/repositories/alert-repository.js";
 import { createApprovalStore } from "#db/repositories/approval-repository.js";
+import { createAuditLog } from "#db/repositories/audit-repository.js";
 import { createOutboxStore } from "#db/repositories/outbox-repository.js";
 import { InMemoryIncidentStore, InMemoryOutboxStore } from "#test/support/alerts.js";
-import { InMemoryApprovalStore } from "#test/support/chat/fakes.js";
+import { by, resultAudit, testIds } from "#test/support/approvals.js";
+import { InMemoryApprovalStore, InMemoryAudit } from "#test/support/chat/fakes.js";
 import { describeEachDatabase, expectOk, freshConnection } from "#test/support/db.js";
 
 /**
@@ -17,10 +20,14 @@ import { describeEachDatabase, expectOk, freshConnection } from "#test/support/d
  */
 interface StoreKit {
   readonly approvals: ApprovalStore;
+  /** the audit log the approval store writes to, oldest first */
+  auditTrail(): Promise<readonly string[]>;
   readonly outbox: OutboxStore;
   /** `now` is what the store stamps on writes */
   incidents(now: () => Date): IncidentStore;
 }
+
+const auditLine = (e: AuditEntry) => `${e.command} ${e.target} ${e.outcome} ${e.detail}`;
 
 const T0 = new Date("2026-03-01T10:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -77,29 +84,29 @@ function storeContract(newKit: () => Promise<StoreKit>): void {
     expect((await approvals.pending())?.id).toBe("apr_2");
     expect((await approvals.list(10)).map((a) => a.id)).toEqual(["apr_2", "apr_1"]);
     expect(await approvals.get("apr_missing")).toBeNull();
-    expect(await approvals.vote("apr_missing", vote("a", "approve"), at(1))).toBeNull();
+    expect(await approvals.vote("apr_missing", vote("a", "approve"), at(1), by)).toBeNull();
   });
 
   it("approvals: one vote per person, the quorum transitions once, later votes find it closed", async () => {
     const { approvals } = await newKit();
     await hold(approvals, "apr_q", 2);
-    expect(await approvals.vote("apr_q", vote("a", "approve"), at(1))).toMatchObject({
+    expect(await approvals.vote("apr_q", vote("a", "approve"), at(1), by)).toMatchObject({
       outcome: "recorded",
       transitioned: false,
     });
-    const twice = await approvals.vote("apr_q", vote("a", "approve", 2), at(2));
+    const twice = await approvals.vote("apr_q", vote("a", "approve", 2), at(2), by);
     expect(twice).toMatchObject({ outcome: "duplicate", transitioned: false });
     expect(twice?.approval.votes).toHaveLength(1);
-    const second = await approvals.vote("apr_q", vote("b", "approve", 3), at(3));
+    const second = await approvals.vote("apr_q", vote("b", "approve", 3), at(3), by);
     expect(second).toMatchObject({ outcome: "recorded", transitioned: true, approval: { status: "approved" } });
     expect(second?.approval.decidedAt).toEqual(at(3));
-    expect(await approvals.vote("apr_q", vote("c", "reject", 4), at(4))).toMatchObject({ outcome: "closed" });
+    expect(await approvals.vote("apr_q", vote("c", "reject", 4), at(4), by)).toMatchObject({ outcome: "closed" });
   });
 
   it("approvals: one reject closes; a rejected batch is never applied", async () => {
     const { approvals } = await newKit();
     await hold(approvals, "apr_r", 3);
-    const rejected = await approvals.vote("apr_r", vote("a", "reject"), at(1));
+    const rejected = await approvals.vote("apr_r", vote("a", "reject"), at(1), by);
     expect(rejected).toMatchObject({ outcome: "recorded", transitioned: true, approval: { status: "rejected" } });
     expect(await approvals.transition("apr_r", "approved", "applied", at(2))).toBe(false);
   });
@@ -107,7 +114,7 @@ function storeContract(newKit: () => Promise<StoreKit>): void {
   it("approvals: a vote at or after expiry records nothing and expires it", async () => {
     const { approvals } = await newKit();
     await hold(approvals, "apr_e", 1);
-    const late = await approvals.vote("apr_e", vote("a", "approve", 60), at(60));
+    const late = await approvals.vote("apr_e", vote("a", "approve", 60), at(60), by);
     expect(late).toMatchObject({ outcome: "expired", transitioned: false, approval: { status: "expired", votes: [] } });
     expect(await approvals.pending()).toBeNull();
   });
@@ -115,7 +122,7 @@ function storeContract(newKit: () => Promise<StoreKit>): void {
   it("approvals: approved → applied once, undone on failure; results and messages stored once", async () => {
     const { approvals } = await newKit();
     await hold(approvals, "apr_a", 1);
-    await approvals.vote("apr_a", vote("a", "approve"), at(1));
+    await approvals.vote("apr_a", vote("a", "approve"), at(1), by);
     expect(await approvals.transition("apr_a", "approved", "applied", at(2))).toBe(true);
     expect(await approvals.transition("apr_a", "approved", "applied", at(2))).toBe(false);
     expect(await approvals.transition("apr_a", "applied", "approved", at(3))).toBe(true);
@@ -123,8 +130,32 @@ function storeContract(newKit: () => Promise<StoreKit>): void {
     await approvals.addMessage("apr_a", message, at(3));
     await approvals.addMessage("apr_a", message, at(3));
     const result = { status: "applied", counts: null, message: "done", at: at(4) } as const;
-    await approvals.setResult("apr_a", result, at(4));
+    await approvals.setResult("apr_a", result, at(4), resultAudit);
     expect(await approvals.get("apr_a")).toMatchObject({ status: "approved", messages: [message], result });
+  });
+
+  it("approvals: every vote and every result writes exactly one audit entry saying what happened", async () => {
+    const { approvals, auditTrail } = await newKit();
+    await hold(approvals, "apr_t", 2);
+    await approvals.vote("apr_t", vote("a", "approve"), at(1), by);
+    await approvals.vote("apr_t", vote("a", "approve", 2), at(2), by);
+    await approvals.vote("apr_t", vote("b", "approve", 3), at(3), by);
+    await approvals.vote("apr_t", vote("c", "reject", 4), at(4), by);
+    await approvals.setResult("apr_t", { status: "applied", counts: null, message: "done", at: at(5) }, at(5), {
+      ...resultAudit,
+      target: "apr_t",
+    });
+    await hold(approvals, "apr_te", 1, 10);
+    await approvals.vote("apr_te", vote("a", "approve", 70), at(70), by);
+    expect(await approvals.vote("apr_missing", vote("a", "approve"), at(1), by)).toBeNull();
+    expect(await auditTrail()).toEqual([
+      "approval.approve apr_t counted 1 of 2",
+      "approval.approve apr_t refused duplicate decision",
+      "approval.approve apr_t counted decided: approved (2 of 2)",
+      "approval.approve apr_t refused already approved",
+      "approval.approve apr_t succeeded done",
+      "approval.approve apr_te refused expired",
+    ]);
   });
 
   it("outbox: deduplicated, claimed oldest first with the attempt counted, locked until claimed again", async () => {
@@ -192,11 +223,15 @@ function storeContract(newKit: () => Promise<StoreKit>): void {
 }
 
 describe("store contract [in memory: the fakes unit tests use]", () => {
-  storeContract(async () => ({
-    approvals: new InMemoryApprovalStore(),
-    outbox: new InMemoryOutboxStore(),
-    incidents: () => new InMemoryIncidentStore(),
-  }));
+  storeContract(async () => {
+    const audit = new InMemoryAudit();
+    return {
+      approvals: new InMemoryApprovalStore(audit),
+      auditTrail: async () => audit.entries.map(auditLine),
+      outbox: new InMemoryOutboxStore(),
+      incidents: () => new InMemoryIncidentStore(),
+    };
+  });
 });
 
 describeEachDatabase("store contract", (current) => {
@@ -204,7 +239,13 @@ describeEachDatabase("store contract", (current) => {
     const { db } = current();
     const connectionId = await freshConnection(db);
     return {
-      approvals: createApprovalStore(db, connectionId),
+      approvals: createApprovalStore(db, connectionId, testIds),
+      async auditTrail() {
+        const lines = await createAuditLog(db, connectionId, () => T0, testIds).list();
+        if (!lines.ok) throw lines.error;
+        // newest first, by time then id: order by the time each entry carries, oldest first
+        return [...lines.value].sort((x, y) => x.at.getTime() - y.at.getTime()).map(auditLine);
+      },
       outbox: createOutboxStore(db, connectionId),
       incidents: (now) => createIncidentStore(db, connectionId, now),
     };

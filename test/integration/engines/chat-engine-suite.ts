@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
+import type { AuditEntry, AuditSink } from "#core/audit.js";
 import { APPROVAL_ACTIONS } from "#core/chat/approval-message.js";
 import { CONFIRM_ACTIONS } from "#core/chat/commands/confirmed.js";
 import { type ChatCore, createChatCore } from "#core/chat/handle-command.js";
@@ -10,7 +11,6 @@ import {
   channel,
   FakeGroups,
   InMemoryAlertRoutes,
-  InMemoryAudit,
   RecordingEvents,
   replyText,
   roleEntries,
@@ -22,6 +22,10 @@ export interface EngineUnderTest {
   readonly engine: ProvisioningEngine;
   /** the one approval store the engine holds its batches in (the database for the native engine) */
   readonly approvals: ApprovalStore;
+  /** the audit log the approval store writes its votes and results to (the chat core writes there too) */
+  readonly audit: AuditSink;
+  /** the audit log's entries */
+  auditEntries(): Promise<readonly Pick<AuditEntry, "command" | "outcome">[]>;
   /** in scope, valid attributes: provisions cleanly */
   readonly goodUser: string;
   /** in scope, no given name: validation problem and a failing user */
@@ -63,7 +67,6 @@ export function runChatEngineSuite(name: string, create: () => Promise<EngineUnd
   describe(`chat commands with the ${name} engine`, () => {
     let under: EngineUnderTest;
     let core: ChatCore;
-    let audit: InMemoryAudit;
     const say = (who: string, line: string) =>
       core.handle({ actor: slackActor(who), text: line, conversation: channel });
     const click = (who: string, actionId: string, value: string) =>
@@ -71,7 +74,6 @@ export function runChatEngineSuite(name: string, create: () => Promise<EngineUnd
 
     beforeAll(async () => {
       under = await create();
-      audit = new InMemoryAudit();
       const clock = { now: () => new Date(), sleep: async () => undefined };
       core = createChatCore({
         engine: under.engine,
@@ -81,7 +83,7 @@ export function runChatEngineSuite(name: string, create: () => Promise<EngineUnd
           groups: new FakeGroups(),
           clock,
         }),
-        audit,
+        audit: under.audit,
         approvals: under.approvals,
         alertRoutes: new InMemoryAlertRoutes(),
         events: new RecordingEvents(),
@@ -170,9 +172,8 @@ export function runChatEngineSuite(name: string, create: () => Promise<EngineUnd
       // the batch is decided and applied: that is what the approver hears, not "you voted already"
       expect(text(twice)).toMatch(/already approved and applied/);
       expect(text(await say(VIEWER, "approvals"))).toContain("No deletion batch is waiting");
-      expect(audit.entries.filter((e) => e.command === "approval.approve" && e.outcome === "succeeded")).toHaveLength(
-        1,
-      );
+      const entries = await under.auditEntries();
+      expect(entries.filter((e) => e.command === "approval.approve" && e.outcome === "succeeded")).toHaveLength(1);
     });
 
     it("reject keeps the users and says so", async () => {

@@ -1,4 +1,5 @@
 import { startGraphEmulator } from "#emulators/graph/start-graph-emulator.js";
+import { InMemoryApprovalStore, InMemoryAudit } from "#test/support/chat/fakes.js";
 import { addUser, entraEngineFor, theJob } from "../entra-provisioning/support/entra-fixture.js";
 import { runChatEngineSuite } from "./chat-engine-suite.js";
 
@@ -7,11 +8,14 @@ runChatEngineSuite("entra", async () => {
   const good = addUser(emulator, "grace");
   const broken = addUser(emulator, "nogiven", { givenName: null });
   addUser(emulator, "outsider", { assigned: false });
-  const { engine, approvals } = entraEngineFor(emulator);
+  const audit = new InMemoryAudit();
+  const { engine, approvals } = entraEngineFor(emulator, {}, undefined, new InMemoryApprovalStore(audit));
   const sync = emulator.synchronization;
   return {
     engine,
     approvals,
+    audit,
+    auditEntries: async () => audit.entries,
     goodUser: good.upn,
     brokenUser: broken.upn,
     async runCycleWithFailure() {

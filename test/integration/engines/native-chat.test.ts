@@ -39,6 +39,12 @@ for (const kind of e2eDatabaseKinds()) {
     return {
       engine: harness.services().engine,
       approvals: services.approvals,
+      audit: services.audit,
+      async auditEntries() {
+        const lines = await services.audit.list({ limit: 1_000 });
+        if (!lines.ok) throw lines.error;
+        return lines.value;
+      },
       goodUser: "grace@contoso.com",
       brokenUser: "nogiven@contoso.com",
       async runCycleWithFailure() {

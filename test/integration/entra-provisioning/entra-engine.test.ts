@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type GraphEmulator, startGraphEmulator } from "#emulators/graph/start-graph-emulator.js";
+import { by } from "#test/support/approvals.js";
 import { addUser, type EntraFixture, entraEngineFor, theJob } from "./support/entra-fixture.js";
 
 const actor = { id: "UOPERATOR1", platform: "slack" as const };
@@ -121,7 +122,7 @@ describe("entra engine against the Graph emulator", () => {
     expect((await fx.approvals.pending())?.id).toBe(pending?.id);
     expect(must(await fx.engine.status()).state).toBe("awaiting_approval");
     const id = pending?.id ?? "";
-    const voted = await fx.approvals.vote(id, vote("approve"), new Date());
+    const voted = await fx.approvals.vote(id, vote("approve"), new Date(), by);
     const outcome = must(await fx.engine.applyApproval(voted?.approval ?? expect.unreachable(), actor));
     expect(outcome.status).toBe("applied");
     expect(emulator.synchronization.requests).toEqual([
@@ -141,7 +142,7 @@ describe("entra engine against the Graph emulator", () => {
     emulator.synchronization.quarantine(theJob(emulator), "TooManyDeletes", 700);
     must(await fx.engine.refreshApprovals());
     const id = (await fx.approvals.pending())?.id ?? "";
-    const voted = await fx.approvals.vote(id, vote("reject"), new Date());
+    const voted = await fx.approvals.vote(id, vote("reject"), new Date(), by);
     const message = must(await fx.engine.rejectApproval(voted?.approval ?? expect.unreachable(), actor));
     expect(message).toContain("keeps the job quarantined");
     expect(message).toMatch(/re-assign|threshold/);

@@ -7,19 +7,14 @@ import type {
   HoldRequest,
   Vote,
 } from "#core/approvals/approval.js";
-import type { ApprovalStore, VoteResult } from "#core/approvals/approval-store.js";
-import type {
-  AlertRouteBook,
-  AuditEntry,
-  AuditSink,
-  ChatActor,
-  ConversationRef,
-  GroupMembership,
-} from "#core/chat/ports.js";
+import { type ApprovalStore, type VoteResult, voteAuditEntry } from "#core/approvals/approval-store.js";
+import type { AuditActor, AuditEntry, AuditSink } from "#core/audit.js";
+import type { AlertRouteBook, ChatActor, ConversationRef, GroupMembership } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 import type { RoleEntry } from "#core/chat/roles.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEvent, EngineEventSink } from "#core/engine/context.js";
+import { AppError } from "#core/errors.js";
 import { ok } from "#core/result.js";
 
 /** Role entries as the configuration parses them (`ABM_OPERATORS` syntax); throws on a bad entry. */
@@ -53,6 +48,11 @@ export class InMemoryAudit implements AuditSink {
 /** The ApprovalStore port with the compare-and-set semantics the database gives it. */
 export class InMemoryApprovalStore implements ApprovalStore {
   records = new Map<string, Approval>();
+  /** where votes and results write their audit entries (the harness passes its audit log) */
+  private readonly audit: AuditSink;
+  constructor(audit: AuditSink = new InMemoryAudit()) {
+    this.audit = audit;
+  }
   private async tick(): Promise<void> {
     // yield so concurrent callers interleave like real database round trips
     await Promise.resolve();
@@ -89,7 +89,16 @@ export class InMemoryApprovalStore implements ApprovalStore {
     await this.tick();
     return [...this.records.values()].reverse().slice(0, limit);
   }
-  async vote(id: string, vote: Vote, now: Date): Promise<VoteResult | null> {
+  async vote(id: string, vote: Vote, now: Date, by: AuditActor): Promise<VoteResult | null> {
+    const result = await this.castVote(id, vote, now);
+    if (result !== null) await this.write(voteAuditEntry(by, result, now));
+    return result;
+  }
+  private async write(entry: AuditEntry): Promise<void> {
+    const written = await this.audit.record(entry);
+    if (!written.ok) throw written.error;
+  }
+  private async castVote(id: string, vote: Vote, now: Date): Promise<VoteResult | null> {
     await this.tick();
     const record = this.records.get(id);
     if (record === undefined) return null;
@@ -117,9 +126,11 @@ export class InMemoryApprovalStore implements ApprovalStore {
     this.records.set(id, { ...record, status: to });
     return true;
   }
-  async setResult(id: string, result: ApprovalResult) {
+  async setResult(id: string, result: ApprovalResult, _now: Date, audit: AuditEntry) {
     const record = this.records.get(id);
-    if (record !== undefined) this.records.set(id, { ...record, result });
+    if (record === undefined) throw new AppError("db.invalid_row", `no approval ${id}`);
+    this.records.set(id, { ...record, result });
+    await this.write(audit);
   }
   async addMessage(id: string, message: ApprovalMessage) {
     const record = this.records.get(id);

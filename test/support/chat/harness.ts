@@ -32,9 +32,9 @@ export interface HarnessOptions {
 
 export function createHarness(options: HarnessOptions = {}) {
   const clock = new ManualClock(new Date("2026-03-01T10:00:00Z"));
-  const approvals = new InMemoryApprovalStore();
-  const engine = new InMemoryEngine(() => clock.now(), approvals);
   const audit = options.audit ?? new InMemoryAudit();
+  const approvals = new InMemoryApprovalStore(audit);
+  const engine = new InMemoryEngine(() => clock.now(), approvals);
   const alertRoutes = new InMemoryAlertRoutes();
   const groups = new FakeGroups();
   const events = new RecordingEvents();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSlackPeople } from "#app/wiring/slack-people.js";
+import { createSlackPeople } from "#app/slack-people.js";
 import { AppError } from "#core/errors.js";
 import { silentLogger } from "#core/logger.js";
 import type { UserLookup } from "#core/ports/directory-source.js";

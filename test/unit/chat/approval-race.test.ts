@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AuditEntry } from "#core/chat/ports.js";
+import type { AuditEntry } from "#core/audit.js";
 import type { Reply } from "#core/chat/reply.js";
 import { channel, InMemoryAudit, must, replyText, slackActor } from "#test/support/chat/fakes.js";
 import { APPROVER_A, APPROVER_B, createHarness, heldBatch, OPERATOR } from "#test/support/chat/harness.js";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { by } from "#test/support/approvals.js";
 import { channel, must, replyText, slackActor } from "#test/support/chat/fakes.js";
 import { APPROVER_A, APPROVER_B, createHarness, heldBatch, OPERATOR } from "#test/support/chat/harness.js";
 
@@ -103,6 +104,7 @@ describe("deletion approvals", () => {
       "apr_test1",
       { actorId: APPROVER_A, actorName: "A", platform: "slack", decision: "approve", at: h.clock.now() },
       h.clock.now(),
+      by,
     );
     const late = await click(h, b);
     expect(replyText(late.replies[0])).toContain("already approved");

@@ -24,6 +24,7 @@ function fakeRuns(options: { failFinish?: boolean } = {}) {
       finishRun: async (id, end) => {
         if (options.failFinish === true) throw new AppError("db.unavailable", "the database is gone");
         rows.set(id, { outcome: end.outcome, counts: end.counts, error: end.error });
+        return true;
       },
     },
   };

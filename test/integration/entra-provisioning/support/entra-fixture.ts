@@ -1,7 +1,6 @@
 import {
   createEntraProvisioningEngine,
   type EntraEngineDeps,
-  type EntraEngineStore,
   type EntraProvisioningEngine,
 } from "#adapters/entra-provisioning/index.js";
 import { connectGraph } from "#adapters/graph/index.js";
@@ -10,13 +9,14 @@ import type { Clock } from "#core/clock.js";
 import type { EngineEvent } from "#core/engine/context.js";
 import type { IdGenerator } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
+import type { NamedValueStore } from "#core/ports/named-values.js";
 import { DEFAULT_ATTRIBUTE_MAP } from "#core/sync/attribute-map.js";
 import type { GraphEmulator } from "#emulators/graph/start-graph-emulator.js";
 import { InMemoryApprovalStore } from "#test/support/chat/fakes.js";
 import { connectionFor } from "../../graph/support/graph-fixture.js";
 
 /** A named-string store kept in memory: survives "restarts" when handed to a new engine. */
-export class InMemoryEntraStore implements EntraEngineStore {
+export class InMemoryEntraStore implements NamedValueStore {
   readonly values = new Map<string, string>();
   async get(name: string) {
     return this.values.get(name) ?? null;
