@@ -86,7 +86,7 @@ export async function openBenchServices(options: BenchServicesOptions): Promise<
   if (!config.ok) throw config.error;
   const opened = await openServices({
     config: config.value,
-    targets: options.emulators.targets,
+    targets: { default: options.emulators.targets },
     logger: options.logger,
     clock: systemClock,
     ids: randomIds,
@@ -100,7 +100,7 @@ export async function openBenchServices(options: BenchServicesOptions): Promise<
 
 /** One cycle through the engine, like `abm sync [--full]`; throws on an engine error. */
 export async function runBenchCycle(services: AppServices, kind: "incremental" | "full"): Promise<RunSummary> {
-  const run = await services.engine.runCycle({ kind, trigger: "cli", actor: BENCH_ACTOR });
+  const run = await services.connections[0].engine.runCycle({ kind, trigger: "cli", actor: BENCH_ACTOR });
   if (!run.ok) throw run.error;
   return run.value;
 }

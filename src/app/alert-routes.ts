@@ -1,10 +1,10 @@
-import type { Config } from "#config/config.js";
+import type { ConnectionConfig } from "#config/config.js";
 import type { AlertRoute, AlertRouteSource } from "#core/chat/alerts/stores.js";
 import { err, ok } from "#core/result.js";
 import type { AlertRouteStore } from "#db/repositories/alert-route-repository.js";
 
 /** `ABM_ALERT_CHANNELS` plus the routes added with `alerts here`. */
-export function createAlertRouteSource(config: Config, store: AlertRouteStore): AlertRouteSource {
+export function createAlertRouteSource(config: ConnectionConfig, store: AlertRouteStore): AlertRouteSource {
   return {
     async list() {
       const stored = await store.list();

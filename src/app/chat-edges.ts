@@ -1,18 +1,19 @@
 import { createSlackAdapter, createSlackWebClient } from "#adapters/slack/index.js";
 import { createTeamsBot, createTeamsNotifier } from "#adapters/teams/index.js";
 import type { Config, SlackConfig } from "#config/config.js";
+import { createConnectionRouter } from "#core/chat/connection-router.js";
 import type { Logger } from "#core/logger.js";
 import type { MessagePlatform } from "#core/platform.js";
 import { createConversationReferences } from "#db/repositories/conversation-repository.js";
 import { activityChannelNotifier, slackChannelNotifier } from "./alerts/notifiers.js";
 import type { ChannelNotifier, NotifierMap } from "./alerts/ports.js";
 import type { Route } from "./http/server.js";
-import type { AppServices } from "./services.js";
+import { type AppServices, routedConnection } from "./services.js";
 import { createSlackPeople, slackProfilesFrom, withResolvedActors } from "./slack-people.js";
 
 /**
  * One chat platform as the service runs it. Slack and Teams both call the same chat core
- * (`services.chat`: `handle` / `handleAction`) and deliver every reply it produces; the alert
+ * (each connection's, behind the connection router: `handle` / `handleAction`) and deliver every reply it produces; the alert
  * outbox posts, threads and edits (approval refreshes included) through `notifier`.
  */
 export interface ChatEdge {
@@ -35,9 +36,13 @@ type RefusalAudit = (
   detail: string,
 ) => Promise<void>;
 
-/** Builds the configured edges, in one go, over the services (chat core, database) that exist already. */
+/**
+ * Builds the configured edges, in one go, over the services (chat cores, database) that exist
+ * already. Refusals of strangers (another workspace or tenant) belong to no organization: they are
+ * audited in the first connection's log.
+ */
 export function createChatEdges(config: Config, services: AppServices, logger: Logger): ChatEdge[] {
-  const { audit } = services;
+  const { audit } = services.connections[0];
   const auditRefusal: RefusalAudit = async (platform, actor, command, target, detail) => {
     const saved = await audit.record({
       actor: actor ?? "unknown",
@@ -75,19 +80,26 @@ function slackEdge(
     apiUrl: slack.apiUrl,
     logger: slackLogger,
   });
-  const people = createSlackPeople({
-    profiles: slackProfilesFrom(client),
-    directory: services.directory,
-    clock: services.clock,
-    logger,
-  });
+  // a Slack user is resolved in each organization's own Entra tenant (roles may be per connection)
+  const profiles = slackProfilesFrom(client);
+  const chat = createConnectionRouter(
+    services.connections.map((connection) =>
+      routedConnection(
+        connection,
+        withResolvedActors(
+          connection.chat,
+          createSlackPeople({ profiles, directory: connection.directory, clock: services.clock, logger }),
+        ),
+      ),
+    ),
+  );
   const adapter = createSlackAdapter({
     signingSecret: slack.signingSecret,
     botToken: slack.botToken,
     ...(slack.appToken === null ? {} : { appToken: slack.appToken }),
     apiUrl: slack.apiUrl,
     client,
-    chat: withResolvedActors(services.chat, people),
+    chat,
     logger: slackLogger,
     seenRequests: services.seenRequests,
     onForeign: (r) =>
@@ -104,13 +116,17 @@ function slackEdge(
 }
 
 function teamsEdge(config: Config, services: AppServices, logger: Logger, auditRefusal: RefusalAudit): ChatEdge {
-  const allowedTenant = config.teams.anonymous ? null : (config.teams.tenantId ?? config.azure.tenantId);
+  const [first, ...others] = services.connections;
+  // one organization: its tenant is the bot's; several: only MICROSOFT_APP_TENANT_ID says which tenant
+  const fallbackTenant = others.length === 0 ? first.config.azure.tenantId : null;
+  const allowedTenant = config.teams.anonymous ? null : (config.teams.tenantId ?? fallbackTenant);
   if (!config.teams.anonymous && allowedTenant === null)
     logger.warn(
       { code: "teams.no_tenant" },
-      "Neither MICROSOFT_APP_TENANT_ID nor AZURE_TENANT_ID is set: Teams activities from any tenant are accepted.",
+      "Neither MICROSOFT_APP_TENANT_ID nor (with one connection) AZURE_TENANT_ID is set: Teams activities from any tenant are accepted.",
     );
-  const conversations = createConversationReferences(services.database.db, services.connectionId, () =>
+  // a conversation reference describes a Teams conversation, not an organization: kept under the first connection
+  const conversations = createConversationReferences(services.database.db, first.connectionId, () =>
     services.clock.now(),
   );
   const bot = createTeamsBot({
@@ -118,7 +134,9 @@ function teamsEdge(config: Config, services: AppServices, logger: Logger, auditR
     ...(config.teams.appPassword === null ? {} : { appPassword: config.teams.appPassword }),
     ...(config.teams.tenantId === null ? {} : { tenantId: config.teams.tenantId }),
     appType: config.teams.appType,
-    chat: services.chat,
+    chat: createConnectionRouter(
+      services.connections.map((connection) => routedConnection(connection, connection.chat)),
+    ),
     conversations,
     logger: logger.child({ adapter: "teams" }),
     // anonymous local Teams has no tenant to check

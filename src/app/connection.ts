@@ -1,4 +1,4 @@
-import type { Config } from "#config/config.js";
+import type { Config, ConnectionConfig } from "#config/config.js";
 import { AppError } from "#core/errors.js";
 import { err, ok, type Result } from "#core/result.js";
 import type { EmulatorPair } from "./emulators.js";
@@ -18,13 +18,27 @@ export interface ConnectionTargets {
   readonly verifiedDomains: readonly string[];
 }
 
-export function targetsFromConfig(config: Config): Result<ConnectionTargets, AppError> {
-  const { azure, scim } = config;
+/** Where each configured connection reads and writes, by connection id. */
+export function targetsFromConfig(config: Config): Result<Record<string, ConnectionTargets>, AppError> {
+  const targets: Record<string, ConnectionTargets> = {};
+  for (const connection of config.connections) {
+    const one = connectionTargets(connection, config.connections.length > 1);
+    if (!one.ok) return err(one.error);
+    targets[connection.id] = one.value;
+  }
+  return ok(targets);
+}
+
+function connectionTargets(connection: ConnectionConfig, named: boolean): Result<ConnectionTargets, AppError> {
+  const { azure, scim } = connection;
   if (azure.tenantId === null || azure.clientId === null || azure.clientSecret === null) {
+    const where = named
+      ? ` for connection "${connection.id}" (tenantId, clientId, clientSecretVariable in ABM_CONNECTIONS)`
+      : "";
     return err(
       new AppError(
         "app.not_configured",
-        "Entra is not configured: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (see .env.example), or run `npm start` with nothing set for the demo.",
+        `Entra is not configured${where}: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (see .env.example), or run \`npm start\` with nothing set for the demo.`,
       ),
     );
   }
@@ -38,7 +52,7 @@ export function targetsFromConfig(config: Config): Result<ConnectionTargets, App
       servicePrincipalId: azure.servicePrincipalId,
     },
     scim: { url: scim.url, token: scim.token, tokenExpiresAt: scim.tokenExpiresAt },
-    verifiedDomains: config.sync.verifiedDomains,
+    verifiedDomains: connection.sync.verifiedDomains,
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Config } from "#config/config.js";
+import type { Config, ConnectionConfig } from "#config/config.js";
 import { isLoopbackHost } from "#config/parse-scalars.js";
 import type { RoleEntry } from "#core/chat/roles.js";
 
@@ -22,11 +22,21 @@ export function demoChatConfig(config: Config): DemoChat {
   const playground = !config.teams.enabled && isLoopbackHost(config.host);
   const anonymous = playground || config.teams.anonymous;
   const user: readonly RoleEntry[] = anonymous ? [{ kind: "entraObjectId", value: PLAYGROUND_USER.entraObjectId }] : [];
+  const demo = (connection: ConnectionConfig): ConnectionConfig => ({
+    ...connection,
+    sync: { ...connection.sync, intervalMs: DEMO_INTERVAL_MS, deletionThreshold: DEMO_DELETION_THRESHOLD },
+    roles: {
+      ...connection.roles,
+      operators: [...connection.roles.operators, ...user],
+      approvers: [...connection.roles.approvers, ...user],
+    },
+  });
+  const [first, ...rest] = config.connections;
   return {
     playground: anonymous,
     config: {
       ...config,
-      sync: { ...config.sync, intervalMs: DEMO_INTERVAL_MS, deletionThreshold: DEMO_DELETION_THRESHOLD },
+      connections: [demo(first), ...rest.map(demo)],
       teams: playground
         ? {
             enabled: true,
@@ -37,11 +47,6 @@ export function demoChatConfig(config: Config): DemoChat {
             appType: config.teams.appType,
           }
         : config.teams,
-      roles: {
-        ...config.roles,
-        operators: [...config.roles.operators, ...user],
-        approvers: [...config.roles.approvers, ...user],
-      },
     },
   };
 }

@@ -3,7 +3,7 @@ import { createAbmScimTarget } from "#adapters/abm-scim/abm-scim-target.js";
 import { createBearerAuth } from "#adapters/abm-scim/auth.js";
 import { createEntraProvisioningEngine } from "#adapters/entra-provisioning/index.js";
 import type { GraphRequester } from "#adapters/graph/index.js";
-import type { Config } from "#config/config.js";
+import type { ConnectionConfig } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEventSink } from "#core/engine/context.js";
@@ -32,7 +32,7 @@ export interface ServiceEngine extends ProvisioningEngine {
 }
 
 export interface EngineBuildDeps {
-  readonly config: Config;
+  readonly connection: ConnectionConfig;
   readonly targets: ConnectionTargets;
   readonly db: Database;
   readonly approvals: ApprovalStore;
@@ -50,7 +50,7 @@ export interface EngineBuildDeps {
 
 /** The configured engine behind the one port: `native` (we are the SCIM client) or `entra`. */
 export function buildEngine(deps: EngineBuildDeps): Result<ServiceEngine, AppError> {
-  const { config, targets, db, connectionId, clock, ids, logger } = deps;
+  const { connection: config, targets, db, connectionId, clock, ids, logger } = deps;
   const verifiedDomains = targets.verifiedDomains.length === 0 ? null : targets.verifiedDomains;
   if (config.engine === "entra") {
     const servicePrincipalId = targets.graph.servicePrincipalId;

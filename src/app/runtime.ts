@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Config } from "#config/config.js";
+import { namespaced } from "#core/chat/connection-router.js";
 import type { Clock } from "#core/clock.js";
 import { AppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
@@ -11,6 +12,7 @@ import { type AdminChannel, startAdminChannel } from "./admin-socket.js";
 import { createAlertRouteSource } from "./alert-routes.js";
 import { createAlertDispatcher } from "./alerts/dispatcher.js";
 import { createOutboxWorker } from "./alerts/outbox-worker.js";
+import type { NotifierMap } from "./alerts/ports.js";
 import { terminalAlert } from "./alerts/terminal.js";
 import { createChatEdges, notifiersOf } from "./chat-edges.js";
 import { createInProcessAppAccess } from "./cli/app-access.js";
@@ -20,7 +22,7 @@ import { createHttpServer, listen, type Route } from "./http/server.js";
 import { createMetricsRegistry, type MetricsRegistry } from "./metrics.js";
 import type { DataDirLock } from "./process-lock.js";
 import { createScheduler } from "./scheduler.js";
-import { type AppServices, openServices } from "./services.js";
+import { type AppServices, type ConnectionServices, openServices } from "./services.js";
 
 export interface RunningService {
   readonly services: AppServices;
@@ -33,7 +35,8 @@ export interface RunningService {
 
 export interface StartServiceOptions {
   readonly config: Config;
-  readonly targets: ConnectionTargets;
+  /** where each connection reads and writes, by connection id */
+  readonly targets: Readonly<Record<string, ConnectionTargets>>;
   /** handed to the command registry's `serve`/`demo` factories only; the admin socket runs commands with `config` */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger: Logger;
@@ -52,21 +55,115 @@ export interface StartServiceOptions {
 
 const TOKEN_CHECK_MS = 12 * 60 * 60 * 1000;
 
-function engineMetrics(services: AppServices, metrics: MetricsRegistry): void {
+function engineMetrics(connection: ConnectionServices, metrics: MetricsRegistry): void {
   const runs = metrics.counter("abm_sync_runs_total", "Sync runs by kind and outcome");
   const ops = metrics.counter("abm_sync_operations_total", "Operations applied by action");
   const failing = metrics.gauge("abm_sync_failing_users", "Users currently failing (escrow)");
-  services.events.subscribe((event) => {
+  const label = { connection: connection.config.id };
+  connection.events.subscribe((event) => {
     if (event.type !== "run_finished") return;
-    runs.inc({ kind: event.run.kind, outcome: event.run.outcome });
-    for (const [action, count] of Object.entries(event.run.counts)) if (count > 0) ops.inc({ action }, count);
-    failing.set(event.failures.length);
+    runs.inc({ ...label, kind: event.run.kind, outcome: event.run.outcome });
+    for (const [action, count] of Object.entries(event.run.counts)) if (count > 0) ops.inc({ ...label, action }, count);
+    failing.set(event.failures.length, label);
   });
 }
 
+/** Every button a connection posts names it, when there are several (the chat router routes clicks on it). */
+function namespacedNotifiers(notifiers: NotifierMap, connectionId: string | null): NotifierMap {
+  if (connectionId === null) return notifiers;
+  const out: NotifierMap = {};
+  for (const platform of ["slack", "teams"] as const) {
+    const notifier = notifiers[platform];
+    if (notifier === undefined) continue;
+    out[platform] = {
+      post: (channel, reply) => notifier.post(channel, namespaced(reply, connectionId)),
+      reply: (channel, parent, reply) => notifier.reply(channel, parent, namespaced(reply, connectionId)),
+      update: (channel, message, reply) => notifier.update(channel, message, namespaced(reply, connectionId)),
+    };
+  }
+  return out;
+}
+
+/** The work one organization needs in a running service: alerts, the outbox, token warnings, the schedule. */
+interface ConnectionWorkers {
+  start(schedule: boolean): void;
+  stop(): Promise<void>;
+}
+
+function connectionWorkers(
+  options: StartServiceOptions,
+  services: AppServices,
+  connection: ConnectionServices,
+  notifiers: NotifierMap,
+): ConnectionWorkers {
+  const { clock, ids } = options;
+  const several = services.connections.length > 1;
+  const logger = several ? options.logger.child({ connection: connection.config.id }) : options.logger;
+  const { connectionId } = connection;
+  // alerts instead of e-mail: engine events → incidents → durable outbox → one message/s per channel
+  const incidents = createIncidentStore(services.database.db, connectionId, () => clock.now());
+  const outbox = createOutboxStore(services.database.db, connectionId);
+  const dispatcher = createAlertDispatcher({
+    incidents,
+    outbox,
+    routes: createAlertRouteSource(connection.config, connection.alertRoutes),
+    config: { links: connection.links },
+    clock,
+    ids,
+    logger: logger.child({ component: "alerts" }),
+    unrouted:
+      options.unroutedAlerts === undefined
+        ? null
+        : (reply, approvalId) => options.unroutedAlerts?.(terminalAlert(reply, approvalId)),
+  });
+  const unsubscribe = connection.events.subscribe((event) => dispatcher.emit(event));
+  const worker = createOutboxWorker({
+    outbox,
+    incidents,
+    approvals: connection.approvals,
+    notifiers: namespacedNotifiers(notifiers, several ? connection.config.id : null),
+    links: connection.links,
+    clock,
+    logger: logger.child({ component: "outbox" }),
+  });
+  const expiresAt = connection.targets.scim.tokenExpiresAt;
+  const checkToken = (): void => {
+    if (expiresAt === null) return;
+    dispatcher.checkToken(expiresAt).then(
+      (r) => {
+        if (!r.ok) logger.warn({ code: r.error.code }, "token expiry check failed");
+      },
+      (error: unknown) => logger.error({ err: String(error) }, "token expiry check failed"),
+    );
+  };
+  let tokenTimer: NodeJS.Timeout | null = null;
+  // each connection schedules its own cycles: one organization's slow ABM or quarantine never delays another's
+  const scheduler = createScheduler({
+    clock,
+    logger,
+    target: { dueAt: () => connection.engine.dueAt(), runScheduled: () => connection.engine.runScheduled() },
+  });
+  return {
+    start(schedule) {
+      checkToken();
+      tokenTimer = setInterval(checkToken, TOKEN_CHECK_MS);
+      tokenTimer.unref();
+      worker.start();
+      if (schedule) scheduler.start();
+    },
+    async stop() {
+      if (tokenTimer !== null) clearInterval(tokenTimer);
+      await scheduler.stop();
+      unsubscribe();
+      await dispatcher.idle();
+      await worker.stop();
+    },
+  };
+}
+
 /**
- * `abm serve`: HTTP server (chat endpoints, health, metrics), scheduler, alerts, and with embedded
- * PGlite the admin socket in the data directory (never a route of the HTTP server).
+ * `abm serve`: HTTP server (chat endpoints, health, metrics), and per connection the scheduler and
+ * alerts; with embedded PGlite the admin socket in the data directory (never a route of the HTTP server).
  */
 export async function startService(options: StartServiceOptions): Promise<Result<RunningService, AppError>> {
   const { config, logger, clock, ids } = options;
@@ -81,9 +178,8 @@ export async function startService(options: StartServiceOptions): Promise<Result
   });
   if (!opened.ok) return err(opened.error);
   const services = opened.value;
-  const { connectionId } = services;
   const metrics = createMetricsRegistry();
-  engineMetrics(services, metrics);
+  for (const connection of services.connections) engineMetrics(connection, metrics);
 
   const edges = createChatEdges(config, services, logger);
   const teamsAnonymous = edges.find((edge) => edge.platform === "teams")?.anonymous ?? null;
@@ -94,46 +190,9 @@ export async function startService(options: StartServiceOptions): Promise<Result
     );
   }
   const routes: Route[] = edges.flatMap((edge) => edge.routes);
-
-  // alerts instead of e-mail: engine events → incidents → durable outbox → one message/s per channel
-  const incidents = createIncidentStore(services.database.db, connectionId, () => clock.now());
-  const outbox = createOutboxStore(services.database.db, connectionId);
-  const dispatcher = createAlertDispatcher({
-    incidents,
-    outbox,
-    routes: createAlertRouteSource(config, services.alertRoutes),
-    config: { links: services.links },
-    clock,
-    ids,
-    logger: logger.child({ component: "alerts" }),
-    unrouted:
-      options.unroutedAlerts === undefined
-        ? null
-        : (reply, approvalId) => options.unroutedAlerts?.(terminalAlert(reply, approvalId)),
-  });
-  const unsubscribe = services.events.subscribe((event) => dispatcher.emit(event));
-  const worker = createOutboxWorker({
-    outbox,
-    incidents,
-    approvals: services.approvals,
-    notifiers: notifiersOf(edges),
-    links: services.links,
-    clock,
-    logger: logger.child({ component: "outbox" }),
-  });
-  const expiresAt = options.targets.scim.tokenExpiresAt;
-  const checkToken = (): void => {
-    if (expiresAt === null) return;
-    dispatcher.checkToken(expiresAt).then(
-      (r) => {
-        if (!r.ok) logger.warn({ code: r.error.code }, "token expiry check failed");
-      },
-      (error: unknown) => logger.error({ err: String(error) }, "token expiry check failed"),
-    );
-  };
-  checkToken();
-  const tokenTimer = setInterval(checkToken, TOKEN_CHECK_MS);
-  tokenTimer.unref();
+  const workers = services.connections.map((connection) =>
+    connectionWorkers(options, services, connection, notifiersOf(edges)),
+  );
 
   const server = createHttpServer({
     routes,
@@ -153,7 +212,6 @@ export async function startService(options: StartServiceOptions): Promise<Result
   try {
     running = await listen(server, options.port ?? config.port, options.host ?? config.host);
   } catch (error) {
-    clearInterval(tokenTimer);
     await services.close();
     return err(
       new AppError(
@@ -167,14 +225,7 @@ export async function startService(options: StartServiceOptions): Promise<Result
   }
   const admin = await openAdminChannel(options, services);
   for (const edge of edges) await edge.start();
-  worker.start();
-
-  const scheduler = createScheduler({
-    clock,
-    logger,
-    target: { dueAt: () => services.engine.dueAt(), runScheduled: () => services.engine.runScheduled() },
-  });
-  if (options.schedule ?? true) scheduler.start();
+  for (const worker of workers) worker.start(options.schedule ?? true);
 
   return ok({
     services,
@@ -182,11 +233,7 @@ export async function startService(options: StartServiceOptions): Promise<Result
     port: running.port,
     teamsAnonymous,
     stop: async () => {
-      clearInterval(tokenTimer);
-      await scheduler.stop();
-      unsubscribe();
-      await dispatcher.idle();
-      await worker.stop();
+      await Promise.all(workers.map((worker) => worker.stop()));
       for (const edge of edges) await edge.stop();
       await admin?.close();
       await running.close();

@@ -1,11 +1,12 @@
 import { connectGraph, createGraphDirectorySource } from "#adapters/graph/index.js";
-import type { Config } from "#config/config.js";
+import type { Config, ConnectionConfig } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
+import type { RoutedConnection } from "#core/chat/connection-router.js";
 import type { ChatLinks } from "#core/chat/format.js";
 import { type ChatCore, createChatCore } from "#core/chat/handle-command.js";
 import { createRoleChecker, type RoleChecker } from "#core/chat/roles.js";
 import type { Clock } from "#core/clock.js";
-import { type AppError, toAppError } from "#core/errors.js";
+import { AppError, toAppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import type { DirectorySource } from "#core/ports/directory-source.js";
@@ -17,23 +18,18 @@ import { createApprovalStore } from "#db/repositories/approval-repository.js";
 import { type AuditLog, createAuditLog } from "#db/repositories/audit-repository.js";
 import { ensureConnection } from "#db/repositories/connection-repository.js";
 import { createSeenRequestRepository } from "#db/repositories/seen-request-repository.js";
+import { createAlertRouteSource } from "./alert-routes.js";
 import { loadAttributeMap } from "./attribute-map-file.js";
 import type { ConnectionTargets } from "./connection.js";
 import { buildEngine, type ServiceEngine } from "./engines.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
 
-const DEFAULT_CONNECTION_ID = "con_default";
-
-/** Everything a running service, a CLI command or a test needs, built from one configuration. */
-export interface AppServices {
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly clock: Clock;
-  readonly ids: IdGenerator;
-  readonly database: DatabaseHandle;
-  /** signed chat requests already accepted (the Slack replay check, shared by replicas) */
-  readonly seenRequests: SeenRequestStore;
+/** One Apple organization with its Entra tenant: its engine, stores, events and chat core. */
+export interface ConnectionServices {
+  readonly config: ConnectionConfig;
+  /** `config.id` as the database names it (`con_<id>`) */
   readonly connectionId: string;
+  readonly targets: ConnectionTargets;
   readonly engine: ServiceEngine;
   readonly events: EventBus;
   /** the one approval store of this connection (both engines hold their batches there) */
@@ -45,16 +41,30 @@ export interface AppServices {
   readonly links: ChatLinks;
   /** Entra user lookups (the chat edges resolve a Slack user's e-mail to an Entra object id) */
   readonly directory: Pick<DirectorySource, "lookupUser">;
-  /** the chat core for Slack and Teams users (roles from ABM_VIEWERS / ABM_OPERATORS / ABM_APPROVERS) */
+  /** the chat core for Slack and Teams users (this connection's roles) */
   readonly chat: ChatCore;
   /** the chat core for the local CLI user, who has every role (they hold the configuration) */
   readonly cliChat: ChatCore;
+}
+
+/** Everything a running service, a CLI command or a test needs, built from one configuration. */
+export interface AppServices {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly database: DatabaseHandle;
+  /** signed chat requests already accepted (the Slack replay check, shared by replicas) */
+  readonly seenRequests: SeenRequestStore;
+  /** every configured connection, in the configuration's order */
+  readonly connections: readonly [ConnectionServices, ...ConnectionServices[]];
   close(): Promise<void>;
 }
 
 export interface OpenServicesOptions {
   readonly config: Config;
-  readonly targets: ConnectionTargets;
+  /** where each connection reads and writes, by connection id */
+  readonly targets: Readonly<Record<string, ConnectionTargets>>;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly ids: IdGenerator;
@@ -65,99 +75,70 @@ export interface OpenServicesOptions {
   readonly dataDir?: string;
 }
 
-const ABM_LINKS = {
-  abmDirectorySyncUrl: "https://business.apple.com/#/main/preferences/directorysync",
-  abmActivityUrl: "https://business.apple.com/#/main/activity",
-};
+/** The database's id of a configured connection. */
+function databaseConnectionId(id: string): string {
+  return `con_${id}`;
+}
+
+/** The connection a command names, or the only one; otherwise an error that names the choices. */
+export function pickConnection(
+  connections: readonly ConnectionServices[],
+  id: string | null,
+): Result<ConnectionServices, AppError> {
+  const choices = connections.map((c) => c.config.id).join(", ");
+  if (id === null) {
+    const [only, ...others] = connections;
+    if (only !== undefined && others.length === 0) return ok(only);
+    return err(
+      new AppError(
+        "connection.required",
+        `This service serves ${connections.length} organizations: say which with --connection (one of ${choices}).`,
+      ),
+    );
+  }
+  const found = connections.find((c) => c.config.id === id);
+  if (found !== undefined) return ok(found);
+  return err(new AppError("connection.unknown", `There is no connection "${id}": use one of ${choices}.`));
+}
+
+/** A connection as the chat router sees it, answering through `core` (its chat core, perhaps wrapped). */
+export function routedConnection(connection: ConnectionServices, core: ChatCore): RoutedConnection {
+  const routes = createAlertRouteSource(connection.config, connection.alertRoutes);
+  return {
+    id: connection.config.id,
+    name: connection.config.name,
+    organization: connection.config.organization,
+    core,
+    status: () => connection.engine.status(),
+    alertRoutes: () => routes.list(),
+  };
+}
 
 export async function openServices(options: OpenServicesOptions): Promise<Result<AppServices, AppError>> {
-  const { config, targets, logger, clock, ids } = options;
-  const map = await loadAttributeMap(config.sync.attributeMapPath);
-  if (!map.ok) return err(map.error);
-
+  const { config, logger, clock, ids } = options;
   const url = options.databaseUrl ?? (config.database.kind === "postgres" ? config.database.url : undefined);
   const opened = await openDatabase({ url, dataDir: options.dataDir ?? config.database.dataDir, logger });
   if (!opened.ok) return err(opened.error);
   const database = opened.value;
   const closers: (() => Promise<void>)[] = [];
-
+  const close = async (): Promise<void> => {
+    await Promise.allSettled(closers.map((closer) => closer()));
+    await database.close();
+  };
   try {
-    const connectionId = DEFAULT_CONNECTION_ID;
-    await ensureConnection(database.db, {
-      id: connectionId,
-      name: "default",
-      engine: config.engine,
-      scope: config.sync.scope,
-      now: clock.now(),
-    });
-
-    const events = createEventBus(logger);
-    // one Graph connection (one credential, one retry policy) for the directory source and the entra engine
-    const graph = connectGraph({
-      tenantId: targets.graph.tenantId,
-      clientId: targets.graph.clientId,
-      clientSecret: targets.graph.clientSecret,
-      authorityHost: targets.graph.authorityHost,
-      graphBaseUrl: targets.graph.graphBaseUrl,
-      ...(targets.graph.trustedCaPem === undefined ? {} : { trustedCaPem: targets.graph.trustedCaPem }),
-      clock,
-      logger,
-    });
-    closers.push(() => graph.close());
-    const directory = createGraphDirectorySource({
-      requester: graph.requester,
-      ...(targets.graph.servicePrincipalId === null ? {} : { servicePrincipalId: targets.graph.servicePrincipalId }),
-      pageSize: 999,
-      logger,
-    });
-    const approvals = createApprovalStore(database.db, connectionId, ids);
-    const alertRoutes = createAlertRouteStore(database.db, connectionId, () => clock.now());
-    const audit = createAuditLog(database.db, connectionId, () => clock.now(), ids);
-    const built = buildEngine({
-      config,
-      targets,
-      db: database.db,
-      approvals,
-      connectionId,
-      directory,
-      graph: graph.requester,
-      map: map.value,
-      events,
-      clock,
-      ids,
-      logger,
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    });
-    if (!built.ok) throw built.error;
-    const engine = built.value;
-    closers.push(() => engine.close());
-
-    const roles = createRoleChecker({
-      viewers: config.roles.viewers,
-      operators: config.roles.operators,
-      approvers: config.roles.approvers,
-      groups: { isMember: (objectId, groupId) => directory.isMemberOfGroup(objectId, groupId) },
-      clock,
-    });
-    const links: ChatLinks = {
-      ...ABM_LINKS,
-      ...(targets.graph.servicePrincipalId === null
-        ? {}
-        : {
-            entraProvisioningUrl: `https://entra.microsoft.com/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Provisioning/objectId/${targets.graph.servicePrincipalId}`,
-          }),
-    };
-    const chatDeps = {
-      engine,
-      audit,
-      approvals,
-      alertRoutes,
-      events,
-      clock,
-      config: { links },
-      logger,
-    };
-
+    const connections: ConnectionServices[] = [];
+    for (const connection of config.connections) {
+      const targets = options.targets[connection.id];
+      if (targets === undefined)
+        throw new AppError(
+          "app.not_configured",
+          `No Entra/ABM endpoints were given for connection "${connection.id}".`,
+        );
+      const scoped = config.connections.length === 1 ? logger : logger.child({ connection: connection.id });
+      connections.push(await openConnection({ ...options, logger: scoped }, database, connection, targets, closers));
+    }
+    const [first, ...rest] = connections;
+    if (first === undefined) throw new AppError("app.not_configured", "No connection is configured.");
     return ok({
       config,
       logger,
@@ -165,26 +146,105 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       ids,
       database,
       seenRequests: createSeenRequestRepository(database.db),
-      connectionId,
-      engine,
-      events,
-      approvals,
-      alertRoutes,
-      audit,
-      links,
-      directory,
-      chat: createChatCore({ ...chatDeps, roles }),
-      cliChat: createChatCore({ ...chatDeps, roles: cliRoles(roles) }),
-      close: async () => {
-        await Promise.allSettled(closers.map((close) => close()));
-        await database.close();
-      },
+      connections: [first, ...rest],
+      close,
     });
   } catch (error) {
-    await Promise.allSettled(closers.map((close) => close()));
-    await database.close();
+    await close();
     return err(toAppError(error, "app.start_failed"));
   }
+}
+
+async function openConnection(
+  options: OpenServicesOptions,
+  database: DatabaseHandle,
+  connection: ConnectionConfig,
+  targets: ConnectionTargets,
+  closers: (() => Promise<void>)[],
+): Promise<ConnectionServices> {
+  const { logger, clock, ids } = options;
+  const map = await loadAttributeMap(connection.sync.attributeMapPath);
+  if (!map.ok) throw map.error;
+  const connectionId = databaseConnectionId(connection.id);
+  await ensureConnection(database.db, {
+    id: connectionId,
+    name: connection.name,
+    engine: connection.engine,
+    scope: connection.sync.scope,
+    now: clock.now(),
+  });
+
+  const events = createEventBus(logger);
+  // one Graph connection (one credential, one retry policy) for the directory source and the entra engine
+  const graph = connectGraph({
+    tenantId: targets.graph.tenantId,
+    clientId: targets.graph.clientId,
+    clientSecret: targets.graph.clientSecret,
+    authorityHost: targets.graph.authorityHost,
+    graphBaseUrl: targets.graph.graphBaseUrl,
+    ...(targets.graph.trustedCaPem === undefined ? {} : { trustedCaPem: targets.graph.trustedCaPem }),
+    clock,
+    logger,
+  });
+  closers.push(() => graph.close());
+  const directory = createGraphDirectorySource({
+    requester: graph.requester,
+    ...(targets.graph.servicePrincipalId === null ? {} : { servicePrincipalId: targets.graph.servicePrincipalId }),
+    pageSize: 999,
+    logger,
+  });
+  const approvals = createApprovalStore(database.db, connectionId, ids);
+  const alertRoutes = createAlertRouteStore(database.db, connectionId, () => clock.now());
+  const audit = createAuditLog(database.db, connectionId, () => clock.now(), ids);
+  const built = buildEngine({
+    connection,
+    targets,
+    db: database.db,
+    approvals,
+    connectionId,
+    directory,
+    graph: graph.requester,
+    map: map.value,
+    events,
+    clock,
+    ids,
+    logger,
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
+  if (!built.ok) throw built.error;
+  const engine = built.value;
+  closers.push(() => engine.close());
+
+  const roles = createRoleChecker({
+    viewers: connection.roles.viewers,
+    operators: connection.roles.operators,
+    approvers: connection.roles.approvers,
+    groups: { isMember: (objectId, groupId) => directory.isMemberOfGroup(objectId, groupId) },
+    clock,
+  });
+  const links: ChatLinks = {
+    organization: connection.organization,
+    ...(targets.graph.servicePrincipalId === null
+      ? {}
+      : {
+          entraProvisioningUrl: `https://entra.microsoft.com/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Provisioning/objectId/${targets.graph.servicePrincipalId}`,
+        }),
+  };
+  const chatDeps = { engine, audit, approvals, alertRoutes, events, clock, config: { links }, logger };
+  return {
+    config: connection,
+    connectionId,
+    targets,
+    engine,
+    events,
+    approvals,
+    alertRoutes,
+    audit,
+    links,
+    directory,
+    chat: createChatCore({ ...chatDeps, roles }),
+    cliChat: createChatCore({ ...chatDeps, roles: cliRoles(roles) }),
+  };
 }
 
 /** The local CLI user holds the configuration and the database: every role. */

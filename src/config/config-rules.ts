@@ -23,7 +23,7 @@ function isSet(env: Env, name: ConfigVariable): boolean {
 }
 
 export function isDemo(env: Env): boolean {
-  return !CONNECTION_VARIABLES.some((name) => isSet(env, name));
+  return !isSet(env, "ABM_CONNECTIONS") && !CONNECTION_VARIABLES.some((name) => isSet(env, name));
 }
 
 /** The value of one field if it parses (its own problem is reported elsewhere), else `undefined`. */
@@ -32,17 +32,31 @@ function field<K extends ConfigVariable>(env: Env, name: K): ParsedEnv[K] | unde
   return parsed.success ? (parsed.data as ParsedEnv[K]) : undefined;
 }
 
-/**
- * Rules between variables: what is required for the chosen engine and scope, and which values
- * only make sense together. Each problem names the variable an admin must change.
- */
-export function crossVariableProblems(env: Env): ConfigProblem[] {
+/** Rules between the process's own variables (the chat platforms). */
+export function processProblems(env: Env): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const missing = (variable: ConfigVariable, reason: string, fix: string): void => {
+  const missing = missingIn(env, problems);
+  slackProblems(env, missing, problems);
+  teamsProblems(env, missing, problems);
+  return problems;
+}
+
+function missingIn(env: Env, problems: ConfigProblem[]): Missing {
+  return (variable, reason, fix) => {
     if (!isSet(env, variable)) problems.push({ variable, reason, fix });
   };
+}
 
-  if (!isDemo(env)) {
+/**
+ * Rules between one connection's variables: what is required for the chosen engine and scope, and
+ * which values only make sense together. `env` is the connection's view: the environment, or the
+ * environment overlaid with one entry of the connections file. Each problem names the variable to
+ * change. In demo mode the emulators fill in the organization, so nothing of it is required.
+ */
+export function connectionProblems(env: Env, demo: boolean): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const missing = missingIn(env, problems);
+  if (!demo) {
     const engineValid = !isSet(env, "ABM_ENGINE") || field(env, "ABM_ENGINE") !== undefined;
     const engine = field(env, "ABM_ENGINE") ?? "native";
     const scopeValid = !isSet(env, "SYNC_SCOPE") || field(env, "SYNC_SCOPE") !== undefined;
@@ -70,8 +84,6 @@ export function crossVariableProblems(env: Env): ConfigProblem[] {
     }
   }
 
-  slackProblems(env, missing, problems);
-  teamsProblems(env, missing, problems);
   alertProblems(env, problems);
   approvalProblems(env, problems);
   return problems;

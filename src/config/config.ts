@@ -3,6 +3,7 @@
  * Unset optional values are `null` (never `undefined`), so every field is always present.
  */
 import type { RoleEntry } from "#core/chat/roles.js";
+import type { AppleOrganization } from "#core/organization.js";
 import type { MessagePlatform } from "#core/platform.js";
 import type { EngineKind, SyncScope } from "#core/ports/provisioning-engine.js";
 
@@ -117,19 +118,36 @@ export interface RolesConfig {
   readonly approvers: readonly RoleEntry[];
 }
 
-export interface Config {
-  /** true when nothing of ABM/Azure is configured: the demo (emulators) fills those in */
-  readonly demo: boolean;
+/**
+ * One Apple organization and the Entra tenant that feeds it: from the environment (the single
+ * connection `default`) or one entry of the `ABM_CONNECTIONS` file.
+ */
+export interface ConnectionConfig {
+  /** `default`, or the file's id (lower-case letters, digits, dashes) */
+  readonly id: string;
+  /** shown to people: the file's `name`, or the id */
+  readonly name: string;
+  /** `school` when the SCIM URL is Apple School Manager's (`…/feeds/school/scim`) */
+  readonly organization: AppleOrganization;
   readonly engine: EngineKind;
-  readonly database: DatabaseConfig;
   readonly scim: ScimConfig;
   readonly azure: AzureConfig;
   readonly sync: SyncConfig;
-  readonly slack: SlackConfig;
-  readonly teams: TeamsConfig;
   readonly alerts: AlertsConfig;
   readonly roles: RolesConfig;
   readonly approvalsRequired: number;
+}
+
+export interface Config {
+  /** true when nothing of ABM/Azure is configured: the demo (emulators) fills those in */
+  readonly demo: boolean;
+  readonly database: DatabaseConfig;
+  readonly slack: SlackConfig;
+  readonly teams: TeamsConfig;
+  /** `ABM_CONNECTIONS` as given; null: the one connection `default` comes from the environment */
+  readonly connectionsFile: string | null;
+  /** at least one; ids unique */
+  readonly connections: readonly [ConnectionConfig, ...ConnectionConfig[]];
   /** the HTTP server's listen address (`HOST`, default 127.0.0.1) */
   readonly host: string;
   /** `LOG_FORMAT`; `null`: readable lines on a terminal, JSON otherwise */

@@ -64,11 +64,14 @@ const SHOW = { echo: true } as const;
 const HIDE = { echo: false } as const;
 
 const MAX_INTERVAL_MS = 7 * 86_400_000;
+/** a delta read that finds nothing costs one Graph request: short intervals are for tests and small tenants */
+const MIN_INTERVAL_MS = 5_000;
 
 /** The zod schema of every variable in docs/contracts.md §4. Defaults and cross-variable rules live in `loadConfig`. */
 export const envSchema = z.object({
   DATABASE_URL: variable(parsePostgresUrl, HIDE),
   ABM_DATA_DIR: variable(parsePath, SHOW),
+  ABM_CONNECTIONS: variable(parsePath, SHOW),
   ABM_ENGINE: variable((text) => parseChoice(text, ["native", "entra"] as const), SHOW),
   ABM_SCIM_URL: variable(parseServiceUrl, SHOW),
   ABM_SCIM_TOKEN: variable(parseSecret, HIDE),
@@ -86,7 +89,7 @@ export const envSchema = z.object({
   ABM_ATTRIBUTE_MAP: variable(parsePath, SHOW),
   SYNC_CONCURRENCY: variable((text) => parseInteger(text, 1, 64), SHOW),
   SYNC_SCOPE: variable((text) => parseChoice(text, ["all", "assigned"] as const), SHOW),
-  SYNC_INTERVAL: variable((text) => parseDuration(text, { minMs: 30_000, maxMs: MAX_INTERVAL_MS }), SHOW),
+  SYNC_INTERVAL: variable((text) => parseDuration(text, { minMs: MIN_INTERVAL_MS, maxMs: MAX_INTERVAL_MS }), SHOW),
   DELETION_THRESHOLD: variable((text) => parseInteger(text, 0, 1_000_000), SHOW),
   SLACK_BOT_TOKEN: variable((text) => parsePrefixedToken(text, "xoxb-", "Slack → OAuth & Permissions"), HIDE),
   SLACK_SIGNING_SECRET: variable(parseSecret, HIDE),

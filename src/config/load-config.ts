@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { z } from "zod";
+import { organizationOfScimUrl } from "#core/organization.js";
 import { err, ok, type Result } from "#core/result.js";
-import type { Config, DatabaseConfig, SlackConfig, TeamsConfig } from "./config.js";
+import type { Config, ConnectionConfig, DatabaseConfig, SlackConfig, TeamsConfig } from "./config.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
-import { crossVariableProblems, isDemo } from "./config-rules.js";
+import { connectionProblems, isDemo, processProblems } from "./config-rules.js";
+import { connectionPlace, IDENTITY_VARIABLES, keyOfVariable, parseConnectionsFile } from "./connections-file.js";
 import { CONFIG_VARIABLES, envSchema, type ParsedEnv } from "./env-schema.js";
 
 const DEFAULTS = {
@@ -19,34 +23,99 @@ const DEFAULTS = {
   port: 3978,
 } as const;
 
-/**
- * The only reader of the environment (the CLI passes `process.env`). Returns a frozen, grouped
- * Config, or ONE ConfigError (`config.invalid`) listing every bad variable with why and how to fix.
- * Pure: reads no files and no process state.
- */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Result<Config, ConfigError> {
-  const parsed = envSchema.safeParse(pick(env));
-  const problems: ConfigProblem[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const variable = String(issue.path[0] ?? "environment");
-      const params = "params" in issue ? issue.params : undefined;
-      const fix = typeof params?.fix === "string" ? params.fix : "correct the value";
-      problems.push({ variable, reason: issue.message, fix });
-    }
+/** Reads the `ABM_CONNECTIONS` file; the CLI reads from disk, tests from memory. */
+export type ReadText = (path: string) => Result<string, string>;
+
+const readTextFile: ReadText = (path) => {
+  try {
+    return ok(readFileSync(path, "utf8"));
+  } catch (error) {
+    return err(error instanceof Error ? error.message : String(error));
   }
-  problems.push(...crossVariableProblems(env));
+};
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The only reader of the environment (the CLI passes `process.env`) and of the `ABM_CONNECTIONS`
+ * file it names. Returns a frozen, grouped Config, or ONE ConfigError (`config.invalid`) listing
+ * every bad variable, file entry and value with why and how to fix it.
+ */
+export function loadConfig(env: Env, readText: ReadText = readTextFile): Result<Config, ConfigError> {
+  const parsed = envSchema.safeParse(pick(env, CONFIG_VARIABLES));
+  const problems: ConfigProblem[] = parsed.success ? [] : issueProblems(parsed.error.issues, (name) => name);
+  problems.push(...processProblems(env));
+  const demo = isDemo(env);
+  const file = env.ABM_CONNECTIONS?.trim() ?? "";
+  const fromFile = file === "" ? null : loadFileConnections(env, file, readText);
+  if (fromFile === null) problems.push(...connectionProblems(env, demo));
+  else problems.push(...fromFile.problems);
   if (!parsed.success || problems.length > 0) return err(new ConfigError(sortByVariable(problems)));
-  return ok(deepFreeze(build(parsed.data, isDemo(env))));
+  const [first, ...rest] = fromFile?.connections ?? [connectionFrom("default", "default", parsed.data)];
+  if (first === undefined)
+    return err(
+      new ConfigError([{ variable: "ABM_CONNECTIONS", reason: "lists no connection", fix: "list at least one" }]),
+    );
+  return ok(deepFreeze(build(parsed.data, demo, [first, ...rest])));
+}
+
+/** Every connection of the `ABM_CONNECTIONS` file, each validated like the environment. */
+function loadFileConnections(
+  env: Env,
+  path: string,
+  readText: ReadText,
+): { readonly connections: ConnectionConfig[]; readonly problems: ConfigProblem[] } {
+  const problems = IDENTITY_VARIABLES.filter((name) => env[name] !== undefined && env[name].trim() !== "").map(
+    (variable): ConfigProblem => ({
+      variable,
+      reason: "is set, but ABM_CONNECTIONS lists the connections",
+      fix: `set it per connection in ${path} (key ${keyOfVariable(variable) ?? variable}), and unset it here`,
+    }),
+  );
+  const text = readText(path);
+  if (!text.ok) {
+    const reason = `names a file that cannot be read (${text.error})`;
+    problems.push({ variable: "ABM_CONNECTIONS", reason, fix: "point it at a readable JSON file" });
+    return { connections: [], problems };
+  }
+  const file = parseConnectionsFile(text.value, env);
+  problems.push(...file.problems);
+  const connections: ConnectionConfig[] = [];
+  const shared = Object.fromEntries(Object.entries(pick(env, CONFIG_VARIABLES)).filter(([name]) => !isIdentity(name)));
+  for (const entry of file.entries) {
+    const view: Env = { ...shared, ...entry.variables };
+    const own = envSchema.safeParse(view);
+    const place = (variable: string): string => connectionPlace(entry.id, keyOfVariable(variable) ?? variable);
+    // the environment's own values are reported once, under their own names, not per connection
+    const ownIssues = own.success ? [] : own.error.issues.filter((i) => String(i.path[0]) in entry.variables);
+    problems.push(...issueProblems(ownIssues, place));
+    const rules = connectionProblems(view, false).map((problem) => ({ ...problem, variable: place(problem.variable) }));
+    problems.push(...rules);
+    if (own.success && rules.length === 0) connections.push(connectionFrom(entry.id, entry.name, own.data));
+  }
+  return { connections, problems };
+}
+
+function isIdentity(name: string): boolean {
+  return (IDENTITY_VARIABLES as readonly string[]).includes(name);
+}
+
+function issueProblems(issues: readonly z.core.$ZodIssue[], place: (variable: string) => string): ConfigProblem[] {
+  return issues.map((issue) => {
+    const params = "params" in issue ? issue.params : undefined;
+    const fix = typeof params?.fix === "string" ? params.fix : "correct the value";
+    return { variable: place(String(issue.path[0] ?? "environment")), reason: issue.message, fix };
+  });
 }
 
 /** Only our variables go through the schema, so nothing else of the environment is ever touched. */
-function pick(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+function pick(env: Env, names: readonly string[]): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const name of CONFIG_VARIABLES) out[name] = env[name];
+  for (const name of names) out[name] = env[name];
   return out;
 }
 
+/** Variables in the order of docs/contracts.md §4, then the file's entries in their order. */
 function sortByVariable(problems: readonly ConfigProblem[]): ConfigProblem[] {
   const order = (name: string): number => {
     const index = (CONFIG_VARIABLES as readonly string[]).indexOf(name);
@@ -55,46 +124,14 @@ function sortByVariable(problems: readonly ConfigProblem[]): ConfigProblem[] {
   return [...problems].sort((a, b) => order(a.variable) - order(b.variable));
 }
 
-function build(env: ParsedEnv, demo: boolean): Config {
-  const dataDir = env.ABM_DATA_DIR ?? DEFAULTS.dataDir;
-  const database: DatabaseConfig =
-    env.DATABASE_URL === undefined
-      ? { kind: "pglite", url: null, dataDir, pgliteDir: join(dataDir, "pglite") }
-      : { kind: "postgres", url: env.DATABASE_URL, dataDir, pgliteDir: null };
-  const slackApiUrl = env.SLACK_API_URL === undefined ? DEFAULTS.slackApiUrl : `${env.SLACK_API_URL}/`;
-  const slack: SlackConfig =
-    env.SLACK_BOT_TOKEN !== undefined && env.SLACK_SIGNING_SECRET !== undefined
-      ? {
-          enabled: true,
-          botToken: env.SLACK_BOT_TOKEN,
-          signingSecret: env.SLACK_SIGNING_SECRET,
-          appToken: env.SLACK_APP_TOKEN ?? null,
-          apiUrl: slackApiUrl,
-        }
-      : { enabled: false, botToken: null, signingSecret: null, appToken: null, apiUrl: slackApiUrl };
-  const appType = env.MICROSOFT_APP_TYPE ?? "SingleTenant";
-  const teams: TeamsConfig =
-    env.MICROSOFT_APP_ID === undefined
-      ? env.TEAMS_ALLOW_ANONYMOUS === true
-        ? { enabled: true, anonymous: true, appId: null, appPassword: null, tenantId: null, appType }
-        : { enabled: false, anonymous: false, appId: null, appPassword: null, tenantId: null, appType }
-      : {
-          enabled: true,
-          anonymous: false,
-          appId: env.MICROSOFT_APP_ID,
-          appPassword: env.MICROSOFT_APP_PASSWORD ?? null,
-          tenantId: env.MICROSOFT_APP_TENANT_ID ?? null,
-          appType,
-        };
+function connectionFrom(id: string, name: string, env: ParsedEnv): ConnectionConfig {
+  const scimUrl = env.ABM_SCIM_URL ?? DEFAULTS.scimUrl;
   return {
-    demo,
+    id,
+    name,
+    organization: organizationOfScimUrl(scimUrl),
     engine: env.ABM_ENGINE ?? "native",
-    database,
-    scim: {
-      url: env.ABM_SCIM_URL ?? DEFAULTS.scimUrl,
-      token: env.ABM_SCIM_TOKEN ?? null,
-      tokenExpiresAt: env.ABM_SCIM_TOKEN_EXPIRES ?? null,
-    },
+    scim: { url: scimUrl, token: env.ABM_SCIM_TOKEN ?? null, tokenExpiresAt: env.ABM_SCIM_TOKEN_EXPIRES ?? null },
     azure: {
       tenantId: env.AZURE_TENANT_ID ?? null,
       clientId: env.AZURE_CLIENT_ID ?? null,
@@ -111,8 +148,6 @@ function build(env: ParsedEnv, demo: boolean): Config {
       verifiedDomains: env.ABM_VERIFIED_DOMAINS ?? [],
       attributeMapPath: env.ABM_ATTRIBUTE_MAP ?? null,
     },
-    slack,
-    teams,
     alerts: { routes: env.ABM_ALERT_CHANNELS ?? [] },
     roles: {
       viewers: env.ABM_VIEWERS ?? [],
@@ -120,9 +155,52 @@ function build(env: ParsedEnv, demo: boolean): Config {
       approvers: env.ABM_APPROVERS ?? [],
     },
     approvalsRequired: env.ABM_APPROVALS_REQUIRED ?? DEFAULTS.approvalsRequired,
+  };
+}
+
+function build(env: ParsedEnv, demo: boolean, connections: Config["connections"]): Config {
+  const dataDir = env.ABM_DATA_DIR ?? DEFAULTS.dataDir;
+  const database: DatabaseConfig =
+    env.DATABASE_URL === undefined
+      ? { kind: "pglite", url: null, dataDir, pgliteDir: join(dataDir, "pglite") }
+      : { kind: "postgres", url: env.DATABASE_URL, dataDir, pgliteDir: null };
+  const slackApiUrl = env.SLACK_API_URL === undefined ? DEFAULTS.slackApiUrl : `${env.SLACK_API_URL}/`;
+  const slack: SlackConfig =
+    env.SLACK_BOT_TOKEN !== undefined && env.SLACK_SIGNING_SECRET !== undefined
+      ? {
+          enabled: true,
+          botToken: env.SLACK_BOT_TOKEN,
+          signingSecret: env.SLACK_SIGNING_SECRET,
+          appToken: env.SLACK_APP_TOKEN ?? null,
+          apiUrl: slackApiUrl,
+        }
+      : { enabled: false, botToken: null, signingSecret: null, appToken: null, apiUrl: slackApiUrl };
+  return {
+    demo,
+    database,
+    slack,
+    teams: teamsFrom(env),
+    connectionsFile: env.ABM_CONNECTIONS ?? null,
+    connections,
     host: env.HOST ?? DEFAULTS.host,
     logFormat: env.LOG_FORMAT ?? null,
     port: env.PORT ?? DEFAULTS.port,
+  };
+}
+
+function teamsFrom(env: ParsedEnv): TeamsConfig {
+  const appType = env.MICROSOFT_APP_TYPE ?? "SingleTenant";
+  if (env.MICROSOFT_APP_ID === undefined)
+    return env.TEAMS_ALLOW_ANONYMOUS === true
+      ? { enabled: true, anonymous: true, appId: null, appPassword: null, tenantId: null, appType }
+      : { enabled: false, anonymous: false, appId: null, appPassword: null, tenantId: null, appType };
+  return {
+    enabled: true,
+    anonymous: false,
+    appId: env.MICROSOFT_APP_ID,
+    appPassword: env.MICROSOFT_APP_PASSWORD ?? null,
+    tenantId: env.MICROSOFT_APP_TENANT_ID ?? null,
+    appType,
   };
 }
 

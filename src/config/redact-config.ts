@@ -1,5 +1,5 @@
 import type { RoleEntry } from "#core/chat/roles.js";
-import type { Config } from "./config.js";
+import type { Config, ConnectionConfig } from "./config.js";
 import { formatDuration } from "./parse-duration.js";
 
 export const REDACTED = "[redacted]";
@@ -40,6 +40,42 @@ function countRoles(entries: readonly RoleEntry[]) {
   };
 }
 
+/** One connection for display: its organization, engine, sync settings and roles, secrets redacted. */
+function redactConnection(connection: ConnectionConfig) {
+  const { scim, azure, sync } = connection;
+  return {
+    id: connection.id,
+    name: connection.name,
+    organization: connection.organization,
+    engine: connection.engine,
+    scim: { url: scim.url, token: secret(scim.token), tokenExpiresAt: scim.tokenExpiresAt?.toISOString() ?? null },
+    azure: {
+      tenantId: azure.tenantId,
+      clientId: azure.clientId,
+      clientSecret: secret(azure.clientSecret),
+      authorityHost: azure.authorityHost,
+      graphBaseUrl: azure.graphBaseUrl,
+      servicePrincipalId: azure.servicePrincipalId,
+    },
+    sync: {
+      scope: sync.scope,
+      concurrency: sync.concurrency,
+      interval: formatDuration(sync.intervalMs),
+      intervalMs: sync.intervalMs,
+      deletionThreshold: sync.deletionThreshold,
+      verifiedDomains: sync.verifiedDomains,
+      attributeMapPath: sync.attributeMapPath,
+    },
+    alerts: { routes: connection.alerts.routes.map((route) => `${route.platform}:${route.channel}`) },
+    roles: {
+      viewers: countRoles(connection.roles.viewers),
+      operators: countRoles(connection.roles.operators),
+      approvers: countRoles(connection.roles.approvers),
+    },
+    approvalsRequired: connection.approvalsRequired,
+  };
+}
+
 /**
  * The effective configuration for display (`abm config check`, logs at start-up): grouped like
  * Config, JSON-safe, with every secret replaced by `[redacted]` / `unset`.
@@ -48,34 +84,11 @@ export function redactConfig(config: Config) {
   return {
     mode: config.demo ? ("demo" as const) : ("configured" as const),
     demo: config.demo,
-    engine: config.engine,
     database: {
       kind: config.database.kind,
       url: config.database.url === null ? null : redactDatabaseUrl(config.database.url),
       dataDir: config.database.dataDir,
       pgliteDir: config.database.pgliteDir,
-    },
-    scim: {
-      url: config.scim.url,
-      token: secret(config.scim.token),
-      tokenExpiresAt: config.scim.tokenExpiresAt?.toISOString() ?? null,
-    },
-    azure: {
-      tenantId: config.azure.tenantId,
-      clientId: config.azure.clientId,
-      clientSecret: secret(config.azure.clientSecret),
-      authorityHost: config.azure.authorityHost,
-      graphBaseUrl: config.azure.graphBaseUrl,
-      servicePrincipalId: config.azure.servicePrincipalId,
-    },
-    sync: {
-      scope: config.sync.scope,
-      concurrency: config.sync.concurrency,
-      interval: formatDuration(config.sync.intervalMs),
-      intervalMs: config.sync.intervalMs,
-      deletionThreshold: config.sync.deletionThreshold,
-      verifiedDomains: config.sync.verifiedDomains,
-      attributeMapPath: config.sync.attributeMapPath,
     },
     slack: {
       enabled: config.slack.enabled,
@@ -93,13 +106,8 @@ export function redactConfig(config: Config) {
       tenantId: config.teams.tenantId,
       appType: config.teams.appType,
     },
-    alerts: { routes: config.alerts.routes.map((route) => `${route.platform}:${route.channel}`) },
-    roles: {
-      viewers: countRoles(config.roles.viewers),
-      operators: countRoles(config.roles.operators),
-      approvers: countRoles(config.roles.approvers),
-    },
-    approvalsRequired: config.approvalsRequired,
+    connectionsFile: config.connectionsFile,
+    connections: config.connections.map(redactConnection),
     host: config.host,
     logFormat: config.logFormat ?? "auto",
     port: config.port,
@@ -107,3 +115,4 @@ export function redactConfig(config: Config) {
 }
 
 export type RedactedConfig = ReturnType<typeof redactConfig>;
+export type RedactedConnection = ReturnType<typeof redactConnection>;

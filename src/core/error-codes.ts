@@ -117,6 +117,14 @@ export const ERROR_CODES = {
     fix: "ABM_ATTRIBUTE_MAP points at a file that cannot be read: fix the path or permissions.",
   },
   "config.invalid": { retryable: false, fix: "Fix the variables `abm config check` lists." },
+  "connection.required": {
+    retryable: false,
+    fix: "Several organizations are configured (ABM_CONNECTIONS): add --connection <id>; `abm status` lists them.",
+  },
+  "connection.unknown": {
+    retryable: false,
+    fix: "Use a connection id from ABM_CONNECTIONS (`abm status` lists them).",
+  },
   "db.conflict": { retryable: false, fix: "The record already exists; nothing was written twice." },
   "db.contention": { retryable: true, fix: "The database aborted a concurrent transaction; it is retried." },
   "db.invalid_row": {

@@ -93,7 +93,7 @@ for (const kind of e2eDatabaseKinds()) {
         expect(synced.has(nul)).toBe(false);
         expect(synced.has(surrogate)).toBe(false);
 
-        const failures = await h.services().engine.failures();
+        const failures = await h.connection().engine.failures();
         if (!failures.ok) throw failures.error;
         const failing = new Map(failures.value.map((f) => [f.entraId, f] as const));
         for (const id of [nul, surrogate]) {
@@ -122,7 +122,7 @@ for (const kind of e2eDatabaseKinds()) {
         await h.sync();
         expect(byExternalId(abmUsers(abm)).get(nul)).toMatchObject({ active: true, department: "Sales Ops" });
 
-        const history = await h.services().engine.history(10);
+        const history = await h.connection().engine.history(10);
         if (!history.ok) throw history.error;
         expect(history.value.map((r) => r.outcome)).not.toContain("running");
         expect(duplicatesIn(abmUsers(abm))).toEqual([]);
@@ -143,7 +143,7 @@ for (const kind of e2eDatabaseKinds()) {
         const { graph, abm } = h.pair;
         await h.sync();
         const events: EngineEvent[] = [];
-        const unsubscribe = h.services().events.subscribe((event) => {
+        const unsubscribe = h.connection().events.subscribe((event) => {
           events.push(event);
         });
 
@@ -155,12 +155,12 @@ for (const kind of e2eDatabaseKinds()) {
           mail: "ada.store@contoso.com",
         }).id;
 
-        const broken = await h.services().engine.runCycle({
+        const broken = await h.connection().engine.runCycle({
           kind: "incremental",
           trigger: "schedule",
           actor: { id: "system", platform: "system" },
         });
-        const history = await h.services().engine.history(1);
+        const history = await h.connection().engine.history(1);
         if (!history.ok) throw history.error;
         const [last] = history.value;
         expect(last?.outcome).toBe("failed");
@@ -184,9 +184,9 @@ for (const kind of e2eDatabaseKinds()) {
           userPrincipalName: "sol.single@contoso.com",
           mail: "sol.single@contoso.com",
         }).id;
-        const provisioned = await h.services().engine.provisionUser(single, { id: "cli:e2e", platform: "cli" });
+        const provisioned = await h.connection().engine.provisionUser(single, { id: "cli:e2e", platform: "cli" });
         expect(provisioned.ok).toBe(false);
-        const afterSingle = await h.services().engine.history(1);
+        const afterSingle = await h.connection().engine.history(1);
         if (!afterSingle.ok) throw afterSingle.error;
         expect(afterSingle.value[0]).toMatchObject({ kind: "single_user", outcome: "failed" });
 
@@ -216,14 +216,14 @@ for (const kind of e2eDatabaseKinds()) {
         const leavers = [...validUsers(graph, scopeIds(graph, "all")).keys()].slice(0, 3);
         for (const id of leavers) graph.store.deleteUser(id, false);
         expect((await h.sync()).outcome).toBe("held");
-        const approvalId = (await h.services().approvals.pending())?.id ?? "";
+        const approvalId = (await h.connection().approvals.pending())?.id ?? "";
 
         const events: EngineEvent[] = [];
-        const unsubscribe = h.services().events.subscribe((event) => {
+        const unsubscribe = h.connection().events.subscribe((event) => {
           events.push(event);
         });
         const restore = await refuseLinkWrites(h);
-        await h.services().cliChat.handle({
+        await h.connection().cliChat.handle({
           actor: { platform: "cli", id: "cli:e2e" },
           text: `approve ${approvalId}`,
           conversation: { platform: "cli", channelId: "cli" },
@@ -231,7 +231,7 @@ for (const kind of e2eDatabaseKinds()) {
         await restore();
         unsubscribe();
 
-        const history = await h.services().engine.history(10);
+        const history = await h.connection().engine.history(10);
         if (!history.ok) throw history.error;
         const approvalRun = history.value.find((r) => r.trigger === "approval");
         expect(approvalRun).toMatchObject({ outcome: "failed", error: { code: "db.query_failed" } });

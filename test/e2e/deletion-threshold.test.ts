@@ -32,10 +32,10 @@ for (const kind of e2eDatabaseKinds()) {
     };
     const patches = (): number =>
       Object.values(harness.pair.abm.stats().byMethod.PATCH ?? {}).reduce((sum, n) => sum + n, 0);
-    const engine = () => harness.services().engine;
+    const engine = () => harness.connection().engine;
     /** the held batch as chat shows it: id, count and users of the store's pending approval */
     const pending = async () => {
-      const open = await harness.services().approvals.pending();
+      const open = await harness.connection().approvals.pending();
       return open === null
         ? null
         : { approvalId: open.id, count: heldCount(open.payload), users: heldUsers(open.payload) };
@@ -100,13 +100,13 @@ for (const kind of e2eDatabaseKinds()) {
       const held = await pending();
       const id = held?.approvalId as string;
       const listed = await harness
-        .services()
+        .connection()
         .chat.handle({ actor: slack(APPROVER_1), text: "approvals", conversation });
       expect(text(listed)).toMatch(/deletions held for approval/i);
       const before = patches();
       const click = (who: string) =>
         harness
-          .services()
+          .connection()
           .chat.handleAction({ actor: slack(who), actionId: APPROVAL_ACTIONS.approve, value: id, conversation });
       const [first, second] = await Promise.all([click(APPROVER_1), click(APPROVER_2)]);
       const outputs = [first, second].map((r) => text([...r.replies, r.replaceOriginal]));
@@ -127,7 +127,7 @@ for (const kind of e2eDatabaseKinds()) {
       expect(await state()).toBe("idle");
 
       // typed approval afterwards: already decided, nothing more sent
-      const late = await harness.services().cliChat.handle({
+      const late = await harness.connection().cliChat.handle({
         actor: { platform: "cli", id: CLI_ACTOR.id },
         text: `approve ${id}`,
         conversation: { platform: "cli", channelId: "cli" },
@@ -175,7 +175,7 @@ for (const kind of e2eDatabaseKinds()) {
       expect(open?.count).toBe(20);
       const before = patches();
 
-      const replies = await harness.services().cliChat.handle({
+      const replies = await harness.connection().cliChat.handle({
         actor: { platform: "cli", id: CLI_ACTOR.id },
         text: `reject ${open?.approvalId}`,
         conversation: { platform: "cli", channelId: "cli" },

@@ -14,7 +14,7 @@ for (const kind of e2eDatabaseKinds()) {
   describe(`dry run, check and provision [${kind}]`, () => {
     let harness: E2eHarness;
     let invalidId: string;
-    const engine = () => harness.services().engine;
+    const engine = () => harness.connection().engine;
     const addUser = (local: string, extra: Record<string, unknown> = {}): string =>
       harness.graph.store.createUser({
         givenName: "Dora",

@@ -53,7 +53,7 @@ for (const kind of e2eDatabaseKinds()) {
         });
       }
 
-      const failures = await harness.services().engine.failures();
+      const failures = await harness.connection().engine.failures();
       if (!failures.ok) throw failures.error;
       expect(new Set(failures.value.map((f) => f.entraId))).toEqual(invalid);
       for (const f of failures.value) {
@@ -99,7 +99,7 @@ for (const kind of e2eDatabaseKinds()) {
       const stored = new Set(users.map((u) => u.externalId));
       expect(nestedOnly.filter((id) => stored.has(id))).toEqual([]);
 
-      const failures = await harness.services().engine.failures();
+      const failures = await harness.connection().engine.failures();
       if (!failures.ok) throw failures.error;
       expect(new Set(failures.value.map((f) => f.entraId))).toEqual(invalidIds(graph, inScope));
 
@@ -108,7 +108,7 @@ for (const kind of e2eDatabaseKinds()) {
       const again = await harness.sync();
       expect(again.kind).toBe("incremental");
       expect(again.counts).toMatchObject({ created: 0, updated: 0, skipped: 0, failed: 0 });
-      const status = await harness.services().engine.status();
+      const status = await harness.connection().engine.status();
       expect(status.ok && status.value.notes.some((n) => /reads everything/.test(n))).toBe(false);
     });
   });

@@ -128,10 +128,10 @@ for (const kind of e2eDatabaseKinds()) {
         expect(duplicatesIn(users)).toEqual([]);
         expect(new Set(byExternalId(users).keys())).toEqual(new Set(valid.keys()));
         expect(users).toHaveLength(valid.size);
-        const failures = await h.services().engine.failures();
+        const failures = await h.connection().engine.failures();
         if (!failures.ok) throw failures.error;
         expect(new Set(failures.value.map((f) => f.entraId))).toEqual(invalidIds(graph, inScope));
-        const history = await h.services().engine.history(20);
+        const history = await h.connection().engine.history(20);
         if (!history.ok) throw history.error;
         expect(history.value.filter((r) => r.error?.code === "engine.interrupted")).toHaveLength(2);
 

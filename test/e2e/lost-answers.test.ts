@@ -39,7 +39,7 @@ for (const kind of e2eDatabaseKinds()) {
         mail: `${local}@contoso.com`,
       }).id;
     const errorsOf = async (h: E2eHarness): Promise<string[]> => {
-      const failures = await h.services().engine.failures();
+      const failures = await h.connection().engine.failures();
       if (!failures.ok) throw failures.error;
       return failures.value.map((f) => f.entraId);
     };

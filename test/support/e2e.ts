@@ -5,7 +5,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { type ConnectionTargets, targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorOptions, type EmulatorPair, startEmulators } from "#app/emulators.js";
-import { type AppServices, openServices } from "#app/services.js";
+import { type AppServices, type ConnectionServices, openServices } from "#app/services.js";
 import { loadConfig } from "#config/load-config.js";
 import { type Clock, systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
@@ -123,6 +123,8 @@ export interface E2eHarness {
   env(): Readonly<Record<string, string>>;
   /** the open services (reopen() replaces them) */
   services(): AppServices;
+  /** the one connection of the open services */
+  connection(): ConnectionServices;
   /** closes the services (the process "stops"), so another process may open the database */
   release(): Promise<void>;
   /** closes the services (if open) and opens them again on the same database (a process restart) */
@@ -146,7 +148,7 @@ async function openE2eServices(
   const targets: ConnectionTargets = scimUrl === undefined ? base : { ...base, scim: { ...base.scim, url: scimUrl } };
   const opened = await openServices({
     config: config.value,
-    targets,
+    targets: { default: targets },
     logger,
     clock,
     ids: randomIds,
@@ -183,6 +185,10 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
       if (!open) throw new Error("the services are released; reopen() them first");
       return services;
     },
+    connection: () => {
+      if (!open) throw new Error("the services are released; reopen() them first");
+      return services.connections[0];
+    },
     async release() {
       if (!open) return;
       open = false;
@@ -205,7 +211,7 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     },
     async sync(kind = "incremental") {
       if (!open) throw new Error("the services are released; reopen() them first");
-      const run = await services.engine.runCycle({ kind, trigger: "cli", actor: CLI_ACTOR });
+      const run = await services.connections[0].engine.runCycle({ kind, trigger: "cli", actor: CLI_ACTOR });
       if (!run.ok) throw run.error;
       return run.value;
     },

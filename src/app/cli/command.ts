@@ -58,6 +58,8 @@ export interface CommandContext {
   readonly flags: ParsedFlags;
   /** `--json`: exactly one JSON document goes to stdout */
   readonly json: boolean;
+  /** `--connection <id>`, checked against the configuration; null: not given */
+  readonly connection: string | null;
   /** the validated, frozen configuration */
   readonly config: Config;
   /** progress and log lines go here (stdout is reserved for the result) */

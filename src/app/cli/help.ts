@@ -12,12 +12,13 @@ export function formatOverview(commands: readonly CliCommand[]): string {
   return [
     "abm — runs and supervises the SCIM user sync from Microsoft Entra ID into Apple Business Manager.",
     "",
-    "Usage: abm <command> [arguments] [--json]",
+    "Usage: abm <command> [arguments] [--json] [--connection ID]",
     "",
     "Commands:",
     ...lines,
     "",
     "Every command takes --json: one JSON document on stdout, also for errors.",
+    "With several organizations (ABM_CONNECTIONS), --connection ID says which one; `abm status` lists them all.",
     EXIT_CODES,
     "Configuration comes from the environment (see .env.example); check it with `abm config check`.",
     "Run `abm help <command>` for the arguments and flags of one command.",
@@ -36,6 +37,7 @@ export function formatCommandHelp(command: CliCommand): string {
       return `  --${flag.name}${value}  ${flag.summary}`;
     }),
     "  --json  print one JSON document on stdout",
+    "  --connection ID  the organization to act on (needed when ABM_CONNECTIONS lists several)",
   ];
   return [
     `Usage: ${command.usage}`,

@@ -6,19 +6,33 @@ import type { CliCommand, FlagSpec, ParsedFlags } from "./command.js";
 export interface GlobalRequest {
   readonly json: boolean;
   readonly help: boolean;
-  /** every token except the global flags `--json`, `--help`, `-h` */
+  /** `--connection <id>` (or `--connection=<id>`): which organization; null when not given, "" when its value is missing */
+  readonly connection: string | null;
+  /** every token except the global flags `--json`, `--help`, `-h`, `--connection <id>` */
   readonly tokens: readonly string[];
 }
 
 export function parseGlobal(argv: readonly string[]): GlobalRequest {
   const end = argv.indexOf("--");
-  const head = end < 0 ? argv : argv.slice(0, end);
+  const head = end < 0 ? [...argv] : argv.slice(0, end);
   const tail = end < 0 ? [] : argv.slice(end);
-  const isGlobal = (token: string): boolean => token === "--json" || token === "--help" || token === "-h";
+  let connection: string | null = null;
+  const rest: string[] = [];
+  for (let index = 0; index < head.length; index += 1) {
+    const token = head[index] ?? "";
+    if (token === "--json" || token === "--help" || token === "-h") continue;
+    if (token === "--connection") {
+      const value = head[index + 1];
+      connection = value === undefined || value.startsWith("-") ? "" : value;
+      if (connection !== "") index += 1;
+    } else if (token.startsWith("--connection=")) connection = token.slice("--connection=".length);
+    else rest.push(token);
+  }
   return {
     json: head.includes("--json"),
     help: head.includes("--help") || head.includes("-h"),
-    tokens: [...head.filter((token) => !isGlobal(token)), ...tail],
+    connection,
+    tokens: [...rest, ...tail],
   };
 }
 

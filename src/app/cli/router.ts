@@ -54,12 +54,19 @@ export async function runCli(runtime: CliRuntime): Promise<ExitCode> {
 
   const { config } = runtime;
   if (!config.ok) return out.error(config.error, 2);
+  if (global.connection !== null && !config.value.connections.some((c) => c.id === global.connection)) {
+    const choices = config.value.connections.map((c) => c.id).join(", ");
+    const given =
+      global.connection === "" ? "--connection needs an id" : `there is no connection "${global.connection}"`;
+    return out.error(new AppError("connection.unknown", `${given}: use one of ${choices}.`), 2);
+  }
 
   const ctx: CommandContext = {
     command: command.name,
     args: invocation.value.args,
     flags: invocation.value.flags,
     json: global.json,
+    connection: global.connection,
     config: config.value,
     stderr: runtime.stderr,
     signal: runtime.signal,

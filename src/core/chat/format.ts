@@ -1,3 +1,4 @@
+import { type AppleOrganization, organizationWords } from "../organization.js";
 import type { Actor, RunCounts, RunSummary } from "../ports/provisioning-engine.js";
 import type { ChatActor } from "./ports.js";
 import type { Link, ReplyBlock } from "./reply.js";
@@ -6,10 +7,8 @@ import type { Link, ReplyBlock } from "./reply.js";
 export interface ChatLinks {
   /** Entra admin center → Enterprise apps → Apple Business Manager → Provisioning */
   readonly entraProvisioningUrl?: string;
-  /** ABM → Preferences → Directory Sync */
-  readonly abmDirectorySyncUrl: string;
-  /** ABM → Activity */
-  readonly abmActivityUrl: string;
+  /** which Apple portal the connection syncs into: its name in messages and its deep links */
+  readonly organization: AppleOrganization;
 }
 
 export function formatTime(date: Date | null): string {
@@ -82,9 +81,11 @@ export function linksBlock(links: ChatLinks, kinds: readonly LinkKind[]): ReplyB
     if (kind === "entra" && links.entraProvisioningUrl !== undefined) {
       out.push({ label: "Entra provisioning", url: links.entraProvisioningUrl });
     } else if (kind === "directorySync") {
-      out.push({ label: "ABM Directory Sync", url: links.abmDirectorySyncUrl });
+      const apple = organizationWords(links.organization);
+      out.push({ label: `${apple.short} Directory Sync`, url: apple.directorySyncUrl });
     } else if (kind === "activity") {
-      out.push({ label: "ABM Activity", url: links.abmActivityUrl });
+      const apple = organizationWords(links.organization);
+      out.push({ label: `${apple.short} Activity`, url: apple.activityUrl });
     }
   }
   return out.length === 0 ? [] : [{ type: "links", links: out }];

@@ -35,7 +35,7 @@ async function main(): Promise<number> {
   const clock = { now: () => new Date(Date.now() + input.clockOffsetMs), sleep: systemClock.sleep };
   const opened = await openServices({
     config: config.value,
-    targets,
+    targets: { default: targets },
     logger: silentLogger,
     clock,
     ids: randomIds,
@@ -46,7 +46,7 @@ async function main(): Promise<number> {
   const services = opened.value;
   try {
     process.stdout.write("ready\n");
-    const run = await services.engine.runCycle({
+    const run = await services.connections[0].engine.runCycle({
       kind: "incremental",
       trigger: "cli",
       actor: { id: "cli:e2e-child", platform: "cli" },

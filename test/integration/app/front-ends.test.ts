@@ -146,7 +146,7 @@ describe("one command, four front ends, one answer", () => {
     const started = await startService({
       lock,
       config: config.value,
-      targets: targetsFromEmulators(pair),
+      targets: { default: targetsFromEmulators(pair) },
       env: {},
       logger: silentLogger,
       clock: systemClock,
@@ -159,15 +159,19 @@ describe("one command, four front ends, one answer", () => {
     service = started.value;
     // deterministic, rich state: a full run (some users fail: `errors` has content), then a held
     // batch of 5 removals (`approvals` shows a card with buttons, `status` mentions it)
-    const full = await service.services.engine.runCycle({ kind: "full", trigger: "cli", actor: SYSTEM });
+    const full = await service.services.connections[0].engine.runCycle({ kind: "full", trigger: "cli", actor: SYSTEM });
     if (!full.ok) throw full.error;
     for (const id of userIds.slice(0, 5)) pair.graph.store.removeMember(groupId, id);
-    const held = await service.services.engine.runCycle({ kind: "incremental", trigger: "cli", actor: SYSTEM });
+    const held = await service.services.connections[0].engine.runCycle({
+      kind: "incremental",
+      trigger: "cli",
+      actor: SYSTEM,
+    });
     if (!held.ok || held.value.outcome !== "held") throw new Error("expected a held batch");
     const linked = pair.graph.store.users.get(userIds[8] ?? "")?.user.userPrincipalName;
     if (typeof linked !== "string") throw new Error("no user principal name to check");
     checkUser = linked;
-    for (const name of ENGINE_READS) spies.set(name, vi.spyOn(service.services.engine, name));
+    for (const name of ENGINE_READS) spies.set(name, vi.spyOn(service.services.connections[0].engine, name));
   }, 60_000);
 
   afterAll(async () => {
@@ -195,7 +199,8 @@ describe("one command, four front ends, one answer", () => {
   async function execute(text: string, actor: ChatActor, conversation: ConversationRef): Promise<Answer> {
     const command = parseCommand(text);
     if (!command.ok) throw command.error;
-    const chat = actor.platform === "cli" ? service.services.cliChat : service.services.chat;
+    const chat =
+      actor.platform === "cli" ? service.services.connections[0].cliChat : service.services.connections[0].chat;
     return chat.execute({ actor, command: command.value, conversation });
   }
 
@@ -352,7 +357,7 @@ describe("one command, four front ends, one answer", () => {
    */
   it("an approval button clicked by a non-approver answers the same in Slack (block_actions) and Teams (Action.Execute)", async () => {
     const action = { actionId: "approval.reject", value: "apr_0000000000000000000000stale" };
-    const expected = await service.services.chat.handleAction({
+    const expected = await service.services.connections[0].chat.handleAction({
       actor: { platform: "slack", id: SLACK_USER, displayName: "vera" },
       ...action,
       conversation: { platform: "slack", channelId: SLACK_CHANNEL },
@@ -392,7 +397,7 @@ describe("one command, four front ends, one answer", () => {
       });
     });
 
-    const teamsExpected = await service.services.chat.handleAction({
+    const teamsExpected = await service.services.connections[0].chat.handleAction({
       actor: teamsActor(),
       ...action,
       conversation: { platform: "teams", channelId: TEAMS_CHANNEL },

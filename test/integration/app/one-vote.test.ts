@@ -69,7 +69,7 @@ describe("one person, one vote (Slack resolved to Entra)", () => {
     if (!config.ok) throw config.error;
     const started = await startService({
       config: config.value,
-      targets: targetsFromEmulators(pair),
+      targets: { default: targetsFromEmulators(pair) },
       env: {},
       logger: silentLogger,
       clock: systemClock,
@@ -88,12 +88,16 @@ describe("one person, one vote (Slack resolved to Entra)", () => {
   });
 
   it("matches Alice's e-mail role from Slack and counts her once across Slack and Teams", async () => {
-    const full = await service.services.engine.runCycle({ kind: "full", trigger: "cli", actor: SYSTEM });
+    const full = await service.services.connections[0].engine.runCycle({ kind: "full", trigger: "cli", actor: SYSTEM });
     expect(full.ok && full.value.counts.created).toBe(12);
     for (const id of userIds.slice(0, 5)) pair.graph.store.removeMember(groupId, id);
-    const run = await service.services.engine.runCycle({ kind: "incremental", trigger: "cli", actor: SYSTEM });
+    const run = await service.services.connections[0].engine.runCycle({
+      kind: "incremental",
+      trigger: "cli",
+      actor: SYSTEM,
+    });
     expect(run.ok && run.value.outcome).toBe("held");
-    const approvalId = (await service.services.approvals.pending())?.id ?? "";
+    const approvalId = (await service.services.connections[0].approvals.pending())?.id ?? "";
     const click = (userId: string, path: string) =>
       postSigned(
         `${service.url}/slack/events`,
@@ -142,7 +146,7 @@ describe("one person, one vote (Slack resolved to Entra)", () => {
     const duplicate = "You have already decided on this batch";
     expect(note?.body).toContain(duplicate);
     expect(sent.filter((r) => r.to === TEAMS_CHANNEL && r.body.includes(duplicate))).toHaveLength(0);
-    expect((await service.services.approvals.get(approvalId))?.status).toBe("pending");
+    expect((await service.services.connections[0].approvals.get(approvalId))?.status).toBe("pending");
     expect(pair.abm.users().filter((u) => u.active === false)).toHaveLength(0);
 
     expect((await click("UBOB0001", "/bob")).status).toBe(200);

@@ -65,7 +65,7 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
     if (!config.ok) throw config.error;
     const started = await startService({
       config: config.value,
-      targets: targetsFromEmulators(pair),
+      targets: { default: targetsFromEmulators(pair) },
       env: {},
       logger: silentLogger,
       clock: systemClock,
@@ -84,7 +84,7 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
   });
 
   it("syncs the assigned group, answers /abm status and serves health, readiness and metrics", async () => {
-    const run = await service.services.engine.runCycle({ kind: "full", trigger: "cli", actor: SYSTEM });
+    const run = await service.services.connections[0].engine.runCycle({ kind: "full", trigger: "cli", actor: SYSTEM });
     expect(run.ok && run.value.counts.created).toBe(30);
     expect(pair.abm.users()).toHaveLength(30);
 
@@ -111,9 +111,9 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
       { secret: SECRET },
     );
     expect(foreign.status).toBe(401);
-    const status = await service.services.engine.status();
+    const status = await service.services.connections[0].engine.status();
     expect(status.ok && status.value.paused).toBe(false);
-    const audit = await service.services.audit.list({ limit: 5 });
+    const audit = await service.services.connections[0].audit.list({ limit: 5 });
     expect(audit.ok ? audit.value[0] : null).toMatchObject({
       actor: "UOPERATOR",
       platform: "slack",
@@ -126,7 +126,11 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
   it("holds a mass unassignment, posts the approval, refuses a viewer, applies once for racing approvers", async () => {
     const leaving = userIds.slice(0, 10);
     for (const id of leaving) pair.graph.store.removeMember(groupId, id);
-    const run = await service.services.engine.runCycle({ kind: "incremental", trigger: "cli", actor: SYSTEM });
+    const run = await service.services.connections[0].engine.runCycle({
+      kind: "incremental",
+      trigger: "cli",
+      actor: SYSTEM,
+    });
     expect(run.ok && run.value.outcome).toBe("held");
     expect(pair.abm.users().filter((u) => u.active === false)).toHaveLength(0);
 
@@ -135,12 +139,12 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
     );
     expect(post.body.channel).toBe(CHANNEL);
     expect(validateSlackMessage({ text: post.body.text, blocks: post.body.blocks })).toEqual([]);
-    const pending = await service.services.approvals.pending();
+    const pending = await service.services.connections[0].approvals.pending();
     const approvalId = pending?.id ?? "";
     expect(pending?.payload.kind === "native_batch" && pending.payload.removals).toHaveLength(10);
     const messageTs = await until(
       "the stored message ref",
-      async () => (await service.services.approvals.get(approvalId))?.messages[0]?.messageId,
+      async () => (await service.services.connections[0].approvals.get(approvalId))?.messages[0]?.messageId,
     );
 
     const click = (userId: string, path: string) =>
@@ -166,7 +170,7 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
     await until("ten deactivations", () =>
       pair.abm.users().filter((u) => u.active === false).length === 10 ? true : undefined,
     );
-    const history = await service.services.engine.history(10);
+    const history = await service.services.connections[0].engine.history(10);
     expect(history.ok && history.value.filter((r) => r.trigger === "approval")).toHaveLength(1);
     const patches = pair.abm.stats().byMethod.PATCH ?? {};
     expect(Object.values(patches).reduce((n, c) => n + c, 0)).toBe(10);
@@ -179,19 +183,27 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
   it("withdraws a held batch when its users come back, and edits its message so nobody approves it", async () => {
     const leaving = userIds.slice(10, 15);
     for (const id of leaving) pair.graph.store.removeMember(groupId, id);
-    const held = await service.services.engine.runCycle({ kind: "incremental", trigger: "cli", actor: SYSTEM });
+    const held = await service.services.connections[0].engine.runCycle({
+      kind: "incremental",
+      trigger: "cli",
+      actor: SYSTEM,
+    });
     expect(held.ok && held.value.outcome).toBe("held");
-    const approvalId = (await service.services.approvals.pending())?.id ?? "";
+    const approvalId = (await service.services.connections[0].approvals.pending())?.id ?? "";
     const messageTs = await until(
       "the posted approval",
-      async () => (await service.services.approvals.get(approvalId))?.messages[0]?.messageId,
+      async () => (await service.services.connections[0].approvals.get(approvalId))?.messages[0]?.messageId,
     );
 
     for (const id of leaving) pair.graph.store.addMember(groupId, id);
-    const back = await service.services.engine.runCycle({ kind: "incremental", trigger: "cli", actor: SYSTEM });
+    const back = await service.services.connections[0].engine.runCycle({
+      kind: "incremental",
+      trigger: "cli",
+      actor: SYSTEM,
+    });
     expect(back.ok && back.value.counts).toMatchObject({ held: 0, deactivated: 0 });
-    expect(await service.services.approvals.pending()).toBeNull();
-    expect((await service.services.approvals.get(approvalId))?.status).toBe("withdrawn");
+    expect(await service.services.connections[0].approvals.pending()).toBeNull();
+    expect((await service.services.connections[0].approvals.get(approvalId))?.status).toBe("withdrawn");
     const edited = await until("the withdrawn message edit", () =>
       api.byMethod("chat.update").find((c) => c.body.ts === messageTs && /withdrawn/i.test(JSON.stringify(c.body))),
     );

@@ -49,7 +49,10 @@ describe("the admin socket's configuration", () => {
       args: [],
       flags: [],
       run: async (ctx) =>
-        success({ port: ctx.config.port, threshold: ctx.config.sync.deletionThreshold }, String(ctx.config.port)),
+        success(
+          { port: ctx.config.port, threshold: ctx.config.connections[0].sync.deletionThreshold },
+          String(ctx.config.port),
+        ),
     };
     const channel = await startAdminChannel({
       dataDir: dir,

@@ -30,7 +30,7 @@ describe("abm engine commands", () => {
     if (!config.ok) throw config.error;
     const opened = await openServices({
       config: config.value,
-      targets: targetsFromEmulators(pair),
+      targets: { default: targetsFromEmulators(pair) },
       logger: silentLogger,
       clock: systemClock,
       ids: randomIds,
@@ -111,7 +111,7 @@ describe("abm engine commands", () => {
     const paused = await abm("status", "--json");
     expect(paused.json()).toMatchObject({ status: { state: "paused", nextRunAt: null } });
     expect((await abm("resume")).code).toBe(0);
-    const audit = await services.audit.list();
+    const audit = await services.connections[0].audit.list();
     expect(audit.ok && audit.value.map((a) => `${a.platform}:${a.command}:${a.outcome}`)).toEqual(
       expect.arrayContaining([
         "cli:pause:succeeded",

@@ -27,7 +27,8 @@ interface StoreKit {
   incidents(now: () => Date): IncidentStore;
 }
 
-const auditLine = (e: Pick<AuditEntry, "command" | "target" | "outcome" | "detail">) => `${e.command} ${e.target} ${e.outcome} ${e.detail}`;
+const auditLine = (e: Pick<AuditEntry, "command" | "target" | "outcome" | "detail">) =>
+  `${e.command} ${e.target} ${e.outcome} ${e.detail}`;
 
 const T0 = new Date("2026-03-01T10:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);

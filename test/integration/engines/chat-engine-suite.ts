@@ -3,6 +3,7 @@ import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { AuditEntry, AuditSink } from "#core/audit.js";
 import { APPROVAL_ACTIONS } from "#core/chat/approval-message.js";
 import { CONFIRM_ACTIONS } from "#core/chat/commands/confirmed.js";
+import type { ChatLinks } from "#core/chat/format.js";
 import { type ChatCore, createChatCore } from "#core/chat/handle-command.js";
 import type { Reply } from "#core/chat/reply.js";
 import { createRoleChecker } from "#core/chat/roles.js";
@@ -42,9 +43,8 @@ const APPROVER = "UAPPROVER1";
 const VIEWER = "UVIEWER01";
 const LINKS = {
   entraProvisioningUrl: "https://entra.microsoft.com/#view/provisioning",
-  abmDirectorySyncUrl: "https://business.apple.com/#/main/preferences/directorysync",
-  abmActivityUrl: "https://business.apple.com/#/main/activity",
-};
+  organization: "business",
+} as const satisfies ChatLinks;
 
 function text(replies: readonly Reply[]): string {
   return replies.map((r) => replyText(r)).join("\n---\n");

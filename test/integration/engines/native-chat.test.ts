@@ -34,10 +34,10 @@ for (const kind of e2eDatabaseKinds()) {
       store.assign(group);
       return group;
     });
-    const services = harness.services();
+    const services = harness.connection();
     let breaches = 0;
     return {
-      engine: harness.services().engine,
+      engine: harness.connection().engine,
       approvals: services.approvals,
       audit: services.audit,
       async auditEntries() {

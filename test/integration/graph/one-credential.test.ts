@@ -21,7 +21,7 @@ describe("one Graph credential per process", () => {
 
   it("the directory lookups and the entra engine's calls ask the same credential for tokens", async () => {
     getToken.mockClear();
-    const services = harness.services();
+    const services = harness.connection();
     const id = [...harness.graph.store.users.keys()][0] ?? "";
     const found = await services.directory.lookupUser({ by: "id", value: id }, ["mail"]);
     expect(found.ok && found.value?.id).toBe(id);

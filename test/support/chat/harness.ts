@@ -1,4 +1,5 @@
 import type { HoldRequest } from "#core/approvals/approval.js";
+import type { ChatLinks } from "#core/chat/format.js";
 import { createChatCore } from "#core/chat/handle-command.js";
 import { createRoleChecker } from "#core/chat/roles.js";
 import {
@@ -18,9 +19,8 @@ export const APPROVER_B = "UAPPROVERB";
 export const VIEWER = "UVIEWER01";
 export const LINKS = {
   entraProvisioningUrl: "https://entra.microsoft.com/#view/provisioning",
-  abmDirectorySyncUrl: "https://business.apple.com/#/main/preferences/directorysync",
-  abmActivityUrl: "https://business.apple.com/#/main/activity",
-};
+  organization: "business",
+} as const satisfies ChatLinks;
 
 export interface HarnessOptions {
   readonly approvalsRequired?: number;

@@ -26,13 +26,15 @@ describe("the demo's chat", () => {
     const { config: demo, playground } = demoChatConfig(config({ ABM_OPERATORS: "ann@example.com" }));
     expect(playground).toBe(true);
     expect(demo.teams).toMatchObject({ enabled: true, anonymous: true, appId: null });
-    expect(demo.roles.operators).toEqual([
+    expect(demo.connections[0].roles.operators).toEqual([
       { kind: "email", value: "ann@example.com" },
       { kind: "entraObjectId", value: PLAYGROUND_USER.entraObjectId },
     ]);
-    expect(demo.roles.approvers).toEqual([{ kind: "entraObjectId", value: PLAYGROUND_USER.entraObjectId }]);
-    expect(demo.sync.deletionThreshold).toBe(DEMO_DELETION_THRESHOLD);
-    expect(demo.sync.intervalMs).toBe(30_000);
+    expect(demo.connections[0].roles.approvers).toEqual([
+      { kind: "entraObjectId", value: PLAYGROUND_USER.entraObjectId },
+    ]);
+    expect(demo.connections[0].sync.deletionThreshold).toBe(DEMO_DELETION_THRESHOLD);
+    expect(demo.connections[0].sync.intervalMs).toBe(30_000);
   });
 
   it("leaves Teams and the roles alone beyond loopback or with a registered bot", () => {
@@ -41,7 +43,7 @@ describe("the demo's chat", () => {
       const { config: demo, playground } = demoChatConfig(base);
       expect(playground).toBe(false);
       expect(demo.teams).toEqual(base.teams);
-      expect(demo.roles).toEqual(base.roles);
+      expect(demo.connections[0].roles).toEqual(base.connections[0].roles);
     }
   });
 });

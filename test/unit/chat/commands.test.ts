@@ -22,7 +22,7 @@ describe("chat commands", () => {
     const text = replyText(reply);
     expect(text).toContain("ABM sync: Idle");
     expect(text).toContain("Scope");
-    expect(text).toContain(LINKS.abmDirectorySyncUrl);
+    expect(text).toContain("https://business.apple.com/#/main/preferences/directorysync");
     expect(text).toContain(LINKS.entraProvisioningUrl);
   });
 

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { IDENTITY_VARIABLES } from "#config/connections-file.js";
 import { CONFIG_VARIABLES } from "#config/env-schema.js";
 import { loadConfig } from "#config/load-config.js";
+import { ok } from "#core/result.js";
 
 const text = readFileSync(new URL("../../../.env.example", import.meta.url), "utf8");
 const lines = text.split("\n");
@@ -32,10 +34,29 @@ describe(".env.example", () => {
     expect(result.ok && result.value.demo).toBe(true);
   });
 
-  it("all examples together form a valid configuration", () => {
+  it("all examples together form a valid configuration (one organization, or the example file's several)", () => {
     const examples = assignments(lines.filter((line) => line.startsWith("# Example: ")).map((line) => line.slice(11)));
     expect(Object.keys(examples).sort()).toEqual([...CONFIG_VARIABLES].sort());
-    const result = loadConfig(examples);
+    const { ABM_CONNECTIONS: file, ...single } = examples;
+    const several = Object.fromEntries(
+      Object.entries(examples).filter(([name]) => !(IDENTITY_VARIABLES as readonly string[]).includes(name)),
+    );
+    const secrets = {
+      CONTOSO_SCIM_TOKEN: "t1",
+      CONTOSO_AZURE_CLIENT_SECRET: "s1",
+      ACADEMY_SCIM_TOKEN: "t2",
+      ACADEMY_AZURE_CLIENT_SECRET: "s2",
+    };
+    const fromFile = loadConfig({ ...several, ...secrets }, (path) =>
+      ok(readFileSync(new URL(`../../../${path}`, import.meta.url), "utf8")),
+    );
+    if (!fromFile.ok) throw fromFile.error;
+    expect(file).toBe("./config/connections.example.json");
+    expect(fromFile.value.connections.map((c) => [c.id, c.organization])).toEqual([
+      ["contoso", "business"],
+      ["contoso-school", "school"],
+    ]);
+    const result = loadConfig(single);
     if (!result.ok) throw result.error;
     expect(result.value.demo).toBe(false);
   });

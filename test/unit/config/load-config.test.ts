@@ -26,16 +26,16 @@ describe("loadConfig: good environments", () => {
       {},
       (c) => {
         expect(c.demo).toBe(true);
-        expect(c.engine).toBe("native");
+        expect(c.connections[0].engine).toBe("native");
         expect(c.database).toEqual({ kind: "pglite", url: null, dataDir: "./.data", pgliteDir: ".data/pglite" });
-        expect(c.scim).toEqual({
+        expect(c.connections[0].scim).toEqual({
           url: "https://federation.apple.com/feeds/business/scim",
           token: null,
           tokenExpiresAt: null,
         });
-        expect(c.azure.authorityHost).toBe("https://login.microsoftonline.com");
-        expect(c.azure.graphBaseUrl).toBe("https://graph.microsoft.com");
-        expect(c.sync).toEqual({
+        expect(c.connections[0].azure.authorityHost).toBe("https://login.microsoftonline.com");
+        expect(c.connections[0].azure.graphBaseUrl).toBe("https://graph.microsoft.com");
+        expect(c.connections[0].sync).toEqual({
           concurrency: 8,
           scope: "assigned",
           intervalMs: 40 * 60_000,
@@ -46,9 +46,9 @@ describe("loadConfig: good environments", () => {
         expect(c.slack.enabled).toBe(false);
         expect(c.slack.apiUrl).toBe("https://slack.com/api/");
         expect(c.teams).toMatchObject({ enabled: false, appType: "SingleTenant" });
-        expect(c.alerts.routes).toEqual([]);
-        expect(c.roles).toEqual({ viewers: [], operators: [], approvers: [] });
-        expect(c.approvalsRequired).toBe(1);
+        expect(c.connections[0].alerts.routes).toEqual([]);
+        expect(c.connections[0].roles).toEqual({ viewers: [], operators: [], approvers: [] });
+        expect(c.connections[0].approvalsRequired).toBe(1);
         expect(c.port).toBe(3978);
       },
     ],
@@ -62,9 +62,9 @@ describe("loadConfig: good environments", () => {
       { SYNC_INTERVAL: "1h30m", PORT: "0", SYNC_SCOPE: "all" },
       (c) => {
         expect(c.demo).toBe(true);
-        expect(c.sync.intervalMs).toBe(90 * 60_000);
+        expect(c.connections[0].sync.intervalMs).toBe(90 * 60_000);
         expect(c.port).toBe(0);
-        expect(c.sync.scope).toBe("all");
+        expect(c.connections[0].sync.scope).toBe("all");
       },
     ],
     [
@@ -72,21 +72,25 @@ describe("loadConfig: good environments", () => {
       MINIMAL_ENV,
       (c) => {
         expect(c.demo).toBe(false);
-        expect(c.scim.token).toBe(SECRETS.scimToken);
-        expect(c.azure).toMatchObject({ tenantId: GUID_A, clientId: GUID_B, servicePrincipalId: GUID_C });
+        expect(c.connections[0].scim.token).toBe(SECRETS.scimToken);
+        expect(c.connections[0].azure).toMatchObject({
+          tenantId: GUID_A,
+          clientId: GUID_B,
+          servicePrincipalId: GUID_C,
+        });
       },
     ],
     [
       "native with scope all needs no service principal",
       { ...MINIMAL_ENV, ABM_SERVICE_PRINCIPAL_ID: undefined, SYNC_SCOPE: "all" },
-      (c) => expect(c.azure.servicePrincipalId).toBeNull(),
+      (c) => expect(c.connections[0].azure.servicePrincipalId).toBeNull(),
     ],
     [
       "entra engine needs no SCIM token",
       { ...MINIMAL_ENV, ABM_SCIM_TOKEN: undefined, ABM_ENGINE: "entra" },
       (c) => {
-        expect(c.engine).toBe("entra");
-        expect(c.scim.token).toBeNull();
+        expect(c.connections[0].engine).toBe("entra");
+        expect(c.connections[0].scim.token).toBeNull();
       },
     ],
     [
@@ -94,20 +98,20 @@ describe("loadConfig: good environments", () => {
       FULL_ENV,
       (c) => {
         expect(c.database).toMatchObject({ kind: "postgres", dataDir: "/var/lib/abm", pgliteDir: null });
-        expect(c.scim.tokenExpiresAt?.toISOString()).toBe("2027-05-01T00:00:00.000Z");
+        expect(c.connections[0].scim.tokenExpiresAt?.toISOString()).toBe("2027-05-01T00:00:00.000Z");
         expect(c.slack).toMatchObject({ enabled: true, botToken: SECRETS.botToken, appToken: SECRETS.appToken });
         expect(c.teams).toMatchObject({ enabled: true, appId: GUID_B, tenantId: GUID_A, appType: "SingleTenant" });
-        expect(c.alerts.routes).toEqual([
+        expect(c.connections[0].alerts.routes).toEqual([
           { platform: "slack", channel: "C012345" },
           { platform: "teams", channel: "19:abc@thread.tacv2" },
         ]);
-        expect(c.roles.operators).toEqual([
+        expect(c.connections[0].roles.operators).toEqual([
           { kind: "slackUser", value: "U012ABCDEF" },
           { kind: "email", value: "ann@example.com" },
           { kind: "group", value: GUID_C },
         ]);
-        expect(c.roles.approvers).toEqual([{ kind: "email", value: "bob@example.com" }]);
-        expect(c.roles.viewers).toEqual([]);
+        expect(c.connections[0].roles.approvers).toEqual([{ kind: "email", value: "bob@example.com" }]);
+        expect(c.connections[0].roles.viewers).toEqual([]);
       },
     ],
     [
@@ -120,8 +124,8 @@ describe("loadConfig: good environments", () => {
         SLACK_API_URL: "http://127.0.0.1:4002/api",
       },
       (c) => {
-        expect(c.scim.url).toBe("http://127.0.0.1:4001/scim");
-        expect(c.azure.graphBaseUrl).toBe("http://localhost:4000");
+        expect(c.connections[0].scim.url).toBe("http://127.0.0.1:4001/scim");
+        expect(c.connections[0].azure.graphBaseUrl).toBe("http://localhost:4000");
         expect(c.slack.apiUrl).toBe("http://127.0.0.1:4002/api/");
       },
     ],
@@ -144,19 +148,19 @@ describe("loadConfig: good environments", () => {
         DELETION_THRESHOLD: "0",
       },
       (c) => {
-        expect(c.sync.verifiedDomains).toEqual(["example.com", "example.org"]);
-        expect(c.roles.approvers).toEqual([
+        expect(c.connections[0].sync.verifiedDomains).toEqual(["example.com", "example.org"]);
+        expect(c.connections[0].roles.approvers).toEqual([
           { kind: "email", value: "bob@example.com" },
           { kind: "entraObjectId", value: GUID_A },
         ]);
-        expect(c.approvalsRequired).toBe(2);
-        expect(c.sync.deletionThreshold).toBe(0);
+        expect(c.connections[0].approvalsRequired).toBe(2);
+        expect(c.connections[0].sync.deletionThreshold).toBe(0);
       },
     ],
     [
       "a tenant domain is accepted",
       { ...MINIMAL_ENV, AZURE_TENANT_ID: "contoso.onmicrosoft.com" },
-      (c) => expect(c.azure.tenantId).toBe("contoso.onmicrosoft.com"),
+      (c) => expect(c.connections[0].azure.tenantId).toBe("contoso.onmicrosoft.com"),
     ],
   ];
   it.each(cases)("%s", (_name, env, check) => check(valid(env)));
@@ -178,18 +182,19 @@ describe("loadConfig: good environments", () => {
       });
     }
     expect(
-      valid({ TEAMS_ALLOW_ANONYMOUS: "true", ABM_ALERT_CHANNELS: "teams:19:abc@thread.tacv2" }).alerts.routes,
+      valid({ TEAMS_ALLOW_ANONYMOUS: "true", ABM_ALERT_CHANNELS: "teams:19:abc@thread.tacv2" }).connections[0].alerts
+        .routes,
     ).toEqual([{ platform: "teams", channel: "19:abc@thread.tacv2" }]);
   });
 
   it("returns a deeply frozen config", () => {
     const config = valid(FULL_ENV);
     expect(Object.isFrozen(config)).toBe(true);
-    expect(Object.isFrozen(config.sync)).toBe(true);
-    expect(Object.isFrozen(config.alerts.routes)).toBe(true);
-    expect(Object.isFrozen(config.alerts.routes[0])).toBe(true);
+    expect(Object.isFrozen(config.connections[0].sync)).toBe(true);
+    expect(Object.isFrozen(config.connections[0].alerts.routes)).toBe(true);
+    expect(Object.isFrozen(config.connections[0].alerts.routes[0])).toBe(true);
     expect(() => {
-      (config.sync as { concurrency: number }).concurrency = 1;
+      (config.connections[0].sync as { concurrency: number }).concurrency = 1;
     }).toThrow(TypeError);
   });
 
@@ -200,9 +205,9 @@ describe("loadConfig: good environments", () => {
 
 describe("loadConfig: bad environments", () => {
   const cases: [string, Env, string, RegExp][] = [
-    ["interval below 30s", { SYNC_INTERVAL: "5s" }, "SYNC_INTERVAL", /shorter than 30s/],
+    ["interval below 5s", { SYNC_INTERVAL: "4s" }, "SYNC_INTERVAL", /shorter than 5s/],
     ["interval without unit", { SYNC_INTERVAL: "40" }, "SYNC_INTERVAL", /not a duration/],
-    ["interval 500ms", { SYNC_INTERVAL: "500ms" }, "SYNC_INTERVAL", /shorter than 30s/],
+    ["interval 500ms", { SYNC_INTERVAL: "500ms" }, "SYNC_INTERVAL", /shorter than 5s/],
     ["concurrency 0", { SYNC_CONCURRENCY: "0" }, "SYNC_CONCURRENCY", /outside 1–64/],
     ["concurrency 65", { SYNC_CONCURRENCY: "65" }, "SYNC_CONCURRENCY", /outside 1–64/],
     ["concurrency not a number", { SYNC_CONCURRENCY: "eight" }, "SYNC_CONCURRENCY", /not a whole number/],
@@ -337,7 +342,7 @@ describe("loadConfig: bad environments", () => {
   });
 
   it("lists every problem at once, one line each, in the order of the variables", () => {
-    const error = invalid({ PORT: "x", SYNC_INTERVAL: "5s", SYNC_CONCURRENCY: "100", ABM_ENGINE: "other" });
+    const error = invalid({ PORT: "x", SYNC_INTERVAL: "4s", SYNC_CONCURRENCY: "100", ABM_ENGINE: "other" });
     expect(error.problems.map((problem) => problem.variable)).toEqual([
       "ABM_ENGINE",
       "SYNC_CONCURRENCY",

@@ -10,8 +10,8 @@ describe("redactConfig", () => {
     const shown = redactConfig(result.value);
     const text = JSON.stringify(shown);
     for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret);
-    expect(shown.scim.token).toBe(REDACTED);
-    expect(shown.azure.clientSecret).toBe(REDACTED);
+    expect(shown.connections[0]?.scim.token).toBe(REDACTED);
+    expect(shown.connections[0]?.azure.clientSecret).toBe(REDACTED);
     expect(shown.slack).toMatchObject({
       enabled: true,
       mode: "socket",
@@ -21,16 +21,16 @@ describe("redactConfig", () => {
     });
     expect(shown.teams).toMatchObject({ enabled: true, appPassword: REDACTED });
     expect(shown.database).toMatchObject({ kind: "postgres", url: `postgres://abm:${REDACTED}@db.internal:5432/abm` });
-    expect(shown.alerts.routes).toEqual(["slack:C012345", "teams:19:abc@thread.tacv2"]);
-    expect(shown.roles.operators).toMatchObject({ total: 3, slackUsers: 1, emails: 1, groups: 1 });
-    expect(shown.sync.interval).toBe("40m");
+    expect(shown.connections[0]?.alerts.routes).toEqual(["slack:C012345", "teams:19:abc@thread.tacv2"]);
+    expect(shown.connections[0]?.roles.operators).toMatchObject({ total: 3, slackUsers: 1, emails: 1, groups: 1 });
+    expect(shown.connections[0]?.sync.interval).toBe("40m");
   });
 
   it("says unset for secrets that are not configured", () => {
     const result = loadConfig({});
     if (!result.ok) throw result.error;
     const shown = redactConfig(result.value);
-    expect(shown.scim.token).toBe("unset");
+    expect(shown.connections[0]?.scim.token).toBe("unset");
     expect(shown.slack.botToken).toBe("unset");
     expect(shown.database.url).toBeNull();
   });

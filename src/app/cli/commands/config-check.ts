@@ -1,6 +1,7 @@
 import type { Config } from "#config/config.js";
-import { type RedactedConfig, redactConfig } from "#config/redact-config.js";
+import { type RedactedConfig, type RedactedConnection, redactConfig } from "#config/redact-config.js";
 import type { Clock } from "#core/clock.js";
+import { organizationWords } from "#core/organization.js";
 import { type CliCommand, success } from "../command.js";
 
 const DAY_MS = 86_400_000;
@@ -24,20 +25,28 @@ export function createConfigCheckCommand(deps: { readonly clock: Clock }): CliCo
 
 function configWarnings(config: Config, now: Date): string[] {
   const warnings: string[] = [];
-  const expires = config.scim.tokenExpiresAt;
-  if (expires !== null) {
-    const days = Math.floor((expires.getTime() - now.getTime()) / DAY_MS);
-    if (days < 0) warnings.push("The ABM SCIM token has expired: create a new one in ABM and set ABM_SCIM_TOKEN.");
-    else if (days <= EXPIRY_WARNING_DAYS) warnings.push(`The ABM SCIM token expires in ${days} days.`);
+  const several = config.connections.length > 1;
+  for (const connection of config.connections) {
+    const of = several ? `${connection.id}: ` : "";
+    const expires = connection.scim.tokenExpiresAt;
+    if (expires !== null) {
+      const days = Math.floor((expires.getTime() - now.getTime()) / DAY_MS);
+      if (days < 0)
+        warnings.push(
+          `${of}The SCIM token has expired: create a new one in ${organizationWords(connection.organization).name}.`,
+        );
+      else if (days <= EXPIRY_WARNING_DAYS) warnings.push(`${of}The SCIM token expires in ${days} days.`);
+    }
+    if (connection.roles.approvers.length === 0)
+      warnings.push(`${of}No approvers (ABM_APPROVERS): held deletions cannot be approved.`);
+    if (connection.roles.operators.length === 0)
+      warnings.push(`${of}No operators (ABM_OPERATORS): chat users can only view.`);
   }
-  if (config.roles.approvers.length === 0)
-    warnings.push("No approvers (ABM_APPROVERS): held deletions cannot be approved.");
-  if (config.roles.operators.length === 0) warnings.push("No operators (ABM_OPERATORS): chat users can only view.");
   if (!config.slack.enabled && !config.teams.enabled) warnings.push("Neither Slack nor Teams is configured.");
   return warnings;
 }
 
-function roles(group: RedactedConfig["roles"]["operators"]): string {
+function roles(group: RedactedConnection["roles"]["operators"]): string {
   if (group.total === 0) return "none";
   const parts = [
     [group.slackUsers, "Slack user"],
@@ -52,9 +61,10 @@ function roles(group: RedactedConfig["roles"]["operators"]): string {
   return `${group.total} (${detail})`;
 }
 
-function formatText(c: RedactedConfig, warnings: readonly string[]): string {
-  const rows: [string, string][] = [
-    ["Mode", c.demo ? "demo: nothing of ABM/Azure is configured; `abm start` runs the demo" : "configured"],
+type Rows = [string, string][];
+
+function connectionRows(c: RedactedConnection): Rows {
+  return [
     ["Engine", c.engine],
     ["Scope", c.sync.scope],
     [
@@ -63,13 +73,35 @@ function formatText(c: RedactedConfig, warnings: readonly string[]): string {
     ],
     ["Domains", c.sync.verifiedDomains.length === 0 ? "no domain check" : c.sync.verifiedDomains.join(", ")],
     ["Attribute map", c.sync.attributeMapPath ?? "built-in"],
-    ["ABM SCIM", `${c.scim.url}, token ${c.scim.token}, expires ${c.scim.tokenExpiresAt ?? "not set"}`],
+    ["SCIM", `${c.scim.url}, token ${c.scim.token}, expires ${c.scim.tokenExpiresAt ?? "not set"}`],
     [
       "Azure",
       `tenant ${c.azure.tenantId ?? "unset"}, client ${c.azure.clientId ?? "unset"}, secret ${c.azure.clientSecret}`,
     ],
     ["Graph", `${c.azure.graphBaseUrl}, authority ${c.azure.authorityHost}`],
     ["Service principal", c.azure.servicePrincipalId ?? "unset"],
+    [
+      "Alert routes",
+      c.alerts.routes.length === 0 ? "none (set from chat with `alerts here`)" : c.alerts.routes.join(", "),
+    ],
+    ["Viewers", c.roles.viewers.total === 0 ? "everyone in the workspace/tenant" : roles(c.roles.viewers)],
+    ["Operators", roles(c.roles.operators)],
+    [
+      "Approvers",
+      `${roles(c.roles.approvers)}; ${c.approvalsRequired} ${c.approvalsRequired === 1 ? "approval" : "approvals"} per held batch`,
+    ],
+  ];
+}
+
+function processRows(c: RedactedConfig): Rows {
+  return [
+    ["Mode", c.demo ? "demo: nothing of ABM/Azure is configured; `abm start` runs the demo" : "configured"],
+    [
+      "Connections",
+      c.connectionsFile === null
+        ? "one (default), from the environment"
+        : `${c.connections.length}, from ${c.connectionsFile}`,
+    ],
     ["Database", c.database.kind === "pglite" ? `pglite in ${c.database.pgliteDir}` : `postgres ${c.database.url}`],
     [
       "Slack",
@@ -85,22 +117,22 @@ function formatText(c: RedactedConfig, warnings: readonly string[]): string {
           ? `on (${c.teams.appType}), app ${c.teams.appId}, password ${c.teams.appPassword}, tenant ${c.teams.tenantId ?? "unset"}`
           : "off",
     ],
-    [
-      "Alert routes",
-      c.alerts.routes.length === 0 ? "none (set from chat with `alerts here`)" : c.alerts.routes.join(", "),
-    ],
-    ["Viewers", c.roles.viewers.total === 0 ? "everyone in the workspace/tenant" : roles(c.roles.viewers)],
-    ["Operators", roles(c.roles.operators)],
-    [
-      "Approvers",
-      `${roles(c.roles.approvers)}; ${c.approvalsRequired} ${c.approvalsRequired === 1 ? "approval" : "approvals"} per held batch`,
-    ],
     ["HTTP", `${c.host}:${c.port}`],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
+}
+
+function formatText(c: RedactedConfig, warnings: readonly string[]): string {
+  const all = [...processRows(c), ...c.connections.flatMap(connectionRows)];
+  const width = Math.max(...all.map(([label]) => label.length));
+  const lines = (rows: Rows): string[] => rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`);
   return [
     "Configuration is valid. Effective settings (secrets redacted):",
-    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+    ...lines(processRows(c)),
+    ...c.connections.flatMap((connection) => [
+      "",
+      `Connection ${connection.id}: ${connection.name} (${organizationWords(connection.organization).name})`,
+      ...lines(connectionRows(connection)),
+    ]),
     ...(warnings.length > 0 ? ["", "Warnings:", ...warnings.map((warning) => `  - ${warning}`)] : []),
   ].join("\n");
 }

@@ -28,7 +28,7 @@ export function createDemoCommand(deps: ServiceRunDeps): CliCommand {
       }
       const { assigned, groupId } = assignDemoScope(pair.graph);
       const { config, playground } = demoChatConfig(ctx.config);
-      const targets = targetsFromEmulators(pair);
+      const targets = { default: targetsFromEmulators(pair) };
       const graph = pair.graph;
       return runServiceUntilStopped(
         ctx,

@@ -1,12 +1,12 @@
 import type { Answer } from "#core/chat/context.js";
 import type { Command } from "#core/chat/grammar.js";
 import { renderReplyText } from "../../render-text.js";
-import type { AppServices } from "../../services.js";
+import { type AppServices, type ConnectionServices, pickConnection } from "../../services.js";
 import { type AppAccess, cliActor } from "../app-access.js";
-import { type CommandContext, type CommandOutcome, failure, openFailure, success } from "../command.js";
+import { type CommandContext, type CommandOutcome, failure, openFailure, success, usageError } from "../command.js";
 
 /** Opens the services (or uses the running service's), runs `fn`, always releases. */
-export async function withApp(
+export async function withServices(
   ctx: CommandContext,
   access: AppAccess,
   fn: (services: AppServices) => Promise<CommandOutcome>,
@@ -21,9 +21,28 @@ export async function withApp(
   }
 }
 
+/** The same, for the one connection the command acts on (`--connection`, or the only one). */
+export function withApp(
+  ctx: CommandContext,
+  access: AppAccess,
+  fn: (connection: ConnectionServices) => Promise<CommandOutcome>,
+  options: { progress?: boolean } = {},
+): Promise<CommandOutcome> {
+  return withServices(
+    ctx,
+    access,
+    async (services) => {
+      const picked = pickConnection(services.connections, ctx.connection);
+      if (!picked.ok) return usageError(picked.error.code, picked.error.message);
+      return fn(picked.value);
+    },
+    options,
+  );
+}
+
 /** Asks the command core once, as the local CLI user; the answer is what the front end shows. */
-export async function ask(services: AppServices, command: Command): Promise<Answer> {
-  return services.cliChat.execute({
+export async function ask(connection: ConnectionServices, command: Command): Promise<Answer> {
+  return connection.cliChat.execute({
     actor: cliActor().chatActor,
     command,
     conversation: { platform: "cli", channelId: "cli" },

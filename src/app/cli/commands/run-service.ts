@@ -20,7 +20,7 @@ export async function runServiceUntilStopped(
   ctx: CommandContext,
   deps: ServiceRunDeps,
   config: Config,
-  targets: ConnectionTargets,
+  targets: Readonly<Record<string, ConnectionTargets>>,
   banner: (service: RunningService) => { data: Record<string, unknown>; text: string },
   options: { dataDir?: string; fresh?: boolean; onStop?: () => Promise<void>; printUnroutedAlerts?: boolean } = {},
 ): Promise<CommandOutcome> {

@@ -1,4 +1,5 @@
 import { redactDatabaseUrl } from "#config/redact-config.js";
+import { organizationWords } from "#core/organization.js";
 import { type CliCommand, failure } from "../command.js";
 import { notConfigured, runServiceUntilStopped, type ServiceRunDeps } from "./run-service.js";
 
@@ -17,9 +18,16 @@ export function createServeCommand(deps: ServiceRunDeps): CliCommand {
       const targets = targetsFromConfig(config);
       if (!targets.ok) return failure(targets.error);
       return runServiceUntilStopped(ctx, deps, config, targets.value, (service) => ({
-        data: { url: service.url, engine: config.engine, scope: config.sync.scope },
+        data: {
+          url: service.url,
+          connections: config.connections.map((c) => ({ id: c.id, engine: c.engine, scope: c.sync.scope })),
+        },
         text: [
-          `abm-chatops serving on ${service.url} (engine ${config.engine}, scope ${config.sync.scope}).`,
+          `abm-chatops serving on ${service.url}.`,
+          ...config.connections.map(
+            (c) =>
+              `Connection ${c.id} (${c.name}): ${organizationWords(c.organization).name}, engine ${c.engine}, scope ${c.sync.scope}.`,
+          ),
           `Database: ${config.database.kind === "postgres" ? redactDatabaseUrl(config.database.url) : `PGlite in ${config.database.pgliteDir}`}`,
           `Slack: ${config.slack.enabled ? `on — POST ${service.url}/slack/events` : "off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)"}`,
           `Teams: ${config.teams.anonymous ? `on, ANONYMOUS (local clients only) — POST ${service.url}/api/messages` : config.teams.enabled ? `on — POST ${service.url}/api/messages` : "off (set MICROSOFT_APP_ID and friends)"}`,
