@@ -101,7 +101,7 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
-    expect(metrics).toMatch(/abm_sync_runs_total\{kind="initial",outcome="succeeded"\} 1/);
+    expect(metrics).toMatch(/abm_sync_runs_total\{connection="default",kind="initial",outcome="succeeded"\} 1/);
   });
 
   it("refuses an operator's /abm pause signed for another workspace: 401, audited as refused, sync not paused", async () => {

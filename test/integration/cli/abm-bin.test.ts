@@ -17,12 +17,20 @@ describe.concurrent("abm (the real bin, spawned)", () => {
       ok: true,
       config: {
         demo: false,
-        engine: "native",
         database: { kind: "postgres" },
-        sync: { scope: "assigned" },
         slack: { enabled: true, botToken: "[redacted]" },
         teams: { enabled: true, appPassword: "[redacted]" },
-        alerts: { routes: ["slack:C012345", "teams:19:abc@thread.tacv2"] },
+        connectionsFile: null,
+        connections: [
+          {
+            id: "default",
+            organization: "business",
+            engine: "native",
+            scim: { token: "[redacted]" },
+            sync: { scope: "assigned" },
+            alerts: { routes: ["slack:C012345", "teams:19:abc@thread.tacv2"] },
+          },
+        ],
       },
     });
     for (const secret of Object.values(SECRETS)) {
@@ -54,7 +62,7 @@ describe.concurrent("abm (the real bin, spawned)", () => {
 
   it("a bad environment exits 2 with one message naming every bad variable, secrets hidden", async () => {
     const env = {
-      SYNC_INTERVAL: "5s",
+      SYNC_INTERVAL: "4s",
       SYNC_CONCURRENCY: "100",
       PORT: "http",
       SLACK_BOT_TOKEN: SECRETS.botToken,

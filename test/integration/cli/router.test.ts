@@ -142,7 +142,7 @@ describe("CLI router", () => {
   });
 
   it("invalid configuration: exit 2 with the one message (text on stderr, JSON on stdout)", async () => {
-    const env = { SYNC_INTERVAL: "5s", PORT: "99999", SLACK_BOT_TOKEN: SECRETS.botToken };
+    const env = { SYNC_INTERVAL: "4s", PORT: "99999", SLACK_BOT_TOKEN: SECRETS.botToken };
     const text = await cli(["config", "check"], env);
     expect(text.code).toBe(2);
     expect(text.stderr.split("\n").filter((line) => /^ {2}[A-Z_]+: /.test(line))).toHaveLength(3);

@@ -29,13 +29,14 @@ function configWarnings(config: Config, now: Date): string[] {
   for (const connection of config.connections) {
     const of = several ? `${connection.id}: ` : "";
     const expires = connection.scim.tokenExpiresAt;
+    const apple = organizationWords(connection.organization);
     if (expires !== null) {
       const days = Math.floor((expires.getTime() - now.getTime()) / DAY_MS);
       if (days < 0)
         warnings.push(
-          `${of}The SCIM token has expired: create a new one in ${organizationWords(connection.organization).name}.`,
+          `${of}The ${apple.short} SCIM token has expired: create a new one in ${apple.name}.`,
         );
-      else if (days <= EXPIRY_WARNING_DAYS) warnings.push(`${of}The SCIM token expires in ${days} days.`);
+      else if (days <= EXPIRY_WARNING_DAYS) warnings.push(`${of}The ${apple.short} SCIM token expires in ${days} days.`);
     }
     if (connection.roles.approvers.length === 0)
       warnings.push(`${of}No approvers (ABM_APPROVERS): held deletions cannot be approved.`);
