@@ -6,6 +6,7 @@ import {
   heldReason,
   heldUsers,
 } from "../approvals/approval.js";
+import { organizationWords } from "../organization.js";
 import { type ChatLinks, code, count, countedList, formatCounts, formatTime, linksBlock, plain } from "./format.js";
 import type { Button, Reply, ReplyBlock } from "./reply.js";
 
@@ -27,7 +28,7 @@ export function approvalVerb(payload: ApprovalPayload): string {
   return `${verb} ${count(total, "user")}`;
 }
 
-function buttons(record: Approval): Button[] {
+function buttons(record: Approval, appleName: string): Button[] {
   const doIt = approvalVerb(record.payload);
   const users = count(heldCount(record.payload), "user");
   return [
@@ -38,7 +39,7 @@ function buttons(record: Approval): Button[] {
       style: "primary",
       confirm: {
         title: `${doIt}?`,
-        text: `${users} will be ${doIt.startsWith("Deactivate") ? "deactivated" : doIt.startsWith("Delete") ? "deleted" : "deactivated or deleted"} in Apple Business Manager.`,
+        text: `${users} will be ${doIt.startsWith("Deactivate") ? "deactivated" : doIt.startsWith("Delete") ? "deleted" : "deactivated or deleted"} in ${appleName}.`,
         confirm: doIt,
         deny: "Cancel",
       },
@@ -50,7 +51,7 @@ function buttons(record: Approval): Button[] {
       style: "danger",
       confirm: {
         title: "Reject this batch?",
-        text: `The ${users} stay in Apple Business Manager as they are, and the batch is dropped.`,
+        text: `The ${users} stay in ${appleName} as they are, and the batch is dropped.`,
         confirm: `Keep the ${users}`,
         deny: "Cancel",
       },
@@ -67,6 +68,7 @@ function decidedBy(record: Approval, decision: "approve" | "reject"): string {
 
 /** The deletion-threshold approval message, in whatever state the stored record is in. */
 export function renderApprovalMessage(record: Approval, now: Date, links: ChatLinks): Reply {
+  const apple = organizationWords(links.organization);
   const status = effectiveStatus(record, now);
   const { payload } = record;
   const total = heldCount(payload);
@@ -83,7 +85,7 @@ export function renderApprovalMessage(record: Approval, now: Date, links: ChatLi
     { type: "header", text: titles[status] },
     {
       type: "text",
-      text: `**${count(total, "user")}** would be deactivated or deleted in Apple Business Manager — more than the threshold of ${payload.threshold} per cycle, so the batch is held.`,
+      text: `**${count(total, "user")}** would be deactivated or deleted in ${apple.name} — more than the threshold of ${payload.threshold} per cycle, so the batch is held.`,
     },
     {
       type: "facts",
@@ -112,7 +114,7 @@ export function renderApprovalMessage(record: Approval, now: Date, links: ChatLi
       type: "context",
       text: `Needs ${count(record.requiredApprovals, "approval")}; each person counts once.${waiting}`,
     });
-    blocks.push({ type: "actions", buttons: buttons(record) });
+    blocks.push({ type: "actions", buttons: buttons(record, apple.name) });
   } else if (status === "approved" || status === "applied") {
     tone = "success";
     fallback = `Deletions approved (${record.id})`;
@@ -120,7 +122,10 @@ export function renderApprovalMessage(record: Approval, now: Date, links: ChatLi
   } else if (status === "rejected") {
     tone = "info";
     fallback = `Deletions rejected (${record.id})`;
-    blocks.push({ type: "context", text: `Rejected by ${decidedBy(record, "reject")}. The users stay in ABM.` });
+    blocks.push({
+      type: "context",
+      text: `Rejected by ${decidedBy(record, "reject")}. The users stay in ${apple.short}.`,
+    });
   } else if (status === "withdrawn") {
     tone = "info";
     fallback = `Deletion approval withdrawn (${record.id})`;

@@ -1,4 +1,5 @@
 import { heldCount } from "../../approvals/approval.js";
+import { organizationWords } from "../../organization.js";
 import { renderApprovalMessage } from "../approval-message.js";
 import { groupFailures } from "../commands/errors.js";
 import { type ChatLinks, code, formatTime, plain } from "../format.js";
@@ -144,24 +145,24 @@ function tokenActions(
   links: ChatLinks,
 ): AlertAction[] {
   const key = "token:expiring";
+  const apple = organizationWords(links.organization);
   const days = Math.ceil((event.expiresAt.getTime() - event.at.getTime()) / DAY_MS);
   const existing = open.get(key);
   const milestone = days <= 0 ? 0 : ([...TOKEN_MILESTONES].reverse().find((m) => days <= m) ?? null);
   if (milestone === null) {
     return existing === undefined
       ? []
-      : [resolve(existing, event.at, `The ABM token now expires ${formatTime(event.expiresAt)}.`)];
+      : [resolve(existing, event.at, `The ${apple.short} token now expires ${formatTime(event.expiresAt)}.`)];
   }
   const what =
     days <= 0
-      ? `The ABM SCIM token **expired** ${formatTime(event.expiresAt)}. The sync stops until a new token is set.`
-      : `The ABM SCIM token expires in **${days} day${days === 1 ? "" : "s"}** (${formatTime(event.expiresAt)}).`;
-  const fix =
-    "Renew it: ABM → Preferences → Directory Sync → SCIM → generate a new token, then update `ABM_SCIM_TOKEN` and `ABM_SCIM_TOKEN_EXPIRES` (or the Entra provisioning Secret Token).";
+      ? `The ${apple.short} SCIM token **expired** ${formatTime(event.expiresAt)}. The sync stops until a new token is set.`
+      : `The ${apple.short} SCIM token expires in **${days} day${days === 1 ? "" : "s"}** (${formatTime(event.expiresAt)}).`;
+  const fix = `Renew it: ${apple.short} → Preferences → Directory Sync → SCIM → generate a new token, then update \`ABM_SCIM_TOKEN\` and \`ABM_SCIM_TOKEN_EXPIRES\` (or the Entra provisioning Secret Token).`;
   const render = (incident: IncidentRecord): Reply =>
     simpleParent(incident, `${what}\n${fix}`, days <= 7 ? "danger" : "warning", links, ["directorySync", "entra"]);
   if (existing === undefined) {
-    const incident = opened(key, "token_expiring", "ABM token expiring", event.at, days, milestone);
+    const incident = opened(key, "token_expiring", `${apple.short} token expiring`, event.at, days, milestone);
     return [{ type: "post_parent", key, incident, reply: render(incident) }];
   }
   if (existing.milestone !== null && milestone >= existing.milestone) return [];
@@ -214,12 +215,18 @@ export function planAlerts(input: AlertPolicyInput): AlertAction[] {
       return [{ type: "post_parent", key, incident, reply: renderApprovalMessage(event.approval, event.at, links) }];
     }
     case "token_rejected": {
-      const fresh = opened("token:rejected", "token_rejected", "ABM rejected the SCIM token", event.at, 0);
+      const fresh = opened(
+        "token:rejected",
+        "token_rejected",
+        `${organizationWords(links.organization).short} rejected the SCIM token`,
+        event.at,
+        0,
+      );
       return [
         openOrBump(open, fresh, (incident) =>
           simpleParent(
             incident,
-            `ABM answered 401: ${plain(event.detail)}\nGenerate a new token in ABM → Preferences → Directory Sync and update \`ABM_SCIM_TOKEN\`.`,
+            `${organizationWords(links.organization).short} answered 401: ${plain(event.detail)}\nGenerate a new token in ${organizationWords(links.organization).name} → Preferences → Directory Sync and update \`ABM_SCIM_TOKEN\`.`,
             "danger",
             links,
             ["directorySync"],

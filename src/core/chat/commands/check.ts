@@ -1,3 +1,4 @@
+import { organizationWords } from "../../organization.js";
 import type { UserCheck } from "../../ports/provisioning-engine.js";
 import { type Answer, type CommandContext, failedAnswer, succeeded } from "../context.js";
 import { code, count, formatTime, linksBlock, plain } from "../format.js";
@@ -19,7 +20,7 @@ function renderCheck(check: UserCheck, ctx: CommandContext): Reply {
   }
   facts.push({ label: "Would send userName", value: check.payload === null ? "—" : plain(check.payload.userName) });
   facts.push({
-    label: "In ABM",
+    label: `In ${organizationWords(ctx.deps.config.links.organization).short}`,
     value:
       check.target === null
         ? "no"

@@ -1,3 +1,4 @@
+import { organizationWords } from "../../organization.js";
 import type { SyncScope } from "../../ports/provisioning-engine.js";
 import { type Answer, audit, type CommandContext, failedAnswer, guard, succeeded, textReply } from "../context.js";
 import { actorName, countedList, engineActor, formatCounts, formatTime, plain } from "../format.js";
@@ -38,8 +39,14 @@ export async function scopeCommand(ctx: CommandContext, scope: SyncScope, mode: 
     {
       type: "facts",
       facts: [
-        { label: "Entering scope", value: `${p.entering} users (will be created or updated in ABM)` },
-        { label: "Leaving scope", value: `${p.leaving} users (will be deactivated in ABM)` },
+        {
+          label: "Entering scope",
+          value: `${p.entering} users (will be created or updated in ${organizationWords(ctx.deps.config.links.organization).short})`,
+        },
+        {
+          label: "Leaving scope",
+          value: `${p.leaving} users (will be deactivated in ${organizationWords(ctx.deps.config.links.organization).short})`,
+        },
       ],
     },
   ];

@@ -1,4 +1,5 @@
 import { approvalData, heldCount } from "../../approvals/approval.js";
+import { organizationWords } from "../../organization.js";
 import type { EngineStatus } from "../../ports/provisioning-engine.js";
 import { type Answer, type CommandContext, failedAnswer, succeeded } from "../context.js";
 import { code, formatCounts, formatTime, linksBlock, plain } from "../format.js";
@@ -21,6 +22,7 @@ function tone(status: EngineStatus): Reply["tone"] {
 }
 
 function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
+  const apple = organizationWords(ctx.deps.config.links.organization);
   const facts: Fact[] = [
     { label: "State", value: STATE_WORDS[status.state] },
     { label: "Engine", value: status.engine },
@@ -38,9 +40,9 @@ function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
     { label: "Failing users", value: String(status.failingUsers) },
   ];
   if (status.tokenExpiresAt !== null)
-    facts.push({ label: "ABM token expires", value: formatTime(status.tokenExpiresAt) });
+    facts.push({ label: `${apple.short} token expires`, value: formatTime(status.tokenExpiresAt) });
   const blocks: ReplyBlock[] = [
-    { type: "header", text: `ABM sync: ${STATE_WORDS[status.state]}` },
+    { type: "header", text: `${apple.short} sync: ${STATE_WORDS[status.state]}` },
     { type: "facts", facts },
   ];
   if (status.quarantine !== null) {
@@ -68,7 +70,7 @@ function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
   for (const note of status.notes.slice(0, 5)) blocks.push({ type: "context", text: plain(note) });
   blocks.push(...linksBlock(ctx.deps.config.links, ["entra", "directorySync", "activity"]));
   return {
-    fallbackText: `ABM sync: ${STATE_WORDS[status.state]}, ${status.failingUsers} failing users`,
+    fallbackText: `${apple.short} sync: ${STATE_WORDS[status.state]}, ${status.failingUsers} failing users`,
     blocks,
     visibility: "private",
     tone: tone(status),
