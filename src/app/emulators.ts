@@ -21,6 +21,8 @@ export interface EmulatorOptions {
   readonly seed?: number;
   readonly graphPort?: number;
   readonly abmPort?: number;
+  /** the SCIM root path; Apple School Manager's is /feeds/school/scim (default: ABM's /feeds/business/scim) */
+  readonly abmBasePath?: string;
   readonly problemRate?: number;
   readonly pageSize?: number;
 }
@@ -58,6 +60,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     abm = await startAbmEmulator({
       token: `abm-emulator-${randomBytes(12).toString("hex")}`,
       port: options.abmPort ?? 0,
+      ...(options.abmBasePath === undefined ? {} : { basePath: options.abmBasePath }),
       verifiedDomains: [graph.verifiedDomain],
       seed: options.seed ?? 1,
     });

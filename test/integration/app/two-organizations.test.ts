@@ -1,0 +1,301 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInProcessAppAccess } from "#app/cli/app-access.js";
+import { createCommandRegistry } from "#app/cli/commands/registry.js";
+import { runCli } from "#app/cli/router.js";
+import { targetsFromEmulators } from "#app/connection.js";
+import { type EmulatorPair, startEmulators } from "#app/emulators.js";
+import { type RunningService, startService } from "#app/runtime.js";
+import type { ConnectionServices } from "#app/services.js";
+import type { Config } from "#config/config.js";
+import { loadConfig } from "#config/load-config.js";
+import { systemClock } from "#core/clock.js";
+import { randomIds } from "#core/ids.js";
+import { silentLogger } from "#core/logger.js";
+import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
+import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
+import { blockActionBody, postSigned, slashCommandBody } from "../slack/support/signed-request.js";
+
+/**
+ * One service, two organizations: Contoso's Apple Business Manager and its academy's Apple School
+ * Manager, each with its own Entra tenant (a Graph emulator), SCIM endpoint (an ABM emulator, the
+ * second on ASM's /feeds/school/scim path), token, threshold, alert channel and approvers, all
+ * from one ABM_CONNECTIONS file. Each organization's scheduler runs every 5 s.
+ */
+const SECRET = "two-organizations-signing-secret-0123";
+
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function connectionEntry(id: string, name: string, pair: EmulatorPair, extra: Record<string, unknown>) {
+  const upper = id.toUpperCase();
+  return {
+    id,
+    name,
+    scimUrl: pair.abm.scimUrl,
+    scimTokenVariable: `${upper}_SCIM_TOKEN`,
+    tenantId: pair.graph.tenantId,
+    clientId: pair.graph.clientId,
+    clientSecretVariable: `${upper}_CLIENT_SECRET`,
+    graphBaseUrl: pair.graph.baseUrl,
+    authorityHost: pair.graph.authorityHost,
+    verifiedDomains: [pair.graph.verifiedDomain],
+    scope: "all",
+    interval: "5s",
+    ...extra,
+  };
+}
+
+describe("two organizations on one service (ABM + ASM, Slack, schedulers on)", () => {
+  let contosoPair: EmulatorPair;
+  let academyPair: EmulatorPair;
+  let api: FakeSlackApi;
+  let sink: ResponseSink;
+  let service: RunningService;
+  let config: Config;
+  let dir: string;
+  let contoso: ConnectionServices;
+  let academy: ConnectionServices;
+
+  beforeAll(async () => {
+    contosoPair = await startEmulators({ users: 12, seed: 21, problemRate: 0 });
+    academyPair = await startEmulators({ users: 7, seed: 22, problemRate: 0, abmBasePath: "/feeds/school/scim" });
+    api = await startFakeSlackApi();
+    sink = await startResponseSink();
+    dir = mkdtempSync(join(tmpdir(), "abm-connections-"));
+    const file = join(dir, "connections.json");
+    const connections = [
+      connectionEntry("contoso", "Contoso", contosoPair, {
+        alertChannels: ["slack:CCONTOSO"],
+        deletionThreshold: 2,
+        approvers: ["UAPPROVERC"],
+      }),
+      connectionEntry("academy", "Contoso Academy", academyPair, {
+        alertChannels: ["slack:CACADEMY"],
+        approvers: ["UAPPROVERA"],
+      }),
+    ];
+    writeFileSync(file, JSON.stringify({ connections }));
+    const loaded = loadConfig({
+      ABM_CONNECTIONS: file,
+      CONTOSO_SCIM_TOKEN: contosoPair.abm.token,
+      CONTOSO_CLIENT_SECRET: contosoPair.graph.clientSecret,
+      ACADEMY_SCIM_TOKEN: academyPair.abm.token,
+      ACADEMY_CLIENT_SECRET: academyPair.graph.clientSecret,
+      SLACK_BOT_TOKEN: "xoxb-two-organizations",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: `${api.url}/`,
+      ABM_OPERATORS: "UOPERATOR",
+    });
+    if (!loaded.ok) throw loaded.error;
+    config = loaded.value;
+    const started = await startService({
+      config,
+      targets: { contoso: targetsFromEmulators(contosoPair), academy: targetsFromEmulators(academyPair) },
+      env: {},
+      logger: silentLogger,
+      clock: systemClock,
+      ids: randomIds,
+      port: 0,
+      dataDir: "memory://",
+    });
+    if (!started.ok) throw started.error;
+    service = started.value;
+    const [first, second] = service.services.connections;
+    if (second === undefined) throw new Error("expected two connections");
+    contoso = first;
+    academy = second;
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await Promise.allSettled([contosoPair?.close(), academyPair?.close(), api?.close(), sink?.close()]);
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("each organization syncs its own directory into its own Apple organization, on its own schedule", async () => {
+    expect(config.connections.map((c) => [c.id, c.organization])).toEqual([
+      ["contoso", "business"],
+      ["academy", "school"],
+    ]);
+    const linked = async (connection: ConnectionServices) => {
+      const status = await connection.engine.status();
+      return status.ok ? status.value.linkedUsers : null;
+    };
+    await until("both initial cycles", async () =>
+      (await linked(contoso)) === 12 && (await linked(academy)) === 7 ? true : undefined,
+    );
+    expect(contosoPair.abm.users()).toHaveLength(12);
+    expect(academyPair.abm.users()).toHaveLength(7);
+    const contosoNames = new Set(contosoPair.abm.users().map((u) => String(u.userName)));
+    expect(academyPair.abm.users().some((u) => contosoNames.has(String(u.userName)))).toBe(false);
+  });
+
+  it("takes --connection on every CLI command; without it, status lists both and the rest name the choices", async () => {
+    const cli = async (argv: string[]) => {
+      let stdout = "";
+      let stderr = "";
+      const code = await runCli({
+        argv: [...argv, "--json"],
+        config: { ok: true, value: config },
+        stdout: { write: (t: string) => void (stdout += t) },
+        stderr: { write: (t: string) => void (stderr += t) },
+        commands: createCommandRegistry({
+          clock: systemClock,
+          access: createInProcessAppAccess(service.services),
+          env: {},
+        }),
+        signal: new AbortController().signal,
+      });
+      return { code, doc: JSON.parse(stdout) as Record<string, unknown>, stderr };
+    };
+    const academyUser = String([...academyPair.graph.store.users.values()][0]?.user.userPrincipalName ?? "");
+    const commands: string[][] = [
+      ["status"],
+      ["history"],
+      ["errors"],
+      ["approvals"],
+      ["check", academyUser],
+      ["sync", "--dry-run"],
+      ["pause"],
+      ["resume"],
+    ];
+    for (const argv of commands) {
+      const run = await cli([...argv, "--connection", "academy"]);
+      expect(run.code, `${argv.join(" ")}: ${run.stderr}`).toBe(0);
+    }
+    const academyHistory = await cli(["history", "--connection", "academy"]);
+    const contosoHistory = await cli(["history", "--connection=contoso"]);
+    const runIds = (doc: Record<string, unknown>) => (doc.runs as { id: string }[]).map((r) => r.id);
+    expect(runIds(academyHistory.doc).some((id) => runIds(contosoHistory.doc).includes(id))).toBe(false);
+    const checked = await cli(["check", academyUser, "--connection", "contoso"]);
+    expect(JSON.stringify(checked.doc)).not.toContain('"target":{');
+
+    const overview = await cli(["status"]);
+    expect(overview.code).toBe(0);
+    expect(
+      (overview.doc.connections as { id: string; organization: string }[]).map((c) => [c.id, c.organization]),
+    ).toEqual([
+      ["contoso", "business"],
+      ["academy", "school"],
+    ]);
+    const which = await cli(["history"]);
+    expect(which.code).toBe(2);
+    expect(which.doc).toMatchObject({ ok: false, error: { code: "connection.required" } });
+    expect(JSON.stringify(which.doc)).toMatch(/contoso, academy/);
+    const unknown = await cli(["status", "--connection", "fabrikam"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.doc).toMatchObject({ ok: false, error: { code: "connection.unknown" } });
+  });
+
+  it("routes chat by --connection and by the channel's binding, in the organization's words", async () => {
+    const ask = async (text: string, channelId: string, path: string) => {
+      const ack = await postSigned(
+        `${service.url}/slack/events`,
+        slashCommandBody({ text, userId: "UOPERATOR", channelId, responseUrl: `${sink.url}${path}` }),
+        { secret: SECRET },
+      );
+      expect(ack.status).toBe(200);
+      return JSON.stringify((await until(path, () => sink.received.find((r) => r.path === path))).body);
+    };
+    expect(await ask("status --connection academy", "CELSEWHERE", "/named")).toContain("ASM sync");
+    expect(await ask("status", "CACADEMY", "/bound")).toContain("ASM sync");
+    expect(await ask("status", "CCONTOSO", "/bound-contoso")).toContain("ABM sync");
+    const overview = await ask("status", "CELSEWHERE", "/overview");
+    expect(overview).toContain("Contoso Academy");
+    expect(overview).toContain("2 organizations");
+    expect(await ask("history", "CELSEWHERE", "/which")).toContain("--connection");
+  });
+
+  it("alerts and approvals stay with their organization: Contoso's held batch goes to its channel and is applied in its ABM only", async () => {
+    const leaving = [...contosoPair.graph.store.users.keys()].slice(0, 4);
+    for (const id of leaving) contosoPair.graph.store.deleteUser(id, false);
+    const post = await until("Contoso's approval message", () =>
+      api.byMethod("chat.postMessage").find((c) => JSON.stringify(c.body.blocks ?? "").includes("approval.approve")),
+    );
+    expect(post.body.channel).toBe("CCONTOSO");
+    const pending = await contoso.approvals.pending();
+    expect(pending).not.toBeNull();
+    expect(await academy.approvals.pending()).toBeNull();
+    expect(JSON.stringify(post.body.blocks)).toContain(`"value":"contoso:${pending?.id}"`);
+    const messageTs = await until(
+      "the stored message ref",
+      async () => (await contoso.approvals.get(pending?.id ?? ""))?.messages[0]?.messageId,
+    );
+    const academyActiveBefore = academyPair.abm.users().filter((u) => u.active !== false).length;
+    const click = await postSigned(
+      `${service.url}/slack/events`,
+      blockActionBody({
+        userId: "UAPPROVERC",
+        actionId: "approval.approve",
+        value: `contoso:${pending?.id}`,
+        channelId: "CCONTOSO",
+        messageTs,
+        responseUrl: `${sink.url}/approve`,
+      }),
+      { secret: SECRET },
+    );
+    expect(click.status).toBe(200);
+    await until("four deactivations in Contoso's ABM", () =>
+      contosoPair.abm.users().filter((u) => u.active === false).length === 4 ? true : undefined,
+    );
+    expect(academyPair.abm.users().filter((u) => u.active !== false)).toHaveLength(academyActiveBefore);
+    expect(api.byMethod("chat.postMessage").some((c) => c.body.channel === "CACADEMY")).toBe(false);
+  });
+
+  it("one organization's failing ABM never delays the other's cycles", async () => {
+    academyPair.abm.setFaults({ status5xxRate: 1, latencyMs: 1_500 });
+    academyPair.graph.store.createUser({
+      displayName: "Stuck Student",
+      givenName: "Stuck",
+      surname: "Student",
+      userPrincipalName: `stuck.student@${academyPair.graph.verifiedDomain}`,
+      accountEnabled: true,
+    });
+    const before = Date.now();
+    contosoPair.graph.store.createUser({
+      displayName: "New Hire",
+      givenName: "New",
+      surname: "Hire",
+      userPrincipalName: `new.hire@${contosoPair.graph.verifiedDomain}`,
+      accountEnabled: true,
+    });
+    await until("the new hire in Contoso's ABM", () =>
+      contosoPair.abm.users().some((u) => String(u.userName).startsWith("new.hire@")) ? true : undefined,
+    );
+    // within one interval (5 s) plus the cycle, while the academy's ABM answers 503 slowly
+    expect(Date.now() - before).toBeLessThan(12_000);
+    // meanwhile the academy's cycles are stuck on its ABM (in flight or failed), and its new student is not there
+    const academyStatus = await academy.engine.status();
+    const stuck =
+      academyStatus.ok &&
+      (academyStatus.value.state === "running" || academyStatus.value.lastRun?.outcome === "failed");
+    expect(stuck).toBe(true);
+    expect(academyPair.abm.users().some((u) => String(u.userName).startsWith("stuck.student@"))).toBe(false);
+    academyPair.abm.setFaults({});
+    await until(
+      "the academy catching up once its ABM answers again",
+      () => (academyPair.abm.users().some((u) => String(u.userName).startsWith("stuck.student@")) ? true : undefined),
+      30_000,
+    );
+  });
+
+  it("labels metrics per connection", async () => {
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/abm_sync_runs_total\{connection="contoso",kind="initial",outcome="succeeded"\} 1/);
+    expect(metrics).toMatch(/abm_sync_runs_total\{connection="academy",kind="initial",outcome="succeeded"\} 1/);
+  });
+});
