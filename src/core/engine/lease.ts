@@ -5,10 +5,10 @@ import type { EngineContext } from "./context.js";
 /**
  * The per-connection cycle lease: one cycle (or approval batch, or on-demand provisioning) at a
  * time across every process sharing the database. Short and renewed while the work runs, so a
- * process killed mid-cycle blocks the next one for at most a minute.
+ * process killed mid-cycle (a replica lost with its host) blocks the next one for at most 30 s.
  */
-const CYCLE_LEASE_TTL_MS = 60_000;
-const RENEW_EVERY_MS = 15_000;
+const CYCLE_LEASE_TTL_MS = 30_000;
+const RENEW_EVERY_MS = 10_000;
 const RETRY_EVERY_MS = 500;
 
 export interface LeaseOptions {
