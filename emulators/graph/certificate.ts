@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,9 +12,14 @@ export interface EmulatorCertificate {
   remove(): Promise<void>;
 }
 
-/** A fresh self-signed certificate for loopback (127.0.0.1, ::1, localhost), written to a temp dir. */
+/**
+ * A fresh self-signed certificate for loopback (127.0.0.1, ::1, localhost), written to a temp dir.
+ * Each has its own subject name: a process trusting several emulators (one per organization, in one
+ * NODE_EXTRA_CA_CERTS file) finds each one's certificate by that name.
+ */
 export async function createEmulatorCertificate(): Promise<EmulatorCertificate> {
-  const pems = await generate([{ name: "commonName", value: "abm-graph-emulator" }], {
+  const name = `abm-graph-emulator-${randomBytes(6).toString("hex")}`;
+  const pems = await generate([{ name: "commonName", value: name }], {
     keyType: "ec",
     curve: "P-256",
     algorithm: "sha256",

@@ -29,7 +29,9 @@ interface Replica {
   readonly child: ChildProcess;
   readonly url: string;
   readonly slack: FakeSlackApi;
-  exited: Promise<number | null>;
+  readonly exited: Promise<number | null>;
+  /** the end of its log (stderr), for failure messages */
+  readonly log: () => string;
 }
 
 interface RunRow {
@@ -119,7 +121,7 @@ describe.skipIf(!hasPostgres)("three replicas on one Postgres, two organizations
     );
     const doc = JSON.parse(line) as { ok: boolean; url: string };
     expect(doc.ok, stderr).toBe(true);
-    return { name, child, url: doc.url, slack, exited };
+    return { name, child, url: doc.url, slack, exited, log: () => stderr };
   }
 
   const runs = async (connectionId: string): Promise<RunRow[]> =>
@@ -189,7 +191,12 @@ describe.skipIf(!hasPostgres)("three replicas on one Postgres, two organizations
       "the initial syncs",
       () => (contoso.abm.users().length === 40 && academy.abm.users().length === 25 ? true : undefined),
       60_000,
-    );
+    ).catch((error: unknown) => {
+      const logs = replicas.map((r) => `--- ${r.name}\n${r.log().slice(-3_000)}`).join("\n");
+      throw new Error(
+        `${String(error)} (ABM ${contoso.abm.users().length}/40, ASM ${academy.abm.users().length}/25)\n${logs}`,
+      );
+    });
 
     // 2. a held batch: posted once (by whichever replica sent it), approved on ANOTHER replica, applied once
     const leaving = [...contoso.graph.store.users.keys()].slice(0, 5);
@@ -221,7 +228,11 @@ describe.skipIf(!hasPostgres)("three replicas on one Postgres, two organizations
     const ts = await until(
       "the stored message ts",
       async () =>
-        (await sql<{ messages: unknown }[]>`select messages from approvals where id = ${value.slice(8)}`)[0]?.messages,
+        (
+          await sql<
+            { messages: unknown }[]
+          >`select message_refs as messages from approvals where id = ${value.slice(8)}`
+        )[0]?.messages,
       10_000,
     );
     const messageTs = JSON.stringify(ts).match(/"messageId":"([^"]+)"/)?.[1] ?? "";

@@ -32,11 +32,9 @@ function configWarnings(config: Config, now: Date): string[] {
     const apple = organizationWords(connection.organization);
     if (expires !== null) {
       const days = Math.floor((expires.getTime() - now.getTime()) / DAY_MS);
-      if (days < 0)
-        warnings.push(
-          `${of}The ${apple.short} SCIM token has expired: create a new one in ${apple.name}.`,
-        );
-      else if (days <= EXPIRY_WARNING_DAYS) warnings.push(`${of}The ${apple.short} SCIM token expires in ${days} days.`);
+      if (days < 0) warnings.push(`${of}The ${apple.short} SCIM token has expired: create a new one in ${apple.name}.`);
+      else if (days <= EXPIRY_WARNING_DAYS)
+        warnings.push(`${of}The ${apple.short} SCIM token expires in ${days} days.`);
     }
     if (connection.roles.approvers.length === 0)
       warnings.push(`${of}No approvers (ABM_APPROVERS): held deletions cannot be approved.`);
