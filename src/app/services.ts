@@ -113,7 +113,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
     const approvals = createApprovalStore(database.db, connectionId, ids);
     const alertRoutes = createAlertRouteStore(database.db, connectionId, () => clock.now());
     const audit = createAuditLog(database.db, connectionId, () => clock.now(), ids);
-    const built = buildEngine({
+    const built = await buildEngine({
       config,
       targets,
       db: database.db,
