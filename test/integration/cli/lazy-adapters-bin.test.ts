@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MINIMAL_ENV } from "#test/support/config/env-fixtures.js";
 
 /**
- * `abm serve` loads the SDK of a chat platform or engine only when it is configured: Bolt and
- * botbuilder are tens of MB of a process that may serve neither. The real bin runs with a module
+ * `abm` loads an SDK only when its configuration or its command needs it: Bolt and botbuilder are
+ * tens of MB of a service that may serve neither platform, the Graph client (@azure/identity, MSAL)
+ * ~25 MB of a command that never calls Graph. The real bin runs with a module
  * loader hook (passed inline, `--import data:…`) that writes every module URL it resolves to a file.
  */
 const BIN = new URL("../../../bin/abm.js", import.meta.url).pathname;
@@ -30,11 +31,11 @@ interface Started {
   readonly url: string;
 }
 
-function startServe(name: string, extraEnv: Readonly<Record<string, string>>): Promise<Started> {
-  const child = spawn(
-    process.execPath,
-    ["--import", `data:text/javascript,${encodeURIComponent(REGISTER)}`, BIN, "serve", "--json"],
-    {
+/** node's arguments and the environment of a recorded `abm` run named `name` */
+function recorded(name: string, argv: readonly string[], extraEnv: Readonly<Record<string, string>> = {}) {
+  return {
+    args: ["--import", `data:text/javascript,${encodeURIComponent(REGISTER)}`, BIN, ...argv],
+    options: {
       cwd: home,
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -50,9 +51,26 @@ function startServe(name: string, extraEnv: Readonly<Record<string, string>>): P
         GRAPH_BASE_URL: NOWHERE.replace("http:", "https:"),
         ...extraEnv,
       },
-      stdio: ["ignore", "pipe", "pipe"],
     },
-  );
+  };
+}
+
+const modulesOf = (name: string): string[] => readFileSync(join(home, `${name}.modules`), "utf8").split("\n");
+
+/** a one-shot command (its exit code does not matter: Graph and ABM are unreachable on purpose) */
+function runCommand(name: string, argv: readonly string[]): Promise<string[]> {
+  const { args, options } = recorded(name, argv);
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { ...options, timeout: 60_000 }, (error) => {
+      if (error !== null && typeof error.code !== "number") reject(error);
+      else resolve(modulesOf(name));
+    });
+  });
+}
+
+function startServe(name: string, extraEnv: Readonly<Record<string, string>>): Promise<Started> {
+  const { args, options } = recorded(name, ["serve", "--json"], extraEnv);
+  const child = spawn(process.execPath, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -85,7 +103,7 @@ async function modulesOnceReady(name: string, started: Started): Promise<string[
     if (ready?.status === 200) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return readFileSync(join(home, `${name}.modules`), "utf8").split("\n");
+  return modulesOf(name);
 }
 
 const loads = (modules: readonly string[], fragment: string): boolean => modules.some((url) => url.includes(fragment));
@@ -131,4 +149,15 @@ describe("abm serve loads only what is configured", () => {
     expect(loads(teamsModules, "/adapters/teams/")).toBe(true);
     expect(loads(teamsModules, "/node_modules/@slack/bolt/")).toBe(false);
   });
+});
+
+describe("abm commands load the Graph client only when they call Graph", () => {
+  it("status reads the database only; check looks the user up in Entra", async () => {
+    const status = await runCommand("status", ["status", "--json"]);
+    expect(loads(status, "/adapters/graph/graph-directory-source.")).toBe(true); // the recorder works
+    expect(loads(status, "/node_modules/@azure/identity/")).toBe(false);
+    expect(loads(status, "/adapters/graph/graph-client.")).toBe(false);
+    const check = await runCommand("check", ["check", "ann@example.com", "--json"]);
+    expect(loads(check, "/node_modules/@azure/identity/")).toBe(true);
+  }, 120_000);
 });
