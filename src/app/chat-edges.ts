@@ -1,5 +1,3 @@
-import { createSlackAdapter, createSlackWebClient } from "#adapters/slack/index.js";
-import { createTeamsBot, createTeamsNotifier } from "#adapters/teams/index.js";
 import type { Config, SlackConfig } from "#config/config.js";
 import type { Logger } from "#core/logger.js";
 import type { MessagePlatform } from "#core/platform.js";
@@ -35,8 +33,12 @@ type RefusalAudit = (
   detail: string,
 ) => Promise<void>;
 
-/** Builds the configured edges, in one go, over the services (chat core, database) that exist already. */
-export function createChatEdges(config: Config, services: AppServices, logger: Logger): ChatEdge[] {
+/**
+ * Builds the configured edges, in one go, over the services (chat core, database) that exist already.
+ * A platform's SDK (Bolt, botbuilder) is loaded only when that platform is configured: together they
+ * are tens of MB of a process that may serve neither.
+ */
+export async function createChatEdges(config: Config, services: AppServices, logger: Logger): Promise<ChatEdge[]> {
   const { audit } = services;
   const auditRefusal: RefusalAudit = async (platform, actor, command, target, detail) => {
     const saved = await audit.record({
@@ -50,8 +52,8 @@ export function createChatEdges(config: Config, services: AppServices, logger: L
     if (!saved.ok) logger.error({ code: saved.error.code }, "audit entry could not be written");
   };
   const edges: ChatEdge[] = [];
-  if (config.slack.enabled) edges.push(slackEdge(config.slack, services, logger, auditRefusal));
-  if (config.teams.enabled) edges.push(teamsEdge(config, services, logger, auditRefusal));
+  if (config.slack.enabled) edges.push(await slackEdge(config.slack, services, logger, auditRefusal));
+  if (config.teams.enabled) edges.push(await teamsEdge(config, services, logger, auditRefusal));
   return edges;
 }
 
@@ -62,12 +64,13 @@ export function notifiersOf(edges: readonly ChatEdge[]): NotifierMap {
   return notifiers;
 }
 
-function slackEdge(
+async function slackEdge(
   slack: Extract<SlackConfig, { enabled: true }>,
   services: AppServices,
   logger: Logger,
   auditRefusal: RefusalAudit,
-): ChatEdge {
+): Promise<ChatEdge> {
+  const { createSlackAdapter, createSlackWebClient } = await import("#adapters/slack/index.js");
   const slackLogger = logger.child({ adapter: "slack" });
   // the one Web API client of the process: adapter, notifier, workspace check and profile look-ups
   const client = createSlackWebClient({
@@ -103,7 +106,13 @@ function slackEdge(
   };
 }
 
-function teamsEdge(config: Config, services: AppServices, logger: Logger, auditRefusal: RefusalAudit): ChatEdge {
+async function teamsEdge(
+  config: Config,
+  services: AppServices,
+  logger: Logger,
+  auditRefusal: RefusalAudit,
+): Promise<ChatEdge> {
+  const { createTeamsBot, createTeamsNotifier } = await import("#adapters/teams/index.js");
   const allowedTenant = config.teams.anonymous ? null : (config.teams.tenantId ?? config.azure.tenantId);
   if (!config.teams.anonymous && allowedTenant === null)
     logger.warn(

@@ -1,4 +1,5 @@
-import { connectGraph, createGraphDirectorySource } from "#adapters/graph/index.js";
+// the directory source alone, not the package index: the Graph client behind it is loaded on first use (lazy-graph.ts)
+import { createGraphDirectorySource } from "#adapters/graph/graph-directory-source.js";
 import type { Config } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { ChatLinks } from "#core/chat/format.js";
@@ -21,6 +22,7 @@ import { loadAttributeMap } from "./attribute-map-file.js";
 import type { ConnectionTargets } from "./connection.js";
 import { buildEngine, type ServiceEngine } from "./engines.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
+import { connectGraphOnFirstCall } from "./lazy-graph.js";
 
 const DEFAULT_CONNECTION_ID = "con_default";
 
@@ -93,7 +95,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
 
     const events = createEventBus(logger);
     // one Graph connection (one credential, one retry policy) for the directory source and the entra engine
-    const graph = connectGraph({
+    const graph = connectGraphOnFirstCall({
       tenantId: targets.graph.tenantId,
       clientId: targets.graph.clientId,
       clientSecret: targets.graph.clientSecret,
@@ -113,7 +115,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
     const approvals = createApprovalStore(database.db, connectionId, ids);
     const alertRoutes = createAlertRouteStore(database.db, connectionId, () => clock.now());
     const audit = createAuditLog(database.db, connectionId, () => clock.now(), ids);
-    const built = buildEngine({
+    const built = await buildEngine({
       config,
       targets,
       db: database.db,
