@@ -10,3 +10,11 @@ export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 
 export type DatabaseKind = "pglite" | "postgres";
+
+/** An open database, whichever driver (db/client.ts `openDatabase`). */
+export interface DatabaseHandle {
+  readonly db: Database;
+  readonly kind: DatabaseKind;
+  /** closes the pool or the embedded database; safe to call twice */
+  close(): Promise<void>;
+}

@@ -1,5 +1,3 @@
-import { createSlackAdapter, createSlackWebClient } from "#adapters/slack/index.js";
-import { createTeamsBot, createTeamsNotifier } from "#adapters/teams/index.js";
 import type { Config, SlackConfig } from "#config/config.js";
 import { createConnectionRouter } from "#core/chat/connection-router.js";
 import type { Logger } from "#core/logger.js";
@@ -38,10 +36,11 @@ type RefusalAudit = (
 
 /**
  * Builds the configured edges, in one go, over the services (chat cores, database) that exist
- * already. Refusals of strangers (another workspace or tenant) belong to no organization: they are
- * audited in the first connection's log.
+ * already. A platform's SDK (Bolt, botbuilder) is loaded only when that platform is configured:
+ * together they are tens of MB of a process that may serve neither. Refusals of strangers (another
+ * workspace or tenant) belong to no organization: they are audited in the first connection's log.
  */
-export function createChatEdges(config: Config, services: AppServices, logger: Logger): ChatEdge[] {
+export async function createChatEdges(config: Config, services: AppServices, logger: Logger): Promise<ChatEdge[]> {
   const { audit } = services.connections[0];
   const auditRefusal: RefusalAudit = async (platform, actor, command, target, detail) => {
     const saved = await audit.record({
@@ -55,8 +54,8 @@ export function createChatEdges(config: Config, services: AppServices, logger: L
     if (!saved.ok) logger.error({ code: saved.error.code }, "audit entry could not be written");
   };
   const edges: ChatEdge[] = [];
-  if (config.slack.enabled) edges.push(slackEdge(config.slack, services, logger, auditRefusal));
-  if (config.teams.enabled) edges.push(teamsEdge(config, services, logger, auditRefusal));
+  if (config.slack.enabled) edges.push(await slackEdge(config.slack, services, logger, auditRefusal));
+  if (config.teams.enabled) edges.push(await teamsEdge(config, services, logger, auditRefusal));
   return edges;
 }
 
@@ -67,12 +66,13 @@ export function notifiersOf(edges: readonly ChatEdge[]): NotifierMap {
   return notifiers;
 }
 
-function slackEdge(
+async function slackEdge(
   slack: Extract<SlackConfig, { enabled: true }>,
   services: AppServices,
   logger: Logger,
   auditRefusal: RefusalAudit,
-): ChatEdge {
+): Promise<ChatEdge> {
+  const { createSlackAdapter, createSlackWebClient } = await import("#adapters/slack/index.js");
   const slackLogger = logger.child({ adapter: "slack" });
   // the one Web API client of the process: adapter, notifier, workspace check and profile look-ups
   const client = createSlackWebClient({
@@ -115,7 +115,13 @@ function slackEdge(
   };
 }
 
-function teamsEdge(config: Config, services: AppServices, logger: Logger, auditRefusal: RefusalAudit): ChatEdge {
+async function teamsEdge(
+  config: Config,
+  services: AppServices,
+  logger: Logger,
+  auditRefusal: RefusalAudit,
+): Promise<ChatEdge> {
+  const { createTeamsBot, createTeamsNotifier } = await import("#adapters/teams/index.js");
   const [first, ...others] = services.connections;
   // one organization: its tenant is the bot's; several: only MICROSOFT_APP_TENANT_ID says which tenant
   const fallbackTenant = others.length === 0 ? first.config.azure.tenantId : null;

@@ -1,7 +1,6 @@
 import { hostname } from "node:os";
 import { createAbmScimTarget } from "#adapters/abm-scim/abm-scim-target.js";
 import { createBearerAuth } from "#adapters/abm-scim/auth.js";
-import { createEntraProvisioningEngine } from "#adapters/entra-provisioning/index.js";
 import type { GraphRequester } from "#adapters/graph/index.js";
 import type { ConnectionConfig } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
@@ -48,8 +47,11 @@ export interface EngineBuildDeps {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** The configured engine behind the one port: `native` (we are the SCIM client) or `entra`. */
-export function buildEngine(deps: EngineBuildDeps): Result<ServiceEngine, AppError> {
+/**
+ * The configured engine behind the one port: `native` (we are the SCIM client) or `entra` (loaded
+ * only when configured).
+ */
+export async function buildEngine(deps: EngineBuildDeps): Promise<Result<ServiceEngine, AppError>> {
   const { connection: config, targets, db, connectionId, clock, ids, logger } = deps;
   const verifiedDomains = targets.verifiedDomains.length === 0 ? null : targets.verifiedDomains;
   if (config.engine === "entra") {
@@ -62,6 +64,7 @@ export function buildEngine(deps: EngineBuildDeps): Result<ServiceEngine, AppErr
         ),
       );
     }
+    const { createEntraProvisioningEngine } = await import("#adapters/entra-provisioning/index.js");
     const engine = createEntraProvisioningEngine({
       graph: deps.graph,
       servicePrincipalId,

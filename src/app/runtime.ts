@@ -181,7 +181,7 @@ export async function startService(options: StartServiceOptions): Promise<Result
   const metrics = createMetricsRegistry();
   for (const connection of services.connections) engineMetrics(connection, metrics);
 
-  const edges = createChatEdges(config, services, logger);
+  const edges = await createChatEdges(config, services, logger);
   const teamsAnonymous = edges.find((edge) => edge.platform === "teams")?.anonymous ?? null;
   if (teamsAnonymous === true) {
     logger.warn(

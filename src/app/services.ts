@@ -1,4 +1,4 @@
-import { connectGraph, createGraphDirectorySource } from "#adapters/graph/index.js";
+import { createGraphDirectorySource } from "#adapters/graph/graph-directory-source.js";
 import type { Config, ConnectionConfig } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { RoutedConnection } from "#core/chat/connection-router.js";
@@ -23,6 +23,7 @@ import { loadAttributeMap } from "./attribute-map-file.js";
 import type { ConnectionTargets } from "./connection.js";
 import { buildEngine, type ServiceEngine } from "./engines.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
+import { connectGraphOnFirstCall } from "./lazy-graph.js";
 
 /** One Apple organization with its Entra tenant: its engine, stores, events and chat core. */
 export interface ConnectionServices {
@@ -176,7 +177,7 @@ async function openConnection(
 
   const events = createEventBus(logger);
   // one Graph connection (one credential, one retry policy) for the directory source and the entra engine
-  const graph = connectGraph({
+  const graph = connectGraphOnFirstCall({
     tenantId: targets.graph.tenantId,
     clientId: targets.graph.clientId,
     clientSecret: targets.graph.clientSecret,
@@ -196,7 +197,7 @@ async function openConnection(
   const approvals = createApprovalStore(database.db, connectionId, ids);
   const alertRoutes = createAlertRouteStore(database.db, connectionId, () => clock.now());
   const audit = createAuditLog(database.db, connectionId, () => clock.now(), ids);
-  const built = buildEngine({
+  const built = await buildEngine({
     connection,
     targets,
     db: database.db,
