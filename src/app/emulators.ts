@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Faults } from "#emulators/abm/faults.js";
 import { type AbmEmulator, startAbmEmulator } from "#emulators/abm/server.js";
 import { type GraphEmulator, startGraphEmulator } from "#emulators/graph/start-graph-emulator.js";
 
@@ -23,6 +24,8 @@ export interface EmulatorOptions {
   readonly abmPort?: number;
   readonly problemRate?: number;
   readonly pageSize?: number;
+  /** the ABM emulator's faults from the start and after each reset (`abm emulate --abm-rate-limit/--abm-latency-ms`) */
+  readonly abmFaults?: Faults;
 }
 
 /**
@@ -60,6 +63,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       port: options.abmPort ?? 0,
       verifiedDomains: [graph.verifiedDomain],
       seed: options.seed ?? 1,
+      ...(options.abmFaults === undefined ? {} : { faults: options.abmFaults }),
     });
   } catch (error) {
     await graph.close();
