@@ -36,6 +36,8 @@ export interface Histogram {
 export interface MetricsRegistry {
   counter(name: string, help: string): Counter;
   gauge(name: string, help: string): Gauge;
+  /** a series read when scraped (a value another component keeps); null: no sample */
+  sampled(name: string, help: string, type: "counter" | "gauge", read: () => number | null): void;
   histogram(name: string, help: string, buckets?: readonly number[]): Histogram;
   render(): string;
 }
@@ -81,6 +83,17 @@ export function createMetricsRegistry(): MetricsRegistry {
         render: () => [...values.values()].map((v) => `${name}${labelText(v.labels)} ${v.value}`),
         set(value: number, labels: Labels = {}) {
           values.set(keyOf(labels), { labels, value });
+        },
+      });
+    },
+    sampled(name, help, type, read) {
+      register({
+        name,
+        help,
+        type,
+        render: () => {
+          const value = read();
+          return value === null ? [] : [`${name} ${value}`];
         },
       });
     },

@@ -4,6 +4,7 @@ import type { Clock } from "#core/clock.js";
 import { AppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
+import type { ScimClientStatus } from "#core/ports/scim-target.js";
 import { err, ok, type Result } from "#core/result.js";
 import { createIncidentStore } from "#db/repositories/alert-repository.js";
 import { createOutboxStore } from "#db/repositories/outbox-repository.js";
@@ -64,6 +65,44 @@ function engineMetrics(services: AppServices, metrics: MetricsRegistry): void {
   });
 }
 
+/** The native engine's SCIM client, read at each scrape (no samples with the entra engine). */
+function scimClientMetrics(services: AppServices, metrics: MetricsRegistry): void {
+  const read = (pick: (client: ScimClientStatus) => number) => (): number | null => {
+    const client = services.engine.scimClient();
+    return client === null ? null : pick(client);
+  };
+  metrics.sampled(
+    "abm_scim_concurrency_limit",
+    "SCIM requests the client allows in flight now (adaptive, at most SYNC_CONCURRENCY)",
+    "gauge",
+    read((c) => c.concurrencyLimit),
+  );
+  metrics.sampled(
+    "abm_scim_concurrency_max",
+    "The ceiling of the adaptive SCIM concurrency (SYNC_CONCURRENCY)",
+    "gauge",
+    read((c) => c.concurrencyMax),
+  );
+  metrics.sampled(
+    "abm_scim_paced_requests_per_second",
+    "The request rate the SCIM client paces itself to since ABM answered 429 (0: not paced)",
+    "gauge",
+    read((c) => c.pacedPerSecond ?? 0),
+  );
+  metrics.sampled(
+    "abm_scim_rate_limited_total",
+    "SCIM requests ABM answered 429 (rate limited)",
+    "counter",
+    read((c) => c.rateLimited),
+  );
+  metrics.sampled(
+    "abm_scim_server_errors_total",
+    "SCIM requests ABM answered 5xx",
+    "counter",
+    read((c) => c.serverErrors),
+  );
+}
+
 /**
  * `abm serve`: HTTP server (chat endpoints, health, metrics), scheduler, alerts, and with embedded
  * PGlite the admin socket in the data directory (never a route of the HTTP server).
@@ -84,6 +123,7 @@ export async function startService(options: StartServiceOptions): Promise<Result
   const { connectionId } = services;
   const metrics = createMetricsRegistry();
   engineMetrics(services, metrics);
+  scimClientMetrics(services, metrics);
 
   const edges = createChatEdges(config, services, logger);
   const teamsAnonymous = edges.find((edge) => edge.platform === "teams")?.anonymous ?? null;
