@@ -55,6 +55,8 @@ export interface ConcurrencyController {
 }
 
 const PACE_STEP_MS = 1000;
+/** nothing in flight for this long, not after a 429: the client was idle */
+const IDLE_MS = 1000;
 /** the accepted rate is not trusted from less time than this */
 const MIN_EVIDENCE_MS = 1000;
 const MIN_PACE_PER_S = 1;
@@ -79,7 +81,13 @@ export function createConcurrencyController(options: ControllerOptions): Concurr
   let answersSinceChange = 0;
   let inFlight = 0;
   let lastEndAt = Number.NEGATIVE_INFINITY;
-  /** start of the current busy spell: the accepted rate is measured over it, at most windowMs */
+  /** the last answer was a 429: a quiet stretch after it is ABM's Retry-After, not the client idling */
+  let lastWasRateLimited = false;
+  /**
+   * start of the current busy spell: the accepted rate is measured over it, at most windowMs back.
+   * It starts again after a second with nothing in flight (the engine planning, or between cycles),
+   * which would otherwise dilute the rate; not after a 429, whose pause is time ABM's rate counts.
+   */
   let busySince = 0;
   let rateLimited = 0;
   let serverErrors = 0;
@@ -123,13 +131,14 @@ export function createConcurrencyController(options: ControllerOptions): Concurr
 
   return {
     begin(at) {
-      if (inFlight === 0 && at - lastEndAt >= windowMs) busySince = at;
+      if (inFlight === 0 && at - lastEndAt >= IDLE_MS && !lastWasRateLimited) busySince = at;
       inFlight++;
       return { seq: nextSeq++ };
     },
     end(ticket, outcome, at) {
       inFlight = Math.max(0, inFlight - 1);
       lastEndAt = at;
+      if (outcome !== "no_answer") lastWasRateLimited = outcome === "rate_limited";
       if (outcome === "ok") {
         accepted.add(at);
         grow(at);

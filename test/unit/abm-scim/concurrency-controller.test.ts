@@ -180,6 +180,33 @@ describe("createConcurrencyController", () => {
     expect(c.snapshot().pacedPerSecond).toBeGreaterThan(0.8 * start);
   });
 
+  it("leaves a quiet stretch of the client (the engine planning) out of the accepted rate", () => {
+    const c = createConcurrencyController({ max: 8 });
+    c.end(c.begin(0), "ok", 50); // listing ABM
+    // 2 s of planning, then 400/s for 1.5 s and a 429
+    const t = traffic(c, 2000, 600, 2.5, "ok");
+    c.end(c.begin(t), "rate_limited", t + 1);
+    expect(c.snapshot().pacedPerSecond).toBeGreaterThan(0.95 * 400 * 0.95);
+  });
+
+  it("counts a Retry-After pause as time: ABM's bucket refilled meanwhile", () => {
+    const c = createConcurrencyController({ max: 8 });
+    let t = traffic(c, 0, 600, 2.5, "ok"); // 400/s for 1.5 s
+    c.end(c.begin(t), "rate_limited", t + 1);
+    const first = c.snapshot().pacedPerSecond ?? 0;
+    // a 1 s pause, then 4.5 s at the pace, then a 429: the pause is in the 5 s window
+    t += 1000;
+    const until = t + 4500;
+    while (t < until) {
+      t += c.paceIntervalMs() ?? 1000;
+      c.end(c.begin(t), "ok", t + 1);
+    }
+    c.end(c.begin(t), "rate_limited", t + 2);
+    const second = c.snapshot().pacedPerSecond ?? 0;
+    // about 0.95 × (4.5 s of requests ÷ 5 s); without the pause counted it would be ≈ 0.95 × the pace
+    expect(second).toBeLessThan(0.95 * first * 0.95);
+  });
+
   it("measures the accepted rate over the current busy spell, not the idle time before it", () => {
     const c = createConcurrencyController({ max: 8 });
     traffic(c, 0, 100, 10, "ok");
