@@ -1,17 +1,17 @@
 import type { Clock } from "#core/clock.js";
 import type { ScimClientStatus } from "#core/ports/scim-target.js";
 import type { ConcurrencyController, Outcome } from "./concurrency-controller.js";
+import { parseRetryAfter } from "./errors.js";
 import { type HttpResponse, TransportError } from "./http-transport.js";
 
 /**
  * The gate every SCIM request of one target passes: at most `controller.limit()` in flight (the
- * rest wait in arrival order), none while a Retry-After pause runs, and starts spaced by the
- * controller's pace. Each answer is reported to the controller.
+ * rest wait in arrival order), none while a Retry-After pause runs (a 429's Retry-After starts one
+ * before the next waiting request is let through), and starts spaced by the controller's pace.
+ * Each answer is reported to the controller.
  */
 export interface ConcurrencyLimiter {
   run(task: () => Promise<HttpResponse>, signal?: AbortSignal): Promise<HttpResponse>;
-  /** no request starts before this instant (epoch ms): ABM's Retry-After */
-  pauseUntil(at: number): void;
   readonly active: () => number;
   status(): ScimClientStatus;
 }
@@ -78,6 +78,10 @@ export function createLimiter(controller: ConcurrencyController, clock: Clock): 
     });
   }
 
+  function pause(until: number): void {
+    pausedUntil = Math.max(pausedUntil, until);
+  }
+
   async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     try {
       await clock.sleep(ms, signal);
@@ -113,6 +117,10 @@ export function createLimiter(controller: ConcurrencyController, clock: Clock): 
         ticket = controller.begin(now());
         const response = await task();
         controller.end(ticket, outcomeOf(response.status), now());
+        if (response.status === 429) {
+          const retryAfterMs = parseRetryAfter(response.header("retry-after"), clock.now());
+          if (retryAfterMs !== undefined) pause(now() + retryAfterMs);
+        }
         return response;
       } catch (error) {
         if (ticket !== undefined) controller.end(ticket, "no_answer", now());
@@ -121,9 +129,6 @@ export function createLimiter(controller: ConcurrencyController, clock: Clock): 
         active--;
         pump();
       }
-    },
-    pauseUntil(at) {
-      pausedUntil = Math.max(pausedUntil, at);
     },
     active: () => active,
     status: () => controller.snapshot(),

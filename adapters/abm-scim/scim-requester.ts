@@ -66,8 +66,8 @@ export function createScimRequester(deps: RequesterDeps) {
   }
 
   /**
-   * One HTTP exchange through the limiter (which holds it while a Retry-After pause runs and paces
-   * it); a 2xx answer is ok, anything else a typed error.
+   * One HTTP exchange through the limiter (which holds it while a Retry-After pause runs, starts
+   * that pause on a 429, and paces it); a 2xx answer is ok, anything else a typed error.
    */
   async function once(request: ScimRequest, deadline: number): Promise<Result<HttpResponse, AppError>> {
     let authorization: string;
@@ -116,8 +116,7 @@ export function createScimRequester(deps: RequesterDeps) {
       response.header("retry-after"),
       deps.clock.now(),
     );
-    // after a 429 with Retry-After, no request of this target starts before it has passed
-    if (error.retryAfterMs !== undefined) deps.limiter.pauseUntil(now() + error.retryAfterMs);
+    // a 429's Retry-After already pauses every request of this target (the limiter started it)
     return err(error);
   }
 

@@ -81,21 +81,21 @@ describe("createLimiter", () => {
     expect((await limiter.run(async () => answer(200))).status).toBe(200);
   });
 
-  it("holds every request, queued ones too, until a Retry-After pause has passed", async () => {
-    const { controller } = fixedController(2);
+  it("on a 429 holds every request, queued ones too, until its Retry-After has passed", async () => {
+    const { controller } = fixedController(1);
     const limiter = createLimiter(controller, systemClock);
+    const limited: HttpResponse = { status: 429, body: "", header: (n) => (n === "retry-after" ? "1" : undefined) };
+    const t0 = performance.now();
     const started: number[] = [];
-    const t0 = Date.now();
-    limiter.pauseUntil(t0 + 150);
-    await Promise.all(
-      Array.from({ length: 4 }, () =>
-        limiter.run(async () => {
-          started.push(Date.now() - t0);
-          return answer(200);
-        }),
-      ),
-    );
-    expect(Math.min(...started)).toBeGreaterThanOrEqual(145);
+    const task = (response: HttpResponse) => async (): Promise<HttpResponse> => {
+      started.push(performance.now() - t0);
+      return response;
+    };
+    // the second and third wait for the slot while the first is answered 429
+    await Promise.all([limiter.run(task(limited)), limiter.run(task(answer(200))), limiter.run(task(answer(200)))]);
+    expect(started[0]).toBeLessThan(100);
+    expect(started[1]).toBeGreaterThanOrEqual(990);
+    expect(started[2]).toBeGreaterThanOrEqual(990);
   });
 
   it("spaces request starts by the controller's pace", async () => {
