@@ -8,8 +8,8 @@
  * Prints one JSON line (see `ChildHello`), then reads JSON commands from stdin, one a line, and
  * answers each with one JSON line: `{"cmd":"mutate","updates":60,"creates":20,"disables":20}`
  * (changes applied straight to the Graph store, recorded in its delta log like any change),
- * `{"cmd":"stats"}` (ABM user count, request stats, the seconds from the first to the last SCIM
- * request seen, this process's RSS). Stops on SIGTERM.
+ * `{"cmd":"stats"}` (ABM user count, request stats, the seconds from the first to the last write
+ * (POST, PATCH, PUT, DELETE) to SCIM seen, this process's RSS). Stops on SIGTERM.
  */
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
@@ -71,12 +71,19 @@ const command = z.discriminatedUnion("cmd", [
   z.object({ cmd: z.literal("stats") }),
 ]);
 
-/** when the ABM emulator's request count first and last changed (sampled every 10 ms) */
+/** when the ABM emulator's count of writes first and last changed (sampled every 10 ms) */
+const writes = (): number => {
+  const { byMethod } = pair.abm.stats();
+  let n = 0;
+  for (const method of ["POST", "PATCH", "PUT", "DELETE"])
+    for (const count of Object.values(byMethod[method] ?? {})) n += count;
+  return n;
+};
 let seen = 0;
 let firstRequestAt: number | null = null;
 let lastRequestAt: number | null = null;
 const watch = setInterval(() => {
-  const total = pair.abm.stats().total;
+  const total = writes();
   if (total === seen) return;
   seen = total;
   const at = performance.now();
@@ -137,7 +144,8 @@ lines.on("line", (line) => {
         ok: true,
         abmUsers: pair.abm.users().length,
         abmStats: pair.abm.stats(),
-        abmBusySeconds: firstRequestAt === null || lastRequestAt === null ? 0 : (lastRequestAt - firstRequestAt) / 1000,
+        abmWriteSeconds:
+          firstRequestAt === null || lastRequestAt === null ? 0 : (lastRequestAt - firstRequestAt) / 1000,
         rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
         maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       };

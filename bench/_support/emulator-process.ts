@@ -30,8 +30,8 @@ const statsSchema = z.object({
       injected: z.object({ rateLimited: z.number() }).loose(),
     })
     .loose(),
-  /** seconds from the first to the last SCIM request the ABM emulator saw (±10 ms) */
-  abmBusySeconds: z.number(),
+  /** seconds from the first to the last SCIM write (POST, PATCH, PUT, DELETE) the ABM emulator saw (±10 ms) */
+  abmWriteSeconds: z.number(),
   rssMb: z.number(),
   maxRssMb: z.number(),
 });

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { RunSummary } from "#core/ports/provisioning-engine.js";
 import type { ScimClientStatus } from "#core/ports/scim-target.js";
 import { createBenchDatabase, load1, openBenchServices, runBenchCycle } from "./bench-services.js";
@@ -23,18 +24,41 @@ export interface PersonaSyncFigures {
   readonly db: string;
   readonly run: RunSummary;
   readonly wall: number;
-  /** seconds from the first to the last SCIM request ABM saw (reading Entra and planning send nothing) */
+  /**
+   * seconds from the first to the last write ABM saw: the creates, the client's work (reading
+   * Entra, listing ABM, planning and journaling come before and send no writes)
+   */
   readonly abmSeconds: number;
   /** the engine's apply phase, in seconds (journal, SCIM calls, links, run record) */
   readonly applySeconds: number;
   /** SCIM requests ABM received, and how many it answered 429 because of the rate limit */
   readonly requests: number;
   readonly rateLimited: number;
+  /** of those, the writes (POST, PATCH, PUT, DELETE: the creates here), and the writes answered 429 */
+  readonly writes: number;
+  readonly writesRateLimited: number;
   readonly abmUsers: number;
   /** the SCIM client's own view at the end of the cycle */
   readonly client: ScimClientStatus | null;
   readonly warnings: number;
+  /** this process's event-loop delay during the cycle (ms): what holds every answer back */
+  readonly loopDelay: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly load1: number;
+}
+
+function writesOf(byMethod: Readonly<Record<string, Readonly<Record<string, number>>>>): {
+  writes: number;
+  writesRateLimited: number;
+} {
+  let writes = 0;
+  let writesRateLimited = 0;
+  for (const method of ["POST", "PATCH", "PUT", "DELETE"]) {
+    for (const [status, count] of Object.entries(byMethod[method] ?? {})) {
+      writes += count;
+      if (status === "429") writesRateLimited += count;
+    }
+  }
+  return { writes, writesRateLimited };
 }
 
 export async function runPersonaSync(options: PersonaSyncOptions): Promise<PersonaSyncFigures> {
@@ -56,6 +80,8 @@ export async function runPersonaSync(options: PersonaSyncOptions): Promise<Perso
       try {
         const loadAtStart = load1();
         phases.clear();
+        const loop = monitorEventLoopDelay({ resolution: 10 });
+        loop.enable();
         const started = performance.now();
         const tick = options.trace
           ? setInterval(() => {
@@ -71,6 +97,7 @@ export async function runPersonaSync(options: PersonaSyncOptions): Promise<Perso
           : undefined;
         const run = await runBenchCycle(services, "full");
         clearInterval(tick);
+        loop.disable();
         const wall = (performance.now() - started) / 1000;
         const phase = phaseTimes(phases.marks, started);
         const stats = await emulators.stats();
@@ -78,13 +105,19 @@ export async function runPersonaSync(options: PersonaSyncOptions): Promise<Perso
           db: database.kind,
           run,
           wall,
-          abmSeconds: stats.abmBusySeconds,
+          abmSeconds: stats.abmWriteSeconds,
           applySeconds: phase.apply ?? Number.NaN,
           requests: stats.abmStats.total,
           rateLimited: stats.abmStats.injected.rateLimited,
+          ...writesOf(stats.abmStats.byMethod),
           abmUsers: stats.abmUsers,
           client: services.engine.scimClient(),
           warnings: phases.problems.length,
+          loopDelay: {
+            p50: loop.percentile(50) / 1e6,
+            p99: loop.percentile(99) / 1e6,
+            max: loop.max / 1e6,
+          },
           load1: loadAtStart,
         };
       } finally {
