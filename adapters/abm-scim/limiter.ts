@@ -3,11 +3,13 @@ import type { ScimClientStatus } from "#core/ports/scim-target.js";
 import type { ConcurrencyController, Outcome } from "./concurrency-controller.js";
 import { parseRetryAfter } from "./errors.js";
 import { type HttpResponse, TransportError } from "./http-transport.js";
+import { createPacer } from "./pacer.js";
 
 /**
  * The gate every SCIM request of one target passes: at most `controller.limit()` in flight (the
  * rest wait in arrival order), none while a Retry-After pause runs (a 429's Retry-After starts one
- * before the next waiting request is let through), and starts spaced by the controller's pace.
+ * before the next waiting request is let through), and starts spaced by the controller's pace
+ * (pacer.ts).
  * Each answer is reported to the controller.
  */
 export interface ConcurrencyLimiter {
@@ -15,9 +17,6 @@ export interface ConcurrencyLimiter {
   readonly active: () => number;
   status(): ScimClientStatus;
 }
-
-/** A paced client that fell behind (timers fire late) may catch up by this much at once. */
-const PACE_SLACK_MS = 20;
 
 function outcomeOf(status: number): Outcome {
   if (status === 429) return "rate_limited";
@@ -36,7 +35,7 @@ export function createLimiter(controller: ConcurrencyController, clock: Clock): 
   let queue: Waiter[] = [];
   let head = 0;
   let pausedUntil = 0;
-  let nextStartAt = Number.NEGATIVE_INFINITY;
+  const pacer = createPacer();
 
   function pump(): void {
     while (active < controller.limit() && head < queue.length) {
@@ -78,10 +77,6 @@ export function createLimiter(controller: ConcurrencyController, clock: Clock): 
     });
   }
 
-  function pause(until: number): void {
-    pausedUntil = Math.max(pausedUntil, until);
-  }
-
   async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     try {
       await clock.sleep(ms, signal);
@@ -100,12 +95,19 @@ export function createLimiter(controller: ConcurrencyController, clock: Clock): 
       }
       const interval = controller.paceIntervalMs();
       if (interval === null) return;
-      const startAt = Math.max(nextStartAt, t - PACE_SLACK_MS);
-      nextStartAt = startAt + interval;
-      if (startAt <= t) return;
-      await sleep(startAt - t, signal);
+      const wait = pacer.reserve(t, 1000 / interval);
+      if (wait <= 0) return;
+      await sleep(wait, signal);
       if (pausedUntil <= now()) return;
     }
+  }
+
+  function pause(until: number): void {
+    const from = Math.max(pausedUntil, now());
+    if (until <= from) return;
+    const interval = controller.paceIntervalMs();
+    if (interval !== null) pacer.paused(from, until, 1000 / interval);
+    pausedUntil = until;
   }
 
   return {
