@@ -1,10 +1,11 @@
 import { type Clock, systemClock } from "#core/clock.js";
 import { AppError } from "#core/errors.js";
 import { type Logger, silentLogger } from "#core/logger.js";
-import type { ScimTarget } from "#core/ports/scim-target.js";
+import type { ScimClientStatus, ScimTarget } from "#core/ports/scim-target.js";
 import { err, ok, type Result } from "#core/result.js";
 import type { ScimUser, TargetChanges, TargetUser } from "#core/users.js";
 import type { ScimAuthProvider } from "./auth.js";
+import { createConcurrencyController } from "./concurrency-controller.js";
 import { eqFilter } from "./filter.js";
 import { createFetchTransport, createNodeHttpTransport, type HttpTransport } from "./http-transport.js";
 import { createLimiter } from "./limiter.js";
@@ -16,7 +17,10 @@ export interface AbmScimTargetOptions {
   /** SCIM root, e.g. https://federation.apple.com/feeds/business/scim */
   readonly baseUrl: string;
   readonly auth: ScimAuthProvider;
-  /** requests in flight at once (SYNC_CONCURRENCY); default 8 */
+  /**
+   * requests in flight at once at most (SYNC_CONCURRENCY); default 8. The client starts there,
+   * lowers it on 429 and 5xx, paces itself after a 429 and grows back slowly (concurrency-controller.ts).
+   */
   readonly concurrency?: number;
   /** per HTTP request; default 30 000 */
   readonly requestTimeoutMs?: number;
@@ -32,6 +36,8 @@ export interface AbmScimTargetOptions {
 
 /** A ScimTarget that also owns keep-alive sockets: call close() when done. */
 export interface AbmScimTarget extends ScimTarget {
+  /** the adaptive concurrency limit, the pace and the 429/5xx counts right now */
+  status(): ScimClientStatus;
   close(): void;
 }
 
@@ -41,14 +47,16 @@ export function createAbmScimTarget(options: AbmScimTargetOptions): AbmScimTarge
   const concurrency = options.concurrency ?? 8;
   const transport: HttpTransport =
     options.transport === "fetch" ? createFetchTransport() : createNodeHttpTransport({ maxSockets: concurrency });
+  const clock = options.clock ?? systemClock;
+  const limiter = createLimiter(createConcurrencyController({ max: concurrency }), clock);
   const requester = createScimRequester({
     baseUrl: options.baseUrl,
     auth: options.auth,
     transport,
-    limiter: createLimiter(concurrency),
+    limiter,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     retry: { maxAttempts: 5, deadlineMs: 120_000, baseDelayMs: 500, maxDelayMs: 30_000, ...options.retry },
-    clock: options.clock ?? systemClock,
+    clock,
     logger: (options.logger ?? silentLogger).child({ adapter: "abm-scim" }),
     random: options.random ?? Math.random,
   });
@@ -252,6 +260,7 @@ export function createAbmScimTarget(options: AbmScimTargetOptions): AbmScimTarge
       return result.ok ? ok(undefined) : result;
     },
     delete: remove,
+    status: () => limiter.status(),
     close: () => transport.close(),
   };
 }

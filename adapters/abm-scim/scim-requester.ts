@@ -59,24 +59,17 @@ function withAttempts(error: AppError, attempts: number, why: string): AppError 
 export function createScimRequester(deps: RequesterDeps) {
   const base = deps.baseUrl.replace(/\/+$/, "");
   const now = (): number => deps.clock.now().getTime();
-  /** after a 429 with Retry-After, no request of this target starts before this instant */
-  let pausedUntil = 0;
 
   function backoff(attempt: number): number {
     const exp = Math.min(deps.retry.maxDelayMs, deps.retry.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(exp / 2 + deps.random() * (exp / 2));
   }
 
-  /** One HTTP exchange; a 2xx answer is ok, anything else a typed error. */
+  /**
+   * One HTTP exchange through the limiter (which holds it while a Retry-After pause runs, starts
+   * that pause on a 429, and paces it); a 2xx answer is ok, anything else a typed error.
+   */
   async function once(request: ScimRequest, deadline: number): Promise<Result<HttpResponse, AppError>> {
-    const wait = pausedUntil - now();
-    if (wait > 0) {
-      try {
-        await deps.clock.sleep(wait, request.signal);
-      } catch (cause) {
-        return err(abortedError(request, cause));
-      }
-    }
     let authorization: string;
     try {
       authorization = await deps.auth.authorization();
@@ -95,18 +88,20 @@ export function createScimRequester(deps: RequesterDeps) {
       headers["content-type"] = `${SCIM_CONTENT_TYPE}; charset=utf-8`;
     }
     const url = new URL(`${base}${request.path}${request.query === undefined ? "" : `?${request.query}`}`);
-    const timeoutMs = Math.max(1, Math.min(deps.requestTimeoutMs, deadline - now()));
     let response: HttpResponse;
     try {
-      response = await deps.limiter.run(() =>
-        deps.transport.send({
-          method: request.method,
-          url,
-          headers,
-          timeoutMs,
-          ...(body === undefined ? {} : { body }),
-          ...(request.signal === undefined ? {} : { signal: request.signal }),
-        }),
+      response = await deps.limiter.run(
+        () =>
+          deps.transport.send({
+            method: request.method,
+            url,
+            headers,
+            // measured from the start of the exchange, after any wait in the limiter
+            timeoutMs: Math.max(1, Math.min(deps.requestTimeoutMs, deadline - now())),
+            ...(body === undefined ? {} : { body }),
+            ...(request.signal === undefined ? {} : { signal: request.signal }),
+          }),
+        request.signal,
       );
     } catch (cause) {
       if (!(cause instanceof TransportError)) throw cause;
@@ -121,7 +116,7 @@ export function createScimRequester(deps: RequesterDeps) {
       response.header("retry-after"),
       deps.clock.now(),
     );
-    if (error.retryAfterMs !== undefined) pausedUntil = Math.max(pausedUntil, now() + error.retryAfterMs);
+    // a 429's Retry-After already pauses every request of this target (the limiter started it)
     return err(error);
   }
 

@@ -3,12 +3,13 @@
  * with `--users` users, so the engine under test does not share an event loop (or a core's worth
  * of CPU time slices) with the servers it talks to.
  *
- *   node --import tsx bench/_support/emulator-child.ts --users 10000 [--seed 1] [--problem-rate 0] [--page-size 999]
+ *   node --import tsx bench/_support/emulator-child.ts --users 10000 [--seed 1] [--problem-rate 0] [--page-size 999] [--abm-rate-limit N] [--abm-latency-ms N]
  *
  * Prints one JSON line (see `ChildHello`), then reads JSON commands from stdin, one a line, and
  * answers each with one JSON line: `{"cmd":"mutate","updates":60,"creates":20,"disables":20}`
  * (changes applied straight to the Graph store, recorded in its delta log like any change),
- * `{"cmd":"stats"}` (ABM user count, request stats, this process's RSS). Stops on SIGTERM.
+ * `{"cmd":"stats"}` (ABM user count, request stats, the seconds from the first to the last write
+ * (POST, PATCH, PUT, DELETE) to SCIM seen, this process's RSS). Stops on SIGTERM.
  */
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
@@ -24,14 +25,23 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     "problem-rate": { type: "string", default: "0" },
     "page-size": { type: "string", default: "999" },
+    /** the ABM emulator plays a real, distant ABM (like `abm emulate --abm-rate-limit/--abm-latency-ms`) */
+    "abm-rate-limit": { type: "string" },
+    "abm-latency-ms": { type: "string" },
   },
 });
+const rateLimit = values["abm-rate-limit"];
+const latency = values["abm-latency-ms"];
 
 const pair = await startEmulators({
   users: Number(values.users),
   seed: Number(values.seed),
   problemRate: Number(values["problem-rate"]),
   pageSize: Number(values["page-size"]),
+  abmFaults: {
+    ...(rateLimit === undefined ? {} : { rateLimitPerSecond: Number(rateLimit) }),
+    ...(latency === undefined ? {} : { latencyMs: Number(latency) }),
+  },
 });
 const caPem = await readFile(pair.graph.caCertPath, "utf8");
 process.stdout.write(
@@ -60,6 +70,27 @@ const command = z.discriminatedUnion("cmd", [
   }),
   z.object({ cmd: z.literal("stats") }),
 ]);
+
+/** when the ABM emulator's count of writes first and last changed (sampled every 10 ms) */
+const writes = (): number => {
+  const { byMethod } = pair.abm.stats();
+  let n = 0;
+  for (const method of ["POST", "PATCH", "PUT", "DELETE"])
+    for (const count of Object.values(byMethod[method] ?? {})) n += count;
+  return n;
+};
+let seen = 0;
+let firstRequestAt: number | null = null;
+let lastRequestAt: number | null = null;
+const watch = setInterval(() => {
+  const total = writes();
+  if (total === seen) return;
+  seen = total;
+  const at = performance.now();
+  firstRequestAt ??= at;
+  lastRequestAt = at;
+}, 10);
+watch.unref();
 
 let round = 0;
 /** Touches users spread over the whole directory (every k-th active user), not just its head. */
@@ -113,6 +144,8 @@ lines.on("line", (line) => {
         ok: true,
         abmUsers: pair.abm.users().length,
         abmStats: pair.abm.stats(),
+        abmWriteSeconds:
+          firstRequestAt === null || lastRequestAt === null ? 0 : (lastRequestAt - firstRequestAt) / 1000,
         rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
         maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       };

@@ -23,7 +23,15 @@ export type ChildHello = z.infer<typeof helloSchema>;
 const statsSchema = z.object({
   ok: z.literal(true),
   abmUsers: z.number(),
-  abmStats: z.object({ byMethod: z.record(z.string(), z.record(z.string(), z.number())) }).loose(),
+  abmStats: z
+    .object({
+      total: z.number(),
+      byMethod: z.record(z.string(), z.record(z.string(), z.number())),
+      injected: z.object({ rateLimited: z.number() }).loose(),
+    })
+    .loose(),
+  /** seconds from the first to the last SCIM write (POST, PATCH, PUT, DELETE) the ABM emulator saw (±10 ms) */
+  abmWriteSeconds: z.number(),
   rssMb: z.number(),
   maxRssMb: z.number(),
 });
@@ -41,13 +49,20 @@ export interface EmulatorProcess {
 
 const CHILD = fileURLToPath(new URL("./emulator-child.ts", import.meta.url));
 
+export interface EmulatorProcessOptions {
+  readonly users: number;
+  readonly seed?: number;
+  /** the ABM emulator's rate limit (requests/s) and latency (ms) from the start */
+  readonly abmRateLimit?: number;
+  readonly abmLatencyMs?: number;
+}
+
 /** Starts both emulators in a child process, seeded with `users` users (see emulator-child.ts). */
-export async function startEmulatorProcess(options: { users: number; seed?: number }): Promise<EmulatorProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", CHILD, "--users", String(options.users), "--seed", String(options.seed ?? 1)],
-    { stdio: ["pipe", "pipe", "inherit"] },
-  );
+export async function startEmulatorProcess(options: EmulatorProcessOptions): Promise<EmulatorProcess> {
+  const args = ["--import", "tsx", CHILD, "--users", String(options.users), "--seed", String(options.seed ?? 1)];
+  if (options.abmRateLimit !== undefined) args.push("--abm-rate-limit", String(options.abmRateLimit));
+  if (options.abmLatencyMs !== undefined) args.push("--abm-latency-ms", String(options.abmLatencyMs));
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"] });
   const lines: Interface = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const pending: ((line: string) => void)[] = [];
   const exited = new Promise<never>((_, reject) => {

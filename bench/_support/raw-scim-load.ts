@@ -92,6 +92,16 @@ export async function emulatorControl(scimUrl: string, path: string): Promise<vo
   if (!res.ok) throw new Error(`${path} → ${res.status}`);
 }
 
+/** POSTs a faults body (docs/contracts.md §5) to the emulator; throws unless 2xx. */
+export async function emulatorFaults(scimUrl: string, faults: Readonly<Record<string, number>>): Promise<void> {
+  const res = await fetch(`${emulatorRoot(scimUrl)}/_emulator/faults`, {
+    method: "POST",
+    body: JSON.stringify(faults),
+  });
+  await res.text();
+  if (!res.ok) throw new Error(`/_emulator/faults → ${res.status}`);
+}
+
 /** Runs `count` tasks on `workers` loops; returns wall seconds and per-task latencies (ms). */
 export async function runLoad(
   count: number,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createTokenBucket, type TokenBucket } from "./rate-limit.js";
 
 /** docs/contracts.md §5 faults body; every field optional, `{}` clears them. */
 export const faultsSchema = z
@@ -8,6 +9,8 @@ export const faultsSchema = z
     status5xxRate: z.number().min(0).max(1).optional(),
     latencyMs: z.number().int().min(0).max(60_000).optional(),
     resetRate: z.number().min(0).max(1).optional(),
+    /** a token bucket of this many requests per second (one second of burst); over it → 429 */
+    rateLimitPerSecond: z.number().positive().max(1_000_000).optional(),
   })
   .strict();
 
@@ -27,15 +30,23 @@ function createSeededRandom(seed: number): () => number {
 
 export type FaultDecision = "none" | "429" | "5xx" | "reset";
 
-/** Decides, per SCIM request, which fault (if any) to inject. Resets happen after the work is done. */
-export function createFaultInjector(seed: number) {
+/**
+ * Decides, per SCIM request, which fault (if any) to inject. Resets happen after the work is done.
+ * `now` (milliseconds, monotonic) drives the rate limit's token bucket.
+ */
+export function createFaultInjector(seed: number, now: () => number = () => performance.now()) {
   let random = createSeededRandom(seed);
   let faults: Faults = {};
+  let bucket: TokenBucket | null = null;
   return {
+    /** new faults; a rate limit starts with a full bucket */
     set(next: Faults): void {
       faults = next;
+      bucket = next.rateLimitPerSecond === undefined ? null : createTokenBucket(next.rateLimitPerSecond, now);
     },
     get: (): Faults => faults,
+    /** takes a token of the rate limit: null when the request may go on, else Retry-After in seconds */
+    rateLimit: (): number | null => (bucket === null ? null : bucket.take()),
     reseed(): void {
       random = createSeededRandom(seed);
     },

@@ -20,13 +20,15 @@ export interface AbmEmulatorOptions {
   readonly seed?: number;
   /** path of the SCIM root; Apple's is /feeds/business/scim */
   readonly basePath?: string;
+  /** faults in force from the start and again after every reset (e.g. a rate limit and latency) */
+  readonly faults?: Faults;
 }
 
 export interface AbmEmulator {
   readonly scimUrl: string;
   readonly token: string;
   stats(): EmulatorStats;
-  /** forget users, conflicts, faults and stats; the fault random source starts over */
+  /** forget users, conflicts and stats; faults go back to the start's; the fault random source starts over */
   reset(): void;
   users(): JsonObject[];
   /** store users directly (same rules as POST /Users), e.g. to seed a large directory fast */
@@ -72,7 +74,9 @@ export async function startAbmEmulator(options: AbmEmulatorOptions): Promise<Abm
   const host = options.host ?? "127.0.0.1";
   const basePath = (options.basePath ?? "/feeds/business/scim").replace(/\/$/, "");
   const maxPageSize = options.maxPageSize ?? 100;
+  const baseline = faultsSchema.parse(options.faults ?? {});
   const faults = createFaultInjector(options.seed ?? 1);
+  faults.set(baseline);
   const stats = createStatsRecorder();
   let scimUrl = "";
   const baseUrl = (): string => scimUrl;
@@ -120,12 +124,22 @@ export async function startAbmEmulator(options: AbmEmulatorOptions): Promise<Abm
     if (latency > 0) await sleep(latency);
     let response: ScimResponse;
     let decision = faults.decide();
-    if (req.headers.authorization !== expectedAuth) {
+    const authorized = req.headers.authorization === expectedAuth;
+    const limitedFor = authorized ? faults.rateLimit() : null;
+    if (!authorized) {
       decision = "none";
       response = {
         status: 401,
         body: new ScimHttpError(401, "The bearer token is missing, expired or revoked.").body(),
         headers: { "www-authenticate": 'Bearer realm="scim"' },
+      };
+    } else if (limitedFor !== null) {
+      decision = "none";
+      stats.injected("rateLimited");
+      response = {
+        status: 429,
+        body: new ScimHttpError(429, "Too many requests: the rate limit is exceeded.").body(),
+        headers: { "retry-after": String(limitedFor) },
       };
     } else if (decision === "429") {
       stats.injected("status429");
@@ -182,7 +196,7 @@ export async function startAbmEmulator(options: AbmEmulatorOptions): Promise<Abm
 
   function reset(): void {
     store.clear();
-    faults.set({});
+    faults.set(baseline);
     faults.reseed();
     stats.clear();
   }

@@ -2,13 +2,19 @@
 export interface EmulatorStats {
   readonly total: number;
   readonly byMethod: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  readonly injected: { readonly status429: number; readonly status5xx: number; readonly resets: number };
+  /** status429: random 429s (status429Rate); rateLimited: 429s of the rate limit (rateLimitPerSecond) */
+  readonly injected: {
+    readonly status429: number;
+    readonly status5xx: number;
+    readonly resets: number;
+    readonly rateLimited: number;
+  };
 }
 
 export function createStatsRecorder() {
   let total = 0;
   let byMethod = new Map<string, Map<string, number>>();
-  let injected = { status429: 0, status5xx: 0, resets: 0 };
+  let injected = { status429: 0, status5xx: 0, resets: 0, rateLimited: 0 };
   return {
     record(method: string, status: number | "reset"): void {
       total++;
@@ -31,7 +37,7 @@ export function createStatsRecorder() {
     clear(): void {
       total = 0;
       byMethod = new Map();
-      injected = { status429: 0, status5xx: 0, resets: 0 };
+      injected = { status429: 0, status5xx: 0, resets: 0, rateLimited: 0 };
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Faults } from "#emulators/abm/faults.js";
 import { type AbmEmulator, startAbmEmulator } from "#emulators/abm/server.js";
 import { type GraphEmulator, startGraphEmulator } from "#emulators/graph/start-graph-emulator.js";
 
@@ -25,6 +26,8 @@ export interface EmulatorOptions {
   readonly abmBasePath?: string;
   readonly problemRate?: number;
   readonly pageSize?: number;
+  /** the ABM emulator's faults from the start and after each reset (`abm emulate --abm-rate-limit/--abm-latency-ms`) */
+  readonly abmFaults?: Faults;
 }
 
 /**
@@ -63,6 +66,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       ...(options.abmBasePath === undefined ? {} : { basePath: options.abmBasePath }),
       verifiedDomains: [graph.verifiedDomain],
       seed: options.seed ?? 1,
+      ...(options.abmFaults === undefined ? {} : { faults: options.abmFaults }),
     });
   } catch (error) {
     await graph.close();

@@ -12,6 +12,7 @@ import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import type { DirectorySource } from "#core/ports/directory-source.js";
 import type { ProvisioningEngine } from "#core/ports/provisioning-engine.js";
+import type { ScimClientStatus } from "#core/ports/scim-target.js";
 import { err, ok, type Result } from "#core/result.js";
 import type { AttributeMap } from "#core/sync/attribute-map.js";
 import { DEFAULT_SYNC_POLICY } from "#core/sync/planner.js";
@@ -27,6 +28,8 @@ export interface ServiceEngine extends ProvisioningEngine {
   dueAt(): Promise<Date | null>;
   /** native: an incremental cycle; entra: a poll of the job's status and provisioning logs */
   runScheduled(): Promise<void>;
+  /** native: the SCIM client's adaptive concurrency, pace and 429/5xx counts; entra: null */
+  scimClient(): ScimClientStatus | null;
   close(): Promise<void>;
 }
 
@@ -88,6 +91,7 @@ export async function buildEngine(deps: EngineBuildDeps): Promise<Result<Service
         const polled = await engine.poll();
         if (!polled.ok) throw polled.error;
       },
+      scimClient: () => null,
       // the Graph connection is the app's (services.ts closes it)
       close: async () => undefined,
     });
@@ -132,6 +136,11 @@ export async function buildEngine(deps: EngineBuildDeps): Promise<Result<Service
   });
   return ok({
     ...engine,
+    status: async () => {
+      const status = await engine.status();
+      return status.ok ? ok({ ...status.value, scimClient: target.status() }) : status;
+    },
+    scimClient: () => target.status(),
     runScheduled: async () => {
       const result = await engine.runCycle({
         kind: "incremental",

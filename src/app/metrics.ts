@@ -36,6 +36,14 @@ export interface Histogram {
 export interface MetricsRegistry {
   counter(name: string, help: string): Counter;
   gauge(name: string, help: string): Gauge;
+  /** a series read when scraped (a value another component keeps); null: no sample */
+  /** series read at each scrape: one sample per label set (none: nothing to report) */
+  sampled(
+    name: string,
+    help: string,
+    type: "counter" | "gauge",
+    read: () => readonly { readonly labels: Labels; readonly value: number }[],
+  ): void;
   histogram(name: string, help: string, buckets?: readonly number[]): Histogram;
   render(): string;
 }
@@ -82,6 +90,14 @@ export function createMetricsRegistry(): MetricsRegistry {
         set(value: number, labels: Labels = {}) {
           values.set(keyOf(labels), { labels, value });
         },
+      });
+    },
+    sampled(name, help, type, read) {
+      register({
+        name,
+        help,
+        type,
+        render: () => read().map((sample) => `${name}${labelText(sample.labels)} ${sample.value}`),
       });
     },
     histogram(name, help, buckets = DEFAULT_BUCKETS) {

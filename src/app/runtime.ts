@@ -5,6 +5,7 @@ import type { Clock } from "#core/clock.js";
 import { AppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
+import type { ScimClientStatus } from "#core/ports/scim-target.js";
 import { err, ok, type Result } from "#core/result.js";
 import { createIncidentStore } from "#db/repositories/alert-repository.js";
 import { createOutboxStore } from "#db/repositories/outbox-repository.js";
@@ -161,6 +162,45 @@ function connectionWorkers(
   };
 }
 
+/** Each native engine's SCIM client, read at each scrape (no samples with the entra engine). */
+function scimClientMetrics(connections: readonly ConnectionServices[], metrics: MetricsRegistry): void {
+  const read = (pick: (client: ScimClientStatus) => number) => () =>
+    connections.flatMap((connection) => {
+      const client = connection.engine.scimClient();
+      return client === null ? [] : [{ labels: { connection: connection.config.id }, value: pick(client) }];
+    });
+  metrics.sampled(
+    "abm_scim_concurrency_limit",
+    "SCIM requests the client allows in flight now (adaptive, at most SYNC_CONCURRENCY)",
+    "gauge",
+    read((c) => c.concurrencyLimit),
+  );
+  metrics.sampled(
+    "abm_scim_concurrency_max",
+    "The ceiling of the adaptive SCIM concurrency (SYNC_CONCURRENCY)",
+    "gauge",
+    read((c) => c.concurrencyMax),
+  );
+  metrics.sampled(
+    "abm_scim_paced_requests_per_second",
+    "The request rate the SCIM client paces itself to since ABM answered 429 (0: not paced)",
+    "gauge",
+    read((c) => c.pacedPerSecond ?? 0),
+  );
+  metrics.sampled(
+    "abm_scim_rate_limited_total",
+    "SCIM requests ABM answered 429 (rate limited)",
+    "counter",
+    read((c) => c.rateLimited),
+  );
+  metrics.sampled(
+    "abm_scim_server_errors_total",
+    "SCIM requests ABM answered 5xx",
+    "counter",
+    read((c) => c.serverErrors),
+  );
+}
+
 /**
  * `abm serve`: HTTP server (chat endpoints, health, metrics), and per connection the scheduler and
  * alerts; with embedded PGlite the admin socket in the data directory (never a route of the HTTP server).
@@ -180,6 +220,7 @@ export async function startService(options: StartServiceOptions): Promise<Result
   const services = opened.value;
   const metrics = createMetricsRegistry();
   for (const connection of services.connections) engineMetrics(connection, metrics);
+  scimClientMetrics(services.connections, metrics);
 
   const edges = await createChatEdges(config, services, logger);
   const teamsAnonymous = edges.find((edge) => edge.platform === "teams")?.anonymous ?? null;

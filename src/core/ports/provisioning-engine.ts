@@ -2,6 +2,7 @@ import type { Approval } from "../approvals/approval.js";
 import type { AppError } from "../errors.js";
 import type { Result } from "../result.js";
 import type { ScimUser, SourceUser, TargetUser } from "../users.js";
+import type { ScimClientStatus } from "./scim-target.js";
 
 /**
  * What every chat command, the CLI and the scheduler talk to. Two implementations:
@@ -99,6 +100,8 @@ export interface EngineStatus {
   readonly tokenExpiresAt: Date | null;
   /** engine-specific facts in words (Entra job id, steady state, progress…) */
   readonly notes: readonly string[];
+  /** native engine: how hard its SCIM client presses ABM (absent for entra: Entra is the client) */
+  readonly scimClient?: ScimClientStatus;
 }
 
 export interface ValidationProblem {

@@ -22,3 +22,17 @@ export interface ScimTarget {
   deactivate(id: string): Promise<Result<void, AppError>>;
   delete(id: string): Promise<Result<void, AppError>>;
 }
+
+/**
+ * How hard the native engine's SCIM client presses ABM right now (in `status` and `/metrics`): the
+ * adaptive concurrency limit under its ceiling (SYNC_CONCURRENCY), the pace it keeps since ABM
+ * answered 429, and the 429 and 5xx answers counted since the process started.
+ */
+export interface ScimClientStatus {
+  readonly concurrencyLimit: number;
+  readonly concurrencyMax: number;
+  /** requests per second the client paces itself to; null: not paced (no 429 seen) */
+  readonly pacedPerSecond: number | null;
+  readonly rateLimited: number;
+  readonly serverErrors: number;
+}

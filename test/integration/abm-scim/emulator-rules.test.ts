@@ -162,4 +162,44 @@ describe("ABM emulator rules", () => {
     expect((await post("/_emulator/reset", {})).status).toBe(204);
     expect(emulator.users()).toEqual([]);
   });
+
+  it("plays a rate-limited ABM: over rateLimitPerSecond a SCIM 429 with a whole-second Retry-After", async () => {
+    const root = emulator.scimUrl.replace(/\/feeds\/business\/scim$/, "");
+    const post = (path: string, body: unknown) =>
+      fetch(`${root}${path}`, { method: "POST", body: JSON.stringify(body) });
+    expect((await post("/_emulator/faults", { rateLimitPerSecond: 0 })).status).toBe(400);
+    expect((await post("/_emulator/faults", { rateLimitPerSecond: 3 })).status).toBe(200);
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await call("GET", "/Users"));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429, 429]);
+    const limited = answers[3];
+    expect(limited?.headers.get("retry-after")).toBe("1");
+    expect(limited?.json).toMatchObject({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+      status: "429",
+    });
+    // a token comes back after 1/3 s
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await call("GET", "/Users")).status).toBe(200);
+    // unauthenticated requests are answered 401 and take no token
+    expect((await call("GET", "/Users", undefined, "nope")).status).toBe(401);
+    expect(emulator.stats().injected).toEqual({ status429: 0, status5xx: 0, resets: 0, rateLimited: 2 });
+    expect(emulator.stats().byMethod.GET).toEqual({ "200": 4, "429": 2, "401": 1 });
+  });
+
+  it("keeps the faults it was started with across resets", async () => {
+    const limited = await startAbmEmulator({ token: "t", faults: { rateLimitPerSecond: 1, latencyMs: 30 } });
+    try {
+      const get = () =>
+        fetch(`${limited.scimUrl}/Users`, { headers: { authorization: "Bearer t" } }).then((r) => r.status);
+      const started = performance.now();
+      expect([await get(), await get()]).toEqual([200, 429]);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(60);
+      limited.reset();
+      expect(limited.stats().total).toBe(0);
+      expect([await get(), await get()]).toEqual([200, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -1,11 +1,15 @@
 import { toAppError } from "#core/errors.js";
 import { type CliCommand, emitted, failure } from "../command.js";
 
-/** `abm emulate [--users N] [--seed S] [--graph-port P] [--abm-port P]`: both emulators until stopped. */
+/**
+ * `abm emulate [--users N] [--seed S] [--graph-port P] [--abm-port P] [--abm-rate-limit N] [--abm-latency-ms N]`:
+ * both emulators until stopped; the last two make the ABM emulator play a real, distant ABM.
+ */
 export function createEmulateCommand(): CliCommand {
   return {
     name: "emulate",
-    usage: "abm emulate [--users N] [--seed S] [--graph-port P] [--abm-port P]",
+    usage:
+      "abm emulate [--users N] [--seed S] [--graph-port P] [--abm-port P] [--abm-rate-limit N] [--abm-latency-ms N]",
     summary: "Start the Graph (Entra) and ABM SCIM emulators on loopback until stopped",
     args: [],
     flags: [
@@ -41,9 +45,31 @@ export function createEmulateCommand(): CliCommand {
         max: 65535,
         summary: "port of the ABM SCIM emulator (default: any free port)",
       },
+      {
+        name: "abm-rate-limit",
+        kind: "integer",
+        valueName: "N",
+        min: 1,
+        max: 1000000,
+        summary: "ABM answers 429 with Retry-After above N SCIM requests per second (token bucket; default: no limit)",
+      },
+      {
+        name: "abm-latency-ms",
+        kind: "integer",
+        valueName: "N",
+        min: 0,
+        max: 60000,
+        summary: "ABM answers each SCIM request after N ms, like a distant server (default 0)",
+      },
     ],
     run: async (ctx) => {
       const { startEmulators } = await import("../../emulators.js");
+      const rateLimit = ctx.flags.integer("abm-rate-limit");
+      const latency = ctx.flags.integer("abm-latency-ms");
+      const abmFaults = {
+        ...(rateLimit === undefined ? {} : { rateLimitPerSecond: rateLimit }),
+        ...(latency === undefined ? {} : { latencyMs: latency }),
+      };
       let pair: Awaited<ReturnType<typeof startEmulators>>;
       try {
         pair = await startEmulators({
@@ -51,6 +77,7 @@ export function createEmulateCommand(): CliCommand {
           seed: ctx.flags.integer("seed") ?? 1,
           graphPort: ctx.flags.integer("graph-port") ?? 0,
           abmPort: ctx.flags.integer("abm-port") ?? 0,
+          abmFaults,
         });
       } catch (error) {
         return failure(toAppError(error, "emulator.start_failed"));
@@ -65,6 +92,11 @@ export function createEmulateCommand(): CliCommand {
           `  ABM_SERVICE_PRINCIPAL_ID=${graph.servicePrincipalId} GRAPH_BASE_URL=${graph.baseUrl} AZURE_AUTHORITY_HOST=${graph.authorityHost}`,
           `  trust its certificate with NODE_EXTRA_CA_CERTS=${graph.caCertPath}`,
           `ABM SCIM: ABM_SCIM_URL=${abm.scimUrl} ABM_SCIM_TOKEN=${abm.token}`,
+          ...(rateLimit === undefined && latency === undefined
+            ? []
+            : [
+                `  playing a distant ABM: ${rateLimit === undefined ? "no rate limit" : `${rateLimit} requests/s (429 + Retry-After above)`}, ${latency ?? 0} ms per request`,
+              ]),
           "Control APIs: <graph>/_emulator/state, <abm>/_emulator/stats (see docs/contracts.md §5).",
         ].join("\n"),
       );

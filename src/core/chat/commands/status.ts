@@ -1,6 +1,7 @@
 import { approvalData, heldCount } from "../../approvals/approval.js";
 import { organizationWords } from "../../organization.js";
 import type { EngineStatus } from "../../ports/provisioning-engine.js";
+import type { ScimClientStatus } from "../../ports/scim-target.js";
 import { type Answer, type CommandContext, failedAnswer, succeeded } from "../context.js";
 import { code, formatCounts, formatTime, linksBlock, plain } from "../format.js";
 import type { Fact, Reply, ReplyBlock } from "../reply.js";
@@ -19,6 +20,15 @@ function tone(status: EngineStatus): Reply["tone"] {
   if (status.state === "quarantined" || status.lastRun?.outcome === "failed") return "danger";
   if (status.state === "awaiting_approval" || status.paused || status.failingUsers > 0) return "warning";
   return status.lastRun === null ? "info" : "success";
+}
+
+/** e.g. "8 of 8 at once, 0 answered 429" or "5 of 8 at once, paced to 190/s, 12 answered 429, 1 answered 5xx" (since start) */
+function scimClientText(client: ScimClientStatus): string {
+  const parts = [`${client.concurrencyLimit} of ${client.concurrencyMax} at once`];
+  if (client.pacedPerSecond !== null) parts.push(`paced to ${Math.round(client.pacedPerSecond)}/s`);
+  parts.push(`${client.rateLimited} answered 429`);
+  if (client.serverErrors > 0) parts.push(`${client.serverErrors} answered 5xx`);
+  return parts.join(", ");
 }
 
 function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
@@ -41,6 +51,8 @@ function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
   ];
   if (status.tokenExpiresAt !== null)
     facts.push({ label: `${apple.short} token expires`, value: formatTime(status.tokenExpiresAt) });
+  if (status.scimClient !== undefined)
+    facts.push({ label: `${apple.short} requests`, value: scimClientText(status.scimClient) });
   const blocks: ReplyBlock[] = [
     { type: "header", text: `${apple.short} sync: ${STATE_WORDS[status.state]}` },
     { type: "facts", facts },

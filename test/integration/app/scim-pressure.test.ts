@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInProcessAppAccess } from "#app/cli/app-access.js";
+import { createCommandRegistry } from "#app/cli/commands/registry.js";
+import { runCli } from "#app/cli/router.js";
+import { targetsFromEmulators } from "#app/connection.js";
+import { type EmulatorPair, startEmulators } from "#app/emulators.js";
+import { type RunningService, startService } from "#app/runtime.js";
+import { loadConfig } from "#config/load-config.js";
+import { systemClock } from "#core/clock.js";
+import { randomIds } from "#core/ids.js";
+import { silentLogger } from "#core/logger.js";
+
+/**
+ * The service against a rate-limited ABM (20 requests/s): the sync completes, and how hard the SCIM
+ * client presses ABM (its adaptive concurrency limit, its pace, the 429s) shows in /metrics and in
+ * `abm status` (text and --json).
+ */
+describe("the SCIM client's pressure on ABM, in /metrics and status", () => {
+  const env = { SYNC_SCOPE: "all", SYNC_CONCURRENCY: "8" };
+  const config = loadConfig(env);
+  let pair: EmulatorPair;
+  let service: RunningService;
+
+  beforeAll(async () => {
+    if (!config.ok) throw config.error;
+    pair = await startEmulators({ users: 60, seed: 21, problemRate: 0, abmFaults: { rateLimitPerSecond: 20 } });
+    const started = await startService({
+      config: config.value,
+      targets: { default: targetsFromEmulators(pair) },
+      env,
+      logger: silentLogger,
+      clock: systemClock,
+      ids: randomIds,
+      port: 0,
+      dataDir: "memory://",
+      schedule: false,
+    });
+    if (!started.ok) throw started.error;
+    service = started.value;
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await pair?.close();
+  });
+
+  async function abm(...argv: string[]) {
+    const out: string[] = [];
+    const code = await runCli({
+      argv,
+      config,
+      stdout: { write: (t) => out.push(t) },
+      stderr: { write: () => undefined },
+      commands: createCommandRegistry({
+        clock: systemClock,
+        access: createInProcessAppAccess(service.services),
+        env,
+      }),
+      signal: new AbortController().signal,
+    });
+    return { code, stdout: out.join("") };
+  }
+
+  it("syncs every user through the rate limit and reports the 429s it met", async () => {
+    const before = await (await fetch(`${service.url}/metrics`)).text();
+    expect(before).toMatch(/^abm_scim_concurrency_limit 8$/m);
+    expect(before).toMatch(/^abm_scim_rate_limited_total 0$/m);
+    expect(before).toMatch(/^abm_scim_paced_requests_per_second 0$/m);
+
+    const run = await service.services.connections[0].engine.runCycle({
+      kind: "full",
+      trigger: "cli",
+      actor: { id: "system", platform: "system" },
+    });
+    expect(run.ok && run.value.counts).toMatchObject({ created: 60, failed: 0 });
+    expect(pair.abm.users()).toHaveLength(60);
+    const limited = pair.abm.stats().injected.rateLimited;
+    expect(limited).toBeGreaterThan(0);
+
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toContain("# TYPE abm_scim_rate_limited_total counter");
+    expect(metrics).toMatch(new RegExp(`^abm_scim_rate_limited_total ${limited}$`, "m"));
+    expect(metrics).toMatch(/^abm_scim_concurrency_max 8$/m);
+    const limit = Number(/^abm_scim_concurrency_limit (\d+)$/m.exec(metrics)?.[1]);
+    expect(limit).toBeGreaterThanOrEqual(1);
+    expect(limit).toBeLessThanOrEqual(8);
+    expect(Number(/^abm_scim_paced_requests_per_second ([\d.]+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+
+    const json = await abm("status", "--json");
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout) as { status: Record<string, unknown> };
+    expect(doc.status.scimClient).toMatchObject({ concurrencyMax: 8, rateLimited: limited, serverErrors: 0 });
+    // the fields that were there before are all still there
+    expect(Object.keys(doc.status)).toEqual(
+      expect.arrayContaining(["engine", "state", "scope", "lastRun", "linkedUsers", "failingUsers", "notes"]),
+    );
+    const text = await abm("status");
+    expect(text.stdout).toMatch(
+      new RegExp(`ABM requests\\s+\\d of 8 at once, paced to \\d+/s, ${limited} answered 429`),
+    );
+  });
+});
