@@ -46,6 +46,7 @@ export interface EngineBuildDeps {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly onProgress?: (done: number, total: number) => void;
+  readonly sliceSize?: number;
 }
 
 /** The configured engine behind the one port: `native` (we are the SCIM client) or `entra`. */
@@ -126,6 +127,7 @@ export function buildEngine(deps: EngineBuildDeps): Result<ServiceEngine, AppErr
     events: deps.events,
     holderId: `${hostname()}:${process.pid}:${ids.next("evt")}`,
     ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
+    ...(deps.sliceSize === undefined ? {} : { sliceSize: deps.sliceSize }),
   });
   return ok({
     ...engine,

@@ -63,6 +63,8 @@ export interface OpenServicesOptions {
   /** overrides for tests and benchmarks */
   readonly databaseUrl?: string;
   readonly dataDir?: string;
+  /** source users a full cycle plans and applies together (the engine's default otherwise) */
+  readonly sliceSize?: number;
 }
 
 const ABM_LINKS = {
@@ -127,6 +129,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       ids,
       logger,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      ...(options.sliceSize === undefined ? {} : { sliceSize: options.sliceSize }),
     });
     if (!built.ok) throw built.error;
     const engine = built.value;

@@ -20,6 +20,8 @@ export interface ApplyOptions {
   readonly attempts: ReadonlyMap<string, number>;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+  /** after each operation ABM accepted (`scimId`: what the link points at afterwards, null when deleted) */
+  readonly onApplied?: (op: SyncOp, scimId: string | null) => void;
 }
 
 export interface ApplyResult {
@@ -138,6 +140,7 @@ class Results {
         outcome.scimId === null && op.action !== "create"
           ? null
           : linkAfter(op, this.options.links.get(op.entraId) ?? null, outcome.scimId ?? undefined);
+      this.options.onApplied?.(op, outcome.scimId);
       if (op.action === "adopt" && op.replacesEntraId !== null) this.removed.push(op.replacesEntraId);
       if (next === null) this.removed.push(op.entraId);
       else if (next !== undefined) this.links.push(next);
