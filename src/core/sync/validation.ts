@@ -244,12 +244,12 @@ function findDuplicateUserNames(users: readonly UserToValidate[]): Map<string, V
  */
 export function duplicateUserName(userName: string, others: readonly string[], earlier = false): ValidationProblem {
   const outcome = earlier
-    ? "read earlier in this cycle; ABM allows one account per userName, so this user is not sent"
-    : "ABM allows one account per userName, so neither is sent";
+    ? ", read earlier in this cycle; ABM allows one account per userName, so this user is not sent"
+    : "; ABM allows one account per userName, so neither is sent";
   return {
     code: "validation.duplicate_user_name",
     field: "userName",
-    message: `userName "${printable(userName)}" is also the userName of Entra user ${others.join(", ")}; ${outcome}.`,
+    message: `userName "${printable(userName)}" is also the userName of Entra user ${others.join(", ")}${outcome}.`,
     fix: "Give each user a unique User principal name in Entra, or map userName to a unique attribute with ABM_ATTRIBUTE_MAP.",
   };
 }
