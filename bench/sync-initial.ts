@@ -2,7 +2,7 @@
  * Initial sync of N Entra users into an empty ABM through the real service: openServices (Graph
  * client, SCIM client, native engine, repositories on PGlite or Postgres), scope `all`.
  *
- *   npx tsx bench/sync-initial.ts [--users 10000] [--concurrency 8] [--database-url postgres://…] [--no-raw] [--profile cycle.cpuprofile]
+ *   npx tsx bench/sync-initial.ts [--users 10000] [--concurrency 8] [--slice-size N] [--database-url postgres://…] [--no-raw] [--fresh-db-in-process] [--profile cycle.cpuprofile]
  *
  * Both emulators run in a CHILD process (bench/_support/emulator-child.ts): on 2 cores the engine
  * and the emulators would otherwise share one event loop, and the engine's figure would include
@@ -10,11 +10,16 @@
  * ABM emulator in another child, a plain keep-alive node:http POST loop, N creates at the same
  * concurrency (bench/_support/raw-capacity.ts). ratio = engine users/s ÷ raw creates/s.
  *
- * Prints `bench sync-initial users=… concurrency=… db=… wall_s=… users_per_s=… read_entra_s=…
- * list_abm_s=… plan_s=… apply_s=… rss_open_mb=… peak_rss_mb=… max_rss_mb=… raw_capacity_per_s=… ratio=…
- * created=… failed=… abm_users=… emulator_rss_mb=… load1=…`. rss_open_mb: after opening the services,
- * before the cycle; peak_rss_mb: sampled every 50 ms during the cycle; max_rss_mb: the kernel's peak
- * for the whole process; load1: the machine's 1-minute load average when the cycle started.
+ * Prints `bench sync-initial users=… concurrency=… db=… wall_s=… users_per_s=… list_abm_s=…
+ * slices_s=… end_s=… finish_s=… rss_open_mb=… peak_rss_mb=… rss_growth_mb=… heap_open_mb=…
+ * peak_heap_mb=… max_rss_mb=… raw_capacity_per_s=… ratio=… created=… failed=… abm_users=…
+ * emulator_rss_mb=… load1=…`. Phases (bench/_support/phase-logger.ts): listing ABM, the slices (Entra
+ * read page by page, each slice planned and applied), the end (removals, deferred claims,
+ * threshold), the finish. rss_open_mb: after opening the services, before the cycle; peak_rss_mb:
+ * sampled every 50 ms during the cycle; rss_growth_mb: the cycle's own growth (peak − open);
+ * heap_*: V8's used heap at open and at its sampled peak; max_rss_mb: the kernel's peak for the
+ * whole process (PGlite's first initdb included with --fresh-db-in-process); load1: the machine's
+ * 1-minute load average when the cycle started.
  */
 import { parseArgs } from "node:util";
 import { benchLine, createBenchDatabase, load1, openBenchServices, runBenchCycle } from "./_support/bench-services.js";
@@ -28,6 +33,8 @@ const { values } = parseArgs({
   options: {
     users: { type: "string", default: "10000" },
     concurrency: { type: "string", default: "8" },
+    /** source users a full cycle plans and applies together (default: the engine's, 1000) */
+    "slice-size": { type: "string" },
     "database-url": { type: "string" },
     /** PGlite: run initdb in the measured process (a first start) instead of a child before it */
     "fresh-db-in-process": { type: "boolean", default: false },
@@ -44,12 +51,21 @@ const database = await createBenchDatabase(values["database-url"], values["fresh
 const phases = createPhaseLogger();
 let failed = false;
 try {
-  const services = await openBenchServices({ emulators, database, concurrency, logger: phases.logger });
+  const sliceSize = values["slice-size"] === undefined ? undefined : Number(values["slice-size"]);
+  const services = await openBenchServices({
+    emulators,
+    database,
+    concurrency,
+    logger: phases.logger,
+    ...(sliceSize === undefined ? {} : { sliceSize }),
+  });
   const rssOpen = process.memoryUsage.rss() / 2 ** 20;
+  const heapOpen = process.memoryUsage().heapUsed / 2 ** 20;
   const loadAtStart = load1();
   let run: Awaited<ReturnType<typeof runBenchCycle>>;
   let wall: number;
   let peak: number;
+  let peakHeap: number;
   let phase: Record<string, number>;
   try {
     phases.clear();
@@ -60,6 +76,7 @@ try {
     wall = (performance.now() - started) / 1000;
     await stopProfile();
     peak = sampler.stop();
+    peakHeap = sampler.peakHeapMb();
     phase = phaseTimes(phases.marks, started);
   } finally {
     await services.close();
@@ -73,17 +90,21 @@ try {
     benchLine("sync-initial", {
       users,
       concurrency,
+      slice_size: sliceSize ?? "default",
       db: database.kind,
       emulators: "child-process",
       outcome: run.outcome,
       wall_s: wall,
       users_per_s: perS,
-      read_entra_s: phase.read_entra ?? Number.NaN,
       list_abm_s: phase.list_abm ?? Number.NaN,
-      plan_s: phase.plan ?? Number.NaN,
-      apply_s: phase.apply ?? Number.NaN,
+      slices_s: phase.slices ?? Number.NaN,
+      end_s: phase.end ?? Number.NaN,
+      finish_s: phase.finish ?? Number.NaN,
       rss_open_mb: rssOpen,
       peak_rss_mb: peak,
+      rss_growth_mb: peak - rssOpen,
+      heap_open_mb: heapOpen,
+      peak_heap_mb: peakHeap,
       max_rss_mb: maxRssMb(),
       raw_capacity_per_s: raw,
       ratio: perS / raw,

@@ -23,9 +23,11 @@ export interface AbmEntry {
 
 /**
  * Every ABM user of a full cycle, indexed by id, externalId and lower-cased userName, as the cycle
- * began (a user the cycle creates is added; the keys of one it renames stay as listed, as for a
- * planner that saw the whole listing). When ABM holds two users with one externalId or userName
- * the first listed wins, as in the planner's own index.
+ * began: the keys of a user it renames stay as listed, as for a planner that saw the whole listing,
+ * and a user it creates is not added (an initial cycle would grow the index by its whole directory;
+ * no other user of the cycle can match it, and a user read twice in one cycle has its ABM user read
+ * again, slice-targets.ts). When ABM holds two users with one externalId or userName the first
+ * listed wins, as in the planner's own index.
  */
 export class AbmIndex {
   private readonly byIdMap = new Map<string, AbmEntry>();
@@ -59,15 +61,9 @@ export class AbmIndex {
     });
   }
 
-  /** what ABM holds once `op` succeeded (`scimId`: the id ABM returned for a create) */
-  applied(op: SyncOp, scimId: string | null): void {
-    if (op.action === "skip") return;
-    if (op.action === "create") {
-      if (scimId === null) return;
-      const { userName, externalId, active } = op.target;
-      this.put({ id: scimId, externalId, userName, active, hash: op.hash, used: true });
-      return;
-    }
+  /** what an indexed ABM user holds once `op` succeeded */
+  applied(op: SyncOp): void {
+    if (op.action === "skip" || op.action === "create") return;
     const entry = this.byIdMap.get(op.scimId);
     if (entry === undefined) return;
     if (op.action === "delete") {

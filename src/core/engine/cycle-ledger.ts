@@ -20,6 +20,8 @@ export class CycleLedger {
   private readonly seen = new Set<string>();
   /** lower-cased userName → the first Entra user read with it (duplicates across slices) */
   private readonly names = new Map<string, string>();
+  /** users read again, or removed, after an earlier slice planned them: their links may be new */
+  readonly revisited = new Set<string>();
   /** users whose claim waits for the end: it depends on a user not read yet */
   readonly deferred = new Map<string, PlannedUser>();
   /** users removed in Entra (a full read rarely has any) */
@@ -53,6 +55,7 @@ export class CycleLedger {
 
   /** a user in scope was read (again: the last read wins, its earlier decisions are replaced) */
   enter(user: SourceUser): void {
+    if (this.seen.has(user.id)) this.revisited.add(user.id);
     this.seen.add(user.id);
     this.removed.delete(user.id);
     this.deferred.delete(user.id);
@@ -62,6 +65,7 @@ export class CycleLedger {
 
   /** a user was removed in Entra: the end plans its removal like any user the source no longer holds */
   leave(entraId: string, reason: RemovalReason): void {
+    if (this.seen.has(entraId)) this.revisited.add(entraId);
     this.seen.delete(entraId);
     this.deferred.delete(entraId);
     this.removals.drop(entraId);

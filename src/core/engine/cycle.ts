@@ -101,7 +101,10 @@ async function readAndRun(
     select: selectFor(ctx.map),
     onBatch: (changes, info) => reader.take(changes, info.full),
   });
-  if (!read.ok) return err(read.error);
+  if (!read.ok) {
+    await reader.drain();
+    return err(read.error);
+  }
   return reader.finish(read.value.watermark);
 }
 
@@ -134,6 +137,11 @@ class CycleReader {
     }
     if (this.full !== null) await this.full.take(changes);
     else this.buffer.add(changes);
+  }
+
+  /** the read failed: what the slices queued still runs and is written first */
+  async drain(): Promise<void> {
+    await this.full?.drain();
   }
 
   async finish(watermark: string): Promise<Result<RunWork<CycleResult>, AppError>> {

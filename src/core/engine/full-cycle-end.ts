@@ -39,6 +39,8 @@ export async function endFullCycle(
   watermark: string,
 ): Promise<Result<RunWork<CycleResult>, AppError>> {
   const { ctx, run, ledger, setup, input } = cycle;
+  // every slice applied and written: the links the end reads are the cycle's
+  await cycle.applier.drain();
   const leavers = await planLeavers(cycle);
   if (!leavers.ok) return leavers;
   const deferred = [...ledger.deferred.values()];
@@ -57,8 +59,8 @@ export async function endFullCycle(
   run.log.info({ deferred: deferred.length, removals: settled.apply.length, held: settled.held.length }, "planned");
   const approval = input.dryRun ? null : await holdBatch(ctx, run, settled);
   await applyRemovals(cycle, settled.apply);
-  const counts = { ...cycle.applier.counts, held: settled.held.length };
-  const { result } = cycle.applier;
+  const result = await cycle.applier.close();
+  const counts = { ...result.counts, held: settled.held.length };
   if (!input.dryRun) {
     // the watermark moves only now: every change is applied, escrowed or held
     await ctx.store.completeCycle({

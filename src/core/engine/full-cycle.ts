@@ -2,6 +2,7 @@ import { type AppError, toAppError } from "../errors.js";
 import type { DirectoryChange } from "../ports/directory-source.js";
 import type { CycleKind, FailureEntry } from "../ports/provisioning-engine.js";
 import { err, ok, type Result } from "../result.js";
+import type { LinkState, SyncOp } from "../sync/operations.js";
 import { type PlanPart, planSync, type Removal } from "../sync/planner.js";
 import { prepareUsers } from "../sync/prepare.js";
 import type { SourceUser } from "../users.js";
@@ -106,7 +107,8 @@ export class FullCycle {
     try {
       if (this.pending.size > 0) await this.sliceOf(this.pending.size);
     } catch (thrown) {
-      // as from a slice applied while reading (the source hands the error back)
+      await this.drain();
+      // as from a slice planned while reading (the source hands the error back)
       return err(toAppError(thrown, "engine.cycle_failed"));
     }
     const { ledger } = this;
@@ -117,13 +119,35 @@ export class FullCycle {
     return endFullCycle(this, watermark);
   }
 
+  /** Plans one part and queues its operations, removals excepted (the end's parts). */
+  async plan(kind: PlanPart["kind"], needs: PartNeeds, removals: readonly Removal[]): Promise<Result<void, AppError>> {
+    const planned = await this.planPart(kind, needs, removals);
+    if (!planned.ok) return err(planned.error);
+    await this.applier.apply(planned.value.ops, planned.value.links);
+    return ok(undefined);
+  }
+
+  /** The read stopped: what is queued still runs and is written before the run ends. */
+  async drain(): Promise<void> {
+    try {
+      await this.applier.close();
+    } catch (thrown) {
+      const error = toAppError(thrown, "engine.cycle_failed");
+      this.run.log.error({ code: error.code, message: error.message }, "applying the slices read so far failed");
+    }
+  }
+
   /**
    * Plans one part against the index (the ABM users and links its users need, resolved first) and
-   * applies its operations now, removals excepted: they wait in the ledger for the end.
+   * returns what runs now; removals wait in the ledger for the end.
    */
-  async plan(kind: PlanPart["kind"], needs: PartNeeds, removals: readonly Removal[]): Promise<Result<void, AppError>> {
+  private async planPart(
+    kind: PlanPart["kind"],
+    needs: PartNeeds,
+    removals: readonly Removal[],
+  ): Promise<Result<{ ops: SyncOp[]; links: ReadonlyMap<string, LinkState> }, AppError>> {
     const { ctx, ledger, index } = this;
-    const prepared = await partTargets(ctx, index, needs);
+    const prepared = await partTargets(ctx, index, { ...needs, revisited: ledger.revisited });
     if (!prepared.ok) return err(prepared.error);
     const { links, targets } = prepared.value;
     const plan = planSync({
@@ -137,11 +161,14 @@ export class FullCycle {
       part: ledger.part(kind, index),
     });
     for (const user of plan.deferred) ledger.deferred.set(user.entraId, user);
-    const now = ledger.record(plan.ops, index);
-    await this.applier.apply(now, new Map(links.map((l) => [l.entraId, l] as const)));
-    return ok(undefined);
+    return ok({ ops: ledger.record(plan.ops, index), links: new Map(links.map((l) => [l.entraId, l] as const)) });
   }
 
+  /**
+   * One slice: mapped, validated, planned and queued (journaled first) while the slices before it
+   * are still being applied; the source reads on meanwhile. A user read again waits until its
+   * earlier read is applied and written: its link decides the new plan.
+   */
   private async sliceOf(size: number): Promise<void> {
     const users: SourceUser[] = [];
     for (const [id, user] of this.pending) {
@@ -149,12 +176,13 @@ export class FullCycle {
       users.push(user);
       this.pending.delete(id);
     }
+    if (users.some((user) => this.ledger.has(user.id))) await this.applier.drain();
     for (const user of users) this.ledger.enter(user);
     const prepared = prepareUsers(users, this.ctx.map, { verifiedDomains: this.ctx.verifiedDomains });
     this.slices += 1;
     const planned = await this.plan("slice", { users: this.ledger.flagDuplicates(prepared) }, []);
     if (!planned.ok) throw planned.error;
-    this.run.log.debug({ slice: this.slices, users: users.length, read: this.ledger.readCount }, "slice applied");
+    this.run.log.debug({ slice: this.slices, users: users.length, read: this.ledger.readCount }, "slice queued");
   }
 }
 

@@ -20,6 +20,8 @@ export interface PartNeeds {
   readonly unconfirmed?: readonly string[];
   /** links of users that left (the `removals` part): their ABM users */
   readonly leaving?: readonly LinkState[];
+  /** users an earlier part of this cycle planned: a link may point at an ABM user it created */
+  readonly revisited?: ReadonlySet<string>;
 }
 
 interface Deps {
@@ -45,6 +47,8 @@ export async function partTargets(
   const wanted = new Wanted();
   const own = await deps.store.linksFor([...needs.users.map((u) => u.entraId), ...(needs.unconfirmed ?? [])]);
   const linkOf = new Map(own.map((l) => [l.entraId, l] as const));
+  const created = await indexCreated(deps, index, [...own, ...(needs.leaving ?? [])], needs.revisited);
+  if (!created.ok) return err(created.error);
   for (const user of needs.users) wantFor(index, wanted, user, linkOf.get(user.entraId));
   for (const id of needs.unconfirmed ?? []) wanted.match(index.byExternalId(id));
   for (const link of needs.leaving ?? []) wanted.add(index.byId(link.scimId), link.lastPushed);
@@ -57,6 +61,26 @@ export async function partTargets(
   const records = await resolve(deps, wanted);
   if (!records.ok) return err(records.error);
   return ok({ links: [...links.values()], targets: lookups(index, records.value) });
+}
+
+/**
+ * Links of users an earlier part planned may point at ABM users this cycle created, which the index
+ * leaves out: those are read from ABM and indexed (rare: a delta that returns a user twice).
+ */
+async function indexCreated(
+  deps: Deps,
+  index: AbmIndex,
+  links: readonly LinkState[],
+  revisited: ReadonlySet<string> | undefined,
+): Promise<Result<void, AppError>> {
+  if (revisited === undefined || revisited.size === 0) return ok(undefined);
+  for (const link of links) {
+    if (!revisited.has(link.entraId) || index.byId(link.scimId) !== undefined) continue;
+    const found = await deps.target.get(link.scimId);
+    if (!found.ok) return err(found.error);
+    if (found.value !== null) index.add(found.value);
+  }
+  return ok(undefined);
 }
 
 /**
