@@ -48,7 +48,7 @@ export async function applyAndRecord(
   return { counts, attempted: result.attempted, value: { held: plan.held.length, approval } };
 }
 
-/** How a cycle's operations are applied: `links` before the cycle, `attempts` of the escrow. */
+/** How a cycle's operations are applied: `links` before the cycle, `attempts`: the escrow as it began. */
 export function applyOptions(
   ctx: EngineContext,
   run: OpenRun,
@@ -56,6 +56,7 @@ export function applyOptions(
   attempts: ReadonlyMap<string, number>,
 ): ApplyOptions {
   return {
+    escrow: new Set(attempts.keys()),
     runId: run.id,
     store: ctx.store,
     target: ctx.target,
