@@ -238,5 +238,46 @@ for (const kind of e2eDatabaseKinds()) {
       const foreign = whole.states[3]?.abm.filter((u) => u.externalId?.startsWith("foreign-"));
       expect(foreign?.map((u) => u.active)).toEqual([true, true, true, true, true]);
     });
+
+    it("an incremental cycle whose delta link expired becomes a full cycle in slices", async () => {
+      const harness = await startE2e({
+        database: await createE2eDatabase(kind),
+        emulators: { users: 300, seed: 32, problemRate: 0 },
+        sliceSize: 7,
+      });
+      try {
+        expect((await harness.sync("full")).counts).toMatchObject({ created: 300, failed: 0 });
+        const store = harness.graph.store;
+        const [gone1, gone2, off, changed] = store.order.slice(100, 104);
+        if (gone1 === undefined || gone2 === undefined || off === undefined || changed === undefined)
+          throw new Error("users expected");
+        store.deleteUser(gone1, true);
+        store.deleteUser(gone2, false);
+        store.patchUser(off, { accountEnabled: false });
+        store.patchUser(changed, { department: "Moved" });
+        store.createUser({
+          id: "late-arrival",
+          givenName: "Late",
+          surname: "Arrival",
+          userPrincipalName: `late@${harness.graph.verifiedDomain}`,
+        });
+        store.expireDeltaTokens();
+
+        const run = await harness.sync("incremental");
+        expect(run.kind).toBe("incremental");
+        // a full read: the deleted users are missing from it, everybody else is compared with ABM
+        expect(run.counts).toMatchObject({ created: 1, updated: 1, deactivated: 3, failed: 0, held: 0 });
+        const abm = new Map(abmUsers(harness.pair.abm).map((u) => [u.externalId, u] as const));
+        expect([gone1, gone2, off].map((id) => abm.get(id)?.active)).toEqual([false, false, false]);
+        expect(abm.get(changed)?.department).toBe("Moved");
+        expect(abm.get("late-arrival")?.active).toBe(true);
+        expect(abm.size).toBe(301);
+        // the delta link it stored works: nothing to do next time
+        const quiet = await harness.sync("incremental");
+        expect(quiet.counts).toMatchObject({ created: 0, updated: 0, deactivated: 0, failed: 0 });
+      } finally {
+        await harness.close();
+      }
+    });
   });
 }
