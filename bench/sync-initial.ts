@@ -2,7 +2,10 @@
  * Initial sync of N Entra users into an empty ABM through the real service: openServices (Graph
  * client, SCIM client, native engine, repositories on PGlite or Postgres), scope `all`.
  *
- *   npx tsx bench/sync-initial.ts [--users 10000] [--concurrency 8] [--slice-size N] [--database-url postgres://…] [--no-raw] [--fresh-db-in-process] [--profile cycle.cpuprofile]
+ *   npx tsx bench/sync-initial.ts [--users 10000] [--concurrency 8] [--slice-size N] [--database-url postgres://…] [--no-raw] [--fresh-db-in-process] [--full-again] [--profile cycle.cpuprofile]
+ *
+ * `--full-again`: then a second full cycle over the synced directory (every ABM user indexed,
+ * every link read, nothing to change), printed as `bench sync-initial-full-again …`.
  *
  * Both emulators run in a CHILD process (bench/_support/emulator-child.ts): on 2 cores the engine
  * and the emulators would otherwise share one event loop, and the engine's figure would include
@@ -22,6 +25,7 @@
  * 1-minute load average when the cycle started.
  */
 import { parseArgs } from "node:util";
+import type { AppServices } from "#app/services.js";
 import { benchLine, createBenchDatabase, load1, openBenchServices, runBenchCycle } from "./_support/bench-services.js";
 import { startCycleProfile } from "./_support/cycle-profiler.js";
 import { startEmulatorProcess } from "./_support/emulator-process.js";
@@ -33,6 +37,8 @@ const { values } = parseArgs({
   options: {
     users: { type: "string", default: "10000" },
     concurrency: { type: "string", default: "8" },
+    /** then a second full cycle over the synced directory (ABM indexed whole, nothing to change) */
+    "full-again": { type: "boolean", default: false },
     /** source users a full cycle plans and applies together (default: the engine's, 1000) */
     "slice-size": { type: "string" },
     "database-url": { type: "string" },
@@ -43,6 +49,27 @@ const { values } = parseArgs({
     profile: { type: "string" },
   },
 });
+interface Measured {
+  readonly run: Awaited<ReturnType<typeof runBenchCycle>>;
+  readonly wall: number;
+  readonly peak: number;
+  readonly peakHeap: number;
+  readonly phase: Record<string, number>;
+}
+
+/** one full cycle, timed, its RSS and heap sampled, its phases cut from the engine's log lines */
+async function measureFullCycle(services: AppServices, profile: string | undefined): Promise<Measured> {
+  phases.clear();
+  const stopProfile = await startCycleProfile(profile);
+  const sampler = startRssSampler();
+  const started = performance.now();
+  const run = await runBenchCycle(services, "full");
+  const wall = (performance.now() - started) / 1000;
+  await stopProfile();
+  const peak = sampler.stop();
+  return { run, wall, peak, peakHeap: sampler.peakHeapMb(), phase: phaseTimes(phases.marks, started) };
+}
+
 const users = Number(values.users);
 const concurrency = Number(values.concurrency);
 
@@ -62,25 +89,15 @@ try {
   const rssOpen = process.memoryUsage.rss() / 2 ** 20;
   const heapOpen = process.memoryUsage().heapUsed / 2 ** 20;
   const loadAtStart = load1();
-  let run: Awaited<ReturnType<typeof runBenchCycle>>;
-  let wall: number;
-  let peak: number;
-  let peakHeap: number;
-  let phase: Record<string, number>;
+  let measured: Measured;
+  let again: Measured | null = null;
   try {
-    phases.clear();
-    const stopProfile = await startCycleProfile(values.profile);
-    const sampler = startRssSampler();
-    const started = performance.now();
-    run = await runBenchCycle(services, "full");
-    wall = (performance.now() - started) / 1000;
-    await stopProfile();
-    peak = sampler.stop();
-    peakHeap = sampler.peakHeapMb();
-    phase = phaseTimes(phases.marks, started);
+    measured = await measureFullCycle(services, values.profile);
+    if (values["full-again"]) again = await measureFullCycle(services, undefined);
   } finally {
     await services.close();
   }
+  const { run, wall, peak, peakHeap, phase } = measured;
   const child = await emulators.stats();
   // after the sync, so the load loop does not compete with it; a fresh emulator, same concurrency
   const raw = values["no-raw"] ? Number.NaN : await measureRawCreateCapacity(users, concurrency);
@@ -118,9 +135,29 @@ try {
       load1: loadAtStart,
     }),
   );
+  if (again !== null) {
+    const a = again.run.counts;
+    process.stdout.write(
+      benchLine("sync-initial-full-again", {
+        users,
+        concurrency,
+        db: database.kind,
+        outcome: again.run.outcome,
+        wall_s: again.wall,
+        list_abm_s: again.phase.list_abm ?? Number.NaN,
+        slices_s: again.phase.slices ?? Number.NaN,
+        end_s: again.phase.end ?? Number.NaN,
+        peak_rss_mb: again.peak,
+        peak_heap_mb: again.peakHeap,
+        changed: a.created + a.adopted + a.updated + a.deactivated + a.deleted,
+        failed: a.failed,
+      }),
+    );
+  }
   for (const p of phases.problems.slice(0, 5))
     process.stderr.write(`engine ${p.message} ${JSON.stringify(p.fields)}\n`);
   failed = run.outcome !== "succeeded" || c.created !== users || child.abmUsers !== users;
+  if (again !== null && again.run.outcome !== "succeeded") failed = true;
 } finally {
   await emulators.stop();
   await database.drop();

@@ -26,6 +26,8 @@ export interface FullCycleSetup {
   /** the users of the assigned scope; null for scope `all` */
   readonly scopeIds: ReadonlySet<string> | null;
   readonly open: OpenBatch | null;
+  /** the store held links as the cycle began (false on a first sync: no slice needs to read any) */
+  readonly linkedBefore: boolean;
 }
 
 export interface FullCycleInput {
@@ -72,6 +74,7 @@ export class FullCycle {
     const failures = await ctx.store.failures();
     const unconfirmed = await unlinked(ctx, failures);
     const open = await openBatch(ctx);
+    const linkedBefore = (await ctx.store.linkCount()) > 0;
     const index = await indexAbm(ctx.target);
     if (!index.ok) return err(index.error);
     run.log.info({ users: index.value.size }, "listed ABM");
@@ -83,7 +86,7 @@ export class FullCycle {
     });
     const attempts = new Map(failures.map((f) => [f.entraId, f.attempts] as const));
     const applier = new CycleApplier(ctx, run, input.dryRun, attempts, index.value);
-    return ok(new FullCycle(ctx, input, run, { settings, scopeIds, open }, index.value, ledger, applier));
+    return ok(new FullCycle(ctx, input, run, { settings, scopeIds, open, linkedBefore }, index.value, ledger, applier));
   }
 
   /** A page of the source: users in scope wait for their slice; full slices are planned and applied. Throws an AppError. */
@@ -116,7 +119,11 @@ export class FullCycle {
       { full: true, users: ledger.readCount, removals: ledger.removed.size, slices: this.slices },
       "read Entra",
     );
-    return endFullCycle(this, watermark);
+    try {
+      return await endFullCycle(this, watermark);
+    } finally {
+      await this.drain(); // a write that failed at the end leaves no worker behind
+    }
   }
 
   /** Plans one part and queues its operations, removals excepted (the end's parts). */
@@ -127,7 +134,7 @@ export class FullCycle {
     return ok(undefined);
   }
 
-  /** The read stopped: what is queued still runs and is written before the run ends. */
+  /** The read stopped (or the cycle ended): what is queued still runs and is written before the run ends. */
   async drain(): Promise<void> {
     try {
       await this.applier.close();
@@ -147,7 +154,11 @@ export class FullCycle {
     removals: readonly Removal[],
   ): Promise<Result<{ ops: SyncOp[]; links: ReadonlyMap<string, LinkState> }, AppError>> {
     const { ctx, ledger, index } = this;
-    const prepared = await partTargets(ctx, index, { ...needs, revisited: ledger.revisited });
+    const prepared = await partTargets(ctx, index, {
+      ...needs,
+      revisited: ledger.revisited,
+      noLinksBefore: !this.setup.linkedBefore,
+    });
     if (!prepared.ok) return err(prepared.error);
     const { links, targets } = prepared.value;
     const plan = planSync({

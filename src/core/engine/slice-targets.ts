@@ -22,6 +22,8 @@ export interface PartNeeds {
   readonly leaving?: readonly LinkState[];
   /** users an earlier part of this cycle planned: a link may point at an ABM user it created */
   readonly revisited?: ReadonlySet<string>;
+  /** the store held no link as the cycle began (a first sync): only users read again may have one */
+  readonly noLinksBefore?: boolean;
 }
 
 interface Deps {
@@ -45,7 +47,9 @@ export async function partTargets(
   needs: PartNeeds,
 ): Promise<Result<PartTargets, AppError>> {
   const wanted = new Wanted();
-  const own = await deps.store.linksFor([...needs.users.map((u) => u.entraId), ...(needs.unconfirmed ?? [])]);
+  const ids = [...needs.users.map((u) => u.entraId), ...(needs.unconfirmed ?? [])];
+  const mayHaveLinks = needs.noLinksBefore === true ? ids.filter((id) => needs.revisited?.has(id) === true) : ids;
+  const own = mayHaveLinks.length === 0 ? [] : await deps.store.linksFor(mayHaveLinks);
   const linkOf = new Map(own.map((l) => [l.entraId, l] as const));
   const created = await indexCreated(deps, index, [...own, ...(needs.leaving ?? [])], needs.revisited);
   if (!created.ok) return err(created.error);

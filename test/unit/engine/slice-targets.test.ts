@@ -16,12 +16,17 @@ if (alice === undefined || bob === undefined) throw new Error("two users expecte
 
 function deps(abm: readonly ScimUser[], links: readonly LinkState[]) {
   const reads: string[] = [];
+  const linkReads: string[][] = [];
   return {
     reads,
+    linkReads,
     deps: {
       concurrency: 4,
       store: {
-        linksFor: async (ids: readonly string[]) => links.filter((l) => ids.includes(l.entraId)),
+        linksFor: async (ids: readonly string[]) => {
+          linkReads.push([...ids]);
+          return links.filter((l) => ids.includes(l.entraId));
+        },
         linksForScimIds: async (ids: readonly string[]) => links.filter((l) => ids.includes(l.scimId)),
       },
       target: {
@@ -84,15 +89,21 @@ describe("partTargets", () => {
   it("a user read again: the ABM user the cycle created for it (not indexed) is read by id and indexed", async () => {
     const created = scimUser("s-new", alice.target);
     const index = new AbmIndex();
-    const { deps: d, reads } = deps([created], [linkTo("s-new", "alice", created)]);
+    const { deps: d, reads, linkReads } = deps([created], [linkTo("s-new", "alice", created)]);
     const first = await partTargets(d, index, { users: [alice] });
     if (!first.ok) throw first.error;
     expect(reads).toEqual([]);
     expect(first.value.targets.byId.get("s-new")).toBeUndefined();
 
-    const again = await partTargets(d, index, { users: [alice], revisited: new Set(["alice"]) });
+    const again = await partTargets(d, index, {
+      users: [alice, bob],
+      revisited: new Set(["alice"]),
+      noLinksBefore: true,
+    });
     if (!again.ok) throw again.error;
     expect(reads).toEqual(["s-new"]);
+    // a first sync reads no links, but those of users read again
+    expect(linkReads.at(-1)).toEqual(["alice"]);
     expect(index.byId("s-new")).toMatchObject({ externalId: "alice", active: true });
     expect(again.value.targets.byId.get("s-new")).toEqual({ ...alice.target, id: "s-new" });
   });
