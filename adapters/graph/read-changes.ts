@@ -50,7 +50,7 @@ export async function readUserChanges(
     const changes = await toChanges(deps, response.value.value, input, select, full);
     if (!changes.ok) return changes;
     try {
-      await input.onBatch(changes.value);
+      await input.onBatch(changes.value, { full });
     } catch (thrown) {
       return err(toAppError(thrown, "graph.handover_failed"));
     }

@@ -73,6 +73,8 @@ export interface BenchServicesOptions {
   readonly concurrency: number;
   readonly logger: Logger;
   readonly onProgress?: (done: number, total: number) => void;
+  /** source users a full cycle plans and applies together (the engine's default otherwise) */
+  readonly sliceSize?: number;
 }
 
 /** The real composition root (Graph client, SCIM client, native engine, repositories) on the child's emulators. */
@@ -93,6 +95,7 @@ export async function openBenchServices(options: BenchServicesOptions): Promise<
     dataDir: options.database.dataDir,
     ...(options.database.databaseUrl === undefined ? {} : { databaseUrl: options.database.databaseUrl }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.sliceSize === undefined ? {} : { sliceSize: options.sliceSize }),
   });
   if (!opened.ok) throw opened.error;
   return opened.value;

@@ -39,18 +39,28 @@ export function createPhaseLogger(): { logger: Logger; marks: PhaseMark[]; probl
 }
 
 /**
- * Phase durations in seconds between consecutive engine lines, from `start`:
- * read_entra (start → "read Entra"), list_abm ("read Entra" → "listed ABM", full cycles only),
- * plan (→ "planned"), apply (→ "cycle finished"). Missing lines give no key.
+ * Phase durations in seconds between consecutive engine lines, from `start`, in the order the lines
+ * came. An incremental cycle: read_entra (start → "read Entra"), plan (→ "planned"), apply (→
+ * "cycle finished"). A full cycle, planned and applied in slices: list_abm (start → "listed ABM"),
+ * slices (→ "read Entra": Entra read page by page, every slice planned and applied), end (→
+ * "planned": the links the source no longer holds, the deferred claims, the threshold), finish
+ * (→ "cycle finished": removals, watermark, run record). Missing lines give no key.
  */
 export function phaseTimes(marks: readonly PhaseMark[], start: number): Record<string, number> {
   const at = (message: string): number | undefined => marks.find((m) => m.message === message)?.at;
-  const steps: [string, string][] = [
-    ["read_entra", "read Entra"],
-    ["list_abm", "listed ABM"],
-    ["plan", "planned"],
-    ["apply", "cycle finished"],
-  ];
+  const full = at("listed ABM") !== undefined;
+  const steps: [string, string][] = full
+    ? [
+        ["list_abm", "listed ABM"],
+        ["slices", "read Entra"],
+        ["end", "planned"],
+        ["finish", "cycle finished"],
+      ]
+    : [
+        ["read_entra", "read Entra"],
+        ["plan", "planned"],
+        ["apply", "cycle finished"],
+      ];
   const out: Record<string, number> = {};
   let previous = start;
   for (const [key, message] of steps) {

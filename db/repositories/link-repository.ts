@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lte, type SQL, sql } from "drizzle-orm";
 import type { EngineStore, FailureRecord } from "#core/engine/engine-store.js";
 import type { LinkState } from "#core/sync/operations.js";
 import type { Database } from "../database.js";
@@ -50,7 +50,16 @@ const hasFailure = isNotNull(userLinks.lastErrorCode);
 const isLink = isNotNull(userLinks.scimId);
 const ofConnection = (connectionId: string) => eq(userLinks.connectionId, connectionId);
 
-type LinkReads = "links" | "linksFor" | "linksForUserNames" | "linkCount" | "failures" | "failureCount" | "dueRetries";
+type LinkReads =
+  | "links"
+  | "linksFor"
+  | "linksForUserNames"
+  | "linksForScimIds"
+  | "linkedIdsAfter"
+  | "linkCount"
+  | "failures"
+  | "failureCount"
+  | "dueRetries";
 
 /**
  * `user_links` of one connection, read: the links between Entra users and their ABM users, and the
@@ -58,20 +67,20 @@ type LinkReads = "links" | "linksFor" | "linksForUserNames" | "linkCount" | "fai
  * links and are never returned as one.
  */
 export function connectionLinks(db: Database, connectionId: string): Pick<EngineStore, LinkReads> {
-  /** links whose Entra id (or lowercased userName) is one of `keys` */
-  const readLinks = async (by: "entraId" | "userName", keys: readonly string[]): Promise<LinkState[]> => {
+  /** links whose Entra id, SCIM id or lowercased userName is one of `keys` */
+  const readLinks = async (by: "entraId" | "scimId" | "userName", keys: readonly string[]): Promise<LinkState[]> => {
     const out: LinkState[] = [];
+    const among = (batch: string[]): SQL =>
+      by === "entraId"
+        ? inArray(userLinks.entraId, batch)
+        : by === "scimId"
+          ? inArray(userLinks.scimId, batch)
+          : inArray(sql`lower(${userLinks.userName})`, batch);
     for (const batch of chunk(keys, KEY_BATCH)) {
       const rows = await db
         .select(linkColumns)
         .from(userLinks)
-        .where(
-          and(
-            ofConnection(connectionId),
-            isLink,
-            by === "entraId" ? inArray(userLinks.entraId, batch) : inArray(sql`lower(${userLinks.userName})`, batch),
-          ),
-        );
+        .where(and(ofConnection(connectionId), isLink, among(batch)));
       out.push(...rows.map(toLink));
     }
     return out;
@@ -88,6 +97,17 @@ export function connectionLinks(db: Database, connectionId: string): Pick<Engine
     linksFor: (entraIds) => attemptOrThrow("read links", () => readLinks("entraId", entraIds)),
     linksForUserNames: (userNames) =>
       attemptOrThrow("read links", () => readLinks("userName", [...new Set(userNames.map((n) => n.toLowerCase()))])),
+    linksForScimIds: (scimIds) => attemptOrThrow("read links", () => readLinks("scimId", [...new Set(scimIds)])),
+    linkedIdsAfter: (after, limit) =>
+      attemptOrThrow("list linked ids", async () => {
+        const rows = await db
+          .select({ entraId: userLinks.entraId })
+          .from(userLinks)
+          .where(and(ofConnection(connectionId), isLink, after === null ? undefined : gt(userLinks.entraId, after)))
+          .orderBy(asc(userLinks.entraId))
+          .limit(limit);
+        return rows.map((row) => row.entraId);
+      }),
     linkCount: () =>
       attemptOrThrow("count links", async () => {
         const rows = await db

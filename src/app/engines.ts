@@ -48,6 +48,7 @@ export interface EngineBuildDeps {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly onProgress?: (done: number, total: number) => void;
+  readonly sliceSize?: number;
 }
 
 /**
@@ -133,6 +134,7 @@ export async function buildEngine(deps: EngineBuildDeps): Promise<Result<Service
     events: deps.events,
     holderId: `${hostname()}:${process.pid}:${ids.next("evt")}`,
     ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
+    ...(deps.sliceSize === undefined ? {} : { sliceSize: deps.sliceSize }),
   });
   return ok({
     ...engine,

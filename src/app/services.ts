@@ -74,6 +74,8 @@ export interface OpenServicesOptions {
   /** overrides for tests and benchmarks */
   readonly databaseUrl?: string;
   readonly dataDir?: string;
+  /** source users a full cycle plans and applies together (the engine's default otherwise) */
+  readonly sliceSize?: number;
 }
 
 /** The database's id of a configured connection. */
@@ -211,6 +213,7 @@ async function openConnection(
     ids,
     logger,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.sliceSize === undefined ? {} : { sliceSize: options.sliceSize }),
   });
   if (!built.ok) throw built.error;
   const engine = built.value;

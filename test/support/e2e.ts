@@ -111,6 +111,8 @@ export interface E2eOptions {
   readonly recordScim?: boolean;
   /** the services' logger (default: silent) */
   readonly logger?: Logger;
+  /** source users a full cycle plans and applies together (default: the engine's) */
+  readonly sliceSize?: number;
 }
 
 export interface E2eHarness {
@@ -139,9 +141,9 @@ async function openE2eServices(
   database: E2eDatabase,
   env: Readonly<Record<string, string>>,
   clock: Clock,
-  scimUrl?: string,
-  logger: Logger = silentLogger,
+  options: Pick<E2eOptions, "logger" | "sliceSize"> & { readonly scimUrl?: string | undefined },
 ): Promise<AppServices> {
+  const { scimUrl, logger = silentLogger, sliceSize } = options;
   const config = loadConfig(env);
   if (!config.ok) throw config.error;
   const base = targetsFromEmulators(pair);
@@ -154,6 +156,7 @@ async function openE2eServices(
     ids: randomIds,
     dataDir: database.dataDir,
     ...(database.databaseUrl === undefined ? {} : { databaseUrl: database.databaseUrl }),
+    ...(sliceSize === undefined ? {} : { sliceSize }),
   });
   if (!opened.ok) throw opened.error;
   return opened.value;
@@ -168,7 +171,7 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
   let open = false;
   try {
     if (options.recordScim === true) proxy = await startRecordingProxy(pair.abm.scimUrl);
-    services = await openE2eServices(pair, options.database, env, systemClock, proxy?.url, options.logger);
+    services = await openE2eServices(pair, options.database, env, systemClock, { ...options, scimUrl: proxy?.url });
     open = true;
   } catch (error) {
     await proxy?.close();
@@ -198,14 +201,10 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
       if (open) await services.close();
       open = false;
       env = next.env === undefined ? env : { ...env, ...next.env };
-      services = await openE2eServices(
-        pair,
-        options.database,
-        env,
-        next.clock ?? systemClock,
-        proxy?.url,
-        options.logger,
-      );
+      services = await openE2eServices(pair, options.database, env, next.clock ?? systemClock, {
+        ...options,
+        scimUrl: proxy?.url,
+      });
       open = true;
       return services;
     },

@@ -1,25 +1,26 @@
 import type { Approval } from "../approvals/approval.js";
 import type { RunCounts } from "../ports/provisioning-engine.js";
-import type { SyncOp } from "../sync/operations.js";
-import { type ApplyResult, applyOps } from "./apply.js";
+import type { LinkState } from "../sync/operations.js";
+import { type ApplyOptions, type ApplyResult, applyOps } from "./apply.js";
 import type { EngineContext } from "./context.js";
+import type { ConnectionSettings } from "./engine-store.js";
 import type { CyclePlan } from "./plan-cycle.js";
 import type { Snapshot } from "./read-changes.js";
 import type { OpenRun, RunWork } from "./run.js";
 
 /** What a cycle reports beyond its run. */
 export interface CycleResult {
-  readonly ops: readonly SyncOp[];
+  /** this cycle's removals held for approval */
   readonly held: number;
   /** the approval this cycle held (a fresh batch, or the union replacing the open one) */
   readonly approval: Approval | null;
 }
 
 /**
- * Step 3 of a cycle: holds the batch and closes the approval it replaces, journals and applies the
- * operations, then (only now: every change is applied, escrowed or held) moves the watermark, and
- * enters or leaves quarantine. Crash-safe: nothing before the watermark is lost when the process
- * dies; the next cycle re-reads the same changes and the journal says what was pending.
+ * Step 3 of an incremental cycle: holds the batch and closes the approval it replaces, journals and
+ * applies the operations, then (only now: every change is applied, escrowed or held) moves the
+ * watermark, and enters or leaves quarantine. Crash-safe: nothing before the watermark is lost when
+ * the process dies; the next cycle re-reads the same changes and the journal says what was pending.
  */
 export async function applyAndRecord(
   ctx: EngineContext,
@@ -27,31 +28,45 @@ export async function applyAndRecord(
   snapshot: Snapshot,
   plan: CyclePlan,
 ): Promise<RunWork<CycleResult>> {
-  const { store } = ctx;
   const approval = await holdBatch(ctx, run, plan);
-  const result = await applyOps(plan.apply, {
-    runId: run.id,
-    store,
-    target: ctx.target,
-    concurrency: ctx.concurrency,
-    clock: ctx.clock,
-    ids: ctx.ids,
-    links: new Map(snapshot.links.map((l) => [l.entraId, l] as const)),
-    attempts: new Map(snapshot.failuresBefore.map((f) => [f.entraId, f.attempts] as const)),
-    ...(ctx.onProgress === undefined ? {} : { onProgress: ctx.onProgress }),
-  });
+  const result = await applyOps(
+    plan.apply,
+    applyOptions(
+      ctx,
+      run,
+      new Map(snapshot.links.map((l) => [l.entraId, l] as const)),
+      new Map(snapshot.failuresBefore.map((f) => [f.entraId, f.attempts] as const)),
+    ),
+  );
   const counts: RunCounts = { ...result.counts, held: plan.held.length };
 
   // the watermark moves only now; escrowed users that left Entra or the scope with nothing left to
   // do in ABM leave the failure list with it
-  await store.completeCycle({
-    departed: plan.departed,
-    watermark: snapshot.watermark,
-    fullCycleDone: snapshot.full && snapshot.settings.needsFullCycle,
-  });
+  await ctx.store.completeCycle({ departed: plan.departed, watermark: snapshot.watermark, fullCycleDone: false });
 
-  await quarantineAfter(ctx, run, snapshot, result, counts);
-  return { counts, attempted: result.attempted, value: { ops: plan.ops, held: plan.held.length, approval } };
+  await quarantineAfter(ctx, run, snapshot.settings, result, counts);
+  return { counts, attempted: result.attempted, value: { held: plan.held.length, approval } };
+}
+
+/** How a cycle's operations are applied: `links` before the cycle, `attempts`: the escrow as it began. */
+export function applyOptions(
+  ctx: EngineContext,
+  run: OpenRun,
+  links: ReadonlyMap<string, LinkState>,
+  attempts: ReadonlyMap<string, number>,
+): ApplyOptions {
+  return {
+    escrow: new Set(attempts.keys()),
+    runId: run.id,
+    store: ctx.store,
+    target: ctx.target,
+    concurrency: ctx.concurrency,
+    clock: ctx.clock,
+    ids: ctx.ids,
+    links,
+    attempts,
+    ...(ctx.onProgress === undefined ? {} : { onProgress: ctx.onProgress }),
+  };
 }
 
 /**
@@ -59,7 +74,11 @@ export async function applyAndRecord(
  * unanswered, or withdrawn (a newer batch holds its users). The closed approval's posted messages
  * lose their buttons so nobody approves a batch that is no longer held.
  */
-async function holdBatch(ctx: EngineContext, run: OpenRun, plan: CyclePlan): Promise<Approval | null> {
+export async function holdBatch(
+  ctx: EngineContext,
+  run: OpenRun,
+  plan: Pick<CyclePlan, "hold" | "open">,
+): Promise<Approval | null> {
   let held: Approval | null = null;
   if (plan.hold !== null) {
     const stored = await ctx.approvals.hold(
@@ -84,16 +103,16 @@ async function holdBatch(ctx: EngineContext, run: OpenRun, plan: CyclePlan): Pro
 }
 
 /** Quarantine on an authentication failure, or most operations failing; otherwise it ends. */
-async function quarantineAfter(
+export async function quarantineAfter(
   ctx: EngineContext,
   run: OpenRun,
-  snapshot: Snapshot,
-  result: ApplyResult,
+  settings: ConnectionSettings,
+  result: Pick<ApplyResult, "attempted" | "authFailure">,
   counts: RunCounts,
 ): Promise<void> {
   const mostlyFailing = result.attempted >= 10 && counts.failed / result.attempted > 0.5;
   if (result.authFailure !== null) await ctx.quarantine(result.authFailure.message);
   else if (mostlyFailing)
     await ctx.quarantine(`${counts.failed} of ${result.attempted} operations failed in run ${run.id}`);
-  else if (snapshot.settings.quarantine !== null) await ctx.releaseQuarantine();
+  else if (settings.quarantine !== null) await ctx.releaseQuarantine();
 }

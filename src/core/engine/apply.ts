@@ -1,25 +1,17 @@
-import type { Clock } from "../clock.js";
-import type { IdGenerator } from "../ids.js";
-import { type RunCounts, ZERO_COUNTS } from "../ports/provisioning-engine.js";
+import type { RunCounts } from "../ports/provisioning-engine.js";
 import type { ScimTarget } from "../ports/scim-target.js";
-import { type LinkState, linkAfter, type SyncOp } from "../sync/operations.js";
-import type { EngineStore, FailureRecord, JournalCompletion, JournalEntry, OutcomeBatch } from "./engine-store.js";
-import { executeOps, type OpOutcome } from "./executor.js";
-import { failureFor, retryDelayMs } from "./failure-advice.js";
+import type { LinkState, SyncOp } from "../sync/operations.js";
+import { Results, type ResultsOptions } from "./apply-results.js";
+import { executeOp } from "./executor.js";
 
-export interface ApplyOptions {
-  readonly runId: string;
-  readonly store: EngineStore;
+export interface ApplyOptions extends ResultsOptions {
   readonly target: ScimTarget;
   readonly concurrency: number;
-  readonly clock: Clock;
-  readonly ids: IdGenerator;
   /** links before the cycle, by Entra id (for linkAfter) */
   readonly links: ReadonlyMap<string, LinkState>;
-  /** how many times each user already failed (escrow back-off) */
-  readonly attempts: ReadonlyMap<string, number>;
-  readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+  /** after each operation ABM accepted */
+  readonly onApplied?: (op: SyncOp) => void;
 }
 
 export interface ApplyResult {
@@ -29,6 +21,8 @@ export interface ApplyResult {
 }
 
 const FLUSH_EVERY = 500;
+/** outcomes waiting to be written past which a worker waits for the batch being written */
+const FLUSH_BACKLOG = 4 * FLUSH_EVERY;
 
 /**
  * Journals the operations, runs them, and writes back links, journal completions and failures in
@@ -36,159 +30,137 @@ const FLUSH_EVERY = 500;
  * operations were pending, and the next (full) cycle re-matches ABM, so nothing is duplicated.
  */
 export async function applyOps(ops: readonly SyncOp[], options: ApplyOptions): Promise<ApplyResult> {
-  const opIds = await journalOps(ops, options);
-  const results = new Results(options, opIds);
-  let done = 0;
-  let flushing: Promise<void> = Promise.resolve();
-  const onOutcome = async (outcome: OpOutcome): Promise<void> => {
-    done += 1;
-    results.add(outcome);
-    options.onProgress?.(done, ops.length);
-    if (results.pending() >= FLUSH_EVERY) {
-      await flushing;
-      flushing = results.flush();
-      await flushing;
-    }
-  };
-  await executeOps(ops, {
-    target: options.target,
-    concurrency: options.concurrency,
-    onOutcome,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
-  await flushing;
-  await results.flush();
-  return { counts: results.counts, attempted: results.attempted, authFailure: results.authFailure };
+  const stream = new ApplyStream(options);
+  await stream.push(ops, options.links);
+  return stream.close();
 }
 
-/** Journals every operation as pending (skips as skipped) before any is sent; returns their ids. */
-async function journalOps(ops: readonly SyncOp[], options: ApplyOptions): Promise<Map<SyncOp, string>> {
-  const opIds = new Map<SyncOp, string>();
-  const entries: JournalEntry[] = ops.map((op) => {
-    const id = options.ids.next("op");
-    opIds.set(op, id);
-    return {
-      id,
-      entraId: op.entraId,
-      userName: op.userName,
-      action: op.action,
-      dedupKey: op.dedupKey,
-      reason: op.reason,
-      status: op.action === "skip" ? "skipped" : "pending",
-    };
-  });
-  for (let i = 0; i < entries.length; i += 5_000)
-    await options.store.journal(options.runId, entries.slice(i, i + 5_000));
-  return opIds;
-}
+/**
+ * applyOps for operations handed over in parts (a full cycle, slice by slice): one pool of
+ * `concurrency` workers runs them as they come, so no part waits for the last requests of the one
+ * before; each part is journaled before any of its operations is sent; outcomes are written back in
+ * batches of FLUSH_EVERY, one batch at a time, while the workers go on.
+ */
+export class ApplyStream {
+  private readonly results: Results;
+  private readonly queue: SyncOp[] = [];
+  private head = 0;
+  private readonly workers: Promise<void>[];
+  private readonly sleepers: (() => void)[] = [];
+  private waiters: { readonly until: () => boolean; readonly resolve: () => void }[] = [];
+  private closed = false;
+  private running = 0;
+  private done = 0;
+  private total = 0;
+  private writing: Promise<void> | null = null;
+  private failure: unknown = null;
 
-/** The outcomes of a run's operations: counted, and batched for the store until the next flush. */
-class Results {
-  readonly counts = { ...ZERO_COUNTS };
-  attempted = 0;
-  authFailure: ApplyResult["authFailure"] = null;
-  private links: LinkState[] = [];
-  private removed: string[] = [];
-  private completions: JournalCompletion[] = [];
-  private failures: FailureRecord[] = [];
-  private cleared: string[] = [];
-
-  private readonly options: ApplyOptions;
-  private readonly opIds: ReadonlyMap<SyncOp, string>;
-
-  constructor(options: ApplyOptions, opIds: ReadonlyMap<SyncOp, string>) {
-    this.options = options;
-    this.opIds = opIds;
+  constructor(private readonly options: Omit<ApplyOptions, "links">) {
+    this.results = new Results(options);
+    this.workers = Array.from({ length: Math.max(1, options.concurrency) }, () => this.work());
   }
 
-  /** outcomes waiting to be written */
-  pending(): number {
-    return this.completions.length + this.failures.length;
+  /**
+   * Journals `ops` (with their links before the cycle) and queues them; resolves once the queue
+   * holds at most twice as many. Throws what stopped the stream (a write that failed).
+   */
+  async push(ops: readonly SyncOp[], links: ReadonlyMap<string, LinkState>): Promise<void> {
+    this.check();
+    if (ops.length === 0) return;
+    await this.results.journal(ops, links);
+    this.queue.push(...ops);
+    this.total += ops.length;
+    for (const wake of this.sleepers.splice(0)) wake();
+    await this.until(() => this.queued() <= 2 * ops.length);
+    this.check();
   }
 
-  add(outcome: OpOutcome): void {
-    const { op } = outcome;
-    const now = this.options.clock.now();
-    if (outcome.status === "skipped") {
-      this.counts.skipped += 1;
-      if (op.action === "skip")
-        this.failures.push(...op.problems.slice(0, 1).map((p) => failureFor(op, p.code, p.message, p.fix, now, null)));
-    } else if (outcome.status === "failed") {
-      this.attempted += 1;
-      this.counts.failed += 1;
-      const previous = this.options.attempts.get(op.entraId) ?? 0;
-      const advice = failureFor(op, outcome.error.code, outcome.error.message, null, now, null);
-      this.failures.push({
-        ...advice,
-        nextRetryAt: new Date(now.getTime() + retryDelayMs(previous + 1, outcome.error.retryAfterMs)),
-      });
-      this.completions.push({
-        id: this.opIds.get(op) ?? "",
-        status: "failed",
-        errorCode: outcome.error.code,
-        errorMessage: outcome.error.message,
-      });
-      if (outcome.error.code === "scim.auth" && this.authFailure === null) {
-        this.authFailure = { code: outcome.error.code, message: outcome.error.message };
+  /** Waits until every queued operation ran and its outcome is written. */
+  async drain(): Promise<void> {
+    await this.until(() => this.queued() === 0 && this.running === 0);
+    this.check();
+    await this.write(true);
+    this.check();
+  }
+
+  /** Runs what is queued, writes the last outcomes, and stops the workers. */
+  async close(): Promise<ApplyResult> {
+    this.closed = true;
+    for (const wake of this.sleepers.splice(0)) wake();
+    await Promise.all(this.workers);
+    this.check();
+    await this.write(true);
+    this.check();
+    return { counts: this.results.counts, attempted: this.results.attempted, authFailure: this.results.authFailure };
+  }
+
+  private check(): void {
+    if (this.failure !== null) throw this.failure;
+  }
+
+  private queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  private until(condition: () => boolean): Promise<void> {
+    if (condition() || this.failure !== null) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ until: condition, resolve }));
+  }
+
+  private notify(): void {
+    const ready = this.waiters.filter((w) => w.until() || this.failure !== null);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  }
+
+  private async work(): Promise<void> {
+    while (this.failure === null) {
+      const op = this.queue[this.head];
+      if (op === undefined) {
+        if (this.closed) return;
+        await new Promise<void>((resolve) => this.sleepers.push(resolve));
+        continue;
       }
-    } else {
-      this.attempted += 1;
-      countSuccess(this.counts, op, outcome.adopted);
-      const next =
-        outcome.scimId === null && op.action !== "create"
-          ? null
-          : linkAfter(op, this.options.links.get(op.entraId) ?? null, outcome.scimId ?? undefined);
-      if (op.action === "adopt" && op.replacesEntraId !== null) this.removed.push(op.replacesEntraId);
-      if (next === null) this.removed.push(op.entraId);
-      else if (next !== undefined) this.links.push(next);
-      this.cleared.push(op.entraId);
-      this.completions.push({ id: this.opIds.get(op) ?? "", status: "succeeded", errorCode: null, errorMessage: null });
+      this.dequeue();
+      this.running += 1;
+      const outcome = await executeOp(op, this.options.target);
+      this.running -= 1;
+      this.results.add(outcome);
+      this.done += 1;
+      this.options.onProgress?.(this.done, this.total);
+      if (outcome.status === "succeeded") this.options.onApplied?.(op);
+      await this.write(false);
+      this.notify();
     }
   }
 
-  /** writes what is batched, in one transaction; outcomes added meanwhile wait for the next flush */
-  async flush(): Promise<void> {
-    const batch: OutcomeBatch = {
-      removedLinks: this.removed,
-      links: this.links,
-      clearedFailures: this.cleared,
-      failures: this.failures,
-      completions: this.completions,
-    };
-    this.links = [];
-    this.removed = [];
-    this.completions = [];
-    this.failures = [];
-    this.cleared = [];
-    if (Object.values(batch).some((rows: readonly unknown[]) => rows.length > 0))
-      await this.options.store.recordOutcomes(this.options.runId, batch);
+  /** moves past the head, dropping what ran now and then so a long stream does not keep it */
+  private dequeue(): void {
+    this.head += 1;
+    if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    this.notify();
   }
-}
 
-function countSuccess(
-  counts: { -readonly [K in keyof RunCounts]: number },
-  op: SyncOp,
-  adoptedOnCreate: boolean,
-): void {
-  switch (op.action) {
-    case "create":
-      if (adoptedOnCreate) counts.adopted += 1;
-      else counts.created += 1;
-      return;
-    case "adopt":
-      counts.adopted += 1;
-      return;
-    case "update":
-      counts.updated += 1;
-      return;
-    case "deactivate":
-      counts.deactivated += 1;
-      return;
-    case "delete":
-      counts.deleted += 1;
-      return;
-    case "skip":
-      counts.skipped += 1;
-      return;
+  /** writes a batch when one is due (`all`: whatever is left), one at a time; waits only when behind */
+  private async write(all: boolean): Promise<void> {
+    if (this.writing !== null && (all || this.results.pending() >= FLUSH_BACKLOG)) await this.writing;
+    if (this.writing !== null || this.results.pending() < (all ? 1 : FLUSH_EVERY)) return;
+    const writing = this.results.flush().then(
+      () => {
+        this.writing = null;
+      },
+      (thrown: unknown) => {
+        this.writing = null;
+        this.failure ??= thrown;
+        for (const wake of this.sleepers.splice(0)) wake();
+        this.notify();
+      },
+    );
+    this.writing = writing;
+    if (all) await writing;
   }
 }

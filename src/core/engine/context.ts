@@ -51,6 +51,8 @@ export interface NativeEngineDeps {
   /** identifies this process for leases (`host:pid`) */
   readonly holderId: string;
   readonly onProgress?: (done: number, total: number) => void;
+  /** source users a full cycle plans and applies together (default DEFAULT_SLICE_SIZE; tests make it small) */
+  readonly sliceSize?: number;
 }
 
 export interface EngineContext extends NativeEngineDeps {

@@ -112,6 +112,10 @@ export interface EngineStore {
   linksFor(entraIds: readonly string[]): Promise<readonly LinkState[]>;
   /** links whose userName equals one of these, case-insensitively */
   linksForUserNames(userNames: readonly string[]): Promise<readonly LinkState[]>;
+  /** links to these ABM users */
+  linksForScimIds(scimIds: readonly string[]): Promise<readonly LinkState[]>;
+  /** the Entra ids of links in ascending order, the first `limit` after `after` (null: from the start) */
+  linkedIdsAfter(after: string | null, limit: number): Promise<readonly string[]>;
   linkCount(): Promise<number>;
 
   /** failing users, most recent failure first */

@@ -5,8 +5,8 @@ import type { CreateOp, SyncOp } from "../sync/operations.js";
 import type { ScimUser, TargetChanges } from "../users.js";
 
 /**
- * Applies planned operations to ABM with bounded concurrency. Each operation becomes exactly one
- * outcome; nothing throws out of `executeOps` (programmer errors become `internal.unexpected`).
+ * The outcome of one planned operation applied to ABM. Each operation becomes exactly one outcome;
+ * nothing throws out of `executeOp` (programmer errors become `internal.unexpected`).
  */
 export type OpOutcome =
   | {
@@ -22,36 +22,16 @@ export type OpOutcome =
   | { readonly op: SyncOp; readonly status: "failed"; readonly error: AppError }
   | { readonly op: SyncOp; readonly status: "skipped" };
 
-export interface ExecuteOptions {
-  readonly target: ScimTarget;
-  readonly concurrency: number;
-  readonly signal?: AbortSignal;
-  /** called after each operation, in completion order (journal, progress, link updates) */
-  readonly onOutcome: (outcome: OpOutcome) => Promise<void> | void;
+/** Applies one operation; never throws (anything thrown becomes a failed outcome). */
+export async function executeOp(op: SyncOp, target: ScimTarget): Promise<OpOutcome> {
+  try {
+    return await applyOne(op, target);
+  } catch (error) {
+    return { op, status: "failed", error: toAppError(error) };
+  }
 }
 
-export async function executeOps(ops: readonly SyncOp[], options: ExecuteOptions): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < ops.length) {
-      if (options.signal?.aborted) return;
-      const op = ops[next];
-      next += 1;
-      if (op === undefined) return;
-      let outcome: OpOutcome;
-      try {
-        outcome = await executeOp(op, options.target);
-      } catch (error) {
-        outcome = { op, status: "failed", error: toAppError(error) };
-      }
-      await options.onOutcome(outcome);
-    }
-  };
-  const workers = Math.max(1, Math.min(options.concurrency, ops.length));
-  await Promise.all(Array.from({ length: workers }, worker));
-}
-
-async function executeOp(op: SyncOp, target: ScimTarget): Promise<OpOutcome> {
+async function applyOne(op: SyncOp, target: ScimTarget): Promise<OpOutcome> {
   switch (op.action) {
     case "skip":
       return { op, status: "skipped" };

@@ -3,8 +3,9 @@ import type { CycleKind, RunCounts } from "../ports/provisioning-engine.js";
 import { isEnabled } from "../sync/mapping.js";
 import { isRemoval, type RemovalOp, type SyncOp } from "../sync/operations.js";
 import { type PlanInput, planSync, type SyncPolicy } from "../sync/planner.js";
-import { splitByThreshold } from "../sync/threshold.js";
-import type { NativeBatch, Snapshot } from "./read-changes.js";
+import { exceedsThreshold } from "../sync/threshold.js";
+import type { ConnectionSettings } from "./engine-store.js";
+import type { NativeBatch, OpenBatch, Snapshot } from "./read-changes.js";
 
 /** What the open approval becomes: kept as it is, or closed and replaced by the cycle's `hold`. */
 export type OpenFate = "keep" | "expire" | "withdraw";
@@ -37,38 +38,87 @@ export interface CyclePlan {
 }
 
 /**
- * Step 2 of a cycle, pure: the operations, the threshold over the whole cycle, and the held
- * approvals reconciled. Removals an approver rejected stay undone until a restart. An open approval
- * keeps its removals held (not planned, held or counted twice); it is replaced by a fresh one
- * holding the union when it expired unanswered (the batch stays held and is asked for again), when
- * some of its users no longer need removing (back in scope, enabled again: withdrawn), or when this
- * cycle holds removals of its own (one open approval at a time: withdrawn).
+ * Step 2 of an incremental cycle, pure: the operations, the threshold over the whole cycle, and the
+ * held approvals reconciled (`settleRemovals`; a full cycle settles its removals the same way once
+ * its last slice is planned). Removals an approver rejected stay undone until a restart. An open
+ * approval keeps its removals held (not planned, held or counted twice); it is replaced by a fresh
+ * one holding the union when it expired unanswered (the batch stays held and is asked for again),
+ * when some of its users no longer need removing (back in scope, enabled again: withdrawn), or when
+ * this cycle holds removals of its own (one open approval at a time: withdrawn).
  */
 export function planCycle(snapshot: Snapshot, options: PlanOptions): CyclePlan {
   const plan = planSync(syncInput(snapshot, options.policy));
-  const open = reconcileOpen(snapshot, options.now);
-  const rejected = new Set(snapshot.settings.rejectedRemovals);
-  const ops = plan.ops.filter((op) => !(isRemoval(op) && (rejected.has(op.entraId) || open.stillHeld.has(op.entraId))));
-  const split = splitByThreshold(ops, options.threshold);
-  const supersede = !options.dryRun && (split.exceeded || open.replace);
-  const removals = supersede ? [...open.stillHeld.values(), ...split.held.map(heldRemoval)] : [];
-  const fate: OpenFate = !supersede ? "keep" : open.expired ? "expire" : "withdraw";
+  const settled = settleRemovals(plan.ops.filter(isRemoval), snapshot, snapshotView(snapshot), options);
+  const ops = plan.ops.filter((op) => !(isRemoval(op) && settled.dropped.has(op)));
+  const held = new Set<SyncOp>(settled.held);
   return {
     ops,
-    apply: split.apply,
-    held: split.held,
-    open: snapshot.open === null ? null : { approval: snapshot.open.approval, fate },
+    apply: ops.filter((op) => !held.has(op)),
+    held: settled.held,
+    open: settled.open,
+    hold: settled.hold,
+    departed: departed(snapshot, plan.ops),
+  };
+}
+
+/** What the cycle read about the users an open approval holds. */
+export interface HeldUsersView {
+  /** removed in Entra (this cycle's read) */
+  removed(entraId: string): boolean;
+  /** among the cycle's users in scope: whether enabled; undefined when it is not among them */
+  enabled(entraId: string): boolean | undefined;
+  /** in the sync scope (always true for scope `all`) */
+  inScope(entraId: string): boolean;
+}
+
+/** A removal as planned (an operation) or as kept compactly (a held removal): what settling reads. */
+export type RemovalRecord = HeldRemoval;
+
+export interface SettledRemovals<T extends RemovalRecord> {
+  /** this cycle's removals to run now */
+  readonly apply: readonly T[];
+  /** this cycle's removals held, because there are more than the threshold (the run's `held`) */
+  readonly held: readonly T[];
+  /** removals left out of the cycle: rejected by an approver, or still held by the open approval */
+  readonly dropped: ReadonlySet<T>;
+  readonly open: CyclePlan["open"];
+  readonly hold: CyclePlan["hold"];
+}
+
+/**
+ * The deletion threshold over a whole cycle, and the open approval reconciled (see planCycle):
+ * `removals` are every removal the cycle planned, in any part of it.
+ */
+export function settleRemovals<T extends RemovalRecord>(
+  removals: readonly T[],
+  read: { readonly settings: ConnectionSettings; readonly open: OpenBatch | null },
+  view: HeldUsersView,
+  options: PlanOptions,
+): SettledRemovals<T> {
+  const open = reconcileOpen(read.open, view, options.now);
+  const rejected = new Set(read.settings.rejectedRemovals);
+  const dropped = new Set(removals.filter((r) => rejected.has(r.entraId) || open.stillHeld.has(r.entraId)));
+  const kept = removals.filter((r) => !dropped.has(r));
+  const exceeded = exceedsThreshold(kept.length, options.threshold);
+  const held = exceeded ? kept : [];
+  const supersede = !options.dryRun && (exceeded || open.replace);
+  const holding = supersede ? [...open.stillHeld.values(), ...held.map(heldRemoval)] : [];
+  const fate: OpenFate = !supersede ? "keep" : open.expired ? "expire" : "withdraw";
+  return {
+    apply: exceeded ? [] : kept,
+    held,
+    dropped,
+    open: read.open === null ? null : { approval: read.open.approval, fate },
     hold:
-      removals.length === 0
+      holding.length === 0
         ? null
         : {
             kind: "native_batch",
             cycle: options.cycle,
-            scope: snapshot.settings.scope,
+            scope: read.settings.scope,
             threshold: options.threshold,
-            removals,
+            removals: holding,
           },
-    departed: departed(snapshot, plan.ops),
   };
 }
 
@@ -76,8 +126,13 @@ export function planCycle(snapshot: Snapshot, options: PlanOptions): CyclePlan {
 export function plannedCounts(plan: CyclePlan): RunCounts {
   const counts = { created: 0, adopted: 0, updated: 0, deactivated: 0, deleted: 0, skipped: 0, failed: 0, held: 0 };
   counts.held = plan.held.length;
-  for (const op of plan.apply) counts[COUNTED[op.action]] += 1;
+  countPlanned(counts, plan.apply);
   return counts;
+}
+
+/** adds `ops` to `counts` as if each had succeeded */
+export function countPlanned(counts: { -readonly [K in keyof RunCounts]: number }, ops: readonly SyncOp[]): void {
+  for (const op of ops) counts[COUNTED[op.action]] += 1;
 }
 
 const COUNTED = {
@@ -92,7 +147,7 @@ const COUNTED = {
 function syncInput(snapshot: Snapshot, policy: SyncPolicy): PlanInput {
   const { leaving, gone } = snapshot;
   return {
-    kind: snapshot.full ? "full" : "incremental",
+    kind: "incremental",
     users: snapshot.planned,
     removals: [...snapshot.removals].map(([entraId, reason]) => ({ entraId, reason })),
     outOfScope: [...leaving].filter((id) => !gone.has(id)),
@@ -104,19 +159,31 @@ function syncInput(snapshot: Snapshot, policy: SyncPolicy): PlanInput {
   };
 }
 
+/** A snapshot's answers about the users an open approval holds. */
+function snapshotView(snapshot: Snapshot): HeldUsersView {
+  return {
+    removed: (id) => snapshot.removals.has(id),
+    enabled: (id) => {
+      const user = snapshot.users.get(id);
+      return user === undefined ? undefined : isEnabled(user);
+    },
+    inScope: (id) => snapshot.scopeIds === null || snapshot.scopeIds.has(id),
+  };
+}
+
 /** The open approval's removals that still need doing, whether it expired, and whether it is replaced. */
 function reconcileOpen(
-  snapshot: Snapshot,
+  open: OpenBatch | null,
+  view: HeldUsersView,
   now: Date,
 ): { stillHeld: ReadonlyMap<string, HeldRemoval>; expired: boolean; replace: boolean } {
-  const { open } = snapshot;
   if (open === null) return { stillHeld: new Map(), expired: false, replace: false };
   /** a held removal is moot once its user is back in scope and enabled (Entra changed its mind) */
   const backInPlace = (r: HeldRemoval): boolean => {
-    if (snapshot.removals.has(r.entraId)) return false;
-    const user = snapshot.users.get(r.entraId);
-    if (user !== undefined) return isEnabled(user);
-    return r.cause === "out_of_scope" && (snapshot.scopeIds === null || snapshot.scopeIds.has(r.entraId));
+    if (view.removed(r.entraId)) return false;
+    const enabled = view.enabled(r.entraId);
+    if (enabled !== undefined) return enabled;
+    return r.cause === "out_of_scope" && view.inScope(r.entraId);
   };
   const stillHeld = open.batch.removals.filter((r) => !backInPlace(r));
   const expired = open.approval.expiresAt.getTime() <= now.getTime();
@@ -127,7 +194,8 @@ function reconcileOpen(
   };
 }
 
-function heldRemoval(op: RemovalOp): HeldRemoval {
+/** only the fields an approval stores (an operation carries more) */
+function heldRemoval(op: RemovalRecord): HeldRemoval {
   return {
     entraId: op.entraId,
     scimId: op.scimId,
@@ -136,16 +204,14 @@ function heldRemoval(op: RemovalOp): HeldRemoval {
     reason: op.reason,
     dedupKey: op.dedupKey,
     hash: op.hash,
-    cause: op.cause,
+    ...(op.cause === undefined ? {} : { cause: op.cause }),
   };
 }
 
-/** escrowed users without an operation that left (full: not in scope any more; else removed or leaving) */
+/** escrowed users without an operation that left (removed or leaving) */
 function departed(snapshot: Snapshot, planned: readonly SyncOp[]): string[] {
   const settled = new Set(planned.map((op) => op.entraId));
   return snapshot.unconfirmed.filter(
-    (id) =>
-      !settled.has(id) &&
-      (snapshot.full ? !snapshot.users.has(id) : snapshot.removals.has(id) || snapshot.leaving.has(id)),
+    (id) => !settled.has(id) && (snapshot.removals.has(id) || snapshot.leaving.has(id)),
   );
 }

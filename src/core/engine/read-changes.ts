@@ -12,8 +12,7 @@ import type { ScimUser, SourceUser } from "../users.js";
 import type { EngineContext } from "./context.js";
 import { linksForCycle } from "./cycle-links.js";
 import type { ConnectionSettings } from "./engine-store.js";
-import { listTarget } from "./list-target.js";
-import { readSource, type SourceRead } from "./read-source.js";
+import type { SourceRead } from "./read-source.js";
 import type { OpenRun } from "./run.js";
 
 /** more users than this entering the scope in one incremental cycle → a full read is cheaper */
@@ -29,12 +28,11 @@ export interface OpenBatch {
 }
 
 /**
- * Everything one cycle read, before it decides anything: what `planCycle` plans from. Frozen; the
- * maps and sets are read-only views.
+ * Everything one incremental cycle read, before it decides anything: what `planCycle` plans from.
+ * Frozen; the maps and sets are read-only views. (A full cycle never holds its whole read at once:
+ * it plans and applies slice by slice, full-cycle.ts.)
  */
 export interface Snapshot {
-  /** Entra was read whole: every user in scope is in `users`, `targetUsers` is all of ABM */
-  readonly full: boolean;
   readonly settings: ConnectionSettings;
   /** where the next incremental read starts, stored once the cycle is applied */
   readonly watermark: string;
@@ -52,9 +50,9 @@ export interface Snapshot {
   readonly gone: ReadonlySet<string>;
   /** escrowed users without a link: a create may have reached ABM although its answer never came back */
   readonly unconfirmed: readonly string[];
-  /** every link (full cycles, assigned scope), or those of the cycle's users */
+  /** every link (assigned scope), or those of the cycle's users */
   readonly links: readonly LinkState[];
-  /** full cycles: every ABM user; incremental: those carrying the externalId of unconfirmed users that leave */
+  /** ABM's users carrying the externalId of unconfirmed users that leave */
   readonly targetUsers: readonly ScimUser[];
   /** the escrow as the cycle began */
   readonly failuresBefore: readonly FailureEntry[];
@@ -70,59 +68,48 @@ interface Scoped {
 }
 
 /**
- * Step 1 of a cycle: reads Entra (changes since the watermark, or everything), the scope, the
- * links, the escrow, ABM (full cycles; incremental ones look up only unconfirmed users that leave)
- * and the open approval. Writes nothing but `needsFullCycle` when too many users enter the scope.
+ * Step 1 of an incremental cycle, after the delta read (`source`): the scope, the links, the
+ * escrow, the ABM users of unconfirmed users that leave, and the open approval. Writes nothing but
+ * `needsFullCycle` when too many users enter the scope.
  */
 export async function readChanges(
   ctx: EngineContext,
-  input: { readonly full: boolean },
+  source: SourceRead,
+  settings: ConnectionSettings,
   run: OpenRun,
 ): Promise<Result<Snapshot, AppError>> {
   const { store } = ctx;
-  const settings = await store.settings();
   const select = selectFor(ctx.map);
-  const read = await readSource(
-    ctx.directory,
-    input.full || settings.needsFullCycle ? null : await store.watermark(),
-    select,
-  );
-  if (!read.ok) return err(read.error);
-  const source = read.value;
-  run.log.info({ full: source.full, users: source.users.size, removals: source.removals.size }, "read Entra");
+  run.log.info({ full: false, users: source.users.size, removals: source.removals.size }, "read Entra");
   let scopeIds: ReadonlySet<string> | null = null;
   if (settings.scope === "assigned") {
     const scope = await ctx.directory.readAssignedScope();
     if (!scope.ok) return err(scope.error);
     scopeIds = scope.value.userIds;
   }
-  // full cycles and the assigned scope read every link; an incremental cycle with scope `all` reads
-  // only its users' links once they are known (below): O(changes), not O(directory)
-  const everyLink = source.full || scopeIds !== null;
+  // the assigned scope reads every link (who left it); scope `all` reads only its users' links once
+  // they are known (below): O(changes), not O(directory)
+  const everyLink = scopeIds !== null;
   const failuresBefore = await store.failures();
   const allLinks = everyLink ? await store.links() : [];
-  const scoped = source.full
-    ? ok(fullScope(source, scopeIds))
-    : await incrementalScope(ctx, { source, scopeIds, links: allLinks, failuresBefore, now: run.startedAt, select });
+  const scoped = await incrementalScope(ctx, {
+    source,
+    scopeIds,
+    links: allLinks,
+    failuresBefore,
+    now: run.startedAt,
+    select,
+  });
   if (!scoped.ok) return err(scoped.error);
   const { users, gone } = scoped.value;
-  let targetUsers: ScimUser[] = [];
-  if (source.full) {
-    const listed = await listTarget(ctx.target);
-    if (!listed.ok) return err(listed.error);
-    targetUsers = listed.value;
-    run.log.info({ users: targetUsers.length }, "listed ABM");
-  }
   const planned = prepareUsers([...users.values()], ctx.map, { verifiedDomains: ctx.verifiedDomains });
   const links = everyLink
     ? allLinks
     : await linksForCycle(store, [...users.keys(), ...source.removals.keys(), ...gone], planned);
   const leaving = leavers(source, scopeIds, scoped.value, links, failuresBefore);
-  if (!source.full) targetUsers = await lookupUnconfirmed(ctx, leaving.unconfirmed, leaving.leaves);
-  const pending = await ctx.approvals.pending();
+  const targetUsers = await lookupUnconfirmed(ctx, leaving.unconfirmed, leaving.leaves);
   return ok(
     Object.freeze({
-      full: source.full,
       settings,
       watermark: source.watermark,
       scopeIds,
@@ -135,15 +122,15 @@ export async function readChanges(
       links,
       targetUsers,
       failuresBefore,
-      open: pending?.payload.kind === "native_batch" ? { approval: pending, batch: pending.payload } : null,
+      open: await openBatch(ctx),
     }),
   );
 }
 
-function fullScope(source: SourceRead, scopeIds: ReadonlySet<string> | null): Scoped {
-  const users = new Map<string, SourceUser>();
-  for (const [id, user] of source.users) if (scopeIds === null || scopeIds.has(id)) users.set(id, user);
-  return { users, outOfScope: [], gone: [] };
+/** The open approval of this engine, when it is a native batch. */
+export async function openBatch(ctx: EngineContext): Promise<OpenBatch | null> {
+  const pending = await ctx.approvals.pending();
+  return pending?.payload.kind === "native_batch" ? { approval: pending, batch: pending.payload } : null;
 }
 
 /**
@@ -221,7 +208,7 @@ function leavers(
   );
   const linked = new Set(links.map((l) => l.entraId));
   const unconfirmed = failuresBefore.map((f) => f.entraId).filter((id) => !linked.has(id));
-  if (!source.full && scopeIds !== null)
+  if (scopeIds !== null)
     for (const id of unconfirmed) if (!scopeIds.has(id) && !users.has(id) && !source.removals.has(id)) ids.add(id);
   const leaves = (id: string): boolean => {
     const user = users.get(id);

@@ -16,8 +16,10 @@ export interface ReadChangesInput {
   /**
    * Receives the changes page by page. The source awaits it before reading on, so a batch is
    * "handed over" when this resolves; the caller persists the returned watermark only after that.
+   * `read.full`: the batch belongs to a full read (no watermark, or the stored one expired and the
+   * source started over: batches before it were of the expired read).
    */
-  readonly onBatch: (changes: readonly DirectoryChange[]) => Promise<void>;
+  readonly onBatch: (changes: readonly DirectoryChange[], read: { readonly full: boolean }) => Promise<void>;
   readonly signal?: AbortSignal;
 }
 

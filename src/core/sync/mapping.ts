@@ -1,6 +1,5 @@
 import { hash } from "node:crypto";
 import {
-  type ScimUser,
   type SourceUser,
   type SourceValue,
   TARGET_FIELDS,
@@ -105,7 +104,7 @@ export function changedFields(changes: TargetChanges): TargetField[] {
 }
 
 /** The canonical fields of a SCIM user (drops the server's id and version). */
-export function toTargetUser(user: ScimUser): TargetUser {
+export function toTargetUser<T extends TargetUser>(user: T): TargetUser {
   return {
     userName: user.userName,
     externalId: user.externalId,

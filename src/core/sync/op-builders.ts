@@ -1,5 +1,5 @@
 import type { ValidationProblem } from "../ports/provisioning-engine.js";
-import type { ScimUser, TargetChanges, TargetUser } from "../users.js";
+import type { TargetChanges, TargetUser } from "../users.js";
 import { attributeHash, changedFields, derivedHash, toTargetUser } from "./mapping.js";
 import {
   type AdoptOp,
@@ -12,6 +12,7 @@ import {
   type SkipOp,
   type UpdateOp,
 } from "./operations.js";
+import type { TargetRecord } from "./plan-index.js";
 import { printable } from "./text-safety.js";
 
 /** A user in scope after mapping and validation: the planner's view of the source. */
@@ -107,14 +108,14 @@ export function updateOp(user: PlannedUser, scimId: string, changes: TargetChang
 export function deactivateLinkedOp(
   link: LinkState,
   cause: DeactivationCause,
-  current: ScimUser | undefined,
+  current: TargetRecord | undefined,
 ): DeactivateOp {
   const base = current !== undefined ? toTargetUser(current) : (link.lastPushed ?? null);
   return deactivateOp(link.entraId, link.scimId, cause, base, link.userName, link.attributeHash);
 }
 
 /** Deactivate an unlinked ABM user that carries this Entra user's externalId (it is ours). */
-export function deactivateMatchedOp(entraId: string, current: ScimUser, cause: DeactivationCause): DeactivateOp {
+export function deactivateMatchedOp(entraId: string, current: TargetRecord, cause: DeactivationCause): DeactivateOp {
   const op = deactivateOp(entraId, current.id, cause, toTargetUser(current), current.userName, "");
   return { ...op, reason: `${op.reason}; ABM user ${current.id} carries its externalId and is linked now` };
 }

@@ -1,18 +1,26 @@
 import { AppError } from "../errors.js";
-import type { ScimUser } from "../users.js";
+import type { TargetUser } from "../users.js";
 import type { LinkState } from "./operations.js";
+
+/** An ABM user as the planner reads it: its canonical fields and its id (a `ScimUser` is one). */
+export type TargetRecord = TargetUser & { readonly id: string };
+
+/** One way to find an ABM user (a Map is one). */
+export interface TargetLookup {
+  get(key: string): TargetRecord | undefined;
+}
 
 /** Lookups over ABM's users; userName keys are lower-cased (ABM userNames are case-insensitive). */
 export interface TargetIndex {
-  readonly byId: ReadonlyMap<string, ScimUser>;
-  readonly byExternalId: ReadonlyMap<string, ScimUser>;
-  readonly byUserName: ReadonlyMap<string, ScimUser>;
+  readonly byId: TargetLookup;
+  readonly byExternalId: TargetLookup;
+  readonly byUserName: TargetLookup;
 }
 
-export function indexTargets(users: readonly ScimUser[]): TargetIndex {
-  const byId = new Map<string, ScimUser>();
-  const byExternalId = new Map<string, ScimUser>();
-  const byUserName = new Map<string, ScimUser>();
+export function indexTargets(users: readonly TargetRecord[]): TargetIndex {
+  const byId = new Map<string, TargetRecord>();
+  const byExternalId = new Map<string, TargetRecord>();
+  const byUserName = new Map<string, TargetRecord>();
   for (const user of users) {
     byId.set(user.id, user);
     // the first one wins if ABM ever holds two: a stable choice, never a merge

@@ -226,17 +226,32 @@ function findDuplicateUserNames(users: readonly UserToValidate[]): Map<string, V
   const flagged = new Map<string, ValidationProblem>();
   for (const [userName, ids] of byName) {
     if (ids.length < 2) continue;
-    for (const id of ids) {
-      const others = ids.filter((other) => other !== id);
-      flagged.set(id, {
-        code: "validation.duplicate_user_name",
-        field: "userName",
-        message: `userName "${printable(userName)}" is also the userName of Entra user ${others.join(", ")}; ABM allows one account per userName, so neither is sent.`,
-        fix: "Give each user a unique User principal name in Entra, or map userName to a unique attribute with ABM_ATTRIBUTE_MAP.",
-      });
-    }
+    for (const id of ids)
+      flagged.set(
+        id,
+        duplicateUserName(
+          userName,
+          ids.filter((other) => other !== id),
+        ),
+      );
   }
   return flagged;
+}
+
+/**
+ * The problem of a user whose userName (case-insensitive) other Entra users map to as well. When a
+ * full cycle read the other one in an earlier slice (`earlier`), that one may already be in ABM.
+ */
+export function duplicateUserName(userName: string, others: readonly string[], earlier = false): ValidationProblem {
+  const outcome = earlier
+    ? ", read earlier in this cycle; ABM allows one account per userName, so this user is not sent"
+    : "; ABM allows one account per userName, so neither is sent";
+  return {
+    code: "validation.duplicate_user_name",
+    field: "userName",
+    message: `userName "${printable(userName)}" is also the userName of Entra user ${others.join(", ")}${outcome}.`,
+    fix: "Give each user a unique User principal name in Entra, or map userName to a unique attribute with ABM_ATTRIBUTE_MAP.",
+  };
 }
 
 /** Problems for each user (entraId → problems; valid users have an empty list). */

@@ -78,12 +78,14 @@ describe("the SCIM client's pressure on ABM, in /metrics and status", () => {
 
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     expect(metrics).toContain("# TYPE abm_scim_rate_limited_total counter");
-    expect(metrics).toMatch(new RegExp(`^abm_scim_rate_limited_total\{connection="default"\} ${limited}$`, "m"));
+    expect(metrics).toMatch(new RegExp(`^abm_scim_rate_limited_total{connection="default"} ${limited}$`, "m"));
     expect(metrics).toMatch(/^abm_scim_concurrency_max\{connection="default"\} 8$/m);
     const limit = Number(/^abm_scim_concurrency_limit\{connection="default"\} (\d+)$/m.exec(metrics)?.[1]);
     expect(limit).toBeGreaterThanOrEqual(1);
     expect(limit).toBeLessThanOrEqual(8);
-    expect(Number(/^abm_scim_paced_requests_per_second\{connection="default"\} ([\d.]+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(
+      Number(/^abm_scim_paced_requests_per_second\{connection="default"\} ([\d.]+)$/m.exec(metrics)?.[1]),
+    ).toBeGreaterThan(0);
 
     const json = await abm("status", "--json");
     expect(json.code).toBe(0);

@@ -253,6 +253,12 @@ describeEachDatabase("engine store", (current) => {
       (await store.linksForUserNames(["renamed@example.COM", "nobody@example.com"])).map((l) => l.entraId),
     ).toEqual(["e2"]);
     expect(await store.linkCount()).toBe(3);
+    expect((await store.linksForScimIds(["s3", "s1", "s9", "s1"])).map((l) => l.entraId).sort()).toEqual(["e1", "e3"]);
+    // a full cycle walks the links page by page (Entra id order), escrow rows left out
+    await store.recordOutcomes(runId, batch({ failures: [failure(5, 1, null)] }));
+    expect(await store.linkedIdsAfter(null, 2)).toEqual(["e1", "e2"]);
+    expect(await store.linkedIdsAfter("e2", 2)).toEqual(["e3"]);
+    expect(await store.linkedIdsAfter("e3", 2)).toEqual([]);
     // an adopt takes over e1's ABM user for e4: the removal runs before the insert in the same batch
     await store.recordOutcomes(runId, batch({ removedLinks: ["e1", "e9"], links: [link(4, { scimId: "s1" })] }));
     expect((await store.links()).map((l) => l.entraId).sort()).toEqual(["e2", "e3", "e4"]);
@@ -377,6 +383,8 @@ describeEachDatabase("engine store", (current) => {
     expect(await b.store.links()).toEqual([]);
     expect(await b.store.linksFor(["e1"])).toEqual([]);
     expect(await b.store.linksForUserNames(["u1@example.com"])).toEqual([]);
+    expect(await b.store.linksForScimIds(["s1"])).toEqual([]);
+    expect(await b.store.linkedIdsAfter(null, 10)).toEqual([]);
     expect(await b.store.linkCount()).toBe(0);
     expect(await b.store.failures()).toEqual([]);
     expect(await b.store.dueRetries(at(60), 10)).toEqual([]);

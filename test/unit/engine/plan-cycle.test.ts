@@ -30,7 +30,6 @@ function synced(): World {
 
 function snapshot(world: World, over: Partial<Snapshot> = {}): Snapshot {
   return Object.freeze({
-    full: false,
     settings: SETTINGS,
     watermark: "delta-2",
     scopeIds: null,

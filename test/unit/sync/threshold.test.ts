@@ -1,8 +1,39 @@
 import { describe, expect, it } from "vitest";
-import type { SyncOp } from "#core/sync/operations.js";
+import type { ConnectionSettings } from "#core/engine/engine-store.js";
+import { type HeldUsersView, settleRemovals } from "#core/engine/plan-cycle.js";
+import { isRemoval, type RemovalOp, type SyncOp } from "#core/sync/operations.js";
 import { planSync } from "#core/sync/planner.js";
-import { exceedsThreshold, splitByThreshold } from "#core/sync/threshold.js";
+import { exceedsThreshold } from "#core/sync/threshold.js";
 import { entraUser, prepared, World } from "./support/world.js";
+
+const SETTINGS: ConnectionSettings = {
+  scope: "all",
+  paused: false,
+  quarantine: null,
+  needsFullCycle: false,
+  rejectedRemovals: [],
+};
+const NOBODY: HeldUsersView = { removed: () => false, enabled: () => undefined, inScope: () => true };
+
+/** the threshold over a cycle's removals, as both kinds of cycle settle them */
+function splitByThreshold(ops: readonly SyncOp[], threshold: number) {
+  const removals: RemovalOp[] = ops.filter(isRemoval);
+  const settled = settleRemovals(removals, { settings: SETTINGS, open: null }, NOBODY, {
+    policy: { hardDeleteAction: "deactivate" },
+    threshold,
+    cycle: "incremental",
+    now: new Date("2026-06-01T12:00:00Z"),
+    dryRun: false,
+  });
+  const held = new Set<SyncOp>(settled.held);
+  return {
+    exceeded: settled.held.length > 0,
+    removals: removals.length,
+    held: settled.held,
+    apply: ops.filter((op) => !held.has(op)),
+    hold: settled.hold,
+  };
+}
 
 /** a plan with `removals` deactivations, one create and one skip */
 function planWith(removals: number): readonly SyncOp[] {
@@ -21,11 +52,11 @@ function planWith(removals: number): readonly SyncOp[] {
   return plan.ops;
 }
 
-describe("splitByThreshold (hold when removals > threshold)", () => {
+describe("settleRemovals: the threshold (hold when removals > threshold)", () => {
   it("applies everything when removals equal the threshold", () => {
     const ops = planWith(3);
     const split = splitByThreshold(ops, 3);
-    expect(split).toMatchObject({ exceeded: false, removals: 3, threshold: 3, held: [], heldUsers: [] });
+    expect(split).toMatchObject({ exceeded: false, removals: 3, held: [], hold: null });
     expect(split.apply).toEqual(ops);
   });
 
@@ -35,11 +66,16 @@ describe("splitByThreshold (hold when removals > threshold)", () => {
     expect(split.exceeded).toBe(true);
     expect(split.held.map((op) => op.action)).toEqual(["deactivate", "deactivate", "deactivate", "deactivate"]);
     expect(split.apply.map((op) => op.action).sort()).toEqual(["create", "skip"]);
-    expect(split.heldUsers[0]).toEqual({
+    // the approval stores what it needs to run them later, not the operations
+    expect(split.hold?.removals[0]).toEqual({
       entraId: "r0",
+      scimId: expect.any(String),
       userName: "r0@example.com",
       action: "deactivate",
       reason: "the user left the sync scope",
+      dedupKey: expect.stringMatching(/^r0:deactivate:/),
+      hash: expect.any(String),
+      cause: "out_of_scope",
     });
   });
 
@@ -66,6 +102,7 @@ describe("splitByThreshold (hold when removals > threshold)", () => {
   it("threshold 0 holds any removal but lets a plan without removals through", () => {
     expect(splitByThreshold(planWith(1), 0).exceeded).toBe(true);
     expect(splitByThreshold(planWith(0), 0)).toMatchObject({ exceeded: false, removals: 0 });
+    expect(splitByThreshold(planWith(1), 1)).toMatchObject({ exceeded: false, removals: 1 });
   });
 
   it("rejects a negative or fractional threshold", () => {
