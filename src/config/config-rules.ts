@@ -1,18 +1,13 @@
 import type { ConfigProblem } from "./config-error.js";
+import { IDENTITY_VARIABLES } from "./connections-file.js";
 import { type ConfigVariable, envSchema, type ParsedEnv } from "./env-schema.js";
 import { isLoopbackHost } from "./parse-scalars.js";
 
 /** Anything of ABM or Azure: when none of these is set, the configuration is in demo mode. */
 const CONNECTION_VARIABLES = [
-  "ABM_SCIM_URL",
-  "ABM_SCIM_TOKEN",
-  "ABM_SCIM_TOKEN_EXPIRES",
-  "AZURE_TENANT_ID",
-  "AZURE_CLIENT_ID",
-  "AZURE_CLIENT_SECRET",
+  ...IDENTITY_VARIABLES,
   "AZURE_AUTHORITY_HOST",
   "GRAPH_BASE_URL",
-  "ABM_SERVICE_PRINCIPAL_ID",
 ] as const satisfies readonly ConfigVariable[];
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -5,7 +5,9 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
+import { emulatedConnection } from "#test/support/connections.js";
 import { createE2eDatabase, type E2eDatabase } from "#test/support/e2e.js";
+import { until } from "#test/support/until.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../integration/slack/support/fake-slack-api.js";
 import { blockActionBody, postSigned } from "../integration/slack/support/signed-request.js";
 
@@ -42,41 +44,6 @@ interface RunRow {
   readonly started_at: Date;
   readonly finished_at: Date | null;
   readonly outcome: string;
-}
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-function connection(id: string, name: string, pair: EmulatorPair, extra: Record<string, unknown>) {
-  const upper = id.toUpperCase();
-  return {
-    id,
-    name,
-    scimUrl: pair.abm.scimUrl,
-    scimTokenVariable: `${upper}_SCIM_TOKEN`,
-    tenantId: pair.graph.tenantId,
-    clientId: pair.graph.clientId,
-    clientSecretVariable: `${upper}_CLIENT_SECRET`,
-    graphBaseUrl: pair.graph.baseUrl,
-    authorityHost: pair.graph.authorityHost,
-    verifiedDomains: [pair.graph.verifiedDomain],
-    scope: "all",
-    interval: `${INTERVAL_MS / 1000}s`,
-    concurrency: 2,
-    ...extra,
-  };
 }
 
 describe.skipIf(!hasPostgres)("three replicas on one Postgres, two organizations [postgres]", () => {
@@ -147,8 +114,17 @@ describe.skipIf(!hasPostgres)("three replicas on one Postgres, two organizations
       file,
       JSON.stringify({
         connections: [
-          connection("contoso", "Contoso", contoso, { deletionThreshold: 3, alertChannels: ["slack:CCONTOSO"] }),
-          connection("academy", "Contoso Academy", academy, { alertChannels: ["slack:CACADEMY"] }),
+          emulatedConnection("contoso", "Contoso", contoso, {
+            interval: `${INTERVAL_MS / 1000}s`,
+            concurrency: 2,
+            deletionThreshold: 3,
+            alertChannels: ["slack:CCONTOSO"],
+          }),
+          emulatedConnection("academy", "Contoso Academy", academy, {
+            interval: `${INTERVAL_MS / 1000}s`,
+            concurrency: 2,
+            alertChannels: ["slack:CACADEMY"],
+          }),
         ],
       }),
     );

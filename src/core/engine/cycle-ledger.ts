@@ -6,7 +6,7 @@ import type { PlannedUser, PlanPart } from "../sync/planner.js";
 import { duplicateUserName } from "../sync/validation.js";
 import type { SourceUser } from "../users.js";
 import type { AbmIndex } from "./abm-index.js";
-import type { HeldUsersView } from "./plan-cycle.js";
+import { type HeldUsersView, heldRemoval } from "./plan-cycle.js";
 import { addRemoval } from "./read-source.js";
 
 /**
@@ -147,16 +147,7 @@ export class RemovalCollector {
   constructor(private readonly keepWhole: number) {}
 
   add(op: RemovalOp): void {
-    this.held.set(op.entraId, {
-      entraId: op.entraId,
-      scimId: op.scimId,
-      userName: op.userName,
-      action: op.action,
-      reason: op.reason,
-      dedupKey: op.dedupKey,
-      hash: op.hash,
-      cause: op.cause,
-    });
+    this.held.set(op.entraId, heldRemoval(op));
     this.whole?.set(op.entraId, op);
     if (this.held.size > this.keepWhole) this.whole = null;
   }

@@ -195,7 +195,7 @@ function reconcileOpen(
 }
 
 /** only the fields an approval stores (an operation carries more) */
-function heldRemoval(op: RemovalRecord): HeldRemoval {
+export function heldRemoval(op: RemovalRecord): HeldRemoval {
   return {
     entraId: op.entraId,
     scimId: op.scimId,

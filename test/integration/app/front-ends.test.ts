@@ -21,6 +21,7 @@ import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
 import { createCardValidator } from "#test/support/teams/card-checks.js";
+import { until } from "#test/support/until.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
 import { postSigned } from "../slack/support/signed-request.js";
@@ -98,16 +99,6 @@ const COMMANDS: readonly { readonly text: string; readonly argv: readonly string
   ];
 
 const ENGINE_READS = ["status", "history", "failures", "checkUser", "refreshApprovals"] as const;
-
-async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe("one command, four front ends, one answer", () => {
   let pair: EmulatorPair;

@@ -6,6 +6,7 @@ import { loadConfig } from "#config/load-config.js";
 import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
+import { until } from "#test/support/until.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
 import { blockActionBody, postSigned } from "../slack/support/signed-request.js";
@@ -21,16 +22,6 @@ import { type FakeConnector, startFakeConnector } from "../teams/support/fake-co
 const SECRET = "one-vote-signing-secret-0123456789";
 const CHANNEL = "CALERTS";
 const SYSTEM = { id: "system", platform: "system" } as const;
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("one person, one vote (Slack resolved to Entra)", () => {
   let pair: EmulatorPair;

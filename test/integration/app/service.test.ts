@@ -9,6 +9,7 @@ import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
 import { openRaw, postHead } from "#test/support/raw-http.js";
+import { until } from "#test/support/until.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
 import { blockActionBody, postSigned, sign, slashCommandBody } from "../slack/support/signed-request.js";
@@ -22,20 +23,6 @@ import { blockActionBody, postSigned, sign, slashCommandBody } from "../slack/su
 const SECRET = "service-test-signing-secret-0123456789";
 const CHANNEL = "CALERTS";
 const SYSTEM = { id: "system", platform: "system" } as const;
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("the service end to end (Slack, native engine, emulators, PGlite)", () => {
   let pair: EmulatorPair;

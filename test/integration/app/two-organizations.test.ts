@@ -14,6 +14,8 @@ import { loadConfig } from "#config/load-config.js";
 import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
+import { emulatedConnection } from "#test/support/connections.js";
+import { until } from "#test/support/until.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
 import { blockActionBody, postSigned, slashCommandBody } from "../slack/support/signed-request.js";
@@ -25,39 +27,6 @@ import { blockActionBody, postSigned, slashCommandBody } from "../slack/support/
  * from one ABM_CONNECTIONS file. Each organization's scheduler runs every 5 s.
  */
 const SECRET = "two-organizations-signing-secret-0123";
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function connectionEntry(id: string, name: string, pair: EmulatorPair, extra: Record<string, unknown>) {
-  const upper = id.toUpperCase();
-  return {
-    id,
-    name,
-    scimUrl: pair.abm.scimUrl,
-    scimTokenVariable: `${upper}_SCIM_TOKEN`,
-    tenantId: pair.graph.tenantId,
-    clientId: pair.graph.clientId,
-    clientSecretVariable: `${upper}_CLIENT_SECRET`,
-    graphBaseUrl: pair.graph.baseUrl,
-    authorityHost: pair.graph.authorityHost,
-    verifiedDomains: [pair.graph.verifiedDomain],
-    scope: "all",
-    interval: "5s",
-    ...extra,
-  };
-}
 
 describe("two organizations on one service (ABM + ASM, Slack, schedulers on)", () => {
   let contosoPair: EmulatorPair;
@@ -78,12 +47,14 @@ describe("two organizations on one service (ABM + ASM, Slack, schedulers on)", (
     dir = mkdtempSync(join(tmpdir(), "abm-connections-"));
     const file = join(dir, "connections.json");
     const connections = [
-      connectionEntry("contoso", "Contoso", contosoPair, {
+      emulatedConnection("contoso", "Contoso", contosoPair, {
+        interval: "5s",
         alertChannels: ["slack:CCONTOSO"],
         deletionThreshold: 2,
         approvers: ["UAPPROVERC"],
       }),
-      connectionEntry("academy", "Contoso Academy", academyPair, {
+      emulatedConnection("academy", "Contoso Academy", academyPair, {
+        interval: "5s",
         alertChannels: ["slack:CACADEMY"],
         approvers: ["UAPPROVERA"],
       }),
