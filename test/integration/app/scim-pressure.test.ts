@@ -83,9 +83,9 @@ describe("the SCIM client's pressure on ABM, in /metrics and status", () => {
     const limit = Number(/^abm_scim_concurrency_limit\{connection="default"\} (\d+)$/m.exec(metrics)?.[1]);
     expect(limit).toBeGreaterThanOrEqual(1);
     expect(limit).toBeLessThanOrEqual(8);
-    expect(
-      Number(/^abm_scim_paced_requests_per_second\{connection="default"\} ([\d.]+)$/m.exec(metrics)?.[1]),
-    ).toBeGreaterThan(0);
+    // whether the pace is still set when the cycle ends depends on timing (it is released as the rate
+    // grows back); the pacer's own rules are unit-tested (test/unit/abm-scim/pacer.test.ts)
+    expect(metrics).toMatch(/^abm_scim_paced_requests_per_second\{connection="default"\} \d+(\.\d+)?$/m);
 
     const json = await abm("status", "--json");
     expect(json.code).toBe(0);
