@@ -231,9 +231,8 @@ export async function startService(options: StartServiceOptions): Promise<Result
     );
   }
   const routes: Route[] = edges.flatMap((edge) => edge.routes);
-  const workers = services.connections.map((connection) =>
-    connectionWorkers(options, services, connection, notifiersOf(edges)),
-  );
+  const notifiers = notifiersOf(edges);
+  const workers = services.connections.map((connection) => connectionWorkers(options, services, connection, notifiers));
 
   const server = createHttpServer({
     routes,

@@ -83,27 +83,6 @@ function databaseConnectionId(id: string): string {
   return `con_${id}`;
 }
 
-/** The connection a command names, or the only one; otherwise an error that names the choices. */
-export function pickConnection(
-  connections: readonly ConnectionServices[],
-  id: string | null,
-): Result<ConnectionServices, AppError> {
-  const choices = connections.map((c) => c.config.id).join(", ");
-  if (id === null) {
-    const [only, ...others] = connections;
-    if (only !== undefined && others.length === 0) return ok(only);
-    return err(
-      new AppError(
-        "connection.required",
-        `This service serves ${connections.length} organizations: say which with --connection (one of ${choices}).`,
-      ),
-    );
-  }
-  const found = connections.find((c) => c.config.id === id);
-  if (found !== undefined) return ok(found);
-  return err(new AppError("connection.unknown", `There is no connection "${id}": use one of ${choices}.`));
-}
-
 /** A connection as the chat router sees it, answering through `core` (its chat core, perhaps wrapped). */
 export function routedConnection(connection: ConnectionServices, core: ChatCore): RoutedConnection {
   const routes = createAlertRouteSource(connection.config, connection.alertRoutes);

@@ -1,6 +1,7 @@
 import type { Config } from "#config/config.js";
 import { AppError, toAppError } from "#core/errors.js";
 import type { Result } from "#core/result.js";
+import { pickConnection } from "../pick-connection.js";
 import type { CliCommand, CommandContext, CommandOutcome, Writer } from "./command.js";
 import { describeCommand, formatCommandHelp, formatOverview, HELP_ENTRY } from "./help.js";
 import { createOutput, type ExitCode, type Output } from "./output.js";
@@ -54,11 +55,9 @@ export async function runCli(runtime: CliRuntime): Promise<ExitCode> {
 
   const { config } = runtime;
   if (!config.ok) return out.error(config.error, 2);
-  if (global.connection !== null && !config.value.connections.some((c) => c.id === global.connection)) {
-    const choices = config.value.connections.map((c) => c.id).join(", ");
-    const given =
-      global.connection === "" ? "--connection needs an id" : `there is no connection "${global.connection}"`;
-    return out.error(new AppError("connection.unknown", `${given}: use one of ${choices}.`), 2);
+  if (global.connection !== null) {
+    const named = pickConnection(config.value.connections, (c) => c.id, global.connection);
+    if (!named.ok) return out.error(named.error, 2);
   }
 
   const ctx: CommandContext = {

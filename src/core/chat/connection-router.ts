@@ -109,8 +109,7 @@ export function namespaced(reply: Reply, connectionId: string): Reply {
 }
 
 function namespacedAnswer(answer: Answer, connectionId: string): Answer {
-  const replies = answer.replies.map((r) => namespaced(r, connectionId));
-  return answer.ok ? { ...answer, replies } : { ...answer, replies };
+  return { ...answer, replies: answer.replies.map((r) => namespaced(r, connectionId)) };
 }
 
 function choicesText(connections: readonly RoutedConnection[]): string {

@@ -1,7 +1,8 @@
 import type { Answer } from "#core/chat/context.js";
 import type { Command } from "#core/chat/grammar.js";
+import { pickConnection } from "../../pick-connection.js";
 import { renderReplyText } from "../../render-text.js";
-import { type AppServices, type ConnectionServices, pickConnection } from "../../services.js";
+import type { AppServices, ConnectionServices } from "../../services.js";
 import { type AppAccess, cliActor } from "../app-access.js";
 import { type CommandContext, type CommandOutcome, failure, openFailure, success, usageError } from "../command.js";
 
@@ -32,7 +33,7 @@ export function withApp(
     ctx,
     access,
     async (services) => {
-      const picked = pickConnection(services.connections, ctx.connection);
+      const picked = pickConnection(services.connections, (c) => c.config.id, ctx.connection);
       if (!picked.ok) return usageError(picked.error.code, picked.error.message);
       return fn(picked.value);
     },
