@@ -12,14 +12,12 @@ import { targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
 import { acquireDataDirLock, type DataDirLock } from "#app/process-lock.js";
 import { renderReplyText } from "#app/render-text.js";
-import { type RunningService, startService } from "#app/runtime.js";
+import type { RunningService } from "#app/runtime.js";
 import { loadConfig } from "#config/load-config.js";
 import type { Answer } from "#core/chat/context.js";
 import { parseCommand } from "#core/chat/grammar.js";
 import type { ChatActor, ConversationRef } from "#core/chat/ports.js";
-import { systemClock } from "#core/clock.js";
-import { randomIds } from "#core/ids.js";
-import { silentLogger } from "#core/logger.js";
+import { startTestService } from "#test/support/service.js";
 import { createCardValidator } from "#test/support/teams/card-checks.js";
 import { until } from "#test/support/until.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
@@ -134,20 +132,11 @@ describe("one command, four front ends, one answer", () => {
     const locked = acquireDataDirLock(join(home, "data"), "serve", "serve");
     if (!locked.ok) throw locked.error;
     lock = locked.value;
-    const started = await startService({
+    service = await startTestService({
       lock,
       config: config.value,
       targets: { default: targetsFromEmulators(pair) },
-      env: {},
-      logger: silentLogger,
-      clock: systemClock,
-      ids: randomIds,
-      port: 0,
-      dataDir: "memory://",
-      schedule: false,
     });
-    if (!started.ok) throw started.error;
-    service = started.value;
     // deterministic, rich state: a full run (some users fail: `errors` has content), then a held
     // batch of 5 removals (`approvals` shows a card with buttons, `status` mentions it)
     const full = await service.services.connections[0].engine.runCycle({ kind: "full", trigger: "cli", actor: SYSTEM });

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
-import { type RunningService, startService } from "#app/runtime.js";
+import type { RunningService } from "#app/runtime.js";
 import { loadConfig } from "#config/load-config.js";
-import { systemClock } from "#core/clock.js";
-import { randomIds } from "#core/ids.js";
-import { silentLogger } from "#core/logger.js";
+import { startTestService } from "#test/support/service.js";
 import { until } from "#test/support/until.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
@@ -58,19 +56,10 @@ describe("one person, one vote (Slack resolved to Entra)", () => {
       DELETION_THRESHOLD: "3",
     });
     if (!config.ok) throw config.error;
-    const started = await startService({
+    service = await startTestService({
       config: config.value,
       targets: { default: targetsFromEmulators(pair) },
-      env: {},
-      logger: silentLogger,
-      clock: systemClock,
-      ids: randomIds,
-      port: 0,
-      dataDir: "memory://",
-      schedule: false,
     });
-    if (!started.ok) throw started.error;
-    service = started.value;
   });
 
   afterAll(async () => {

@@ -4,11 +4,10 @@ import { createCommandRegistry } from "#app/cli/commands/registry.js";
 import { runCli } from "#app/cli/router.js";
 import { targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
-import { type RunningService, startService } from "#app/runtime.js";
+import type { RunningService } from "#app/runtime.js";
 import { loadConfig } from "#config/load-config.js";
 import { systemClock } from "#core/clock.js";
-import { randomIds } from "#core/ids.js";
-import { silentLogger } from "#core/logger.js";
+import { startTestService } from "#test/support/service.js";
 
 /**
  * The service against a rate-limited ABM (20 requests/s): the sync completes, and how hard the SCIM
@@ -24,19 +23,11 @@ describe("the SCIM client's pressure on ABM, in /metrics and status", () => {
   beforeAll(async () => {
     if (!config.ok) throw config.error;
     pair = await startEmulators({ users: 60, seed: 21, problemRate: 0, abmFaults: { rateLimitPerSecond: 20 } });
-    const started = await startService({
+    service = await startTestService({
       config: config.value,
       targets: { default: targetsFromEmulators(pair) },
       env,
-      logger: silentLogger,
-      clock: systemClock,
-      ids: randomIds,
-      port: 0,
-      dataDir: "memory://",
-      schedule: false,
     });
-    if (!started.ok) throw started.error;
-    service = started.value;
   });
   afterAll(async () => {
     await service?.stop();

@@ -3,12 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateSlackMessage } from "#adapters/slack/index.js";
 import { targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
-import { type RunningService, startService } from "#app/runtime.js";
+import type { RunningService } from "#app/runtime.js";
 import { loadConfig } from "#config/load-config.js";
-import { systemClock } from "#core/clock.js";
-import { randomIds } from "#core/ids.js";
-import { silentLogger } from "#core/logger.js";
 import { openRaw, postHead } from "#test/support/raw-http.js";
+import { startTestService } from "#test/support/service.js";
 import { until } from "#test/support/until.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
@@ -50,19 +48,10 @@ describe("the service end to end (Slack, native engine, emulators, PGlite)", () 
       DELETION_THRESHOLD: "3",
     });
     if (!config.ok) throw config.error;
-    const started = await startService({
+    service = await startTestService({
       config: config.value,
       targets: { default: targetsFromEmulators(pair) },
-      env: {},
-      logger: silentLogger,
-      clock: systemClock,
-      ids: randomIds,
-      port: 0,
-      dataDir: "memory://",
-      schedule: false,
     });
-    if (!started.ok) throw started.error;
-    service = started.value;
   });
 
   afterAll(async () => {

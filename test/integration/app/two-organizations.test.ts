@@ -7,14 +7,13 @@ import { createCommandRegistry } from "#app/cli/commands/registry.js";
 import { runCli } from "#app/cli/router.js";
 import { targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
-import { type RunningService, startService } from "#app/runtime.js";
+import type { RunningService } from "#app/runtime.js";
 import type { ConnectionServices } from "#app/services.js";
 import type { Config } from "#config/config.js";
 import { loadConfig } from "#config/load-config.js";
 import { systemClock } from "#core/clock.js";
-import { randomIds } from "#core/ids.js";
-import { silentLogger } from "#core/logger.js";
 import { emulatedConnection } from "#test/support/connections.js";
+import { startTestService } from "#test/support/service.js";
 import { until } from "#test/support/until.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
@@ -73,18 +72,11 @@ describe("two organizations on one service (ABM + ASM, Slack, schedulers on)", (
     });
     if (!loaded.ok) throw loaded.error;
     config = loaded.value;
-    const started = await startService({
+    service = await startTestService({
       config,
       targets: { contoso: targetsFromEmulators(contosoPair), academy: targetsFromEmulators(academyPair) },
-      env: {},
-      logger: silentLogger,
-      clock: systemClock,
-      ids: randomIds,
-      port: 0,
-      dataDir: "memory://",
+      schedule: true,
     });
-    if (!started.ok) throw started.error;
-    service = started.value;
     const [first, second] = service.services.connections;
     if (second === undefined) throw new Error("expected two connections");
     contoso = first;
