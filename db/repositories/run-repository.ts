@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { EngineStore } from "#core/engine/engine-store.js";
+import type { ErrorCode } from "#core/errors.js";
 import type { RunSummary } from "#core/ports/provisioning-engine.js";
 import type { Database } from "../database.js";
 import { syncRuns } from "../schema/sync-runs.js";
@@ -44,7 +45,7 @@ type RunMethods = "startRun" | "finishRun" | "failInterruptedRuns" | "runs" | "l
 const INTERRUPTED = {
   code: "engine.interrupted",
   message: "The process running this cycle stopped before it finished; the next cycle re-matches ABM.",
-} as const;
+} as const satisfies { code: ErrorCode; message: string };
 
 /** `sync_runs` of one connection, behind the engine store. */
 export function connectionRuns(db: Database, connectionId: string): Pick<EngineStore, RunMethods> {

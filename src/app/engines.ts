@@ -49,6 +49,8 @@ export interface EngineBuildDeps {
   readonly logger: Logger;
   readonly onProgress?: (done: number, total: number) => void;
   readonly sliceSize?: number;
+  /** aborted when the service shuts down (AppServices.interrupt) */
+  readonly stopping: AbortSignal;
 }
 
 /**
@@ -133,6 +135,7 @@ export async function buildEngine(deps: EngineBuildDeps): Promise<Result<Service
     logger: logger.child({ component: "engine" }),
     events: deps.events,
     holderId: `${hostname()}:${process.pid}:${ids.next("evt")}`,
+    stopping: deps.stopping,
     ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
     ...(deps.sliceSize === undefined ? {} : { sliceSize: deps.sliceSize }),
   });

@@ -273,6 +273,8 @@ export async function startService(options: StartServiceOptions): Promise<Result
     port: running.port,
     teamsAnonymous,
     stop: async () => {
+      // the cycle in flight stops after its requests in flight and releases its lease (≤ 10 s in all)
+      services.interrupt();
       await Promise.all(workers.map((worker) => worker.stop()));
       for (const edge of edges) await edge.stop();
       await admin?.close();

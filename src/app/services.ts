@@ -59,6 +59,12 @@ export interface AppServices {
   readonly seenRequests: SeenRequestStore;
   /** every configured connection, in the configuration's order */
   readonly connections: readonly [ConnectionServices, ...ConnectionServices[]];
+  /**
+   * Stops the work in flight (shutdown): every connection's cycle stops after its requests in
+   * flight, writes what they did, ends its run `engine.interrupted` and releases its lease; the
+   * delta link stays where it was. `close` does it too.
+   */
+  interrupt(): void;
   close(): Promise<void>;
 }
 
@@ -103,7 +109,9 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
   if (!opened.ok) return err(opened.error);
   const database = opened.value;
   const closers: (() => Promise<void>)[] = [];
+  const stopping = new AbortController();
   const close = async (): Promise<void> => {
+    stopping.abort();
     await Promise.allSettled(closers.map((closer) => closer()));
     await database.close();
   };
@@ -117,7 +125,9 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
           `No Entra/ABM endpoints were given for connection "${connection.id}".`,
         );
       const scoped = config.connections.length === 1 ? logger : logger.child({ connection: connection.id });
-      connections.push(await openConnection({ ...options, logger: scoped }, database, connection, targets, closers));
+      connections.push(
+        await openConnection({ ...options, logger: scoped }, database, connection, targets, closers, stopping.signal),
+      );
     }
     const [first, ...rest] = connections;
     if (first === undefined) throw new AppError("app.not_configured", "No connection is configured.");
@@ -129,6 +139,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Result
       database,
       seenRequests: createSeenRequestRepository(database.db),
       connections: [first, ...rest],
+      interrupt: () => stopping.abort(),
       close,
     });
   } catch (error) {
@@ -143,6 +154,7 @@ async function openConnection(
   connection: ConnectionConfig,
   targets: ConnectionTargets,
   closers: (() => Promise<void>)[],
+  stopping: AbortSignal,
 ): Promise<ConnectionServices> {
   const { logger, clock, ids } = options;
   const map = await loadAttributeMap(connection.sync.attributeMapPath);
@@ -191,6 +203,7 @@ async function openConnection(
     clock,
     ids,
     logger,
+    stopping,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.sliceSize === undefined ? {} : { sliceSize: options.sliceSize }),
   });

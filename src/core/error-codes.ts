@@ -158,6 +158,10 @@ export const ERROR_CODES = {
     retryable: false,
     fix: "The engine failed unexpectedly; the run is marked failed and the log has the cause.",
   },
+  "engine.interrupted": {
+    retryable: true,
+    fix: "The process running the cycle stopped (shut down or died); the next cycle, on this or another replica, re-matches ABM and goes on.",
+  },
   "engine.paused": { retryable: false, fix: "Scheduled cycles are paused: run `resume`." },
   "engine.rate_limited": {
     retryable: true,

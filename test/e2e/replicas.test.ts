@@ -16,8 +16,9 @@ import { blockActionBody, postSigned } from "../integration/slack/support/signed
  * runs replicas for availability relies on. Over the whole test (well over 60 s) no two runs of one
  * connection overlap; an approval posted by one replica and clicked on another is applied once; a
  * replica SIGKILLed while it holds a connection's lease mid-cycle is replaced within the lease
- * (30 s) plus one interval and the end state equals a single process's; SIGTERM ends a replica
- * within 10 s with its leases released.
+ * (30 s) plus one interval and the end state equals a single process's; SIGTERM to the replica
+ * holding a lease mid-cycle ends it within 10 s, its run `engine.interrupted`, its lease released,
+ * and the last replica finishes the work.
  */
 const ROOT = new URL("../../", import.meta.url);
 const BIN = new URL("bin/abm.js", ROOT).pathname;
@@ -276,32 +277,78 @@ describe.skipIf(!hasPostgres)("three replicas on one Postgres, two organizations
       60_000,
     );
 
-    // 4. SIGTERM: a replica stops within 10 s and leaves no lease behind
+    // 4. SIGTERM the replica holding contoso's lease in the middle of another slow cycle: it stops
+    // within 10 s, its cycle ends `engine.interrupted` with its lease released, and the last replica
+    // goes on from where it stopped (the delta link did not move, so nobody is lost)
     const survivors = replicas.filter((r) => r !== victim && r.child.exitCode === null);
-    const leaving2 = survivors[0];
+    contoso.abm.setFaults({ latencyMs: 150 });
+    for (let i = 0; i < 60; i += 1) {
+      contoso.graph.store.createUser({
+        displayName: `Later Joiner ${i}`,
+        givenName: "Later",
+        surname: `Joiner ${i}`,
+        userPrincipalName: `later.joiner.${i}@${contoso.graph.verifiedDomain}`,
+        mail: `later.joiner.${i}@${contoso.graph.verifiedDomain}`,
+        accountEnabled: true,
+      });
+    }
+    const before = contoso.abm.users().length;
+    const termHolder = await until(
+      "a replica mid-cycle on contoso again",
+      async () => {
+        const h = await leaseHolder("con_contoso");
+        const created = contoso.abm.users().length - before;
+        return h !== null && created > 3 && created < 50 ? h : undefined;
+      },
+      30_000,
+      20,
+    );
+    const stopping = survivors.find((r) => termHolder.split(":")[1] === String(r.child.pid));
+    expect(stopping, `holder ${termHolder}`).toBeDefined();
     const termAt = Date.now();
-    leaving2?.child.kill("SIGTERM");
-    const code = await Promise.race([leaving2?.exited, new Promise((r) => setTimeout(() => r("timeout"), 12_000))]);
+    stopping?.child.kill("SIGTERM");
+    const code = await Promise.race([stopping?.exited, new Promise((r) => setTimeout(() => r("timeout"), 12_000))]);
     const stopMs = Date.now() - termAt;
-    expect(code).not.toBe("timeout");
+    expect(code, stopping?.log().slice(-3_000)).toBe(0);
     expect(stopMs).toBeLessThanOrEqual(10_000);
-    const pid = String(leaving2?.child.pid);
+    const createdAtStop = contoso.abm.users().length - before;
+    expect(createdAtStop, "the cycle was cut short, not finished").toBeLessThan(60);
+    const pid = String(stopping?.child.pid);
     const held = await sql<{ holder: string }[]>`select holder from leases where expires_at > now()`;
     expect(held.filter((l) => l.holder.split(":")[1] === pid)).toEqual([]);
+    const interrupted = await sql<{ outcome: string; error_code: string | null; finished_at: Date | null }[]>`
+      select outcome, error_code, finished_at from sync_runs
+      where connection_id = 'con_contoso' and started_at < ${new Date(termAt)} order by started_at desc limit 1`;
+    expect(interrupted[0]).toMatchObject({ outcome: "failed", error_code: "engine.interrupted" });
+    contoso.abm.setFaults({});
+    const resumed = await until(
+      "the next contoso cycle on the last replica",
+      async () => (await runs("con_contoso")).find((r) => r.started_at.getTime() > termAt),
+      INTERVAL_MS + 15_000,
+      200,
+    );
+    const gapAfterTermMs = resumed.started_at.getTime() - termAt;
+    await until(
+      "contoso to converge after SIGTERM",
+      () => (contoso.abm.users().filter((u) => u.active !== false).length === 40 - 5 + 120 ? true : undefined),
+      60_000,
+    );
 
     // 5. let the remaining replica keep both organizations running past the 60 s mark
     const observeUntil = testStart + 75_000;
     if (Date.now() < observeUntil) await new Promise((r) => setTimeout(r, observeUntil - Date.now()));
 
     // the end state equals a single process's: every Entra user once in ABM, no duplicate
+    let duplicates = 0;
     for (const [pair, count] of [
-      [contoso, 95],
+      [contoso, 155],
       [academy, 25],
     ] as const) {
       const users = pair.abm.users();
       const active = users.filter((u) => u.active !== false);
       expect(active).toHaveLength(count);
       const names = users.map((u) => String(u.userName).toLowerCase());
+      duplicates += names.length - new Set(names).size;
       expect(new Set(names).size, "duplicate userNames").toBe(names.length);
       const external = users.map((u) => String(u.externalId));
       expect(new Set(external).size, "duplicate externalIds").toBe(external.length);
@@ -312,7 +359,13 @@ describe.skipIf(!hasPostgres)("three replicas on one Postgres, two organizations
     }
 
     // no two runs of one connection overlapped, on any replica
-    const report: Record<string, unknown> = { gapAfterKillMs: gapMs, sigtermStopMs: stopMs };
+    const report: Record<string, unknown> = {
+      gapAfterKillMs: gapMs,
+      sigtermStopMs: stopMs,
+      createdBeforeSigterm: createdAtStop,
+      gapAfterSigtermMs: gapAfterTermMs,
+      duplicates,
+    };
     for (const id of ["con_contoso", "con_academy"]) {
       const rows = await runs(id);
       for (let i = 1; i < rows.length; i += 1) {

@@ -66,6 +66,7 @@ export function applyOptions(
     links,
     attempts,
     ...(ctx.onProgress === undefined ? {} : { onProgress: ctx.onProgress }),
+    ...(ctx.stopping === undefined ? {} : { stopping: ctx.stopping }),
   };
 }
 

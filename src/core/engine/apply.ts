@@ -1,3 +1,4 @@
+import { AppError } from "../errors.js";
 import type { RunCounts } from "../ports/provisioning-engine.js";
 import type { ScimTarget } from "../ports/scim-target.js";
 import type { LinkState, SyncOp } from "../sync/operations.js";
@@ -12,6 +13,20 @@ export interface ApplyOptions extends ResultsOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** after each operation ABM accepted */
   readonly onApplied?: (op: SyncOp) => void;
+  /**
+   * the service is stopping: no operation is started any more, the ones in flight finish and every
+   * outcome is written, then the stream throws `engine.interrupted` (the watermark stays where it was)
+   */
+  readonly stopping?: AbortSignal;
+}
+
+/** what a stream stopped by `stopping` throws */
+export function interruptedError(): AppError {
+  return new AppError(
+    "engine.interrupted",
+    "The service is stopping: the cycle stopped after the requests in flight; the next cycle goes on from there.",
+    { retryable: true },
+  );
 }
 
 export interface ApplyResult {
@@ -58,6 +73,7 @@ export class ApplyStream {
   constructor(private readonly options: Omit<ApplyOptions, "links">) {
     this.results = new Results(options);
     this.workers = Array.from({ length: Math.max(1, options.concurrency) }, () => this.work());
+    options.stopping?.addEventListener("abort", () => this.wakeAll(), { once: true });
   }
 
   /**
@@ -65,22 +81,22 @@ export class ApplyStream {
    * holds at most twice as many. Throws what stopped the stream (a write that failed).
    */
   async push(ops: readonly SyncOp[], links: ReadonlyMap<string, LinkState>): Promise<void> {
-    this.check();
+    await this.check();
     if (ops.length === 0) return;
     await this.results.journal(ops, links);
     this.queue.push(...ops);
     this.total += ops.length;
     for (const wake of this.sleepers.splice(0)) wake();
     await this.until(() => this.queued() <= 2 * ops.length);
-    this.check();
+    await this.check();
   }
 
   /** Waits until every queued operation ran and its outcome is written. */
   async drain(): Promise<void> {
     await this.until(() => this.queued() === 0 && this.running === 0);
-    this.check();
+    await this.check();
     await this.write(true);
-    this.check();
+    await this.check();
   }
 
   /** Runs what is queued, writes the last outcomes, and stops the workers. */
@@ -88,14 +104,32 @@ export class ApplyStream {
     this.closed = true;
     for (const wake of this.sleepers.splice(0)) wake();
     await Promise.all(this.workers);
-    this.check();
+    await this.check();
     await this.write(true);
-    this.check();
+    await this.check();
     return { counts: this.results.counts, attempted: this.results.attempted, authFailure: this.results.authFailure };
   }
 
-  private check(): void {
+  /**
+   * Throws what stopped the stream: a write that failed, or the service stopping — then only once
+   * the workers finished their requests in flight and every outcome is written.
+   */
+  private async check(): Promise<void> {
+    if (this.failure === null && this.stopped()) {
+      await Promise.all(this.workers);
+      if (this.failure === null) await this.write(true);
+      this.failure ??= interruptedError();
+    }
     if (this.failure !== null) throw this.failure;
+  }
+
+  private stopped(): boolean {
+    return this.options.stopping?.aborted === true;
+  }
+
+  private wakeAll(): void {
+    for (const wake of this.sleepers.splice(0)) wake();
+    this.notify();
   }
 
   private queued(): number {
@@ -103,19 +137,19 @@ export class ApplyStream {
   }
 
   private until(condition: () => boolean): Promise<void> {
-    if (condition() || this.failure !== null) return Promise.resolve();
+    if (condition() || this.failure !== null || this.stopped()) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ until: condition, resolve }));
   }
 
   private notify(): void {
-    const ready = this.waiters.filter((w) => w.until() || this.failure !== null);
+    const ready = this.waiters.filter((w) => w.until() || this.failure !== null || this.stopped());
     if (ready.length === 0) return;
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve();
   }
 
   private async work(): Promise<void> {
-    while (this.failure === null) {
+    while (this.failure === null && !this.stopped()) {
       const op = this.queue[this.head];
       if (op === undefined) {
         if (this.closed) return;

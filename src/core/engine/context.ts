@@ -53,6 +53,8 @@ export interface NativeEngineDeps {
   readonly onProgress?: (done: number, total: number) => void;
   /** source users a full cycle plans and applies together (default DEFAULT_SLICE_SIZE; tests make it small) */
   readonly sliceSize?: number;
+  /** aborted when the service shuts down: a cycle in flight stops after its requests in flight */
+  readonly stopping?: AbortSignal;
 }
 
 export interface EngineContext extends NativeEngineDeps {

@@ -3,6 +3,7 @@ import type { DirectoryChange } from "../ports/directory-source.js";
 import type { CycleKind, RunSummary, Trigger } from "../ports/provisioning-engine.js";
 import { err, ok, type Result } from "../result.js";
 import { selectFor } from "../sync/attribute-map.js";
+import { interruptedError } from "./apply.js";
 import { applyAndRecord, type CycleResult } from "./apply-cycle.js";
 import type { EngineContext } from "./context.js";
 import type { ConnectionSettings } from "./engine-store.js";
@@ -100,10 +101,12 @@ async function readAndRun(
     watermark,
     select: selectFor(ctx.map),
     onBatch: (changes, info) => reader.take(changes, info.full),
+    ...(ctx.stopping === undefined ? {} : { signal: ctx.stopping }),
   });
   if (!read.ok) {
     await reader.drain();
-    return err(read.error);
+    // the read was cut short by the service stopping, not by Graph
+    return err(ctx.stopping?.aborted === true ? interruptedError() : read.error);
   }
   return reader.finish(read.value.watermark);
 }

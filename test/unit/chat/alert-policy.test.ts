@@ -106,6 +106,19 @@ describe("alert policy", () => {
     expect(ok.map((a) => `${a.type}:${a.key}`)).toEqual(["resolve:cycle:graph.transient"]);
   });
 
+  it("a cycle the service's shutdown interrupted opens no incident and resolves nothing", () => {
+    const store = new Map<string, IncidentRecord>();
+    step(store, { type: "cycle_finished", at: at(0), run: run("run_1"), failures: failures(3) });
+    const interrupted = step(store, {
+      type: "cycle_finished",
+      at: at(40),
+      run: run("run_2", "failed", { code: "engine.interrupted", message: "The service is stopping" }),
+      failures: [],
+    });
+    expect(interrupted).toEqual([]);
+    expect(store.get("failure:validation.missing_given_name")?.status).toBe("open");
+  });
+
   it("a cycle that failed as a whole (a store write failed) keeps the users' failure incidents open", () => {
     const store = new Map<string, IncidentRecord>();
     step(store, { type: "cycle_finished", at: at(0), run: run("run_1"), failures: failures(3) });

@@ -61,7 +61,7 @@ export async function runServiceUntilStopped(
     if (ctx.signal.aborted) resolve();
     else ctx.signal.addEventListener("abort", () => resolve(), { once: true });
   });
-  ctx.stderr.write("\nStopping (waiting for the cycle in flight)…\n");
+  ctx.stderr.write("\nStopping: a cycle in flight stops after its requests in flight and releases its lease…\n");
   await service.stop();
   await options.onStop?.();
   lock?.value.release();

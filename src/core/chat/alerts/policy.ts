@@ -113,7 +113,8 @@ function cycleActions(
       actions.push(resolve(incident, at, `No user fails with this reason any more (cycle ${run.id}).`));
     }
   }
-  const cycleKey = run.error === null ? null : `cycle:${run.error.code}`;
+  // a cycle the service's own shutdown stopped is not an incident: the next cycle (any replica) goes on
+  const cycleKey = run.error === null || run.error.code === "engine.interrupted" ? null : `cycle:${run.error.code}`;
   if (run.outcome === "failed" && run.error !== null && cycleKey !== null) {
     const error = run.error;
     const fresh = opened(cycleKey, "cycle_error", "Sync cycle failed", at, 0);
