@@ -7,9 +7,6 @@ export interface RequestInfo {
   readonly method: string;
 }
 
-const TOKEN_HELP =
-  "The ABM SCIM token has expired or was revoked. Create a new one in Apple Business Manager → Preferences → Directory Sync (SCIM), then set ABM_SCIM_TOKEN to it.";
-
 function scimErrorFields(body: string): { scimType: string | undefined; detail: string | undefined } {
   if (body === "") return { scimType: undefined, detail: undefined };
   let raw: unknown;
@@ -32,13 +29,14 @@ export function parseRetryAfter(value: string | undefined, now: Date): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
 }
 
-/** Translates a non-2xx SCIM answer into a typed error. */
+/** Translates a non-2xx SCIM answer into a typed error; `tokenHelp` says what to do about a refused token. */
 export function errorFromResponse(
   info: RequestInfo,
   status: number,
   body: string,
   retryAfterHeader: string | undefined,
   now: Date,
+  tokenHelp: string,
 ): AppError {
   const { scimType, detail } = scimErrorFields(body);
   const context = { operation: info.operation, method: info.method, status, scimType, detail };
@@ -53,7 +51,7 @@ export function errorFromResponse(
   if (status === 401 || status === 403) {
     return new AppError(
       "scim.auth",
-      `ABM rejected the SCIM request for ${info.operation} (HTTP ${status}). ${TOKEN_HELP}`,
+      `ABM rejected the SCIM request for ${info.operation} (HTTP ${status}). ${tokenHelp}`,
       { context },
     );
   }

@@ -67,9 +67,35 @@ export function createScimRequester(deps: RequesterDeps) {
 
   /**
    * One HTTP exchange through the limiter (which holds it while a Retry-After pause runs, starts
-   * that pause on a 429, and paces it); a 2xx answer is ok, anything else a typed error.
+   * that pause on a 429, and paces it); a 2xx answer is ok, anything else a typed error. A 401 that
+   * makes the credentials move to the next token (ABM_SCIM_TOKEN_NEXT) is sent once more with it.
    */
   async function once(request: ScimRequest, deadline: number): Promise<Result<HttpResponse, AppError>> {
+    const first = await exchange(request, deadline);
+    if (!first.ok || first.value.response.status !== 401 || !deps.auth.refused(first.value.authorization))
+      return answer(request, first);
+    return answer(request, await exchange(request, deadline));
+  }
+
+  type Exchange = Result<{ readonly response: HttpResponse; readonly authorization: string }, AppError>;
+
+  function answer(request: ScimRequest, sent: Exchange): Result<HttpResponse, AppError> {
+    if (!sent.ok) return sent;
+    const { response } = sent.value;
+    if (response.status >= 200 && response.status < 300) return ok(response);
+    const error = errorFromResponse(
+      request,
+      response.status,
+      response.body,
+      response.header("retry-after"),
+      deps.clock.now(),
+      deps.auth.refusedHelp(),
+    );
+    // a 429's Retry-After already pauses every request of this target (the limiter started it)
+    return err(error);
+  }
+
+  async function exchange(request: ScimRequest, deadline: number): Promise<Exchange> {
     let authorization: string;
     try {
       authorization = await deps.auth.authorization();
@@ -88,9 +114,8 @@ export function createScimRequester(deps: RequesterDeps) {
       headers["content-type"] = `${SCIM_CONTENT_TYPE}; charset=utf-8`;
     }
     const url = new URL(`${base}${request.path}${request.query === undefined ? "" : `?${request.query}`}`);
-    let response: HttpResponse;
     try {
-      response = await deps.limiter.run(
+      const response = await deps.limiter.run(
         () =>
           deps.transport.send({
             method: request.method,
@@ -103,21 +128,12 @@ export function createScimRequester(deps: RequesterDeps) {
           }),
         request.signal,
       );
+      return ok({ response, authorization });
     } catch (cause) {
       if (!(cause instanceof TransportError)) throw cause;
       if (cause.kind === "aborted") return err(abortedError(request, cause));
       return err(errorFromNetwork(request, cause.kind, cause));
     }
-    if (response.status >= 200 && response.status < 300) return ok(response);
-    const error = errorFromResponse(
-      request,
-      response.status,
-      response.body,
-      response.header("retry-after"),
-      deps.clock.now(),
-    );
-    // a 429's Retry-After already pauses every request of this target (the limiter started it)
-    return err(error);
   }
 
   /**

@@ -16,6 +16,7 @@ const KINDS = [
   "deletions_held",
   "token_expiring",
   "token_rejected",
+  "token_switched",
 ] as const satisfies readonly IncidentKind[];
 
 export const messageRefSchema = z.object({

@@ -9,9 +9,8 @@ import type { Database } from "../database.js";
 import { auditLog } from "../schema/audit-log.js";
 import { attempt, invalidRow } from "./db-error.js";
 
-/** One line of the audit log as written: the entry, its id and when (older lines may name `system`). */
-export interface AuditLine extends Omit<AuditEntry, "platform"> {
-  readonly platform: AuditEntry["platform"] | "system";
+/** One line of the audit log as written: the entry, its id and when. */
+export interface AuditLine extends AuditEntry {
   readonly id: string;
   readonly at: Date;
 }

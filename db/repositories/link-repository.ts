@@ -133,6 +133,8 @@ export function connectionLinks(db: Database, connectionId: string): Pick<Engine
           attempts: row.failedAttempts,
           lastAttemptAt: row.lastFailedAt ?? row.updatedAt,
           nextRetryAt: row.nextRetryAt,
+          // an escrow-only row is made by the first failure and deleted when the user is cleared
+          ...(row.scimId === null ? { failingSince: row.createdAt } : {}),
         }));
       }),
     failureCount: () =>

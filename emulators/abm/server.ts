@@ -13,6 +13,8 @@ export interface AbmEmulatorOptions {
   readonly host?: string;
   readonly port?: number;
   readonly token: string;
+  /** a second token it accepts too (Apple's two-token overlap: the next token, made before the first expires) */
+  readonly nextToken?: string;
   /** when set, userNames must be in one of these domains (like ABM's verified domains) */
   readonly verifiedDomains?: readonly string[];
   readonly maxPageSize?: number;
@@ -27,20 +29,26 @@ export interface AbmEmulatorOptions {
 export interface AbmEmulator {
   readonly scimUrl: string;
   readonly token: string;
+  /** the second accepted token, when one was given */
+  readonly nextToken: string | null;
   stats(): EmulatorStats;
-  /** forget users, conflicts and stats; faults go back to the start's; the fault random source starts over */
+  /** forget users, conflicts and stats; faults and accepted tokens go back to the start's; the fault random source starts over */
   reset(): void;
   users(): JsonObject[];
   /** store users directly (same rules as POST /Users), e.g. to seed a large directory fast */
   addUsers(users: readonly JsonObject[]): JsonObject[];
   setFaults(faults: Faults): void;
   addConflicts(userNames: readonly string[]): void;
+  /** the tokens it accepts from now on (like `POST /_emulator/tokens`) */
+  setTokens(tokens: readonly string[]): void;
   close(): Promise<void>;
 }
 
 const SCIM_TYPE = "application/scim+json";
 const MAX_BODY = 1_000_000;
 const conflictsBody = z.object({ userNames: z.array(z.string()) }).strict();
+const tokensBody = z.object({ tokens: z.array(z.string().min(1)) }).strict();
+const revokeBody = z.object({ token: z.string().min(1) }).strict();
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (body === undefined) {
@@ -69,6 +77,16 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** A JSON body, `{}` when empty; undefined when it is not JSON. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  try {
+    return text === "" ? {} : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts the ABM SCIM emulator on loopback (port 0 = any free port). */
 export async function startAbmEmulator(options: AbmEmulatorOptions): Promise<AbmEmulator> {
   const host = options.host ?? "127.0.0.1";
@@ -81,7 +99,12 @@ export async function startAbmEmulator(options: AbmEmulatorOptions): Promise<Abm
   let scimUrl = "";
   const baseUrl = (): string => scimUrl;
   const store = createUserStore({ verifiedDomains: options.verifiedDomains, baseUrl, now: () => new Date() });
-  const expectedAuth = `Bearer ${options.token}`;
+  const startTokens = options.nextToken === undefined ? [options.token] : [options.token, options.nextToken];
+  // the Authorization headers it accepts; revoking a token (or setting the list) changes them
+  let accepted = new Set(startTokens.map((t) => `Bearer ${t}`));
+  const setTokens = (tokens: readonly string[]): void => {
+    accepted = new Set(tokens.map((t) => `Bearer ${t}`));
+  };
 
   async function control(method: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (method === "GET" && path === "/_emulator/users") return send(res, 200, store.all());
@@ -89,6 +112,20 @@ export async function startAbmEmulator(options: AbmEmulatorOptions): Promise<Abm
     if (method === "POST" && path === "/_emulator/reset") {
       reset();
       return send(res, 204, undefined);
+    }
+    if (method === "POST" && (path === "/_emulator/tokens" || path === "/_emulator/tokens/revoke")) {
+      const raw = await readJson(req);
+      if (raw === undefined) return send(res, 400, { error: "The body is not valid JSON." });
+      if (path === "/_emulator/tokens") {
+        const parsed = tokensBody.safeParse(raw);
+        if (!parsed.success) return send(res, 400, { error: parsed.error.message });
+        setTokens(parsed.data.tokens);
+        return send(res, 200, { accepted: parsed.data.tokens.length });
+      }
+      const parsed = revokeBody.safeParse(raw);
+      if (!parsed.success) return send(res, 400, { error: parsed.error.message });
+      const revoked = accepted.delete(`Bearer ${parsed.data.token}`);
+      return send(res, 200, { revoked, accepted: accepted.size });
     }
     if (method === "POST" && (path === "/_emulator/faults" || path === "/_emulator/conflicts")) {
       const text = await readBody(req);
@@ -124,7 +161,7 @@ export async function startAbmEmulator(options: AbmEmulatorOptions): Promise<Abm
     if (latency > 0) await sleep(latency);
     let response: ScimResponse;
     let decision = faults.decide();
-    const authorized = req.headers.authorization === expectedAuth;
+    const authorized = accepted.has(req.headers.authorization ?? "");
     const limitedFor = authorized ? faults.rateLimit() : null;
     if (!authorized) {
       decision = "none";
@@ -199,6 +236,7 @@ export async function startAbmEmulator(options: AbmEmulatorOptions): Promise<Abm
     faults.set(baseline);
     faults.reseed();
     stats.clear();
+    setTokens(startTokens);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -211,12 +249,14 @@ export async function startAbmEmulator(options: AbmEmulatorOptions): Promise<Abm
   return {
     scimUrl,
     token: options.token,
+    nextToken: options.nextToken ?? null,
     stats: () => stats.snapshot(),
     reset,
     users: () => store.all(),
     addUsers: (users) => users.map((u) => store.create(u)),
     setFaults: (f) => faults.set(faultsSchema.parse(f)),
     addConflicts: (userNames) => store.addConflicts(userNames),
+    setTokens,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)));

@@ -1,4 +1,4 @@
-import type { Config, ConnectionConfig } from "#config/config.js";
+import type { Config, ConnectionConfig, ScimConfig } from "#config/config.js";
 import { AppError } from "#core/errors.js";
 import { err, ok, type Result } from "#core/result.js";
 import type { EmulatorPair } from "./emulators.js";
@@ -14,7 +14,7 @@ export interface ConnectionTargets {
     readonly servicePrincipalId: string | null;
     readonly trustedCaPem?: string;
   };
-  readonly scim: { readonly url: string; readonly token: string | null; readonly tokenExpiresAt: Date | null };
+  readonly scim: ScimConfig;
   readonly verifiedDomains: readonly string[];
 }
 
@@ -51,7 +51,7 @@ function connectionTargets(connection: ConnectionConfig, named: boolean): Result
       graphBaseUrl: azure.graphBaseUrl,
       servicePrincipalId: azure.servicePrincipalId,
     },
-    scim: { url: scim.url, token: scim.token, tokenExpiresAt: scim.tokenExpiresAt },
+    scim,
     verifiedDomains: connection.sync.verifiedDomains,
   });
 }
@@ -72,7 +72,7 @@ interface EmulatorEndpoints {
     | "caPem"
     | "verifiedDomain"
   >;
-  readonly abm: Pick<EmulatorPair["abm"], "scimUrl" | "token">;
+  readonly abm: Pick<EmulatorPair["abm"], "scimUrl" | "token"> & { readonly nextToken?: string | null };
 }
 
 export function targetsFromEmulators(pair: EmulatorEndpoints): ConnectionTargets {
@@ -87,7 +87,13 @@ export function targetsFromEmulators(pair: EmulatorEndpoints): ConnectionTargets
       servicePrincipalId: graph.servicePrincipalId,
       trustedCaPem: graph.caPem,
     },
-    scim: { url: abm.scimUrl, token: abm.token, tokenExpiresAt: null },
+    scim: {
+      url: abm.scimUrl,
+      token: abm.token,
+      tokenExpiresAt: null,
+      nextToken: abm.nextToken ?? null,
+      nextTokenExpiresAt: null,
+    },
     verifiedDomains: [graph.verifiedDomain],
   };
 }

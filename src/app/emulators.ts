@@ -12,7 +12,8 @@ export interface EmulatorPair {
       GraphEmulator,
       "baseUrl" | "authorityHost" | "tenantId" | "clientId" | "clientSecret" | "servicePrincipalId" | "caCertPath"
     >;
-    readonly abm: { readonly scimUrl: string; readonly token: string };
+    /** `nextToken`: only when the ABM emulator accepts a second token (`secondAbmToken`) */
+    readonly abm: { readonly scimUrl: string; readonly token: string; readonly nextToken?: string };
   };
   close(): Promise<void>;
 }
@@ -28,6 +29,8 @@ export interface EmulatorOptions {
   readonly pageSize?: number;
   /** the ABM emulator's faults from the start and after each reset (`abm emulate --abm-rate-limit/--abm-latency-ms`) */
   readonly abmFaults?: Faults;
+  /** the ABM emulator also accepts a second token, for ABM_SCIM_TOKEN_NEXT (`abm emulate --abm-second-token`) */
+  readonly secondAbmToken?: boolean;
 }
 
 /**
@@ -62,6 +65,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   try {
     abm = await startAbmEmulator({
       token: `abm-emulator-${randomBytes(12).toString("hex")}`,
+      ...(options.secondAbmToken === true ? { nextToken: `abm-emulator-next-${randomBytes(12).toString("hex")}` } : {}),
       port: options.abmPort ?? 0,
       ...(options.abmBasePath === undefined ? {} : { basePath: options.abmBasePath }),
       verifiedDomains: [graph.verifiedDomain],
@@ -78,7 +82,11 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     abm,
     connection: {
       graph: { baseUrl, authorityHost, tenantId, clientId, clientSecret, servicePrincipalId, caCertPath },
-      abm: { scimUrl: abm.scimUrl, token: abm.token },
+      abm: {
+        scimUrl: abm.scimUrl,
+        token: abm.token,
+        ...(abm.nextToken === null ? {} : { nextToken: abm.nextToken }),
+      },
     },
     close: async () => {
       await Promise.allSettled([graph.close(), abm.close()]);

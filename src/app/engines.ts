@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { createAbmScimTarget } from "#adapters/abm-scim/abm-scim-target.js";
-import { createBearerAuth } from "#adapters/abm-scim/auth.js";
+import { createTokenPairAuth } from "#adapters/abm-scim/auth.js";
 import type { GraphRequester } from "#adapters/graph/index.js";
 import type { ConnectionConfig } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
+import type { AuditSink } from "#core/audit.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEventSink } from "#core/engine/context.js";
 import { createNativeEngine } from "#core/engine/native-engine.js";
@@ -14,6 +16,7 @@ import type { DirectorySource } from "#core/ports/directory-source.js";
 import type { ProvisioningEngine } from "#core/ports/provisioning-engine.js";
 import type { ScimClientStatus } from "#core/ports/scim-target.js";
 import { err, ok, type Result } from "#core/result.js";
+import { activeExpiry, type ScimTokenState, tokenExpiry } from "#core/scim-token.js";
 import type { AttributeMap } from "#core/sync/attribute-map.js";
 import { DEFAULT_SYNC_POLICY } from "#core/sync/planner.js";
 import type { Database } from "#db/database.js";
@@ -30,6 +33,8 @@ export interface ServiceEngine extends ProvisioningEngine {
   runScheduled(): Promise<void>;
   /** native: the SCIM client's adaptive concurrency, pace and 429/5xx counts; entra: null */
   scimClient(): ScimClientStatus | null;
+  /** native: the SCIM token in use and the next one, with their expiry; entra: null (Entra holds its token) */
+  scimToken(): ScimTokenState | null;
   close(): Promise<void>;
 }
 
@@ -44,6 +49,8 @@ export interface EngineBuildDeps {
   readonly graph: GraphRequester;
   readonly map: AttributeMap;
   readonly events: EngineEventSink;
+  /** where the SCIM client's switch to the next token is audited */
+  readonly audit: AuditSink;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
@@ -95,6 +102,7 @@ export async function buildEngine(deps: EngineBuildDeps): Promise<Result<Service
         if (!polled.ok) throw polled.error;
       },
       scimClient: () => null,
+      scimToken: () => null,
       // the Graph connection is the app's (services.ts closes it)
       close: async () => undefined,
     });
@@ -108,9 +116,10 @@ export async function buildEngine(deps: EngineBuildDeps): Promise<Result<Service
       ),
     );
   }
+  const token = scimTokenPair(deps, targets.scim.token);
   const target = createAbmScimTarget({
     baseUrl: targets.scim.url,
-    auth: createBearerAuth(targets.scim.token),
+    auth: token.auth,
     concurrency: config.sync.concurrency,
     clock,
     logger,
@@ -143,9 +152,13 @@ export async function buildEngine(deps: EngineBuildDeps): Promise<Result<Service
     ...engine,
     status: async () => {
       const status = await engine.status();
-      return status.ok ? ok({ ...status.value, scimClient: target.status() }) : status;
+      if (!status.ok) return status;
+      const scimToken = token.state();
+      const tokenExpiresAt = activeExpiry(scimToken)?.at ?? null;
+      return ok({ ...status.value, tokenExpiresAt, scimClient: target.status(), scimToken });
     },
     scimClient: () => target.status(),
+    scimToken: () => token.state(),
     runScheduled: async () => {
       const result = await engine.runCycle({
         kind: "incremental",
@@ -157,4 +170,51 @@ export async function buildEngine(deps: EngineBuildDeps): Promise<Result<Service
     },
     close: async () => target.close(),
   });
+}
+
+/**
+ * The SCIM token and, with ABM_SCIM_TOKEN_NEXT, the second one of Apple's overlap: the client moves
+ * to it when ABM refuses the current one (401). The switch is logged, audited and emitted as
+ * `token_switched` (the alert dispatcher announces it once; the token check then counts down for
+ * the new token).
+ */
+function scimTokenPair(deps: EngineBuildDeps, current: string) {
+  const { scim } = deps.targets;
+  const currentExpiry = tokenExpiry(current, scim.tokenExpiresAt);
+  const nextExpiry = scim.nextToken === null ? null : tokenExpiry(scim.nextToken, scim.nextTokenExpiresAt);
+  // names the token switched to in alert keys, so every replica announces the same switch once
+  const tokenId =
+    scim.nextToken === null ? "" : createHash("sha256").update(scim.nextToken.trim()).digest("hex").slice(0, 12);
+  const onSwitch = (at: Date): void => {
+    deps.logger.warn(
+      { connection: deps.connection.id },
+      "ABM refused the SCIM token (401); switched to ABM_SCIM_TOKEN_NEXT",
+    );
+    deps.events.emit({ type: "token_switched", at, tokenId, expiresAt: nextExpiry?.at ?? null });
+    void deps.audit
+      .record({
+        actor: "system",
+        platform: "system",
+        command: "token.switch",
+        target: null,
+        outcome: "succeeded",
+        detail: "ABM answered 401 to ABM_SCIM_TOKEN; the SCIM client now uses ABM_SCIM_TOKEN_NEXT for this process.",
+      })
+      .then((saved) => {
+        if (!saved.ok) deps.logger.error({ code: saved.error.code }, "token switch could not be audited");
+      });
+  };
+  const auth = createTokenPairAuth({ current, next: scim.nextToken, now: () => deps.clock.now(), onSwitch });
+  return {
+    auth,
+    state: (): ScimTokenState => {
+      const { active, switchedAt } = auth.state();
+      return {
+        active,
+        current: { expiry: currentExpiry },
+        next: scim.nextToken === null ? null : { expiry: nextExpiry },
+        switchedAt,
+      };
+    },
+  };
 }

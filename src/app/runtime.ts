@@ -7,6 +7,7 @@ import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import type { ScimClientStatus } from "#core/ports/scim-target.js";
 import { err, ok, type Result } from "#core/result.js";
+import { activeExpiry } from "#core/scim-token.js";
 import { createIncidentStore } from "#db/repositories/alert-repository.js";
 import { createOutboxStore } from "#db/repositories/outbox-repository.js";
 import { type AdminChannel, startAdminChannel } from "./admin-socket.js";
@@ -117,7 +118,10 @@ function connectionWorkers(
         ? null
         : (reply, approvalId) => options.unroutedAlerts?.(terminalAlert(reply, approvalId)),
   });
-  const unsubscribe = connection.events.subscribe((event) => dispatcher.emit(event));
+  const unsubscribe = connection.events.subscribe((event) => {
+    dispatcher.emit(event);
+    if (event.type === "token_switched") checkToken();
+  });
   const worker = createOutboxWorker({
     outbox,
     incidents,
@@ -127,8 +131,13 @@ function connectionWorkers(
     clock,
     logger: logger.child({ component: "outbox" }),
   });
-  const expiresAt = connection.targets.scim.tokenExpiresAt;
+  // the token in use: after a switch to ABM_SCIM_TOKEN_NEXT the warnings count down for it
+  const tokenExpiresAt = (): Date | null => {
+    const state = connection.engine.scimToken();
+    return state === null ? connection.targets.scim.tokenExpiresAt : (activeExpiry(state)?.at ?? null);
+  };
   const checkToken = (): void => {
+    const expiresAt = tokenExpiresAt();
     if (expiresAt === null) return;
     dispatcher.checkToken(expiresAt).then(
       (r) => {

@@ -200,6 +200,7 @@ async function openConnection(
     graph: graph.requester,
     map: map.value,
     events,
+    audit,
     clock,
     ids,
     logger,

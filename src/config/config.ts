@@ -31,6 +31,9 @@ export interface ScimConfig {
   /** bearer token from ABM; `null` only in demo mode or with the `entra` engine */
   readonly token: string | null;
   readonly tokenExpiresAt: Date | null;
+  /** ABM_SCIM_TOKEN_NEXT: the second token of Apple's overlap, used once ABM refuses `token` */
+  readonly nextToken: string | null;
+  readonly nextTokenExpiresAt: Date | null;
 }
 
 export interface AzureConfig {

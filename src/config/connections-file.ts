@@ -15,6 +15,8 @@ export const CONNECTION_KEYS = {
   scimUrl: "ABM_SCIM_URL",
   scimTokenVariable: "ABM_SCIM_TOKEN",
   scimTokenExpires: "ABM_SCIM_TOKEN_EXPIRES",
+  scimTokenNextVariable: "ABM_SCIM_TOKEN_NEXT",
+  scimTokenNextExpires: "ABM_SCIM_TOKEN_NEXT_EXPIRES",
   tenantId: "AZURE_TENANT_ID",
   clientId: "AZURE_CLIENT_ID",
   clientSecretVariable: "AZURE_CLIENT_SECRET",
@@ -37,18 +39,27 @@ export const CONNECTION_KEYS = {
 export type ConnectionKey = keyof typeof CONNECTION_KEYS;
 
 /** Keys whose value is the NAME of the environment variable holding the secret. */
-const SECRET_KEYS = new Set<ConnectionKey>(["scimTokenVariable", "clientSecretVariable"]);
+const SECRET_KEYS = new Set<ConnectionKey>(["scimTokenVariable", "scimTokenNextVariable", "clientSecretVariable"]);
 
 /** Variables that say which organization and tenant a connection is: never shared between connections. */
 export const IDENTITY_VARIABLES = [
   "ABM_SCIM_URL",
   "ABM_SCIM_TOKEN",
   "ABM_SCIM_TOKEN_EXPIRES",
+  "ABM_SCIM_TOKEN_NEXT",
+  "ABM_SCIM_TOKEN_NEXT_EXPIRES",
   "AZURE_TENANT_ID",
   "AZURE_CLIENT_ID",
   "AZURE_CLIENT_SECRET",
   "ABM_SERVICE_PRINCIPAL_ID",
 ] as const satisfies readonly ConfigVariable[];
+
+/** what a secret's variable is called after the connection id, in the fix of a bad name */
+const SECRET_SUFFIX: Partial<Record<ConnectionKey, string>> = {
+  scimTokenVariable: "SCIM_TOKEN",
+  scimTokenNextVariable: "SCIM_TOKEN_NEXT",
+  clientSecretVariable: "AZURE_CLIENT_SECRET",
+};
 
 const ID = /^[a-z][a-z0-9-]{0,30}$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -177,7 +188,7 @@ function readSecret(
     problems.push({
       variable: connectionPlace(id, key),
       reason: "is not the name of an environment variable (a secret is never written in the file)",
-      fix: `put the secret in an environment variable such as ${id.toUpperCase().replaceAll("-", "_")}_${key === "scimTokenVariable" ? "SCIM_TOKEN" : "AZURE_CLIENT_SECRET"} and write that name here`,
+      fix: `put the secret in an environment variable such as ${id.toUpperCase().replaceAll("-", "_")}_${SECRET_SUFFIX[key] ?? "SECRET"} and write that name here`,
     });
     return undefined;
   }

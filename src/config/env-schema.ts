@@ -22,6 +22,7 @@ import {
 export const SECRET_VARIABLES = [
   "DATABASE_URL",
   "ABM_SCIM_TOKEN",
+  "ABM_SCIM_TOKEN_NEXT",
   "AZURE_CLIENT_SECRET",
   "SLACK_BOT_TOKEN",
   "SLACK_SIGNING_SECRET",
@@ -76,6 +77,8 @@ export const envSchema = z.object({
   ABM_SCIM_URL: variable(parseServiceUrl, SHOW),
   ABM_SCIM_TOKEN: variable(parseSecret, HIDE),
   ABM_SCIM_TOKEN_EXPIRES: variable(parseIsoDate, SHOW),
+  ABM_SCIM_TOKEN_NEXT: variable(parseSecret, HIDE),
+  ABM_SCIM_TOKEN_NEXT_EXPIRES: variable(parseIsoDate, SHOW),
   AZURE_TENANT_ID: variable(parseTenant, SHOW),
   AZURE_CLIENT_ID: variable((text) => parseGuid(text, "Application (client) ID of the app registration"), SHOW),
   AZURE_CLIENT_SECRET: variable(parseSecret, HIDE),

@@ -131,7 +131,13 @@ function connectionFrom(id: string, name: string, env: ParsedEnv): ConnectionCon
     name,
     organization: organizationOfScimUrl(scimUrl),
     engine: env.ABM_ENGINE ?? "native",
-    scim: { url: scimUrl, token: env.ABM_SCIM_TOKEN ?? null, tokenExpiresAt: env.ABM_SCIM_TOKEN_EXPIRES ?? null },
+    scim: {
+      url: scimUrl,
+      token: env.ABM_SCIM_TOKEN ?? null,
+      tokenExpiresAt: env.ABM_SCIM_TOKEN_EXPIRES ?? null,
+      nextToken: env.ABM_SCIM_TOKEN_NEXT ?? null,
+      nextTokenExpiresAt: env.ABM_SCIM_TOKEN_NEXT_EXPIRES ?? null,
+    },
     azure: {
       tenantId: env.AZURE_TENANT_ID ?? null,
       clientId: env.AZURE_CLIENT_ID ?? null,

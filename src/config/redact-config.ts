@@ -48,7 +48,13 @@ function redactConnection(connection: ConnectionConfig) {
     name: connection.name,
     organization: connection.organization,
     engine: connection.engine,
-    scim: { url: scim.url, token: secret(scim.token), tokenExpiresAt: scim.tokenExpiresAt?.toISOString() ?? null },
+    scim: {
+      url: scim.url,
+      token: secret(scim.token),
+      tokenExpiresAt: scim.tokenExpiresAt?.toISOString() ?? null,
+      nextToken: secret(scim.nextToken),
+      nextTokenExpiresAt: scim.nextTokenExpiresAt?.toISOString() ?? null,
+    },
     azure: {
       tenantId: azure.tenantId,
       clientId: azure.clientId,

@@ -1,5 +1,5 @@
 import type { AppError } from "./errors.js";
-import type { ChatPlatform } from "./platform.js";
+import type { Platform } from "./platform.js";
 import type { Result } from "./result.js";
 
 /** The audit log's vocabulary: every state change a person causes is one entry. */
@@ -8,7 +8,8 @@ export type AuditOutcome = "succeeded" | "failed" | "refused" | "requested" | "c
 export interface AuditEntry {
   /** actor id as the platform knows it */
   readonly actor: string;
-  readonly platform: ChatPlatform;
+  /** `system`: the service itself (e.g. the SCIM client switching to the next token) */
+  readonly platform: Platform;
   /** command or action, e.g. `sync`, `scope.confirm`, `approval.approve` */
   readonly command: string;
   /** what it acted on (a user, an approval id, a scope) or null */

@@ -198,6 +198,8 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
         });
       case "quarantine_left":
         return run({ type: "quarantine_left", at });
+      case "token_switched":
+        return run({ type: "token_switched", at: event.at, tokenId: event.tokenId, expiresAt: event.expiresAt });
     }
   }
 

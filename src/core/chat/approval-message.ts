@@ -8,6 +8,7 @@ import {
 } from "../approvals/approval.js";
 import { organizationWords } from "../organization.js";
 import { type ChatLinks, code, count, countedList, formatCounts, formatTime, linksBlock, plain } from "./format.js";
+import { leaversNote } from "./leavers.js";
 import type { Button, Reply, ReplyBlock } from "./reply.js";
 
 /** Action ids of the approval buttons; the value is the approval id (always re-checked). */
@@ -105,6 +106,13 @@ export function renderApprovalMessage(record: Approval, now: Date, links: ChatLi
       "Users",
     ),
   ];
+
+  // what Apple does with the users the batch deactivates (all of it, or a part the cut list may not show)
+  const deactivates = !approvalVerb(payload).startsWith("Delete");
+  if (deactivates && (status === "pending" || status === "approved" || status === "applied")) {
+    const done = status === "applied" && record.result?.status !== "failed";
+    blocks.push({ type: "text", text: leaversNote(links.organization, done ? "done" : "will") });
+  }
 
   let tone: Reply["tone"] = "warning";
   let fallback = `${total} deletions held for approval (${record.id})`;

@@ -23,6 +23,9 @@ export type Command =
   /** `csv`: the answer also carries the whole list as CSV (the CLI's `--csv FILE`) */
   | { readonly name: "errors"; readonly csv: boolean }
   | { readonly name: "history"; readonly limit: number }
+  | { readonly name: "token" }
+  /** `csv`: the answer also carries the list as CSV, like ABM's Download Conflicts (the CLI's `--csv FILE`) */
+  | { readonly name: "conflicts"; readonly csv: boolean }
   | { readonly name: "help" }
   | { readonly name: "alerts.here" }
   | { readonly name: "alerts.off" };
@@ -48,6 +51,12 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   { name: "errors", usage: "errors", summary: "Failing users grouped by reason, with how to fix" },
   { name: "history", usage: "history [N]", summary: "Recent sync runs and their counts (default 20)" },
   { name: "approvals", usage: "approvals", summary: "Deletion batches waiting for approval" },
+  { name: "token", usage: "token", summary: "Days left of the ABM token, the next token, and how to rotate it" },
+  {
+    name: "conflicts",
+    usage: "conflicts",
+    summary: "Users ABM refused because their address is taken (409), and what to do",
+  },
   { name: "help", usage: "help", summary: "The commands you may run" },
   { name: "sync", usage: "sync [--full] [--dry-run]", summary: "Run a sync cycle now (incremental, or full)" },
   { name: "restart", usage: "restart", summary: "Clear sync state and run a full cycle (asks to confirm)" },
@@ -135,6 +144,8 @@ const WORDS = [
   "reject",
   "errors",
   "history",
+  "token",
+  "conflicts",
   "help",
   "alerts",
 ] as const;
@@ -189,7 +200,10 @@ function parseWords(word: string, args: readonly string[]): Result<Command, Usag
     case "restart":
       return noArgs(word, args, { name: word, mode: "preview" });
     case "errors":
+    case "conflicts":
       return noArgs(word, args, { name: word, csv: false });
+    case "token":
+      return noArgs(word, args, { name: word });
     case "history": {
       const [raw, ...rest] = args;
       if (raw === undefined) return ok({ name: "history", limit: HISTORY_DEFAULT });

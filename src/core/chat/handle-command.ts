@@ -5,11 +5,13 @@ import { alertRouteCommand } from "./commands/alert-routes.js";
 import { approvalsCommand, decideCommand } from "./commands/approvals.js";
 import { checkCommand } from "./commands/check.js";
 import { CONFIRM_ACTIONS, cancelAction, confirmAction, restartCommand, scopeCommand } from "./commands/confirmed.js";
+import { conflictsCommand } from "./commands/conflicts.js";
 import { errorsCommand } from "./commands/errors.js";
 import { helpCommand } from "./commands/help.js";
 import { historyCommand } from "./commands/history.js";
 import { pauseResumeCommand, provisionCommand, syncCommand } from "./commands/operations.js";
 import { statusCommand } from "./commands/status.js";
+import { tokenCommand } from "./commands/token.js";
 import { type Answer, type ChatCoreDeps, type CommandContext, failedAnswer, guard, textReply } from "./context.js";
 import { type Command, parseCommand } from "./grammar.js";
 import type { ChatActor, ConversationRef } from "./ports.js";
@@ -71,6 +73,10 @@ async function run(ctx: CommandContext, command: Command): Promise<Answer> {
       return errorsCommand(ctx, command.csv);
     case "history":
       return historyCommand(ctx, command.limit);
+    case "token":
+      return tokenCommand(ctx);
+    case "conflicts":
+      return conflictsCommand(ctx, command.csv);
     case "help":
       return helpCommand(ctx);
     case "approvals":

@@ -22,6 +22,8 @@ const ROLE_ENV: Readonly<Record<Role, string | null>> = {
 const REQUIRED: Readonly<Record<CommandName, Role>> = {
   status: "anyone",
   help: "anyone",
+  token: "anyone",
+  conflicts: "viewer",
   check: "viewer",
   errors: "viewer",
   history: "viewer",

@@ -18,7 +18,13 @@ export type EngineEvent =
   /** an approval changed (a vote, a decision, its result, expiry, withdrawal): its posted messages are re-rendered */
   | { readonly type: "approval_changed"; readonly approval: Approval }
   | { readonly type: "quarantine_entered"; readonly reason: string }
-  | { readonly type: "quarantine_left" };
+  | { readonly type: "quarantine_left" }
+  /**
+   * ABM refused the current SCIM token (401) and the client moved to the next one
+   * (ABM_SCIM_TOKEN_NEXT). `tokenId` names the token switched to without revealing it (a short hash),
+   * so every replica announces the same switch once; `expiresAt`: the new token's, when known.
+   */
+  | { readonly type: "token_switched"; readonly at: Date; readonly tokenId: string; readonly expiresAt: Date | null };
 
 export interface EngineEventSink {
   emit(event: EngineEvent): void;

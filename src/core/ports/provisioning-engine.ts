@@ -1,6 +1,7 @@
 import type { Approval } from "../approvals/approval.js";
 import type { AppError } from "../errors.js";
 import type { Result } from "../result.js";
+import type { ScimTokenState } from "../scim-token.js";
 import type { ScimUser, SourceUser, TargetUser } from "../users.js";
 import type { ScimClientStatus } from "./scim-target.js";
 
@@ -102,6 +103,11 @@ export interface EngineStatus {
   readonly notes: readonly string[];
   /** native engine: how hard its SCIM client presses ABM (absent for entra: Entra is the client) */
   readonly scimClient?: ScimClientStatus;
+  /**
+   * native engine: the SCIM token in use and the next one (ABM_SCIM_TOKEN_NEXT), with their expiry;
+   * `tokenExpiresAt` is then the expiry of the token in use
+   */
+  readonly scimToken?: ScimTokenState;
 }
 
 export interface ValidationProblem {
@@ -122,6 +128,11 @@ export interface FailureEntry {
   readonly attempts: number;
   readonly lastAttemptAt: Date;
   readonly nextRetryAt: Date | null;
+  /**
+   * the first failure of this streak, when it is known (native engine: a user ABM never accepted,
+   * e.g. a create refused since then; absent for a linked user whose update fails)
+   */
+  readonly failingSince?: Date;
 }
 
 export interface UserCheck {

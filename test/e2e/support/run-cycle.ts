@@ -29,7 +29,7 @@ async function main(): Promise<number> {
       servicePrincipalId: graph.servicePrincipalId,
       trustedCaPem: await readFile(graph.caCertPath, "utf8"),
     },
-    scim: { url: abm.scimUrl, token: abm.token, tokenExpiresAt: null },
+    scim: { url: abm.scimUrl, token: abm.token, tokenExpiresAt: null, nextToken: null, nextTokenExpiresAt: null },
     verifiedDomains: [graph.verifiedDomain],
   };
   const clock = { now: () => new Date(Date.now() + input.clockOffsetMs), sleep: systemClock.sleep };

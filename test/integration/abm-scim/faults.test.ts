@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createBearerAuth } from "#adapters/abm-scim/auth.js";
 import { type AbmEmulator, startAbmEmulator } from "#emulators/abm/server.js";
 import { clientFor, testUser, when } from "./support.js";
 
@@ -121,7 +122,7 @@ describe("AbmScimTarget under faults", () => {
 
   it("reports a bad token as scim.auth, once, without the token", async () => {
     const secret = "wrong-secret-token-value";
-    const client = clientFor(emulator, { auth: { authorization: async () => `Bearer ${secret}` } });
+    const client = clientFor(emulator, { auth: createBearerAuth(secret) });
     const result = await client.findByUserName("a@example.com");
     client.close();
     expect(result.ok).toBe(false);

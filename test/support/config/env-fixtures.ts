@@ -7,6 +7,7 @@ export const SECRETS = {
   appToken: "xapp-APPTOKEN-s3cr3t-0005",
   appPassword: "APPPASSWORD-s3cr3t-0006",
   dbPassword: "DBPASSWORD-s3cr3t-0007",
+  nextScimToken: "SCIMTOKEN-NEXT-s3cr3t-0008",
 } as const;
 
 export const GUID_A = "11111111-2222-4333-8444-555555555555";
@@ -20,6 +21,8 @@ export const FULL_ENV: Readonly<Record<string, string>> = {
   ABM_ENGINE: "native",
   ABM_SCIM_TOKEN: SECRETS.scimToken,
   ABM_SCIM_TOKEN_EXPIRES: "2027-05-01",
+  ABM_SCIM_TOKEN_NEXT: SECRETS.nextScimToken,
+  ABM_SCIM_TOKEN_NEXT_EXPIRES: "2028-03-01",
   AZURE_TENANT_ID: GUID_A,
   AZURE_CLIENT_ID: GUID_B,
   AZURE_CLIENT_SECRET: SECRETS.clientSecret,

@@ -11,6 +11,8 @@ const scimError = (status: number, scimType?: string) =>
     detail: "said the server",
   });
 
+const HELP = "The ABM SCIM token has expired or was revoked: Directory Sync.";
+
 describe("SCIM error translation", () => {
   it.each([
     [409, "scim.conflict", false],
@@ -24,20 +26,22 @@ describe("SCIM error translation", () => {
     [501, "scim.protocol", false],
     [415, "scim.protocol", false],
   ])("HTTP %i → %s (retryable %s)", (status, code, retryable) => {
-    const error = errorFromResponse(info, status, scimError(status, "uniqueness"), undefined, now);
+    const error = errorFromResponse(info, status, scimError(status, "uniqueness"), undefined, now, HELP);
     expect([error.code, error.retryable]).toEqual([code, retryable]);
     expect(error.context).toMatchObject({ operation: "create", status, detail: "said the server" });
   });
 
   it("explains a 409 uniqueness and a 401 in terms an admin can act on", () => {
-    expect(errorFromResponse(info, 409, scimError(409, "uniqueness"), undefined, now).message).toMatch(
+    expect(errorFromResponse(info, 409, scimError(409, "uniqueness"), undefined, now, HELP).message).toMatch(
       /personal Apple Account/,
     );
-    expect(errorFromResponse(info, 401, "", undefined, now).message).toMatch(/expired or was revoked.*Directory Sync/);
+    expect(errorFromResponse(info, 401, "", undefined, now, HELP).message).toMatch(
+      /expired or was revoked.*Directory Sync/,
+    );
   });
 
   it("survives bodies that are not SCIM errors", () => {
-    expect(errorFromResponse(info, 502, "<html>bad gateway</html>", undefined, now).code).toBe("scim.transient");
+    expect(errorFromResponse(info, 502, "<html>bad gateway</html>", undefined, now, HELP).code).toBe("scim.transient");
   });
 
   it("reads Retry-After as seconds or as an HTTP date", () => {
@@ -45,6 +49,6 @@ describe("SCIM error translation", () => {
     expect(parseRetryAfter("Wed, 01 Jan 2025 00:00:05 GMT", now)).toBe(5000);
     expect(parseRetryAfter("soon", now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
-    expect(errorFromResponse(info, 429, "", "2", now).retryAfterMs).toBe(2000);
+    expect(errorFromResponse(info, 429, "", "2", now, HELP).retryAfterMs).toBe(2000);
   });
 });

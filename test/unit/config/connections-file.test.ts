@@ -66,6 +66,26 @@ describe("ABM_CONNECTIONS: several organizations", () => {
       expect(c.roles.operators).toEqual([{ kind: "email", value: "ann@example.com" }]);
   });
 
+  it("a connection names its next SCIM token's variable (ABM_SCIM_TOKEN_NEXT) and its expiry; never echoed", () => {
+    const next = "TOKEN-s3cr3t-contoso-next";
+    const config = valid(
+      [entry("contoso", { scimTokenNextVariable: "CONTOSO_TOKEN_NEXT", scimTokenNextExpires: "2028-03-01" }), entry("school")],
+      { CONTOSO_TOKEN_NEXT: next },
+    );
+    const [contoso, school] = config.connections;
+    expect(contoso?.scim.nextToken).toBe(next);
+    expect(contoso?.scim.nextTokenExpiresAt?.toISOString()).toBe("2028-03-01T00:00:00.000Z");
+    expect(school?.scim.nextToken).toBeNull();
+    const error = invalid([entry("contoso", { scimTokenNextVariable: next }), entry("school")]);
+    expect(error.problems).toEqual([
+      expect.objectContaining({
+        variable: "ABM_CONNECTIONS[contoso].scimTokenNextVariable",
+        fix: expect.stringMatching(/CONTOSO_SCIM_TOKEN_NEXT/),
+      }),
+    ]);
+    expect(error.message).not.toContain(next);
+  });
+
   it("accepts lists as JSON arrays and numbers as numbers", () => {
     const [one] = valid(
       [

@@ -32,6 +32,8 @@ describe("loadConfig: good environments", () => {
           url: "https://federation.apple.com/feeds/business/scim",
           token: null,
           tokenExpiresAt: null,
+          nextToken: null,
+          nextTokenExpiresAt: null,
         });
         expect(c.connections[0].azure.authorityHost).toBe("https://login.microsoftonline.com");
         expect(c.connections[0].azure.graphBaseUrl).toBe("https://graph.microsoft.com");
@@ -99,6 +101,8 @@ describe("loadConfig: good environments", () => {
       (c) => {
         expect(c.database).toMatchObject({ kind: "postgres", dataDir: "/var/lib/abm", pgliteDir: null });
         expect(c.connections[0].scim.tokenExpiresAt?.toISOString()).toBe("2027-05-01T00:00:00.000Z");
+        expect(c.connections[0].scim.nextToken).toBe(SECRETS.nextScimToken);
+        expect(c.connections[0].scim.nextTokenExpiresAt?.toISOString()).toBe("2028-03-01T00:00:00.000Z");
         expect(c.slack).toMatchObject({ enabled: true, botToken: SECRETS.botToken, appToken: SECRETS.appToken });
         expect(c.teams).toMatchObject({ enabled: true, appId: GUID_B, tenantId: GUID_A, appType: "SingleTenant" });
         expect(c.connections[0].alerts.routes).toEqual([

@@ -2,14 +2,15 @@ import { toAppError } from "#core/errors.js";
 import { type CliCommand, emitted, failure } from "../command.js";
 
 /**
- * `abm emulate [--users N] [--seed S] [--graph-port P] [--abm-port P] [--abm-rate-limit N] [--abm-latency-ms N]`:
- * both emulators until stopped; the last two make the ABM emulator play a real, distant ABM.
+ * `abm emulate [--users N] [--seed S] [--graph-port P] [--abm-port P] [--abm-rate-limit N] [--abm-latency-ms N] [--abm-second-token]`:
+ * both emulators until stopped; the rate limit and latency make the ABM emulator play a real, distant ABM, and
+ * `--abm-second-token` makes it accept a second token (ABM_SCIM_TOKEN_NEXT).
  */
 export function createEmulateCommand(): CliCommand {
   return {
     name: "emulate",
     usage:
-      "abm emulate [--users N] [--seed S] [--graph-port P] [--abm-port P] [--abm-rate-limit N] [--abm-latency-ms N]",
+      "abm emulate [--users N] [--seed S] [--graph-port P] [--abm-port P] [--abm-rate-limit N] [--abm-latency-ms N] [--abm-second-token]",
     summary: "Start the Graph (Entra) and ABM SCIM emulators on loopback until stopped",
     args: [],
     flags: [
@@ -61,6 +62,11 @@ export function createEmulateCommand(): CliCommand {
         max: 60000,
         summary: "ABM answers each SCIM request after N ms, like a distant server (default 0)",
       },
+      {
+        name: "abm-second-token",
+        kind: "boolean",
+        summary: "ABM also accepts a second token (for ABM_SCIM_TOKEN_NEXT; printed as abm.nextToken)",
+      },
     ],
     run: async (ctx) => {
       const { startEmulators } = await import("../../emulators.js");
@@ -78,6 +84,7 @@ export function createEmulateCommand(): CliCommand {
           graphPort: ctx.flags.integer("graph-port") ?? 0,
           abmPort: ctx.flags.integer("abm-port") ?? 0,
           abmFaults,
+          secondAbmToken: ctx.flags.boolean("abm-second-token"),
         });
       } catch (error) {
         return failure(toAppError(error, "emulator.start_failed"));
@@ -92,6 +99,7 @@ export function createEmulateCommand(): CliCommand {
           `  ABM_SERVICE_PRINCIPAL_ID=${graph.servicePrincipalId} GRAPH_BASE_URL=${graph.baseUrl} AZURE_AUTHORITY_HOST=${graph.authorityHost}`,
           `  trust its certificate with NODE_EXTRA_CA_CERTS=${graph.caCertPath}`,
           `ABM SCIM: ABM_SCIM_URL=${abm.scimUrl} ABM_SCIM_TOKEN=${abm.token}`,
+          ...(abm.nextToken === undefined ? [] : [`  second token: ABM_SCIM_TOKEN_NEXT=${abm.nextToken}`]),
           ...(rateLimit === undefined && latency === undefined
             ? []
             : [

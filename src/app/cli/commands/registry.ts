@@ -4,6 +4,7 @@ import { createApprovalsCommand } from "./approvals.js";
 import { createApproveCommand } from "./approve.js";
 import { createCheckCommand } from "./check.js";
 import { createConfigCheckCommand } from "./config-check.js";
+import { createConflictsCommand } from "./conflicts.js";
 import { createDemoCommand } from "./demo.js";
 import { createEmulateCommand } from "./emulate.js";
 import { createErrorsCommand } from "./errors.js";
@@ -18,6 +19,7 @@ import { createServeCommand } from "./serve.js";
 import { createStartCommand } from "./start.js";
 import { createStatusCommand } from "./status.js";
 import { createSyncCommand } from "./sync.js";
+import { createTokenCommand } from "./token.js";
 
 /** Every `abm` command, in the order `abm help` lists them. */
 export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
@@ -37,6 +39,8 @@ export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
     createRejectCommand(deps.access),
     createErrorsCommand(deps.access),
     createHistoryCommand(deps.access),
+    createConflictsCommand(deps.access),
+    createTokenCommand(deps.access),
     createConfigCheckCommand({ clock: deps.clock }),
     createStartCommand({ serve, demo }),
     serve,

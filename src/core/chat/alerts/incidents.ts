@@ -17,7 +17,9 @@ export type AlertEvent =
   /** emitted periodically (e.g. daily) when `ABM_SCIM_TOKEN_EXPIRES` is set */
   | { readonly type: "token_check"; readonly at: Date; readonly expiresAt: Date }
   /** ABM answered 401: the SCIM token was rejected */
-  | { readonly type: "token_rejected"; readonly at: Date; readonly detail: string };
+  | { readonly type: "token_rejected"; readonly at: Date; readonly detail: string }
+  /** the SCIM client moved to ABM_SCIM_TOKEN_NEXT after a 401 (`tokenId`: a short hash of it) */
+  | { readonly type: "token_switched"; readonly at: Date; readonly tokenId: string; readonly expiresAt: Date | null };
 
 export type IncidentKind =
   | "failures"
@@ -25,11 +27,12 @@ export type IncidentKind =
   | "quarantine"
   | "deletions_held"
   | "token_expiring"
-  | "token_rejected";
+  | "token_rejected"
+  | "token_switched";
 
 /** One incident = one parent message; stored by the dispatcher (the `alerts` table) and fed back in. */
 export interface IncidentRecord {
-  /** stable: `failure:<code>`, `cycle:<code>`, `quarantine`, `approval:<id>`, `token:expiring`, `token:rejected` */
+  /** stable: `failure:<code>`, `cycle:<code>`, `quarantine`, `approval:<id>`, `token:expiring`, `token:rejected`, `token:switched:<token id>` */
   readonly key: string;
   readonly kind: IncidentKind;
   readonly status: "open" | "resolved";

@@ -159,7 +159,7 @@ function tokenActions(
     days <= 0
       ? `The ${apple.short} SCIM token **expired** ${formatTime(event.expiresAt)}. The sync stops until a new token is set.`
       : `The ${apple.short} SCIM token expires in **${days} day${days === 1 ? "" : "s"}** (${formatTime(event.expiresAt)}).`;
-  const fix = `Renew it: ${apple.short} → Preferences → Directory Sync → SCIM → generate a new token, then update \`ABM_SCIM_TOKEN\` and \`ABM_SCIM_TOKEN_EXPIRES\` (or the Entra provisioning Secret Token).`;
+  const fix = `Renew it with Apple's two-token overlap: create a second token in ${apple.short} → Preferences → Directory Sync → SCIM and set it as \`ABM_SCIM_TOKEN_NEXT\` (the service switches to it when the current one is refused), or as the Entra provisioning Secret Token with the entra engine. \`token\` shows the steps.`;
   const render = (incident: IncidentRecord): Reply =>
     simpleParent(incident, `${what}\n${fix}`, days <= 7 ? "danger" : "warning", links, ["directorySync", "entra"]);
   if (existing === undefined) {
@@ -179,6 +179,34 @@ function tokenActions(
   ];
 }
 
+/**
+ * The SCIM client moved to the next token: announced once per token (every replica that switches
+ * plans the same parent, which the outbox stores once), and the old token's warnings end.
+ */
+function switchActions(
+  open: ReadonlyMap<string, IncidentRecord>,
+  event: Extract<AlertEvent, { type: "token_switched" }>,
+  links: ChatLinks,
+): AlertAction[] {
+  const key = `token:switched:${event.tokenId}`;
+  if (open.has(key)) return [];
+  const apple = organizationWords(links.organization);
+  const expiry =
+    event.expiresAt === null
+      ? "Its expiry is not known: set `ABM_SCIM_TOKEN_NEXT_EXPIRES` so the expiry warnings count down for it."
+      : `It expires ${formatTime(event.expiresAt)}; the expiry warnings now count down for it.`;
+  const text = `${apple.short} refused the current SCIM token (401), so the sync now uses the next token (\`ABM_SCIM_TOKEN_NEXT\`) and keeps using it. ${expiry}\nFinish the rotation: revoke the old token in ${apple.name} → Preferences → Directory Sync, then move the new token to \`ABM_SCIM_TOKEN\` and unset \`ABM_SCIM_TOKEN_NEXT\`.`;
+  const incident = opened(key, "token_switched", `${apple.short} SCIM token switched`, event.at, 0);
+  const actions: AlertAction[] = [
+    { type: "post_parent", key, incident, reply: simpleParent(incident, text, "warning", links, ["directorySync"]) },
+  ];
+  for (const old of ["token:expiring", "token:rejected"]) {
+    const existing = open.get(old);
+    if (existing !== undefined) actions.push(resolve(existing, event.at, "The sync switched to the next token."));
+  }
+  return actions;
+}
+
 /** Decides the actions for one event. Pure and deterministic (time comes from `event.at`). */
 export function planAlerts(input: AlertPolicyInput): AlertAction[] {
   const open = new Map(input.incidents.filter((i) => i.status === "open").map((i) => [i.key, i] as const));
@@ -188,6 +216,8 @@ export function planAlerts(input: AlertPolicyInput): AlertAction[] {
       return cycleActions(open, event, links);
     case "token_check":
       return tokenActions(open, event, links);
+    case "token_switched":
+      return switchActions(open, event, links);
     case "quarantine_entered": {
       const q = event.quarantine;
       const next = q.nextAttemptAt === null ? "" : ` Next attempt ${formatTime(q.nextAttemptAt)}.`;

@@ -1,5 +1,6 @@
 import type { FailureEntry } from "../../ports/provisioning-engine.js";
 import { type Answer, type CommandContext, failedAnswer, succeeded } from "../context.js";
+import { toCsv } from "../csv.js";
 import { code, countedList, linksBlock, plain } from "../format.js";
 import type { Reply, ReplyBlock } from "../reply.js";
 
@@ -40,16 +41,11 @@ const COLUMNS = [
   "nextRetryAt",
 ] as const;
 
-function csvCell(value: string): string {
-  // formula injection guard for spreadsheet apps, then RFC 4180 quoting
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** Every failing user as CSV, like ABM's Download Logs. */
 export function failuresCsv(failures: readonly FailureEntry[]): string {
-  const rows = failures.map((f) =>
-    [
+  return toCsv(
+    COLUMNS,
+    failures.map((f) => [
       f.entraId,
       f.userName ?? "",
       f.action,
@@ -59,11 +55,8 @@ export function failuresCsv(failures: readonly FailureEntry[]): string {
       String(f.attempts),
       f.lastAttemptAt.toISOString(),
       f.nextRetryAt?.toISOString() ?? "",
-    ]
-      .map(csvCell)
-      .join(","),
+    ]),
   );
-  return `${[COLUMNS.join(","), ...rows].join("\r\n")}\r\n`;
 }
 
 /** `errors`: failing users grouped by reason with the fix; `csv` adds the whole list as CSV. */

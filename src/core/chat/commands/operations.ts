@@ -1,6 +1,7 @@
 import type { RunSummary } from "../../ports/provisioning-engine.js";
 import { type Answer, audit, type CommandContext, failedAnswer, guard, succeeded, textReply } from "../context.js";
 import { actorName, code, engineActor, formatCounts, linksBlock, plain } from "../format.js";
+import { leaversNote } from "../leavers.js";
 import type { Reply } from "../reply.js";
 import { listBlock } from "../reply.js";
 
@@ -25,6 +26,7 @@ export function runReply(title: string, run: RunSummary, ctx: CommandContext, dr
         ? "Removals over the threshold would be held for approval."
         : "Deletions were held for approval — see `approvals`.",
     );
+  if (run.counts.deactivated > 0) lines.push(leaversNote(ctx.deps.config.links.organization, dryRun ? "will" : "done"));
   return {
     fallbackText: `${title}: ${run.outcome}`,
     blocks: [{ type: "text", text: lines.join("\n") }, ...linksBlock(ctx.deps.config.links, ["activity"])],
