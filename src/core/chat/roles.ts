@@ -6,7 +6,7 @@ import type { ChatActor, GroupMembership } from "./ports.js";
 
 /**
  * Who may do what. `help` and `status` are open to anyone the adapter let in (the bot's own Slack
- * workspace or Entra tenant); viewers (`ABM_VIEWERS`; unset: everyone) read personal data (`check`,
+ * workspace or Entra tenant), and so is `token`; viewers (`ABM_VIEWERS`; unset: everyone) read personal data (`check`, `conflicts`,
  * `errors`, `approvals`, `history`); operators (`ABM_OPERATORS`) change the sync; approvers
  * (`ABM_APPROVERS`) approve or reject held deletion batches. Operators and approvers are viewers too.
  */

@@ -92,6 +92,8 @@ const COMMANDS: readonly { readonly text: string; readonly argv: readonly string
     { text: "errors", argv: ["errors"], engine: "failures" },
     { text: "check {{USER}}", argv: ["check", "{{USER}}"], engine: "checkUser" },
     { text: "approvals", argv: ["approvals"], engine: "refreshApprovals" },
+    { text: "token", argv: ["token"], engine: "status" },
+    { text: "conflicts", argv: ["conflicts"], engine: "failures" },
     // `abm help` is the CLI's own usage, not the chat command: chat front ends only
     { text: "help", argv: null, engine: "none" },
   ];
@@ -105,6 +107,7 @@ describe("one command, four front ends, one answer", () => {
   let connector: FakeConnector;
   let service: RunningService;
   let checkUser: string;
+  let conflicted: string;
   const validateCard = createCardValidator();
   let home: string;
   let lock: DataDirLock;
@@ -139,6 +142,9 @@ describe("one command, four front ends, one answer", () => {
     });
     // deterministic, rich state: a full run (some users fail: `errors` has content), then a held
     // batch of 5 removals (`approvals` shows a card with buttons, `status` mentions it)
+    // one user's address is already a personal Apple Account: ABM answers 409 (`conflicts` has content)
+    conflicted = String(pair.graph.store.users.get(userIds[10] ?? "")?.user.userPrincipalName);
+    pair.abm.addConflicts([conflicted]);
     const full = await service.services.connections[0].engine.runCycle({ kind: "full", trigger: "cli", actor: SYSTEM });
     if (!full.ok) throw full.error;
     for (const id of userIds.slice(0, 5)) pair.graph.store.removeMember(groupId, id);
@@ -228,7 +234,11 @@ describe("one command, four front ends, one answer", () => {
       expect(cliAnswer.ok, JSON.stringify(cliAnswer.replies)).toBe(true);
       expect(cliAnswer.replies.length).toBeGreaterThan(0);
       // the state is rich enough to exercise the renderers: a failing user, a card with buttons
-      if (template === "errors") expect(cliAnswer.ok && cliAnswer.data.total).toBe(1);
+      if (template === "errors") expect(cliAnswer.ok && cliAnswer.data.total).toBe(2);
+      if (template === "conflicts") expect(cliAnswer.ok && cliAnswer.data.total).toBe(1);
+      // the held batch deactivates: the approval says what Apple does with leavers (ABM: 30 days)
+      if (template === "approvals")
+        expect(JSON.stringify(cliAnswer.replies)).toContain("cannot be used again for 30 days");
       if (template === "approvals") {
         expect(cliAnswer.replies.flatMap((r) => r.blocks).some((b) => b.type === "actions")).toBe(true);
       }
@@ -433,5 +443,24 @@ describe("one command, four front ends, one answer", () => {
     form.set("enterprise_name", "");
     const sent = await postSigned(`${service.url}/slack/events`, form.toString(), { secret: SECRET });
     expect(sent.status).toBe(200);
+  });
+
+  it("`abm conflicts --csv FILE --json` writes the list like ABM's Download Conflicts", async () => {
+    const file = join(home, "conflicts.csv");
+    const json = await abm(["conflicts", "--csv", file, "--json"]);
+    expect(json.code, json.stderr).toBe(0);
+    const data = JSON.parse(json.stdout) as {
+      ok: boolean;
+      total: number;
+      csv: string;
+      conflicts: { userName: string }[];
+    };
+    expect(data).toMatchObject({ ok: true, total: 1, csv: file });
+    expect(data.conflicts[0]?.userName).toBe(conflicted);
+    const [header, row, end] = readFileSync(file, "utf8").split("\r\n");
+    expect(header).toBe("userName,entraId,since,lastAttemptAt,attempts,action,detail");
+    expect(row?.startsWith(`${conflicted},`)).toBe(true);
+    expect(row).toMatch(/409|uniqueness|conflict/i);
+    expect(end).toBe("");
   });
 });

@@ -69,7 +69,10 @@ describe("ABM_CONNECTIONS: several organizations", () => {
   it("a connection names its next SCIM token's variable (ABM_SCIM_TOKEN_NEXT) and its expiry; never echoed", () => {
     const next = "TOKEN-s3cr3t-contoso-next";
     const config = valid(
-      [entry("contoso", { scimTokenNextVariable: "CONTOSO_TOKEN_NEXT", scimTokenNextExpires: "2028-03-01" }), entry("school")],
+      [
+        entry("contoso", { scimTokenNextVariable: "CONTOSO_TOKEN_NEXT", scimTokenNextExpires: "2028-03-01" }),
+        entry("school"),
+      ],
       { CONTOSO_TOKEN_NEXT: next },
     );
     const [contoso, school] = config.connections;

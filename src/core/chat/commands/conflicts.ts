@@ -34,7 +34,7 @@ export function conflictGuidance(organization: AppleOrganization) {
 const COLUMNS = ["userName", "entraId", "since", "lastAttemptAt", "attempts", "action", "detail"] as const;
 
 /** The conflicting users as CSV, like ABM's Download Conflicts. */
-export function conflictsCsv(conflicts: readonly FailureEntry[]): string {
+function conflictsCsv(conflicts: readonly FailureEntry[]): string {
   return toCsv(
     COLUMNS,
     conflicts.map((c) => [
