@@ -5,8 +5,11 @@ import type { AlertAction } from "#core/chat/alerts/incidents.js";
 import { planAlerts } from "#core/chat/alerts/policy.js";
 import { renderApprovalMessage } from "#core/chat/approval-message.js";
 import { conflictGuidance } from "#core/chat/commands/conflicts.js";
+import { runReply } from "#core/chat/commands/operations.js";
 import { overlapSteps } from "#core/chat/commands/token.js";
+import type { CommandContext } from "#core/chat/context.js";
 import { leaversNote } from "#core/chat/leavers.js";
+import { ZERO_COUNTS } from "#core/ports/provisioning-engine.js";
 import { activeExpiry, jwtExpiry, tokenExpiry } from "#core/scim-token.js";
 import { heldRemoval, nativeBatch, pendingApproval } from "#test/support/approvals.js";
 import { LINKS } from "#test/support/chat/harness.js";
@@ -107,6 +110,29 @@ describe("leavers, said plainly", () => {
       /deactivated in Apple Business Manager now.*only after the user is hard-deleted in Entra.*30 days/,
     );
     expect(leaversNote("school", "will")).toMatch(/deactivated in Apple School Manager at once.*120 days/);
+  });
+
+  it("a cycle that deactivated users says it in the run's reply, in the organization's words", () => {
+    const ctx = (organization: "business" | "school") =>
+      ({
+        deps: { config: { links: { ...LINKS, organization } } },
+        actor: { platform: "cli", id: "op", displayName: "op" },
+        conversation: { platform: "cli", channelId: "cli" },
+      }) as unknown as CommandContext;
+    const run = (deactivated: number) => ({
+      id: "run_1",
+      kind: "incremental" as const,
+      trigger: "cli" as const,
+      actor: "op",
+      startedAt: new Date(0),
+      finishedAt: new Date(1),
+      outcome: "succeeded" as const,
+      counts: { ...ZERO_COUNTS, deactivated },
+      error: null,
+    });
+    expect(renderReplyText(runReply("Sync", run(3), ctx("school")))).toContain("cannot be used again for 120 days");
+    expect(renderReplyText(runReply("Sync", run(3), ctx("business")))).toContain("for 30 days");
+    expect(renderReplyText(runReply("Sync", run(0), ctx("business")))).not.toContain("leavers");
   });
 
   it("a held deactivation batch says it, for ABM and ASM; a delete-only batch does not", () => {
