@@ -8,8 +8,10 @@ import { CONFIRM_ACTIONS, cancelAction, confirmAction, restartCommand, scopeComm
 import { errorsCommand } from "./commands/errors.js";
 import { helpCommand } from "./commands/help.js";
 import { historyCommand } from "./commands/history.js";
+import { orphansCommand } from "./commands/orphans.js";
 import { pauseResumeCommand, provisionCommand, syncCommand } from "./commands/operations.js";
 import { statusCommand } from "./commands/status.js";
+import { whyCommand } from "./commands/why.js";
 import { type Answer, type ChatCoreDeps, type CommandContext, failedAnswer, guard, textReply } from "./context.js";
 import { type Command, parseCommand } from "./grammar.js";
 import type { ChatActor, ConversationRef } from "./ports.js";
@@ -59,7 +61,7 @@ export interface ChatCore {
 async function run(ctx: CommandContext, command: Command): Promise<Answer> {
   if (requiredRole(command.name) === "viewer") {
     // personal data (a user's attributes, the failing users, held batches): ABM_VIEWERS or above
-    const refusal = await guard(ctx, command.name, "viewer", command.name === "check" ? command.user : null);
+    const refusal = await guard(ctx, command.name, "viewer", command.name === "check" || command.name === "why" ? command.user : null);
     if (refusal !== null) return refusal;
   }
   switch (command.name) {
@@ -67,8 +69,12 @@ async function run(ctx: CommandContext, command: Command): Promise<Answer> {
       return statusCommand(ctx);
     case "check":
       return checkCommand(ctx, command.user);
+    case "why":
+      return whyCommand(ctx, command.user);
     case "errors":
       return errorsCommand(ctx, command.csv);
+    case "orphans":
+      return orphansCommand(ctx, command.csv);
     case "history":
       return historyCommand(ctx, command.limit);
     case "help":

@@ -8,6 +8,7 @@ import { createDemoCommand } from "./demo.js";
 import { createEmulateCommand } from "./emulate.js";
 import { createErrorsCommand } from "./errors.js";
 import { createHistoryCommand } from "./history.js";
+import { createOrphansCommand } from "./orphans.js";
 import { createPauseCommand } from "./pause.js";
 import { createProvisionCommand } from "./provision.js";
 import { createRejectCommand } from "./reject.js";
@@ -18,6 +19,7 @@ import { createServeCommand } from "./serve.js";
 import { createStartCommand } from "./start.js";
 import { createStatusCommand } from "./status.js";
 import { createSyncCommand } from "./sync.js";
+import { createWhyCommand } from "./why.js";
 
 /** Every `abm` command, in the order `abm help` lists them. */
 export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
@@ -28,6 +30,7 @@ export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
     createSyncCommand(deps.access),
     createRestartCommand(deps.access),
     createCheckCommand(deps.access),
+    createWhyCommand(deps.access),
     createProvisionCommand(deps.access),
     createScopeCommand(deps.access),
     createPauseCommand(deps.access),
@@ -36,6 +39,7 @@ export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
     createApproveCommand(deps.access),
     createRejectCommand(deps.access),
     createErrorsCommand(deps.access),
+    createOrphansCommand(deps.access),
     createHistoryCommand(deps.access),
     createConfigCheckCommand({ clock: deps.clock }),
     createStartCommand({ serve, demo }),

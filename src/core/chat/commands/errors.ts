@@ -40,7 +40,8 @@ const COLUMNS = [
   "nextRetryAt",
 ] as const;
 
-function csvCell(value: string): string {
+/** One CSV cell: a leading formula character is neutralised, then RFC 4180 quoting (also for `orphans`). */
+export function csvCell(value: string): string {
   // formula injection guard for spreadsheet apps, then RFC 4180 quoting
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
