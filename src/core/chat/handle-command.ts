@@ -8,8 +8,8 @@ import { CONFIRM_ACTIONS, cancelAction, confirmAction, restartCommand, scopeComm
 import { errorsCommand } from "./commands/errors.js";
 import { helpCommand } from "./commands/help.js";
 import { historyCommand } from "./commands/history.js";
-import { orphansCommand } from "./commands/orphans.js";
 import { pauseResumeCommand, provisionCommand, syncCommand } from "./commands/operations.js";
+import { orphansCommand } from "./commands/orphans.js";
 import { statusCommand } from "./commands/status.js";
 import { whyCommand } from "./commands/why.js";
 import { type Answer, type ChatCoreDeps, type CommandContext, failedAnswer, guard, textReply } from "./context.js";
@@ -61,7 +61,12 @@ export interface ChatCore {
 async function run(ctx: CommandContext, command: Command): Promise<Answer> {
   if (requiredRole(command.name) === "viewer") {
     // personal data (a user's attributes, the failing users, held batches): ABM_VIEWERS or above
-    const refusal = await guard(ctx, command.name, "viewer", command.name === "check" || command.name === "why" ? command.user : null);
+    const refusal = await guard(
+      ctx,
+      command.name,
+      "viewer",
+      command.name === "check" || command.name === "why" ? command.user : null,
+    );
     if (refusal !== null) return refusal;
   }
   switch (command.name) {

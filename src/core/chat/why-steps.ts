@@ -42,7 +42,7 @@ function entraStep(facts: UserFacts): WhyStep {
       typeof upn === "string" ? `UPN ${plain(upn)}` : null,
       typeof mail === "string" && mail !== upn ? `mail ${plain(mail)}` : null,
     ].filter((x) => x !== null);
-    return step("entra", "pass", `In Entra: object id ${code(source.id)}${names.length > 0 ? ` (${names.join(", ")})` : ""}.`);
+    return step("entra", "pass", `Object id ${code(source.id)}${names.length > 0 ? ` (${names.join(", ")})` : ""}.`);
   }
   if (deleted !== null) {
     return step(
@@ -52,26 +52,29 @@ function entraStep(facts: UserFacts): WhyStep {
       ["Fix: restore the user in Entra (Users → Deleted users) within 30 days if they should stay."],
     );
   }
-  return step("entra", "fail", "No Entra user has this object id, userPrincipalName or mail (nor is one in the recycle bin).", [
-    "Fix: check the address; a user removed from the recycle bin is gone for good.",
-  ]);
+  return step(
+    "entra",
+    "fail",
+    "No Entra user has this object id, userPrincipalName or mail (nor is one in the recycle bin).",
+    ["Fix: check the address; a user removed from the recycle bin is gone for good."],
+  );
 }
 
 function enabledStep(facts: UserFacts): WhyStep {
   if (facts.source === null) return unknown("enabled", "Not known: no Entra user.");
   const enabled = facts.source.attributes.accountEnabled;
   if (enabled === false)
-    return step("enabled", "fail", "Disabled in Entra (accountEnabled is false): the user is deactivated in ABM.", [
+    return step("enabled", "fail", "No: accountEnabled is false, so the user is deactivated in ABM.", [
       "Fix: enable the account in Entra if the user should sign in to ABM.",
     ]);
-  if (enabled === true) return step("enabled", "pass", "Enabled (accountEnabled is true).");
+  if (enabled === true) return step("enabled", "pass", "accountEnabled is true.");
   return unknown("enabled", "Not known: Entra did not return accountEnabled.");
 }
 
 function scopeStep(facts: UserFacts): WhyStep {
   const { scope } = facts;
   if (scope === null) return unknown("scope", "Not known: no Entra user.");
-  if (scope.path === null) return step("scope", "pass", 'In scope: the scope is "all users".');
+  if (scope.path === null) return step("scope", "pass", 'The scope is "all users".');
   const { direct, groups, nestedGroups } = scope.path;
   const nested =
     nestedGroups.length === 0
@@ -81,15 +84,15 @@ function scopeStep(facts: UserFacts): WhyStep {
         ];
   if (direct || groups.length > 0) {
     const ways = [
-      ...(direct ? ["assigned to the app directly"] : []),
-      ...(groups.length > 0 ? [`a direct member of the assigned group ${groupNames(groups)}`] : []),
+      ...(direct ? ["Assigned to the app directly"] : []),
+      ...(groups.length > 0 ? [`${direct ? "a" : "A"} direct member of the assigned group ${groupNames(groups)}`] : []),
     ];
-    return step("scope", "pass", `In scope: ${ways.join(", and ")}.`, nested);
+    return step("scope", "pass", `${ways.join(", and ")}.`, nested);
   }
   return step(
     "scope",
     "fail",
-    "Out of scope: not assigned to the Apple Business Manager app, directly or through a group it is a DIRECT member of.",
+    "No: not assigned to the Apple Business Manager app, directly or through a group it is a DIRECT member of.",
     [
       ...nested,
       nestedGroups.length > 0
@@ -105,12 +108,12 @@ function validStep(facts: UserFacts): WhyStep {
     return step(
       "valid",
       "fail",
-      `Not valid for ABM: ${facts.problems.length === 1 ? "1 problem" : `${facts.problems.length} problems`}; the user is not sent.`,
+      `No: ${facts.problems.length === 1 ? "1 problem" : `${facts.problems.length} problems`}, so the user is not sent.`,
       facts.problems.map((p) => `**${plain(p.field)}**: ${plain(p.message)} Fix: ${plain(p.fix)}`),
     );
   }
   const userName = facts.payload?.userName;
-  return step("valid", "pass", `Valid for ABM${userName === undefined ? "" : `: userName ${code(userName)}`}.`);
+  return step("valid", "pass", userName === undefined ? "No problems." : `No problems; userName ${code(userName)}.`);
 }
 
 const notAvailable = (name: WhyStepName, fact: { readonly why: string }): WhyStep =>
@@ -124,13 +127,15 @@ function linkedStep(facts: UserFacts, ready: boolean): WhyStep {
     return step(
       "linked",
       ready ? "fail" : "unknown",
-      ready ? "Not linked to an ABM user: never synced." : "Not linked to an ABM user (nothing to sync while the steps above fail).",
+      ready
+        ? "No link to an ABM user: never synced."
+        : "No link to an ABM user (nothing to sync while a step above fails).",
     );
   }
   const what = `SCIM id ${code(link.scimId ?? "—")}, userName ${code(link.userName ?? "—")}`;
   return link.active
-    ? step("linked", "pass", `Linked: ${what}, active.`)
-    : step("linked", "fail", `Linked but inactive: ${what} (deactivated in ABM by the sync).`);
+    ? step("linked", "pass", `${what}, active.`)
+    : step("linked", "fail", `Inactive: ${what} (the sync deactivated it in ABM).`);
 }
 
 const PASSED = new Set(["succeeded", "success"]);
@@ -139,7 +144,7 @@ const FAILED = new Set(["failed", "failure"]);
 function operationLine(op: OperationFacts): string {
   const tries = op.attempts !== null && op.attempts > 1 ? `, ${op.attempts} attempts` : "";
   const codePart = op.code === null ? "" : ` ${code(op.code)}`;
-  return `Last operation: ${plain(op.action)} ${plain(op.status)}${codePart} at ${formatTime(op.at)}${tries}.`;
+  return `${plain(op.action)} ${plain(op.status)}${codePart} at ${formatTime(op.at)}${tries}.`;
 }
 
 function lastOperationStep(facts: UserFacts, ready: boolean): WhyStep {
@@ -169,8 +174,16 @@ function lastOperationStep(facts: UserFacts, ready: boolean): WhyStep {
 function abmStep(facts: UserFacts, organization: string): WhyStep {
   if (!facts.target.known) return notAvailable("abm", facts.target);
   const target = facts.target.value;
-  if (target === null) return step("abm", "fail", `${organization} has no user with this user's id, externalId or userName.`);
   const entraId = facts.source?.id ?? facts.deleted?.id ?? null;
+  if (target === null) {
+    return step(
+      "abm",
+      "fail",
+      entraId === null
+        ? `${organization} has no user named ${code(facts.query)}.`
+        : `${organization} has no user with this user's link, externalId or userName.`,
+    );
+  }
   const owner =
     target.externalId === null
       ? "no externalId"
@@ -178,7 +191,11 @@ function abmStep(facts: UserFacts, organization: string): WhyStep {
         ? "externalId = this Entra user"
         : `externalId ${code(target.externalId)} (another Entra user or source)`;
   const line = `${organization} holds ${code(target.id)}: userName ${code(target.userName)}, ${target.active ? "active" : "inactive"}, ${owner}.`;
-  return step("abm", target.active && target.externalId === entraId ? "pass" : "fail", line);
+  const gone =
+    facts.source === null && target.active && entraId !== null
+      ? ["The Entra user is deleted: the next cycle deactivates this ABM user."]
+      : [];
+  return step("abm", target.active && target.externalId === entraId ? "pass" : "fail", line, gone);
 }
 
 /**
@@ -189,12 +206,7 @@ export function whySteps(facts: UserFacts, organization: string): WhyStep[] {
   const before = [entraStep(facts), enabledStep(facts), scopeStep(facts), validStep(facts)];
   // a missing link or operation is the break only when nothing above explains it
   const ready = before.every((s) => s.verdict !== "fail");
-  return [
-    ...before,
-    linkedStep(facts, ready),
-    lastOperationStep(facts, ready),
-    abmStep(facts, organization),
-  ];
+  return [...before, linkedStep(facts, ready), lastOperationStep(facts, ready), abmStep(facts, organization)];
 }
 
 export const STEP_LABELS: Readonly<Record<WhyStepName, string>> = {

@@ -94,6 +94,7 @@ function orphanOf(entry: AbmEntry, entraId: string | null, outOfScope: ReadonlyS
   return {
     ...base,
     kind: "unlinked",
-    reason: "No externalId, no link, and no Entra user in scope has this userName: made by hand in ABM or by another source.",
+    reason:
+      "No externalId, no link, and no Entra user in scope has this userName: made by hand in ABM or by another source.",
   };
 }

@@ -65,7 +65,7 @@ export async function findTarget(
 }
 
 /** The failure in escrow when the user is failing, else the newest journaled operation. */
-export async function lastOperation(ctx: EngineContext, entraId: string): Promise<OperationFacts | null> {
+async function lastOperation(ctx: EngineContext, entraId: string): Promise<OperationFacts | null> {
   const failure = (await ctx.store.failures()).find((f) => f.entraId === entraId);
   if (failure !== undefined) {
     return {

@@ -180,7 +180,10 @@ export class InMemoryEngine implements ProvisioningEngine {
       source:
         user === undefined
           ? null
-          : { id: user.id, attributes: { userPrincipalName: user.upn, givenName: user.givenName, accountEnabled: true } },
+          : {
+              id: user.id,
+              attributes: { userPrincipalName: user.upn, givenName: user.givenName, accountEnabled: true },
+            },
       deleted: null,
       scope:
         user === undefined

@@ -16,7 +16,7 @@ const KIND_TITLES: Readonly<Record<Orphan["kind"], string>> = {
 const COLUMNS = ["scimId", "userName", "externalId", "active", "kind", "entraId", "reason"] as const;
 
 /** Every orphan as CSV (the CLI's `--csv FILE`). */
-export function orphansCsv(orphans: readonly Orphan[]): string {
+function orphansCsv(orphans: readonly Orphan[]): string {
   const rows = orphans.map((o) =>
     [o.scimId, o.userName, o.externalId ?? "", String(o.active), o.kind, o.entraId ?? "", o.reason]
       .map(csvCell)
@@ -25,13 +25,13 @@ export function orphansCsv(orphans: readonly Orphan[]): string {
   return `${[COLUMNS.join(","), ...rows].join("\r\n")}\r\n`;
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+function took(ms: number): string {
+  return ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function orphansReply(ctx: CommandContext, report: OrphanReport): Reply {
   const apple = organizationWords(ctx.deps.config.links.organization).short;
-  const measured = `Compared ${count(report.abmUsers, `${apple} user`)} with ${count(report.entraInScope, "Entra user")} in scope (${report.scope}) in ${seconds(report.elapsedMs)}. Nothing was changed.`;
+  const measured = `Compared ${count(report.abmUsers, `${apple} user`)} with ${count(report.entraInScope, "Entra user")} in scope (${report.scope}) in ${took(report.elapsedMs)}. Nothing was changed.`;
   const links = linksBlock(ctx.deps.config.links, ["activity"]);
   if (report.orphans.length === 0) {
     return {
