@@ -149,7 +149,7 @@ describe("why <user> and orphans", () => {
     await graph("DELETE", `/_emulator/users/${ids.sam}?hard=false`);
     await graph("DELETE", `/_emulator/users/${ids.harry}?hard=true`);
     await graph("POST", `/_emulator/groups/${group}/members`, { id: await user("nora", {}) });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await service?.stop();
