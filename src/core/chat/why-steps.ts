@@ -127,9 +127,11 @@ function linkedStep(facts: UserFacts, ready: boolean): WhyStep {
     return step(
       "linked",
       ready ? "fail" : "unknown",
-      ready
-        ? "No link to an ABM user: never synced."
-        : "No link to an ABM user (nothing to sync while a step above fails).",
+      !ready
+        ? "No link to an ABM user (nothing to sync while a step above fails)."
+        : facts.lastOperation.known && facts.lastOperation.value !== null
+          ? "No link to an ABM user yet: the last operation did not create one."
+          : "No link to an ABM user: never synced.",
     );
   }
   const what = `SCIM id ${code(link.scimId ?? "—")}, userName ${code(link.userName ?? "—")}`;
