@@ -2,12 +2,12 @@ import type { GraphRequester } from "#adapters/graph/index.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { Clock } from "#core/clock.js";
 import type { EngineEventSink } from "#core/engine/context.js";
-import type { AppError } from "#core/errors.js";
+import { AppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import type { NamedValueStore } from "#core/ports/named-values.js";
 import type { FailureEntry, ProvisioningEngine } from "#core/ports/provisioning-engine.js";
-import { ok, type Result } from "#core/result.js";
+import { err, ok, type Result } from "#core/result.js";
 import type { AttributeMap } from "#core/sync/attribute-map.js";
 import { createCycleControl } from "./cycle-control.js";
 import { createDeletionDecisions } from "./deletion-decisions.js";
@@ -18,7 +18,7 @@ import { notificationSettings, withNotificationSettings, withSecret } from "./se
 import { createSettingsWriter } from "./settings-writer.js";
 import { createStatusReader } from "./status-reader.js";
 import { createSyncApi } from "./sync-api.js";
-import { checkUser, previewScope } from "./user-checks.js";
+import { checkUser, explainUser, previewScope } from "./user-checks.js";
 
 export type { PollReport } from "./engine-poller.js";
 
@@ -134,6 +134,21 @@ export function createEntraProvisioningEngine(deps: EntraEngineDeps): EntraProvi
         if (!job.ok) return job;
         return checkUser({ api, map: deps.attributeMap, verifiedDomains: deps.verifiedDomains }, job.value.id, query);
       }),
+
+    explainUser: (query) =>
+      guard(async () => {
+        const job = await api.findJob();
+        if (!job.ok) return job;
+        return explainUser({ api, map: deps.attributeMap, verifiedDomains: deps.verifiedDomains }, job.value.id, query);
+      }),
+
+    orphans: async () =>
+      err(
+        new AppError(
+          "engine.unsupported",
+          "`orphans` lists ABM's users, and with ABM_ENGINE=entra this service does not read ABM (Entra's provisioning job is the SCIM client). Run it with the native engine, or compare ABM's user list with the app's assignments in Entra.",
+        ),
+      ),
 
     provisionUser: (query, actor) => guard(() => provisionUser(query, actor)),
 

@@ -21,7 +21,7 @@ const FIXES: Readonly<Record<string, string>> = {
   EntryNotFound: "The user no longer exists in Entra.",
 };
 
-function fixFor(code: string, recommended: string | null | undefined): string {
+export function fixFor(code: string, recommended: string | null | undefined): string {
   return (
     FIXES[code] ??
     (recommended !== null && recommended !== undefined && recommended !== ""

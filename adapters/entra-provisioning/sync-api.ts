@@ -1,5 +1,7 @@
 import { z } from "zod";
 import {
+  explainAssignment,
+  findDeletedUser,
   type GraphRequester,
   lookupUser,
   odataString,
@@ -10,6 +12,7 @@ import {
 } from "#adapters/graph/index.js";
 import { AppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
+import type { AssignmentPath } from "#core/ports/directory-source.js";
 import { err, ok, type Result } from "#core/result.js";
 import type { SourceUser } from "#core/users.js";
 import { explainNotFound, type NotFoundMeaning } from "./entra-errors.js";
@@ -153,6 +156,13 @@ export function createSyncApi(http: GraphRequester, servicePrincipalId: string, 
       if (!scope.ok) return explainNotFound(scope, "service_principal", servicePrincipalId, "read who is assigned");
       return ok(scope.value.userIds);
     },
+    /** `why`: how one user reaches the app's assignments (directly, direct groups, nested groups) */
+    async assignmentOf(userId: string): Promise<Result<AssignmentPath, AppError>> {
+      const path = await explainAssignment(http, servicePrincipalId, userId);
+      return path.ok ? path : explainNotFound(path, "service_principal", servicePrincipalId, "read who is assigned");
+    },
+    /** `why`: the user in Entra's recycle bin (by object id or mail) */
+    deletedUser: (query: string) => findDeletedUser(http, query),
     /** every user id with its UPN (for the scope preview) */
     allUsers: () =>
       readAllPages(http, "/users?$select=id,userPrincipalName&$top=999", UserListSchema, {

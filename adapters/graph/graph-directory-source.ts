@@ -2,6 +2,7 @@ import type { Logger } from "#core/logger.js";
 import type { DirectorySource } from "#core/ports/directory-source.js";
 import { ok } from "#core/result.js";
 import { readAssignedScope } from "./assigned-scope.js";
+import { explainAssignment, findDeletedUser } from "./explain-user.js";
 import type { GraphRequester } from "./graph-requester.js";
 import { lookupUser } from "./lookup-user.js";
 import { readUserChanges } from "./read-changes.js";
@@ -32,6 +33,10 @@ export function createGraphDirectorySource(options: GraphDirectorySourceOptions)
       readAssignedScope({ requester, logger, servicePrincipalId: options.servicePrincipalId }, signal),
 
     lookupUser: (lookup, select) => lookupUser(requester, lookup, select),
+
+    explainAssignment: (userId) => explainAssignment(requester, options.servicePrincipalId, userId),
+
+    findDeletedUser: (query) => findDeletedUser(requester, query),
 
     async isMemberOfGroup(userId: string, groupId: string) {
       const checked = await requester.post(

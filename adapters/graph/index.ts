@@ -5,6 +5,7 @@
  * one adapter allowed to import another — this one) uses it through this file.
  */
 export { readAssignedScope } from "./assigned-scope.js";
+export { explainAssignment, findDeletedUser } from "./explain-user.js";
 export { connectGraph, type GraphConnectionOptions } from "./graph-client.js";
 export { createGraphDirectorySource } from "./graph-directory-source.js";
 export type { GraphRequester, RequestOptions } from "./graph-requester.js";

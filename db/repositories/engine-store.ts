@@ -4,7 +4,7 @@ import { connectionSettings, updateSettings } from "./connection-repository.js";
 import { attemptOrThrow } from "./db-error.js";
 import { connectionLeases } from "./lease-repository.js";
 import { clearFailures, connectionLinks, recordFailures, removeLinks, saveLinks } from "./link-repository.js";
-import { completeOperations, journalOperations } from "./operation-repository.js";
+import { completeOperations, journalOperations, lastOperation } from "./operation-repository.js";
 import { connectionRuns } from "./run-repository.js";
 import { deleteWatermark, readWatermark, writeWatermark } from "./watermark-repository.js";
 
@@ -60,6 +60,8 @@ export function createEngineStore(db: Database, connectionId: string, now: () =>
           );
         }),
       ),
+    lastOperation: (entraId) =>
+      attemptOrThrow("read the last operation", () => lastOperation(db, connectionId, entraId)),
     watermark: () => attemptOrThrow("read watermark", () => readWatermark(db, connectionId, DELTA_WATERMARK)),
   };
 }

@@ -1,6 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { JournalCompletion, JournalEntry } from "#core/engine/engine-store.js";
+import type { JournalCompletion, JournalEntry, JournaledOperation } from "#core/engine/engine-store.js";
 import type { Database } from "../database.js";
 import { syncOperations } from "../schema/sync-operations.js";
 import { chunk } from "./db-error.js";
@@ -93,4 +93,30 @@ export async function completeOperations(
     updated += rows.length;
   }
   return updated;
+}
+
+/** The newest journaled operation of one Entra user of the connection (the `(connection, entra_id)` index). */
+export async function lastOperation(
+  db: Database,
+  connectionId: string,
+  entraId: string,
+): Promise<JournaledOperation | null> {
+  const [row] = await db
+    .select({
+      runId: syncOperations.runId,
+      action: syncOperations.action,
+      status: syncOperations.status,
+      reason: syncOperations.reason,
+      errorCode: syncOperations.errorCode,
+      errorMessage: syncOperations.errorMessage,
+      finishedAt: syncOperations.finishedAt,
+      createdAt: syncOperations.createdAt,
+    })
+    .from(syncOperations)
+    .where(and(eq(syncOperations.connectionId, connectionId), eq(syncOperations.entraId, entraId)))
+    .orderBy(desc(syncOperations.createdAt), desc(syncOperations.finishedAt))
+    .limit(1);
+  if (row === undefined) return null;
+  const { finishedAt, createdAt, ...rest } = row;
+  return { ...rest, at: finishedAt ?? createdAt };
 }

@@ -1,7 +1,8 @@
 import type { EmulatorContext, RouteFamily, RouteRequest } from "../context.js";
 import { decodeOffset, encodeOffset } from "../delta-tokens.js";
 import { BadRequestError, sendGraphError, sendJson } from "../http.js";
-import { parseSelect, parseTop } from "../odata.js";
+import { parseEqualityFilter, parseSelect, parseTop } from "../odata.js";
+import type { UserRecord } from "../store.js";
 
 const DEFAULT_COLLECTION_PAGE = 100;
 
@@ -26,7 +27,21 @@ const notFound = (id: string): [number, string, string] => [
   `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
 ];
 
-/** App-role assignments of the ABM service principal, and DIRECT members of groups. */
+const DELETED_FILTERABLE = new Set(["id", "mail", "userPrincipalName"]);
+
+/** a soft-deleted user as `directory/deletedItems` shows it */
+function deletedItem(record: UserRecord, select: readonly string[] | null): Record<string, unknown> {
+  const item: Record<string, unknown> = { "@odata.type": "#microsoft.graph.user", id: record.user.id };
+  for (const name of select ?? ["displayName", "userPrincipalName", "mail", "deletedDateTime"]) {
+    if (name !== "id") item[name] = record.user[name] ?? null;
+  }
+  return item;
+}
+
+/**
+ * App-role assignments of the ABM service principal, DIRECT members of groups, a user's DIRECT
+ * groups (`memberOf`), and the recycle bin (`directory/deletedItems`, soft-deleted users).
+ */
 export const directoryRoutes: RouteFamily = (context) => [
   {
     method: "GET",
@@ -88,6 +103,61 @@ export const directoryRoutes: RouteFamily = (context) => [
         }
       }
       sendPage(context, request, `${context.origin()}/v1.0/$metadata#directoryObjects`, items);
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1.0/users/:id/memberOf",
+    kind: "graph",
+    handle(request) {
+      const id = request.params.id ?? "";
+      if (context.store.users.get(id)?.state !== "active") {
+        sendGraphError(request.res, ...notFound(id));
+        return;
+      }
+      const items = [...context.store.groups.values()]
+        .filter((group) => group.members.has(id))
+        .map((group) => ({ "@odata.type": "#microsoft.graph.group", id: group.id, displayName: group.displayName }));
+      sendPage(context, request, `${context.origin()}/v1.0/$metadata#directoryObjects`, items);
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1.0/directory/deletedItems/microsoft.graph.user",
+    kind: "graph",
+    handle(request) {
+      const raw = request.url.searchParams.get("$filter");
+      const filter = raw === null ? [] : parseEqualityFilter(raw);
+      for (const clause of filter) {
+        if (!DELETED_FILTERABLE.has(clause.property)) throw new BadRequestError(`Invalid filter clause: ${raw ?? ""}`);
+      }
+      const select = parseSelect(request.url);
+      const items = [...context.store.users.values()]
+        .filter((record) => record.state === "soft_deleted")
+        .filter(
+          (record) =>
+            filter.length === 0 ||
+            filter.some((c) => String(record.user[c.property] ?? "").toLowerCase() === c.value.toLowerCase()),
+        )
+        .map((record) => deletedItem(record, select));
+      sendPage(context, request, `${context.origin()}/v1.0/$metadata#directoryObjects`, items);
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1.0/directory/deletedItems/:id",
+    kind: "graph",
+    handle(request) {
+      const id = request.params.id ?? "";
+      const record = context.store.users.get(id);
+      if (record?.state !== "soft_deleted") {
+        sendGraphError(request.res, ...notFound(id));
+        return;
+      }
+      sendJson(request.res, 200, {
+        "@odata.context": `${context.origin()}/v1.0/$metadata#directoryObjects/$entity`,
+        ...deletedItem(record, parseSelect(request.url)),
+      });
     },
   },
 ];

@@ -47,7 +47,7 @@ export type Answer =
       readonly ok: true;
       readonly data: JsonObject;
       readonly replies: readonly Reply[];
-      /** `errors` with `csv`: the whole list as CSV (the CLI writes it to the file it was given) */
+      /** `errors` / `orphans` with `csv`: the whole list as CSV (the CLI writes it to the file it was given) */
       readonly csv?: string;
     }
   | { readonly ok: false; readonly error: AppError; readonly replies: readonly Reply[] };

@@ -13,6 +13,8 @@ export type Command =
   /** `preview` shows what happens with Confirm/Cancel (chat); `apply` does it (the Confirm button, the CLI) */
   | { readonly name: "restart"; readonly mode: Mode }
   | { readonly name: "check"; readonly user: string }
+  /** each step from Entra to ABM for one user, with its verdict */
+  | { readonly name: "why"; readonly user: string }
   | { readonly name: "provision"; readonly user: string }
   | { readonly name: "scope"; readonly scope: SyncScope; readonly mode: Mode }
   | { readonly name: "pause" }
@@ -26,6 +28,8 @@ export type Command =
   | { readonly name: "token" }
   /** `csv`: the answer also carries the list as CSV, like ABM's Download Conflicts (the CLI's `--csv FILE`) */
   | { readonly name: "conflicts"; readonly csv: boolean }
+  /** ABM users with no Entra counterpart in scope; `csv` as for `errors` */
+  | { readonly name: "orphans"; readonly csv: boolean }
   | { readonly name: "help" }
   | { readonly name: "alerts.here" }
   | { readonly name: "alerts.off" };
@@ -48,7 +52,9 @@ export interface CommandSpec {
 export const COMMAND_SPECS: readonly CommandSpec[] = [
   { name: "status", usage: "status", summary: "Sync state, last run, next run, pending approvals" },
   { name: "check", usage: "check <user>", summary: "Why one user is (not) synced: scope, attributes, last result" },
+  { name: "why", usage: "why <user>", summary: "Why a user is (not) in ABM: each step from Entra to ABM" },
   { name: "errors", usage: "errors", summary: "Failing users grouped by reason, with how to fix" },
+  { name: "orphans", usage: "orphans", summary: "ABM users with no Entra user in scope (changes nothing)" },
   { name: "history", usage: "history [N]", summary: "Recent sync runs and their counts (default 20)" },
   { name: "approvals", usage: "approvals", summary: "Deletion batches waiting for approval" },
   { name: "token", usage: "token", summary: "Days left of the ABM token, the next token, and how to rotate it" },
@@ -135,6 +141,8 @@ const WORDS = [
   "sync",
   "restart",
   "check",
+  "why",
+  "orphans",
   "provision",
   "scope",
   "pause",
@@ -173,7 +181,7 @@ function noArgs(name: CommandName, args: readonly string[], command: Command): R
   return args.length === 0 ? ok(command) : err(malformed(name, `\`${usageOf(name)}\` takes no arguments.`));
 }
 
-function userCommand(name: "check" | "provision", args: readonly string[]): Result<Command, UsageError> {
+function userCommand(name: "check" | "why" | "provision", args: readonly string[]): Result<Command, UsageError> {
   const [raw, ...rest] = args;
   if (raw === undefined || rest.length > 0) return err(malformed(name, "Give exactly one user."));
   const user = normalizeUserArgument(raw);
@@ -201,6 +209,7 @@ function parseWords(word: string, args: readonly string[]): Result<Command, Usag
       return noArgs(word, args, { name: word, mode: "preview" });
     case "errors":
     case "conflicts":
+    case "orphans":
       return noArgs(word, args, { name: word, csv: false });
     case "token":
       return noArgs(word, args, { name: word });
@@ -219,6 +228,7 @@ function parseWords(word: string, args: readonly string[]): Result<Command, Usag
       return ok({ name: "sync", full: flags.has("--full"), dryRun: flags.has("--dry-run") });
     }
     case "check":
+    case "why":
     case "provision":
       return userCommand(word, args);
     case "scope": {

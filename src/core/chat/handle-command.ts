@@ -10,8 +10,10 @@ import { errorsCommand } from "./commands/errors.js";
 import { helpCommand } from "./commands/help.js";
 import { historyCommand } from "./commands/history.js";
 import { pauseResumeCommand, provisionCommand, syncCommand } from "./commands/operations.js";
+import { orphansCommand } from "./commands/orphans.js";
 import { statusCommand } from "./commands/status.js";
 import { tokenCommand } from "./commands/token.js";
+import { whyCommand } from "./commands/why.js";
 import { type Answer, type ChatCoreDeps, type CommandContext, failedAnswer, guard, textReply } from "./context.js";
 import { type Command, parseCommand } from "./grammar.js";
 import type { ChatActor, ConversationRef } from "./ports.js";
@@ -61,7 +63,12 @@ export interface ChatCore {
 async function run(ctx: CommandContext, command: Command): Promise<Answer> {
   if (requiredRole(command.name) === "viewer") {
     // personal data (a user's attributes, the failing users, held batches): ABM_VIEWERS or above
-    const refusal = await guard(ctx, command.name, "viewer", command.name === "check" ? command.user : null);
+    const refusal = await guard(
+      ctx,
+      command.name,
+      "viewer",
+      command.name === "check" || command.name === "why" ? command.user : null,
+    );
     if (refusal !== null) return refusal;
   }
   switch (command.name) {
@@ -69,8 +76,12 @@ async function run(ctx: CommandContext, command: Command): Promise<Answer> {
       return statusCommand(ctx);
     case "check":
       return checkCommand(ctx, command.user);
+    case "why":
+      return whyCommand(ctx, command.user);
     case "errors":
       return errorsCommand(ctx, command.csv);
+    case "orphans":
+      return orphansCommand(ctx, command.csv);
     case "history":
       return historyCommand(ctx, command.limit);
     case "token":

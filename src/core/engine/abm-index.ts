@@ -50,6 +50,19 @@ export class AbmIndex {
     return this.byUserNameMap.get(userName.toLowerCase());
   }
 
+  /** every indexed ABM user, in listing order */
+  entries(): IterableIterator<AbmEntry> {
+    return this.byIdMap.values();
+  }
+
+  /**
+   * The ABM users an Entra user can own as the planner matches them: the one carrying its
+   * externalId, then the one with its userName (case-insensitive); either may be missing.
+   */
+  matchesFor(entraId: string, userName: string): [AbmEntry | undefined, AbmEntry | undefined] {
+    return [this.byExternalId(entraId), this.byUserName(userName)];
+  }
+
   add(user: ScimUser): void {
     this.put({
       id: user.id,

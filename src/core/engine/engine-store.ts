@@ -77,6 +77,18 @@ export interface CycleEnd {
   readonly fullCycleDone: boolean;
 }
 
+/** The journal's latest operation of one user (`why`). */
+export interface JournaledOperation {
+  readonly runId: string;
+  readonly action: string;
+  readonly status: string;
+  readonly reason: string;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  /** when it finished, else when it was journaled */
+  readonly at: Date;
+}
+
 export interface EngineStore {
   settings(): Promise<ConnectionSettings>;
   updateSettings(patch: Partial<ConnectionSettings>): Promise<void>;
@@ -117,6 +129,9 @@ export interface EngineStore {
   /** the Entra ids of links in ascending order, the first `limit` after `after` (null: from the start) */
   linkedIdsAfter(after: string | null, limit: number): Promise<readonly string[]>;
   linkCount(): Promise<number>;
+
+  /** the newest journaled operation of this Entra user (null: never planned) */
+  lastOperation(entraId: string): Promise<JournaledOperation | null>;
 
   /** failing users, most recent failure first */
   failures(): Promise<readonly FailureEntry[]>;

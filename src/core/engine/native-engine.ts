@@ -12,9 +12,11 @@ import { err, ok, type Result } from "../result.js";
 import { applyApproval, rejectApproval } from "./approval-batch.js";
 import { createEngineContext, type EngineContext, type NativeEngineDeps } from "./context.js";
 import { type CycleInput, runCycleLocked } from "./cycle.js";
+import { findOrphans } from "./orphans.js";
 import { previewScope } from "./scope.js";
 import { checkUser, provisionUser } from "./single-user.js";
 import { computeStatus } from "./status.js";
+import { explainUser } from "./user-facts.js";
 
 const guard = async <T>(fn: () => Promise<Result<T, AppError>>): Promise<Result<T, AppError>> => {
   try {
@@ -50,6 +52,8 @@ export function createNativeEngine(deps: NativeEngineDeps): ProvisioningEngine &
         return restart(ctx, actor, actor.platform === "cli" ? "cli" : "chat");
       }),
     checkUser: (query) => guard(() => checkUser(ctx, query)),
+    explainUser: (query) => guard(() => explainUser(ctx, query)),
+    orphans: () => guard(() => findOrphans(ctx)),
     provisionUser: (query, actor) => guard(() => provisionUser(ctx, query, actor)),
     refreshApprovals: async () => ok(undefined),
     applyApproval: (approval, actor) => guard(() => applyApproval(ctx, approval, actor)),

@@ -1,67 +1,14 @@
 import { AppError } from "../errors.js";
-import type { UserLookup } from "../ports/directory-source.js";
 import { type Actor, type ProvisionResult, type UserCheck, unknownUserCheck } from "../ports/provisioning-engine.js";
 import { err, ok, type Result } from "../result.js";
-import { selectFor } from "../sync/attribute-map.js";
 import { planSync } from "../sync/planner.js";
 import { prepareUsers } from "../sync/prepare.js";
-import type { ScimUser, SourceUser } from "../users.js";
+import type { SourceUser } from "../users.js";
 import { applyOps } from "./apply.js";
 import type { EngineContext } from "./context.js";
 import { withCycleLease } from "./lease.js";
 import { withRun } from "./run.js";
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A user by object id, userPrincipalName, or mail (in that order for addresses). */
-async function findSource(ctx: EngineContext, query: string): Promise<Result<SourceUser | null, AppError>> {
-  const select = selectFor(ctx.map);
-  const lookups: UserLookup[] = GUID.test(query)
-    ? [{ by: "id", value: query }]
-    : [
-        { by: "userPrincipalName", value: query },
-        { by: "mail", value: query },
-      ];
-  for (const lookup of lookups) {
-    const found = await ctx.directory.lookupUser(lookup, select);
-    if (!found.ok || found.value !== null) return found;
-  }
-  return ok(null);
-}
-
-async function scopeOf(
-  ctx: EngineContext,
-  id: string,
-): Promise<Result<{ inScope: boolean; reason: string }, AppError>> {
-  const settings = await ctx.store.settings();
-  if (settings.scope === "all") return ok({ inScope: true, reason: 'The scope is "all users".' });
-  const scope = await ctx.directory.readAssignedScope();
-  if (!scope.ok) return err(scope.error);
-  if (scope.value.assignedUserIds.includes(id))
-    return ok({ inScope: true, reason: "Assigned to the Apple Business Manager app directly." });
-  if (scope.value.userIds.has(id))
-    return ok({ inScope: true, reason: "A direct member of a group assigned to the app." });
-  return ok({
-    inScope: false,
-    reason:
-      "Not assigned to the Apple Business Manager app, directly or through a group it is a DIRECT member of (nested groups do not count).",
-  });
-}
-
-async function findTarget(
-  ctx: EngineContext,
-  user: SourceUser,
-  userName: string,
-): Promise<Result<ScimUser | null, AppError>> {
-  const [link] = await ctx.store.linksFor([user.id]);
-  if (link !== undefined) {
-    const byId = await ctx.target.get(link.scimId);
-    if (!byId.ok || byId.value !== null) return byId;
-  }
-  const byExternalId = await ctx.target.findByExternalId(user.id);
-  if (!byExternalId.ok || byExternalId.value !== null) return byExternalId;
-  return userName === "" ? ok(null) : ctx.target.findByUserName(userName);
-}
+import { findSource, findTarget, scopeFacts, scopeReason } from "./user-facts.js";
 
 export async function checkUser(ctx: EngineContext, query: string): Promise<Result<UserCheck, AppError>> {
   const source = await findSource(ctx, query);
@@ -70,11 +17,11 @@ export async function checkUser(ctx: EngineContext, query: string): Promise<Resu
     return ok(unknownUserCheck(query));
   }
   const user = source.value;
-  const scope = await scopeOf(ctx, user.id);
+  const scope = await scopeFacts(ctx, user.id);
   if (!scope.ok) return err(scope.error);
   const [planned] = prepareUsers([user], ctx.map, { verifiedDomains: ctx.verifiedDomains });
   const payload = planned?.target ?? null;
-  const target = await findTarget(ctx, user, payload?.userName ?? "");
+  const target = await findTarget(ctx, user.id, payload?.userName ?? "");
   if (!target.ok) return err(target.error);
   const failure = (await ctx.store.failures()).find((f) => f.entraId === user.id);
   const [link] = await ctx.store.linksFor([user.id]);
@@ -85,7 +32,7 @@ export async function checkUser(ctx: EngineContext, query: string): Promise<Resu
     query,
     source: user,
     inScope: scope.value.inScope,
-    scopeReason: scope.value.reason,
+    scopeReason: scopeReason(scope.value),
     problems: planned?.problems ?? [],
     payload,
     target: target.value,
@@ -116,12 +63,12 @@ export async function provisionUser(
     );
   const user = source.value;
   const steps: Step[] = [{ name: "import", status: "succeeded", detail: `Read ${user.id} from Entra.` }];
-  const scope = await scopeOf(ctx, user.id);
+  const scope = await scopeFacts(ctx, user.id);
   if (!scope.ok) return err(scope.error);
   steps.push({
     name: "scoping",
     status: scope.value.inScope ? "in scope" : "out of scope",
-    detail: scope.value.reason,
+    detail: scopeReason(scope.value),
   });
   return withCycleLease<ProvisionResult>(
     ctx,
@@ -140,7 +87,7 @@ async function provisionLocked(
   const { user, inScope, actor, steps } = args;
   const links = await ctx.store.linksFor([user.id]);
   const planned = prepareUsers([user], ctx.map, { verifiedDomains: ctx.verifiedDomains });
-  const target = await findTarget(ctx, user, planned[0]?.target.userName ?? "");
+  const target = await findTarget(ctx, user.id, planned[0]?.target.userName ?? "");
   if (!target.ok) return err(target.error);
   steps.push({
     name: "matching",

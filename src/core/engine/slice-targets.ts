@@ -101,7 +101,7 @@ function wantFor(index: AbmIndex, wanted: Wanted, user: PlannedUser, link: LinkS
   }
   if (user.problems.length > 0) return;
   if (link !== undefined) wanted.add(linked, user.target, link.lastPushed);
-  for (const entry of [index.byExternalId(user.entraId), index.byUserName(user.target.userName)]) {
+  for (const entry of index.matchesFor(user.entraId, user.target.userName)) {
     if (entry !== undefined && entry !== linked) wanted.match(entry, user.target);
   }
 }

@@ -42,6 +42,30 @@ export interface ScopeSnapshot {
   readonly assignedUserIds: readonly string[];
 }
 
+/** A group as `why` names it. */
+export interface GroupRef {
+  readonly id: string;
+  readonly displayName: string | null;
+}
+
+/**
+ * How one user reaches the ABM app's assignments (the `assigned` scope): directly, through groups
+ * it is a DIRECT member of (counted), or only through nested groups (not counted: neither Entra
+ * provisioning nor ABM follows nested groups).
+ */
+export interface AssignmentPath {
+  readonly direct: boolean;
+  readonly groups: readonly GroupRef[];
+  readonly nestedGroups: readonly GroupRef[];
+}
+
+/** A user in Entra's recycle bin (soft-deleted, restorable for 30 days). */
+export interface DeletedUser {
+  readonly id: string;
+  readonly userPrincipalName: string | null;
+  readonly deletedAt: string | null;
+}
+
 /** Entra ID, read through Microsoft Graph. */
 export interface DirectorySource {
   readChanges(input: ReadChangesInput): Promise<Result<ReadChangesOutput, AppError>>;
@@ -49,6 +73,10 @@ export interface DirectorySource {
   readAssignedScope(signal?: AbortSignal): Promise<Result<ScopeSnapshot, AppError>>;
   /** one user, for checks and on-demand provisioning; null when there is none */
   lookupUser(lookup: UserLookup, select: readonly string[]): Promise<Result<SourceUser | null, AppError>>;
+  /** `why`: through which assignment one user is in the `assigned` scope (or why not) */
+  explainAssignment(userId: string): Promise<Result<AssignmentPath, AppError>>;
+  /** `why`: a soft-deleted user by object id or mail; null when the recycle bin has none */
+  findDeletedUser(query: string): Promise<Result<DeletedUser | null, AppError>>;
   /** for `group:<id>` roles: is this user a member (direct or transitive) of that group? */
   isMemberOfGroup(userId: string, groupId: string): Promise<Result<boolean, AppError>>;
 }

@@ -3,6 +3,7 @@ import type { AppError } from "../errors.js";
 import type { Result } from "../result.js";
 import type { ScimTokenState } from "../scim-token.js";
 import type { ScimUser, SourceUser, TargetUser } from "../users.js";
+import type { AssignmentPath, DeletedUser } from "./directory-source.js";
 import type { ScimClientStatus } from "./scim-target.js";
 
 /**
@@ -154,6 +155,77 @@ export interface UserCheck {
   readonly notes: readonly string[];
 }
 
+/** A fact one engine can state, or why it cannot (e.g. the entra engine does not read ABM itself). */
+export type Known<T> = { readonly known: true; readonly value: T } | { readonly known: false; readonly why: string };
+
+/** The `assigned`/`all` scope decision for one user, with the assignment path when assigned. */
+export interface ScopeFacts {
+  readonly mode: SyncScope;
+  readonly inScope: boolean;
+  /** null for the `all` scope */
+  readonly path: AssignmentPath | null;
+}
+
+/** The user link the sync keeps (Entra object id ↔ ABM SCIM id). */
+export interface LinkFacts {
+  readonly scimId: string | null;
+  readonly userName: string | null;
+  readonly active: boolean;
+}
+
+/** The latest thing the sync did (or tried) for one user. */
+export interface OperationFacts {
+  readonly at: Date;
+  readonly action: string;
+  readonly status: string;
+  readonly code: string | null;
+  readonly message: string | null;
+  /** what to do about `code` (error-codes.ts, or the validation problem's fix) */
+  readonly fix: string | null;
+  /** failed attempts in a row, when failing */
+  readonly attempts: number | null;
+  readonly nextRetryAt: Date | null;
+}
+
+/**
+ * Everything `why <user>` states, gathered by the engine with the same steps `check` uses; the
+ * chat core turns it into verdicts. The steps after a missing Entra user hold nothing.
+ */
+export interface UserFacts {
+  readonly query: string;
+  readonly engine: EngineKind;
+  readonly source: SourceUser | null;
+  /** when no active user matched: the same user in Entra's recycle bin, if any */
+  readonly deleted: DeletedUser | null;
+  readonly scope: ScopeFacts | null;
+  readonly problems: readonly ValidationProblem[];
+  readonly payload: TargetUser | null;
+  readonly link: Known<LinkFacts | null>;
+  readonly lastOperation: Known<OperationFacts | null>;
+  readonly target: Known<ScimUser | null>;
+}
+
+/** An ABM user with no Entra counterpart in scope, and why. */
+export interface Orphan {
+  readonly scimId: string;
+  readonly userName: string;
+  readonly externalId: string | null;
+  readonly active: boolean;
+  /** `linked`: linked to an Entra user now gone or out of scope; `foreign`: an externalId no Entra user in scope has; `unlinked`: no externalId, no link, no userName match (made by hand or another source) */
+  readonly kind: "linked" | "foreign" | "unlinked";
+  /** the Entra user of its link, for `linked` */
+  readonly entraId: string | null;
+  readonly reason: string;
+}
+
+export interface OrphanReport {
+  readonly scope: SyncScope;
+  readonly abmUsers: number;
+  readonly entraInScope: number;
+  readonly orphans: readonly Orphan[];
+  readonly elapsedMs: number;
+}
+
 export interface ProvisionResult {
   readonly entraId: string | null;
   readonly action: string;
@@ -197,6 +269,10 @@ export interface ProvisioningEngine {
   previewScope(scope: SyncScope): Promise<Result<ScopePreview, AppError>>;
   setScope(scope: SyncScope, actor: Actor): Promise<Result<RunSummary, AppError>>;
   checkUser(query: string): Promise<Result<UserCheck, AppError>>;
+  /** `why <user>`: each step from Entra to ABM, as far as this engine can see it (read-only) */
+  explainUser(query: string): Promise<Result<UserFacts, AppError>>;
+  /** `orphans`: ABM users with no Entra counterpart in scope (read-only; `engine.unsupported` where ABM is not read) */
+  orphans(): Promise<Result<OrphanReport, AppError>>;
   provisionUser(query: string, actor: Actor): Promise<Result<ProvisionResult, AppError>>;
   /**
    * Brings the approval store up to date with what the engine holds, before anyone lists approvals

@@ -196,6 +196,35 @@ describeEachDatabase("engine store", (current) => {
     expect((await store.failures()).map((f) => f.entraId)).toEqual(["e2"]);
   });
 
+  it("lastOperation: the newest journaled operation of one user, finished or not; null when never planned", async () => {
+    const { db } = current();
+    const clock = { now: at(1) };
+    const { store } = await freshStore(db, clock);
+    expect(await store.lastOperation("e2")).toBeNull();
+    await startRun(store, "lo_run1");
+    await store.journal("lo_run1", [entry("lo_run1", 2)]);
+    clock.now = at(2);
+    await store.recordOutcomes(
+      "lo_run1",
+      batch({
+        completions: [{ id: "lo_run1_op2", status: "failed", errorCode: "scim.conflict", errorMessage: "exists" }],
+      }),
+    );
+    expect(await store.lastOperation("e2")).toEqual({
+      runId: "lo_run1",
+      action: "create",
+      status: "failed",
+      reason: "new in scope",
+      errorCode: "scim.conflict",
+      errorMessage: "exists",
+      at: at(2),
+    });
+    clock.now = at(5);
+    await startRun(store, "lo_run2", 5);
+    await store.journal("lo_run2", [{ ...entry("lo_run2", 2), action: "update", dedupKey: "e2:update:h" }]);
+    expect(await store.lastOperation("e2")).toMatchObject({ runId: "lo_run2", status: "pending", at: at(5) });
+  });
+
   it("outcomes land whole or not at all: a write refused late in the batch rolls back the links before it", async () => {
     const { db } = current();
     const { id, store } = await freshStore(db);

@@ -197,6 +197,34 @@ describe("entra engine against the Graph emulator", () => {
     expect(emulator.synchronization.requests).toEqual([]);
   });
 
+  it("why: the same steps as check; Entra keeps the link and ABM is not read, so those steps say so", async () => {
+    emulator.synchronization.addLog({
+      userId: noName.id,
+      errorCode: "SystemForCrossDomainIdentityManagementConflict",
+      reason: "userName taken",
+    });
+    const facts = must(await fx.engine.explainUser(noName.upn));
+    expect(facts.engine).toBe("entra");
+    expect(facts.source?.id).toBe(noName.id);
+    expect(facts.scope?.inScope).toBe(true);
+    expect(facts.problems.map((p) => p.field)).toContain("givenName");
+    expect(facts.link.known).toBe(false);
+    expect(facts.target.known).toBe(false);
+    expect(facts.lastOperation).toMatchObject({
+      known: true,
+      value: { code: "SystemForCrossDomainIdentityManagementConflict", message: "userName taken" },
+    });
+    expect(facts.lastOperation.known && facts.lastOperation.value?.fix).toContain("another Apple Account");
+    const outside = must(await fx.engine.explainUser(nobody.upn));
+    expect(outside.scope).toMatchObject({ mode: "assigned", inScope: false });
+    const ghost = must(await fx.engine.explainUser("ghost@contoso.com"));
+    expect(ghost.source).toBeNull();
+    expect(ghost.deleted).toBeNull();
+    const orphans = await fx.engine.orphans();
+    expect(orphans.ok || orphans.error.code).toBe("engine.unsupported");
+    expect(emulator.synchronization.requests).toEqual([]);
+  });
+
   it("provisions on demand with the schema's user rule and maps the steps; the 6th call in 10 s says when to retry", async () => {
     const result = must(await fx.engine.provisionUser(alice.upn, actor));
     expect(result.steps.map((s) => s.name)).toEqual(["import", "scoping", "matching", "export"]);

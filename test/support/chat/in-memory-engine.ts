@@ -6,10 +6,12 @@ import type {
   ApprovalExecution,
   EngineStatus,
   FailureEntry,
+  OrphanReport,
   ProvisioningEngine,
   RunCounts,
   RunSummary,
   SyncScope,
+  UserFacts,
 } from "#core/ports/provisioning-engine.js";
 import { ZERO_COUNTS } from "#core/ports/provisioning-engine.js";
 import { err, ok } from "#core/result.js";
@@ -167,6 +169,85 @@ export class InMemoryEngine implements ProvisioningEngine {
       lastResult: null,
       notes: [],
     });
+  }
+  async explainUser(query: string) {
+    const user = this.users.find((u) => u.upn.toLowerCase() === query.toLowerCase() || u.id === query);
+    const linked = user !== undefined && this.linked.has(user.id);
+    const failing = this.failing.find((f) => f.entraId === user?.id);
+    const facts: UserFacts = {
+      query,
+      engine: "native",
+      source:
+        user === undefined
+          ? null
+          : {
+              id: user.id,
+              attributes: { userPrincipalName: user.upn, givenName: user.givenName, accountEnabled: true },
+            },
+      deleted: null,
+      scope:
+        user === undefined
+          ? null
+          : {
+              mode: this.scope,
+              inScope: this.inScope(user),
+              path: this.scope === "all" ? null : { direct: user.assigned, groups: [], nestedGroups: [] },
+            },
+      problems:
+        user?.givenName === null
+          ? [
+              {
+                code: "validation.missing_given_name",
+                field: "givenName",
+                message: "Missing given name",
+                fix: "Set givenName in Entra",
+              },
+            ]
+          : [],
+      payload: null,
+      link: {
+        known: true,
+        value: linked && user !== undefined ? { scimId: `scim-${user.id}`, userName: user.upn, active: true } : null,
+      },
+      lastOperation: {
+        known: true,
+        value:
+          failing === undefined
+            ? null
+            : {
+                at: failing.lastAttemptAt,
+                action: failing.action,
+                status: "failed",
+                code: failing.code,
+                message: failing.reason,
+                fix: failing.fix,
+                attempts: failing.attempts,
+                nextRetryAt: null,
+              },
+      },
+      target: { known: false, why: "The in-memory engine has no ABM." },
+    };
+    return this.take(facts);
+  }
+  async orphans() {
+    const report: OrphanReport = {
+      scope: this.scope,
+      abmUsers: this.linked.size + 1,
+      entraInScope: this.users.filter((u) => this.inScope(u)).length,
+      orphans: [
+        {
+          scimId: "scim-by-hand",
+          userName: "byhand@example.com",
+          externalId: null,
+          active: true,
+          kind: "unlinked",
+          entraId: null,
+          reason: "No externalId, no link, and no Entra user in scope has this userName.",
+        },
+      ],
+      elapsedMs: 3,
+    };
+    return this.take(report);
   }
   async provisionUser(query: string) {
     const user = this.users.find((u) => u.upn === query);

@@ -9,6 +9,7 @@ import { createDemoCommand } from "./demo.js";
 import { createEmulateCommand } from "./emulate.js";
 import { createErrorsCommand } from "./errors.js";
 import { createHistoryCommand } from "./history.js";
+import { createOrphansCommand } from "./orphans.js";
 import { createPauseCommand } from "./pause.js";
 import { createProvisionCommand } from "./provision.js";
 import { createRejectCommand } from "./reject.js";
@@ -20,6 +21,7 @@ import { createStartCommand } from "./start.js";
 import { createStatusCommand } from "./status.js";
 import { createSyncCommand } from "./sync.js";
 import { createTokenCommand } from "./token.js";
+import { createWhyCommand } from "./why.js";
 
 /** Every `abm` command, in the order `abm help` lists them. */
 export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
@@ -30,6 +32,7 @@ export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
     createSyncCommand(deps.access),
     createRestartCommand(deps.access),
     createCheckCommand(deps.access),
+    createWhyCommand(deps.access),
     createProvisionCommand(deps.access),
     createScopeCommand(deps.access),
     createPauseCommand(deps.access),
@@ -38,6 +41,7 @@ export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
     createApproveCommand(deps.access),
     createRejectCommand(deps.access),
     createErrorsCommand(deps.access),
+    createOrphansCommand(deps.access),
     createHistoryCommand(deps.access),
     createConflictsCommand(deps.access),
     createTokenCommand(deps.access),

@@ -12,7 +12,7 @@ export async function helpCommand(ctx: CommandContext): Promise<Answer> {
     { type: "list", items: allowed.map((spec) => `\`${spec.usage}\` — ${spec.summary}`), total: allowed.length },
   ];
   const missing: string[] = [];
-  if (!roles.has("viewer")) missing.push("`ABM_VIEWERS` (check, errors, approvals, history)");
+  if (!roles.has("viewer")) missing.push("`ABM_VIEWERS` (check, why, errors, orphans, approvals, history)");
   if (!roles.has("operator")) missing.push("`ABM_OPERATORS` (sync, restart, provision, scope, pause, resume, alerts)");
   if (!roles.has("approver")) missing.push("`ABM_APPROVERS` (approve, reject)");
   if (missing.length > 0) {
