@@ -71,7 +71,7 @@ export function renderChartPng(runs: readonly RunBar[]): Buffer {
 }
 
 /** Teams cards are limited to about 28 KB in all; one chart may take this much of it. */
-export const INLINE_CHART_MAX_CHARS = 12_000;
+const INLINE_CHART_MAX_CHARS = 12_000;
 
 /**
  * `data:image/png;base64,…` for clients that take images inline (Teams Adaptive Cards), or null

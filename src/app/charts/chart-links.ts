@@ -13,7 +13,7 @@ import { renderChartPng } from "./chart-image.js";
  * stored, so any replica serves any link and a restart loses nothing; a link cannot be guessed or
  * altered (HMAC-SHA256), and it stops working after TTL (404 for a bad signature, 410 when expired).
  */
-export const CHART_PATH = "/charts/";
+const CHART_PATH = "/charts/";
 const TTL_MS = 7 * 86_400_000;
 const MAX_RUNS = 30;
 const MAX_TOKEN_CHARS = 2_800; // Slack's image_url allows 3,000 characters

@@ -56,7 +56,7 @@ export function barTotal(bar: RunBar): number {
 }
 
 /** The numbers of one bar, e.g. `3 created, 1 failed` (`no changes` when all are zero). */
-export function barSummary(bar: RunBar): string {
+function barSummary(bar: RunBar): string {
   const parts = CHART_SERIES.filter((series) => bar[series] > 0).map((series) => `${bar[series]} ${series}`);
   return parts.length === 0 ? "no changes" : parts.join(", ");
 }

@@ -104,7 +104,9 @@ describe("abm engine commands", () => {
     if (process.env.PRINT_HOME === "1") process.stderr.write(`\n${home.stdout}\n`);
     const json = await abm("home", "--json");
     expect(json.code).toBe(0);
-    const doc = json.json() as { home: { runs: { created: number }[]; failures: { count: number }[]; canApprove: boolean } };
+    const doc = json.json() as {
+      home: { runs: { created: number }[]; failures: { count: number }[]; canApprove: boolean };
+    };
     expect(doc.home.runs).toHaveLength(2);
     expect(doc.home.runs[0]?.created).toBeGreaterThan(30);
     expect(doc.home.failures.length).toBeGreaterThan(0);

@@ -21,7 +21,7 @@ import { lastErrorBlock, quarantineBlock, statusFacts, statusHeader, statusTone,
 export const HOME_ACTIONS = { refresh: "home.refresh" } as const;
 
 /** runs in the chart */
-export const HOME_RUNS = 10;
+const HOME_RUNS = 10;
 const REASONS_SHOWN = 5;
 
 function failuresBlocks(failures: Result<readonly FailureEntry[], AppError>): ReplyBlock[] {

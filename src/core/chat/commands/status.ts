@@ -6,7 +6,7 @@ import { type Answer, type CommandContext, failedAnswer, succeeded } from "../co
 import { code, formatCounts, formatTime, linksBlock, plain } from "../format.js";
 import type { Fact, Reply, ReplyBlock } from "../reply.js";
 
-export const STATE_WORDS: Readonly<Record<EngineStatus["state"], string>> = {
+const STATE_WORDS: Readonly<Record<EngineStatus["state"], string>> = {
   idle: "Idle",
   running: "Running",
   paused: "Paused",

@@ -119,6 +119,7 @@ export function appHomeOpenedBody(fields: {
   readonly teamId?: string;
   readonly appId?: string;
 }): string {
+  eventSeq += 1;
   return JSON.stringify({
     token: "deprecated-verification-token",
     team_id: fields.teamId ?? "T1",
@@ -131,7 +132,7 @@ export function appHomeOpenedBody(fields: {
       event_ts: "1764756000.000100",
     },
     type: "event_callback",
-    event_id: `Ev${fields.userId}${(eventSeq += 1)}`,
+    event_id: `Ev${fields.userId}${eventSeq}`,
     event_time: 1764756000,
     authorizations: [{ team_id: fields.teamId ?? "T1", user_id: "UBOT", is_bot: true }],
   });
