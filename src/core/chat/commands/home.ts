@@ -95,7 +95,7 @@ export async function homeCommand(ctx: CommandContext): Promise<Answer> {
     ...linksBlock(ctx.deps.config.links, ["entra", "directorySync", "activity"]),
   );
   const reply: Reply = {
-    fallbackText: `${apple.short} sync home: ${statusHeader(s, ctx)}, ${s.failingUsers} failing users`,
+    fallbackText: `Home — ${statusHeader(s, ctx)}, ${s.failingUsers} failing users`,
     blocks,
     visibility: "private",
     tone: statusTone(s),
