@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, SocketModeReceiver } from "@slack/bolt";
+import type { ChartImageSource } from "#core/chat/ports.js";
 import type { Logger } from "#core/logger.js";
 import type { SeenRequestStore } from "#core/ports/seen-requests.js";
 import { toBoltLogger } from "./bolt-logger.js";
@@ -38,6 +39,8 @@ export interface SlackAdapterOptions {
   readonly ackTimeoutMs?: number;
   /** told about every request refused because it came from another team or app (the app audits it) */
   readonly onForeign?: (refusal: SlackForeignRequest) => Promise<void>;
+  /** public URLs of chart images (`ABM_PUBLIC_URL`); without it charts are drawn as text */
+  readonly chartImage?: ChartImageSource;
 }
 
 /** A signed request from a team or app other than the bot's own, refused before the chat core. */
@@ -148,10 +151,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   app.error(async (error) => {
     logger.error({ code: error.code ?? "slack.listener_failed", error: error.message }, "Slack listener failed");
   });
+  const render = options.chartImage === undefined ? {} : { chartImage: options.chartImage };
   registerListeners(app, {
     chat: options.chat,
     logger,
     command,
+    render,
   });
 
   return {
@@ -171,7 +176,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     async stop() {
       if (socket) await app.stop();
     },
-    notifier: createSlackNotifier({ client, logger }),
+    notifier: createSlackNotifier({ client, logger, render }),
     client,
   };
 }

@@ -9,17 +9,18 @@ import type { RequestVerifier } from "./request-verifier.js";
  * `handle(req, res)` checks the signature headers, timestamp and `Content-Length` BEFORE reading
  * the body (a refusal closes the connection without draining it), reads at most 256 KiB,
  * verifies the signature and replay, and hands only the payloads this app uses (its slash
- * command and `block_actions`; it subscribes to no events) to `app.processEvent` with an `ack`
- * that writes the HTTP response. Anything else that is correctly signed (shortcuts, view
- * submissions, block suggestions, event callbacks…) is answered 200 with nothing done. Slack
+ * command and `block_actions`) to `app.processEvent` with an `ack`
+ * that writes the HTTP response, plus the one event it subscribes to (`app_home_opened`). Anything
+ * else that is correctly signed (shortcuts, view submissions, block suggestions, other event
+ * callbacks…) is answered 200 with nothing done. Slack
  * gets its answer as soon as a listener acks; a safety timer answers an empty 200 before Slack's
  * 3-second limit if no listener does.
  */
 const MAX_BODY_BYTES = 256 * 1024;
 const jsonBody = z.record(z.string(), z.unknown());
 
-/** Events API types the app subscribes to (none today: see manifest/slack/manifest.yaml). */
-const SUBSCRIBED_EVENTS: ReadonlySet<string> = new Set<string>();
+/** Events API types the app subscribes to (manifest/slack/manifest.yaml): the App Home tab opening. */
+const SUBSCRIBED_EVENTS: ReadonlySet<string> = new Set<string>(["app_home_opened"]);
 
 export interface LoopbackReceiverOptions {
   readonly verifier: RequestVerifier;

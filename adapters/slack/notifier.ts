@@ -3,7 +3,7 @@ import { AppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
 import { err, ok, type Result } from "#core/result.js";
 import { slackApiError } from "./errors.js";
-import { renderSlack } from "./render/blocks.js";
+import { renderSlack, type SlackRenderOptions } from "./render/blocks.js";
 import type { SlackWebClient } from "./web-client.js";
 import { chatPostMessageSchema, chatUpdateSchema } from "./web-results.js";
 
@@ -18,11 +18,15 @@ export interface SlackNotifier {
   update(channel: string, ts: string, reply: Reply): Promise<Result<void, AppError>>;
 }
 
-export function createSlackNotifier(deps: { readonly client: SlackWebClient; readonly logger: Logger }): SlackNotifier {
+export function createSlackNotifier(deps: {
+  readonly client: SlackWebClient;
+  readonly logger: Logger;
+  readonly render?: SlackRenderOptions;
+}): SlackNotifier {
   const logger = deps.logger.child({ adapter: "slack", component: "notifier" });
 
   async function post(channel: string, reply: Reply, threadTs?: string): Promise<Result<{ ts: string }, AppError>> {
-    const message = renderSlack(reply);
+    const message = renderSlack(reply, deps.render);
     try {
       const raw = await deps.client.chat.postMessage({
         channel,
@@ -48,7 +52,7 @@ export function createSlackNotifier(deps: { readonly client: SlackWebClient; rea
     post: (channel, reply) => post(channel, reply),
     reply: (channel, threadTs, reply) => post(channel, reply, threadTs),
     async update(channel, ts, reply) {
-      const message = renderSlack(reply);
+      const message = renderSlack(reply, deps.render);
       try {
         const raw = await deps.client.chat.update({ channel, ts, text: message.text, blocks: [...message.blocks] });
         if (!chatUpdateSchema.safeParse(raw).success) {

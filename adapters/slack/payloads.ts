@@ -23,6 +23,16 @@ export const blockActionsSchema = z.object({
     })
     .optional(),
   response_url: z.string().url().optional(),
+  /** set when the button is on a view (the App Home tab) instead of a message */
+  view: z.object({ type: z.string(), id: z.string().optional() }).optional(),
   actions: z.array(z.object({ type: z.string(), action_id: z.string().min(1), value: z.string().optional() })).min(1),
 });
 export type BlockActions = z.infer<typeof blockActionsSchema>;
+
+/** `app_home_opened` (Events API): who opened which tab of the app's home. */
+export const appHomeOpenedSchema = z.object({
+  type: z.literal("app_home_opened"),
+  user: z.string().min(1),
+  channel: z.string().min(1),
+  tab: z.enum(["home", "messages"]).optional(),
+});

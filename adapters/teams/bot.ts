@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ConversationReferences } from "#core/chat/ports.js";
+import type { ChartImageSource, ConversationReferences } from "#core/chat/ports.js";
 import type { Logger } from "#core/logger.js";
 import { createBotbuilderTransport } from "./botbuilder-transport.js";
 import { declaredLength, MAX_ACTIVITY_BYTES, readJsonObject, refuseUnread, writeJson } from "./http-bridge.js";
@@ -28,6 +28,8 @@ export interface TeamsBotOptions {
   readonly allowedTenantId?: string;
   /** told about each activity refused for its tenant (the app audits it) */
   readonly onForeign?: (origin: ActivityOrigin) => Promise<void>;
+  /** charts as inline images (`data:` URIs); without it they are drawn as monospace text */
+  readonly chartImage?: ChartImageSource;
 }
 
 export interface TeamsBot {
@@ -71,7 +73,12 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
       "Teams bot runs WITHOUT authentication (no MICROSOFT_APP_ID): any caller can post activities. Use only for local testing.",
     );
   }
-  const onTurn = createTurnRouter({ chat: options.chat, conversations: options.conversations, logger });
+  const onTurn = createTurnRouter({
+    chat: options.chat,
+    conversations: options.conversations,
+    logger,
+    ...(options.chartImage === undefined ? {} : { chartImage: options.chartImage }),
+  });
 
   return {
     anonymous: transport.anonymous,

@@ -55,6 +55,15 @@ export interface TextBlock extends ElementBase {
   readonly weight?: "default" | "bolder";
   readonly isSubtle?: boolean;
   readonly style?: "default" | "heading";
+  readonly fontType?: "default" | "monospace";
+}
+
+export interface Image extends ElementBase {
+  readonly type: "Image";
+  /** https or a `data:image/png;base64,…` URI (Adaptive Cards 1.2+) */
+  readonly url: string;
+  readonly altText: string;
+  readonly size?: "auto" | "stretch" | "small" | "medium" | "large";
 }
 
 export interface FactSet extends ElementBase {
@@ -74,7 +83,7 @@ export interface Container extends ElementBase {
   readonly items: readonly CardElement[];
 }
 
-export type CardElement = TextBlock | FactSet | ActionSet | Container;
+export type CardElement = TextBlock | FactSet | ActionSet | Container | Image;
 
 /** A card inside Action.ShowCard: no `$schema`, version optional. */
 export interface NestedCard {

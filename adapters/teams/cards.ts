@@ -1,4 +1,6 @@
-import type { Button, Link, Reply, ReplyBlock, Tone } from "#core/chat/reply.js";
+import { chartAltText, chartLegend, chartTextLines } from "#core/chat/chart.js";
+import type { ChartImageSource } from "#core/chat/ports.js";
+import type { Button, ChartBlock, Link, Reply, ReplyBlock, Tone } from "#core/chat/reply.js";
 import type {
   ActionStyle,
   AdaptiveCard,
@@ -24,6 +26,8 @@ import { isWebUrl, toPlainText, toTeamsMarkdown, toTeamsMarkdownBlock } from "./
  *   (`adaptiveCard/action` with the refresh verb), e.g. details that only the asker may see.
  */
 export interface RenderCardOptions {
+  /** a chart's image as a `data:` URI; without it charts are drawn as monospace text */
+  readonly chartImage?: ChartImageSource;
   readonly refresh?: {
     readonly actionId: string;
     readonly value: string;
@@ -111,7 +115,31 @@ function listText(items: readonly string[], total: number): string {
   return lines.join("\r");
 }
 
-function blockElements(block: ReplyBlock): CardElement[] {
+/** A chart: its title, the image (inline `data:` URI) with the numbers as alt text, and the legend. */
+function chartElements(block: ChartBlock, options: RenderCardOptions): CardElement[] {
+  const title: CardElement = { type: "TextBlock", text: toTeamsMarkdown(block.title), wrap: true, weight: "bolder" };
+  const uri = options.chartImage?.(block) ?? null;
+  if (uri !== null) {
+    return [
+      title,
+      { type: "Image", url: uri, altText: toPlainText(chartAltText(block)), size: "stretch", spacing: "small" },
+      { type: "TextBlock", text: toTeamsMarkdown(chartLegend()), wrap: true, size: "small", isSubtle: true },
+    ];
+  }
+  const lines = chartTextLines(block).map(
+    (line): CardElement => ({
+      type: "TextBlock",
+      text: toPlainText(line),
+      wrap: true,
+      fontType: "monospace",
+      size: "small",
+      spacing: "none",
+    }),
+  );
+  return [title, ...lines];
+}
+
+function blockElements(block: ReplyBlock, options: RenderCardOptions): CardElement[] {
   switch (block.type) {
     case "header":
       return [
@@ -158,10 +186,12 @@ function blockElements(block: ReplyBlock): CardElement[] {
     }
     case "divider":
       return [];
+    case "chart":
+      return chartElements(block, options);
   }
 }
 
-function renderBody(blocks: readonly ReplyBlock[]): CardElement[] {
+function renderBody(blocks: readonly ReplyBlock[], options: RenderCardOptions): CardElement[] {
   const body: CardElement[] = [];
   let separateNext = false;
   for (const block of blocks) {
@@ -169,7 +199,7 @@ function renderBody(blocks: readonly ReplyBlock[]): CardElement[] {
       separateNext = body.length > 0;
       continue;
     }
-    const elements = blockElements(block);
+    const elements = blockElements(block, options);
     const [first, ...rest] = elements;
     if (first === undefined) continue;
     body.push(separateNext ? { ...first, separator: true, spacing: "medium" } : first, ...rest);
@@ -179,7 +209,7 @@ function renderBody(blocks: readonly ReplyBlock[]): CardElement[] {
 }
 
 export function renderCard(reply: Reply, options: RenderCardOptions = {}): AdaptiveCard {
-  const body = renderBody(reply.blocks);
+  const body = renderBody(reply.blocks, options);
   const items =
     body.length > 0
       ? body

@@ -1,4 +1,4 @@
-import type { ConversationReferences } from "#core/chat/ports.js";
+import type { ChartImageSource, ConversationReferences } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 import { AppError, toAppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
@@ -29,7 +29,10 @@ export function createTeamsNotifier(deps: {
   transport: TeamsTransport;
   store: ConversationReferences;
   logger: Logger;
+  /** charts as inline images (`data:` URIs) */
+  chartImage?: ChartImageSource;
 }): TeamsNotifier {
+  const render = deps.chartImage === undefined ? {} : { chartImage: deps.chartImage };
   const logger = deps.logger.child({ adapter: "teams", component: "notifier" });
 
   const resolve = async (target: ConversationTarget): Promise<Result<TeamsConversationReference, AppError>> => {
@@ -75,7 +78,7 @@ export function createTeamsNotifier(deps: {
     run(target, replyTo === undefined ? "post" : "reply", async (reference) => {
       let activityId: string | null = null;
       await deps.transport.continueConversation(reference, async (turn) => {
-        const sent = await turn.send(cardActivity(reply), replyTo === undefined ? undefined : { replyTo });
+        const sent = await turn.send(cardActivity(reply, render), replyTo === undefined ? undefined : { replyTo });
         activityId = sent.id;
       });
       if (activityId === null) {
@@ -91,7 +94,9 @@ export function createTeamsNotifier(deps: {
     reply: (target, parentActivityId, reply) => send(target, reply, parentActivityId),
     update: (target, activityId, reply) =>
       run(target, "update", async (reference) => {
-        await deps.transport.continueConversation(reference, (turn) => turn.update(activityId, cardActivity(reply)));
+        await deps.transport.continueConversation(reference, (turn) =>
+          turn.update(activityId, cardActivity(reply, render)),
+        );
       }),
   };
 }

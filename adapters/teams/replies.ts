@@ -14,12 +14,30 @@ export function cardActivity(reply: Reply, options: RenderCardOptions = {}): Out
 }
 
 /** The `adaptiveCard/action` invoke answer that replaces the card in place. */
-export function cardInvokeBody(reply: Reply): {
+export function cardInvokeBody(
+  reply: Reply,
+  options: RenderCardOptions = {},
+): {
   statusCode: 200;
   type: typeof ADAPTIVE_CARD_CONTENT_TYPE;
   value: unknown;
 } {
-  return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: renderCard(reply) };
+  return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: renderCard(reply, options) };
+}
+
+/**
+ * How one person's card is rendered: charts as images, and a live reply (`reply.refresh`, the
+ * home screen) refreshed for that person whenever they open it (Universal Actions refresh).
+ */
+export function cardOptionsFor(
+  reply: Reply,
+  viewerId: string,
+  chartImage: RenderCardOptions["chartImage"],
+): RenderCardOptions {
+  return {
+    ...(chartImage === undefined ? {} : { chartImage }),
+    ...(reply.refresh === undefined ? {} : { refresh: { ...reply.refresh, userIds: [viewerId] } }),
+  };
 }
 
 /** The `adaptiveCard/action` answer that shows a message to the clicker only and leaves the card as it is. */

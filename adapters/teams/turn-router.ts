@@ -1,5 +1,5 @@
 import type { ChatActionResult, ChatCore } from "#core/chat/handle-command.js";
-import type { ChatActor, ConversationRef, ConversationReferences } from "#core/chat/ports.js";
+import type { ChartImageSource, ChatActor, ConversationRef, ConversationReferences } from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 import { toAppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
@@ -14,7 +14,7 @@ import {
   inboundActivitySchema,
   referenceOf,
 } from "./activity.js";
-import { cardActivity, cardInvokeBody, errorInvokeBody, messageInvokeBody } from "./replies.js";
+import { cardActivity, cardInvokeBody, cardOptionsFor, errorInvokeBody, messageInvokeBody } from "./replies.js";
 import type { InboundTurn } from "./transport.js";
 import type { TeamsActor } from "./types.js";
 
@@ -64,15 +64,22 @@ export function createTurnRouter(deps: {
   chat: TeamsChat;
   conversations: ConversationReferences;
   logger: Logger;
+  /** charts as inline images (`data:` URIs) */
+  chartImage?: ChartImageSource;
 }): (turn: InboundTurn) => Promise<void> {
   const { chat, conversations, logger } = deps;
+  /** the card as the person in this activity sees it (a live reply refreshes for them) */
+  const card = (activity: InboundActivity, reply: Reply) =>
+    cardActivity(reply, cardOptionsFor(reply, activity.from.id, deps.chartImage));
+  const invokeCard = (activity: InboundActivity, reply: Reply) =>
+    cardInvokeBody(reply, cardOptionsFor(reply, activity.from.id, deps.chartImage));
 
   const deliver = async (turn: InboundTurn, activity: InboundActivity, reply: Reply): Promise<void> => {
     if (reply.visibility === "private" && conversationType(activity) !== "personal") {
-      await turn.sendPersonal(activity.from.id, cardActivity(reply));
+      await turn.sendPersonal(activity.from.id, card(activity, reply));
       return;
     }
-    await turn.send(cardActivity(reply));
+    await turn.send(card(activity, reply));
   };
 
   const act = (activity: InboundActivity, actionId: string, value: string): Promise<ChatActionResult> =>
@@ -91,7 +98,7 @@ export function createTurnRouter(deps: {
       const replacement = result.replaceOriginal;
       if (replacement !== null) {
         if (replacement.visibility === "channel" && activity.replyToId !== undefined) {
-          await turn.update(activity.replyToId, cardActivity(replacement));
+          await turn.update(activity.replyToId, card(activity, replacement));
         } else {
           await deliver(turn, activity, replacement);
         }
@@ -138,7 +145,7 @@ export function createTurnRouter(deps: {
     const replacement = result.replaceOriginal;
     if (invoke.data.trigger === "automatic") {
       // a card refresh while someone looks at it: answer with the card only, never post anything
-      await turn.setInvokeResponse(200, cardInvokeBody(replacement ?? result.replies[0] ?? NOTHING));
+      await turn.setInvokeResponse(200, invokeCard(activity, replacement ?? result.replies[0] ?? NOTHING));
       return;
     }
     // once the invoke answer is set, a failed update or note is logged: it must not turn the answer into an error
@@ -152,10 +159,10 @@ export function createTurnRouter(deps: {
     };
     let rest: readonly Reply[] = result.replies;
     if (replacement !== null) {
-      await turn.setInvokeResponse(200, cardInvokeBody(replacement));
+      await turn.setInvokeResponse(200, invokeCard(activity, replacement));
       const cardId = activity.replyToId;
       if (replacement.visibility === "channel" && cardId !== undefined) {
-        await afterAnswer("Updating the card for everyone", () => turn.update(cardId, cardActivity(replacement)));
+        await afterAnswer("Updating the card for everyone", () => turn.update(cardId, card(activity, replacement)));
       }
     } else {
       const note = rest.find((reply) => reply.visibility === "private");

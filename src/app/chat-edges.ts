@@ -5,6 +5,8 @@ import type { MessagePlatform } from "#core/platform.js";
 import { createConversationReferences } from "#db/repositories/conversation-repository.js";
 import { activityChannelNotifier, slackChannelNotifier } from "./alerts/notifiers.js";
 import type { ChannelNotifier, NotifierMap } from "./alerts/ports.js";
+import { inlineChartImage } from "./charts/chart-image.js";
+import { createChartLinks } from "./charts/chart-links.js";
 import type { Route } from "./http/server.js";
 import { type AppServices, routedConnection } from "./services.js";
 import { createSlackPeople, slackProfilesFrom, withResolvedActors } from "./slack-people.js";
@@ -54,7 +56,7 @@ export async function createChatEdges(config: Config, services: AppServices, log
     if (!saved.ok) logger.error({ code: saved.error.code }, "audit entry could not be written");
   };
   const edges: ChatEdge[] = [];
-  if (config.slack.enabled) edges.push(await slackEdge(config.slack, services, logger, auditRefusal));
+  if (config.slack.enabled) edges.push(await slackEdge(config.slack, config.publicUrl, services, logger, auditRefusal));
   if (config.teams.enabled) edges.push(await teamsEdge(config, services, logger, auditRefusal));
   return edges;
 }
@@ -68,6 +70,7 @@ export function notifiersOf(edges: readonly ChatEdge[]): NotifierMap {
 
 async function slackEdge(
   slack: Extract<SlackConfig, { enabled: true }>,
+  publicUrl: string | null,
   services: AppServices,
   logger: Logger,
   auditRefusal: RefusalAudit,
@@ -93,7 +96,11 @@ async function slackEdge(
       ),
     ),
   );
+  // Slack shows an image only from a URL it fetches: charts are served here when the service knows its public URL
+  const charts =
+    publicUrl === null ? null : createChartLinks({ publicUrl, secret: slack.signingSecret, clock: services.clock });
   const adapter = createSlackAdapter({
+    ...(charts === null ? {} : { chartImage: charts.url }),
     signingSecret: slack.signingSecret,
     botToken: slack.botToken,
     ...(slack.appToken === null ? {} : { appToken: slack.appToken }),
@@ -107,7 +114,10 @@ async function slackEdge(
   });
   return {
     platform: "slack",
-    routes: [{ method: "POST", path: "/slack/events", handler: (req, res) => adapter.handleHttp(req, res) }],
+    routes: [
+      { method: "POST", path: "/slack/events", handler: (req, res) => adapter.handleHttp(req, res) },
+      ...(charts === null ? [] : [charts.route]),
+    ],
     notifier: slackChannelNotifier(adapter.notifier),
     anonymous: false,
     start: () => adapter.start(),
@@ -148,8 +158,15 @@ async function teamsEdge(
     // anonymous local Teams has no tenant to check
     ...(allowedTenant === null ? {} : { allowedTenantId: allowedTenant }),
     onForeign: (o) => auditRefusal("teams", o.userId, o.type, o.tenantId, "activity from another tenant"),
+    // Adaptive Cards take images as data: URIs, so charts travel inside the card
+    chartImage: inlineChartImage,
   });
-  const notifier = createTeamsNotifier({ transport: bot.transport, store: conversations, logger });
+  const notifier = createTeamsNotifier({
+    transport: bot.transport,
+    store: conversations,
+    logger,
+    chartImage: inlineChartImage,
+  });
   return {
     platform: "teams",
     routes: [{ method: "POST", path: "/api/messages", handler: (req, res) => bot.handleHttp(req, res) }],

@@ -1,3 +1,4 @@
+import { chartTextLines } from "#core/chat/chart.js";
 import type { Reply, ReplyBlock } from "#core/chat/reply.js";
 
 /**
@@ -45,5 +46,7 @@ function renderBlock(block: ReplyBlock): string {
       return block.links.map((l) => `→ ${l.label}: ${l.url}`).join("\n");
     case "actions":
       return block.buttons.map((b) => `[${b.label}]`).join(" ");
+    case "chart":
+      return [inline(block.title), ...chartTextLines(block).map((line) => `  ${line}`)].join("\n");
   }
 }

@@ -156,4 +156,9 @@ export interface Config {
   /** `LOG_FORMAT`; `null`: readable lines on a terminal, JSON otherwise */
   readonly logFormat: "pretty" | "json" | null;
   readonly port: number;
+  /**
+   * `ABM_PUBLIC_URL`: the https root at which Slack reaches this service (the manifest's
+   * `YOUR-HOST`); chart images in Slack are served from it. null: Slack shows charts as text.
+   */
+  readonly publicUrl: string | null;
 }

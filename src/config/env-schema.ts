@@ -116,6 +116,7 @@ export const envSchema = z.object({
   ABM_APPROVALS_REQUIRED: variable((text) => parseInteger(text, 1, 5), SHOW),
   HOST: variable(parseListenHost, SHOW),
   PORT: variable((text) => parseInteger(text, 0, 65_535), SHOW),
+  ABM_PUBLIC_URL: variable(parseServiceUrl, SHOW),
   LOG_FORMAT: variable((text) => parseChoice(text, ["pretty", "json"] as const), SHOW),
 });
 

@@ -191,6 +191,7 @@ function build(env: ParsedEnv, demo: boolean, connections: Config["connections"]
     host: env.HOST ?? DEFAULTS.host,
     logFormat: env.LOG_FORMAT ?? null,
     port: env.PORT ?? DEFAULTS.port,
+    publicUrl: env.ABM_PUBLIC_URL ?? null,
   };
 }
 

@@ -117,6 +117,7 @@ export function redactConfig(config: Config) {
     host: config.host,
     logFormat: config.logFormat ?? "auto",
     port: config.port,
+    publicUrl: config.publicUrl,
   };
 }
 

@@ -207,6 +207,19 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
     await save("errors");
   });
 
+  it("home in the personal chat is the home screen card with the run chart drawn inline", async () => {
+    const card = await ask("home");
+    const text = await seen(card);
+    expect(text).toContain("ABM sync:");
+    expect(text).toMatch(/Last \d+ runs?/);
+    expect(text).toContain("Failing users by reason");
+    const chart = card.locator('img[src^="data:image/png;base64,"]');
+    await expect.poll(() => chart.count(), { timeout: STEP_MS }).toBe(1);
+    await expect.poll(() => chart.evaluate((img) => (img as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    await card.scrollIntoViewIfNeeded();
+    copyFileSync(await save("home"), join(IMAGES, "teams-playground-home.png"));
+  });
+
   it("alerts here in the team channel, then users removed over the threshold: an approval card arrives there", async () => {
     await page.getByText("Apple admins").click();
     await post("alerts here");

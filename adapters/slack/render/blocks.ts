@@ -1,9 +1,12 @@
-import type { Button, Reply, ReplyBlock } from "#core/chat/reply.js";
+import { chartAltText, chartTextLines } from "#core/chat/chart.js";
+import type { ChartImageSource } from "#core/chat/ports.js";
+import type { Button, ChartBlock, Reply, ReplyBlock } from "#core/chat/reply.js";
 import {
   SLACK_LIMITS as L,
   type MrkdwnObject,
   type SlackBlock,
   type SlackButton,
+  type SlackHomeView,
   type SlackMessage,
 } from "./limits.js";
 import { cut, escapeMrkdwn, toMrkdwn, toPlain } from "./mrkdwn.js";
@@ -25,6 +28,30 @@ const TONE_ICON: Readonly<Record<Reply["tone"], string>> = {
 };
 
 const mrkdwn = (text: string): MrkdwnObject => ({ type: "mrkdwn", text });
+
+export interface SlackRenderOptions {
+  /** the public URL of a chart's image (`ABM_PUBLIC_URL`); without one, charts are drawn as text */
+  readonly chartImage?: ChartImageSource;
+}
+
+/** A chart: an image block when there is a URL for it, else the text chart in a code block. */
+function chartBlocks(block: ChartBlock, max: number, options: SlackRenderOptions): SlackBlock[] {
+  const url = options.chartImage?.(block) ?? null;
+  if (url !== null && url.length <= L.imageUrl && /^https?:\/\//.test(url)) {
+    return [
+      {
+        type: "image",
+        image_url: url,
+        alt_text: toPlain(chartAltText(block), L.imageAltText) || "Run chart",
+        title: { type: "plain_text", text: toPlain(block.title, L.imageTitle) || "Runs", emoji: true },
+      },
+    ];
+  }
+  const title = `*${escapeMrkdwn(toPlain(block.title, 200))}*`;
+  const room = Math.max(0, Math.min(L.sectionText, max) - title.length - 10);
+  const lines = cut(escapeMrkdwn(chartTextLines(block).join("\n")), room);
+  return [{ type: "section", text: mrkdwn(`${title}\n\`\`\`${lines}\`\`\``) }];
+}
 
 export function slackResponseType(reply: Reply): "ephemeral" | "in_channel" {
   return reply.visibility === "private" ? "ephemeral" : "in_channel";
@@ -89,7 +116,7 @@ function listText(block: Extract<ReplyBlock, { type: "list" }>, max: number): st
   return lines.join("\n");
 }
 
-function textBlock(block: ReplyBlock, max: number): SlackBlock[] {
+function textBlock(block: ReplyBlock, max: number, options: SlackRenderOptions): SlackBlock[] {
   switch (block.type) {
     case "header":
       return [
@@ -130,6 +157,8 @@ function textBlock(block: ReplyBlock, max: number): SlackBlock[] {
     }
     case "divider":
       return [{ type: "divider" }];
+    case "chart":
+      return chartBlocks(block, max, options);
     case "actions":
       return [];
   }
@@ -158,15 +187,27 @@ function textLength(block: SlackBlock): number {
       );
     case "divider":
       return 0;
+    case "image":
+      return block.alt_text.length + (block.title?.text.length ?? 0);
   }
 }
 
-export function renderSlack(reply: Reply): SlackMessage {
+export function renderSlack(reply: Reply, options: SlackRenderOptions = {}): SlackMessage {
+  const { text, blocks } = renderBlocks(reply, options, L.blocks);
+  return { text, blocks };
+}
+
+/** The App Home tab (`views.publish`): the same blocks, up to a view's 100. */
+export function renderSlackHome(reply: Reply, options: SlackRenderOptions = {}): SlackHomeView {
+  return { type: "home", blocks: renderBlocks(reply, options, L.homeBlocks).blocks };
+}
+
+function renderBlocks(reply: Reply, options: SlackRenderOptions, maxBlocks: number): SlackMessage {
   const used = new Set<string>();
   // buttons first: they are what a person acts on, so they never fall off the end
   const actions = new Map<number, SlackBlock[]>();
   let budget = BLOCK_BUDGET;
-  let slots = L.blocks - 1; // one kept for the "shortened" note
+  let slots = maxBlocks - 1; // one kept for the "shortened" note
   let buttonRoom = MAX_BUTTONS;
   const buttonCount = reply.blocks.reduce((n, b) => n + (b.type === "actions" ? b.buttons.length : 0), 0);
   const scale = Math.min(1, 10 / Math.max(1, Math.min(buttonCount, MAX_BUTTONS)));
@@ -197,7 +238,7 @@ export function renderSlack(reply: Reply): SlackMessage {
         ? { type: "header", text: `${TONE_ICON[reply.tone]} ${block.text}` }
         : block;
     if (block.type === "header") headerSeen = true;
-    let rendered = textBlock(source, budget);
+    let rendered = textBlock(source, budget, options);
     if (rendered.length > slots) {
       rendered = rendered.slice(0, slots);
       truncated = true;

@@ -16,6 +16,11 @@ export const SLACK_LIMITS = {
   confirmButton: 30,
   /** all visible text in one message (blocks + fallback); Slack rejects or truncates well above this */
   totalText: 12_000,
+  /** a Home tab view holds up to 100 blocks (a message 50) */
+  homeBlocks: 100,
+  imageUrl: 3_000,
+  imageAltText: 2_000,
+  imageTitle: 2_000,
 } as const;
 
 export interface PlainTextObject {
@@ -51,7 +56,19 @@ export type SlackBlock =
   | { readonly type: "section"; readonly text?: MrkdwnObject; readonly fields?: readonly MrkdwnObject[] }
   | { readonly type: "context"; readonly elements: readonly MrkdwnObject[] }
   | { readonly type: "actions"; readonly elements: readonly SlackButton[] }
-  | { readonly type: "divider" };
+  | { readonly type: "divider" }
+  | {
+      readonly type: "image";
+      readonly image_url: string;
+      readonly alt_text: string;
+      readonly title?: PlainTextObject;
+    };
+
+/** What `views.publish` takes for the App Home tab. */
+export interface SlackHomeView {
+  readonly type: "home";
+  readonly blocks: readonly SlackBlock[];
+}
 
 /** What `chat.postMessage` / `chat.update` / `respond()` take: blocks plus the notification text. */
 export interface SlackMessage {

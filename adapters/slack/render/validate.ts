@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SLACK_LIMITS as L, type SlackMessage } from "./limits.js";
+import { SLACK_LIMITS as L, type SlackHomeView, type SlackMessage } from "./limits.js";
 
 /**
  * Checks a rendered message against Block Kit's shapes and limits. Used by tests (and usable
@@ -45,10 +45,22 @@ const blockSchema = z.discriminatedUnion("type", [
     .strict(),
   z.object({ type: z.literal("actions"), elements: z.array(buttonSchema).min(1).max(L.actionsElements) }).strict(),
   z.object({ type: z.literal("divider") }).strict(),
+  z
+    .object({
+      type: z.literal("image"),
+      image_url: z.string().url().max(L.imageUrl),
+      alt_text: z.string().min(1).max(L.imageAltText),
+      title: plainText(L.imageTitle).optional(),
+    })
+    .strict(),
 ]);
 
 const messageSchema = z
   .object({ text: z.string().min(1).max(3_000), blocks: z.array(blockSchema).min(1).max(L.blocks) })
+  .strict();
+
+const homeViewSchema = z
+  .object({ type: z.literal("home"), blocks: z.array(blockSchema).min(1).max(L.homeBlocks) })
   .strict();
 
 /** Every visible text in a message: text objects anywhere in the blocks, plus the fallback text. */
@@ -64,14 +76,24 @@ function visibleText(value: unknown): number {
 }
 
 export function validateSlackMessage(message: SlackMessage | unknown): string[] {
+  return validate(messageSchema, message, L.totalText);
+}
+
+/** The same checks for an App Home view (`views.publish`): type `home`, up to 100 blocks. */
+export function validateSlackHomeView(view: SlackHomeView | unknown): string[] {
+  // a view has no per-message text cap of its own; the blocks' limits apply, and 100 blocks' worth of text
+  return validate(homeViewSchema, view, L.totalText * 2);
+}
+
+function validate(schema: typeof messageSchema | typeof homeViewSchema, value: unknown, maxText: number): string[] {
   const problems: string[] = [];
-  const parsed = messageSchema.safeParse(message);
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".") || "(message)"}: ${issue.message}`);
     return problems;
   }
   const total = visibleText(parsed.data);
-  if (total > L.totalText) problems.push(`total text ${total} exceeds ${L.totalText} characters`);
+  if (total > maxText) problems.push(`total text ${total} exceeds ${maxText} characters`);
   const ids = new Set<string>();
   for (const block of parsed.data.blocks) {
     if (block.type !== "actions") continue;

@@ -3,10 +3,11 @@ import { type AppleOrganization, organizationWords } from "../organization.js";
 import type { EngineStatus } from "../ports/provisioning-engine.js";
 import type { Result } from "../result.js";
 import type { AlertRoute } from "./alerts/stores.js";
+import { HOME_ACTIONS } from "./commands/home.js";
 import { type Answer, failed, succeeded, textReply } from "./context.js";
 import { formatTime, plain } from "./format.js";
 import type { ChatActionResult, ChatCore, ChatRequest } from "./handle-command.js";
-import type { ConversationRef } from "./ports.js";
+import type { ChatActor, ConversationRef } from "./ports.js";
 import type { Reply, ReplyBlock } from "./reply.js";
 
 /** One organization as the router sees it: its own chat core (its engine, stores and roles). */
@@ -57,6 +58,8 @@ export function createConnectionRouter(connections: readonly RoutedConnection[])
 
   return {
     async execute(request) {
+      // the home screen is a person's, not a conversation's: every organization, one section each
+      if (request.command.name === "home") return homeOverview(connections, request);
       const target = await bound(request.conversation);
       if (target !== null) return namespacedAnswer(await target.core.execute(request), target.id);
       if (request.command.name === "status") return overview(connections);
@@ -74,14 +77,19 @@ export function createConnectionRouter(connections: readonly RoutedConnection[])
         const text = (here !== null && named === null ? "alerts here" : request.text.replace(OPTION, " ")).trim();
         return (await target.core.handle({ ...request, text })).map((r) => namespaced(r, target.id));
       }
+      const word = request.text.trim().split(/\s+/)[0]?.toLowerCase() ?? "";
+      if (word === "home") return [...(await homeOverview(connections, request)).replies];
       const target = await bound(request.conversation);
       if (target !== null) return (await target.core.handle(request)).map((r) => namespaced(r, target.id));
-      const word = request.text.trim().split(/\s+/)[0]?.toLowerCase() ?? "";
       if (word === "status" || word === "") return [...(await overview(connections)).replies];
       if (word === "help") return [...(await only.core.handle(request)), connectionsReply(connections)];
       return [textReply(`Which organization? ${choicesText(connections)}`, "info", "private")];
     },
     async handleAction(request): Promise<ChatActionResult> {
+      if ((request.actionId.split("#")[0] ?? "") === HOME_ACTIONS.refresh) {
+        const home = await homeOverview(connections, request);
+        return { replies: [], replaceOriginal: home.replies[0] ?? null };
+      }
       const colon = request.value.indexOf(":");
       const target = colon < 0 ? undefined : byId.get(request.value.slice(0, colon));
       if (target === undefined) {
@@ -106,6 +114,60 @@ export function namespaced(reply: Reply, connectionId: string): Reply {
         : block,
   );
   return { ...reply, blocks };
+}
+
+const TONE_WEIGHT: Readonly<Record<Reply["tone"], number>> = { info: 0, success: 1, warning: 2, danger: 3 };
+
+/**
+ * `home` across every connection: each organization's own home, one section each (its header
+ * names the organization, its buttons name the connection), as one live reply.
+ */
+export async function homeOverview(
+  connections: readonly RoutedConnection[],
+  request: { readonly actor: ChatActor; readonly conversation: ConversationRef },
+): Promise<Answer> {
+  const answers = await Promise.all(
+    connections.map(
+      async (connection) =>
+        ({
+          connection,
+          answer: await connection.core.execute({ ...request, command: { name: "home" } }),
+        }) as const,
+    ),
+  );
+  const blocks: ReplyBlock[] = [];
+  let tone: Reply["tone"] = "info";
+  answers.forEach(({ connection, answer }, index) => {
+    if (index > 0) blocks.push({ type: "divider" });
+    const name = `${plain(connection.name)} (${organizationWords(connection.organization).short})`;
+    const section: ReplyBlock[] = [];
+    for (const reply of answer.replies.map((r) => namespaced(r, connection.id))) {
+      if (TONE_WEIGHT[reply.tone] > TONE_WEIGHT[tone]) tone = reply.tone;
+      section.push(...reply.blocks);
+    }
+    // the section's first header names the organization (a failed answer has none: one is added)
+    const first = section.findIndex((block) => block.type === "header");
+    const header = section[first];
+    if (header?.type === "header") section[first] = { type: "header", text: `${name} — ${header.text}` };
+    else section.unshift({ type: "header", text: name });
+    blocks.push(...section);
+  });
+  const reply: Reply = {
+    fallbackText: `Home: ${connections.length} organizations`,
+    blocks,
+    visibility: "private",
+    tone,
+    refresh: { actionId: HOME_ACTIONS.refresh, value: "" },
+  };
+  const data = {
+    connections: answers.map(({ connection, answer }) => ({
+      id: connection.id,
+      name: connection.name,
+      organization: connection.organization,
+      ...(answer.ok ? answer.data : { error: { code: answer.error.code, message: answer.error.message } }),
+    })),
+  };
+  return succeeded(data, [reply]);
 }
 
 function namespacedAnswer(answer: Answer, connectionId: string): Answer {

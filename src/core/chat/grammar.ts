@@ -9,6 +9,8 @@ import { err, ok, type Result } from "../result.js";
  */
 export type Command =
   | { readonly name: "status" }
+  /** the home screen: state, runs chart, failing users by reason, the held batch (Slack App Home, Teams card) */
+  | { readonly name: "home" }
   | { readonly name: "sync"; readonly full: boolean; readonly dryRun: boolean }
   /** `preview` shows what happens with Confirm/Cancel (chat); `apply` does it (the Confirm button, the CLI) */
   | { readonly name: "restart"; readonly mode: Mode }
@@ -51,6 +53,7 @@ export interface CommandSpec {
 
 export const COMMAND_SPECS: readonly CommandSpec[] = [
   { name: "status", usage: "status", summary: "Sync state, last run, next run, pending approvals" },
+  { name: "home", usage: "home", summary: "Home screen: state, recent runs as a chart, failures, held deletions" },
   { name: "check", usage: "check <user>", summary: "Why one user is (not) synced: scope, attributes, last result" },
   { name: "why", usage: "why <user>", summary: "Why a user is (not) in ABM: each step from Entra to ABM" },
   { name: "errors", usage: "errors", summary: "Failing users grouped by reason, with how to fix" },
@@ -138,6 +141,7 @@ function distance(a: string, b: string): number {
 
 const WORDS = [
   "status",
+  "home",
   "sync",
   "restart",
   "check",
@@ -200,6 +204,7 @@ function approvalCommand(name: "approve" | "reject", args: readonly string[]): R
 function parseWords(word: string, args: readonly string[]): Result<Command, UsageError> {
   switch (word) {
     case "status":
+    case "home":
     case "pause":
     case "resume":
     case "approvals":

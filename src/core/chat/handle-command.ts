@@ -9,6 +9,7 @@ import { conflictsCommand } from "./commands/conflicts.js";
 import { errorsCommand } from "./commands/errors.js";
 import { helpCommand } from "./commands/help.js";
 import { historyCommand } from "./commands/history.js";
+import { HOME_ACTIONS, homeCommand } from "./commands/home.js";
 import { pauseResumeCommand, provisionCommand, syncCommand } from "./commands/operations.js";
 import { orphansCommand } from "./commands/orphans.js";
 import { statusCommand } from "./commands/status.js";
@@ -74,6 +75,8 @@ async function run(ctx: CommandContext, command: Command): Promise<Answer> {
   switch (command.name) {
     case "status":
       return statusCommand(ctx);
+    case "home":
+      return homeCommand(ctx);
     case "check":
       return checkCommand(ctx, command.user);
     case "why":
@@ -126,6 +129,13 @@ async function runAction(ctx: CommandContext, actionId: string, value: string): 
       if (!parsed.ok) return { replies: [textReply(STALE, "warning", "private")], replaceOriginal: null };
       const { answer, updated } = await decideApproval(ctx, value, decision);
       return { replies: [...answer.replies], replaceOriginal: updated };
+    }
+    case HOME_ACTIONS.refresh: {
+      const answer = await homeCommand(ctx);
+      const [home] = answer.replies;
+      return answer.ok && home !== undefined
+        ? { replies: [], replaceOriginal: home }
+        : { replies: [...answer.replies], replaceOriginal: null };
     }
     case CONFIRM_ACTIONS.scopeConfirm:
       return confirmAction(ctx, "scope", value);

@@ -1,5 +1,6 @@
 import type { AppError } from "../errors.js";
 import type { Result } from "../result.js";
+import type { ChartBlock } from "./reply.js";
 
 /**
  * The narrow ports the chat core needs. The composition root adapts the database repositories,
@@ -60,3 +61,9 @@ export interface ConversationReferences {
   /** null when none is stored */
   load(conversationId: string): Promise<unknown>;
 }
+
+/**
+ * Where a platform gets the image of a chart block: a URL (Slack fetches images itself) or a
+ * `data:` URI (Teams cards carry it inline); null when there is none (the renderer draws text).
+ */
+export type ChartImageSource = (chart: ChartBlock) => string | null;

@@ -34,6 +34,16 @@ export interface Button {
   readonly confirm?: Confirmation;
 }
 
+/** One sync run as a chart bar: what it did, stacked (the home screen's and the digest's run chart). */
+export interface RunBar {
+  /** short label under the bar, e.g. `12-03 10:30` */
+  readonly label: string;
+  readonly created: number;
+  readonly updated: number;
+  readonly deactivated: number;
+  readonly failed: number;
+}
+
 export type ReplyBlock =
   | { readonly type: "header"; readonly text: string }
   | { readonly type: "text"; readonly text: string }
@@ -43,7 +53,11 @@ export type ReplyBlock =
   | { readonly type: "context"; readonly text: string }
   | { readonly type: "actions"; readonly buttons: readonly Button[] }
   | { readonly type: "links"; readonly links: readonly Link[] }
-  | { readonly type: "divider" };
+  | { readonly type: "divider" }
+  /** runs oldest first; renderers draw an image where the platform can show one, a text chart otherwise */
+  | { readonly type: "chart"; readonly title: string; readonly runs: readonly RunBar[] };
+
+export type ChartBlock = Extract<ReplyBlock, { type: "chart" }>;
 
 export interface Reply {
   /** plain-text summary for notifications and clients that cannot render blocks */
@@ -52,6 +66,11 @@ export interface Reply {
   /** `private`: only the asker sees it (ephemeral in Slack, personal in Teams); `channel`: everyone */
   readonly visibility: "private" | "channel";
   readonly tone: Tone;
+  /**
+   * A live reply (the home screen): the action that renders it again when someone opens it.
+   * Teams uses it as the card's refresh (Action.Execute for the viewer); Slack re-publishes on open.
+   */
+  readonly refresh?: { readonly actionId: string; readonly value: string };
 }
 
 /** Builds a list block that keeps the first `limit` items and counts the rest. */

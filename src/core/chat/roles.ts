@@ -21,6 +21,8 @@ const ROLE_ENV: Readonly<Record<Role, string | null>> = {
 
 const REQUIRED: Readonly<Record<CommandName, Role>> = {
   status: "anyone",
+  // open like status; the held batch's users show to viewers only, its buttons to approvers only
+  home: "anyone",
   help: "anyone",
   token: "anyone",
   conflicts: "viewer",

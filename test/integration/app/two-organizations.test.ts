@@ -17,7 +17,7 @@ import { startTestService } from "#test/support/service.js";
 import { until } from "#test/support/until.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
 import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
-import { blockActionBody, postSigned, slashCommandBody } from "../slack/support/signed-request.js";
+import { appHomeOpenedBody, blockActionBody, postSigned, slashCommandBody } from "../slack/support/signed-request.js";
 
 /**
  * One service, two organizations: Contoso's Apple Business Manager and its academy's Apple School
@@ -69,6 +69,8 @@ describe("two organizations on one service (ABM + ASM, Slack, schedulers on)", (
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: `${api.url}/`,
       ABM_OPERATORS: "UOPERATOR",
+      // Slack loads chart images from here (this test fetches the same path from the service itself)
+      ABM_PUBLIC_URL: "https://abm.example.com",
     });
     if (!loaded.ok) throw loaded.error;
     config = loaded.value;
@@ -189,6 +191,38 @@ describe("two organizations on one service (ABM + ASM, Slack, schedulers on)", (
     expect(overview).toContain("Contoso Academy");
     expect(overview).toContain("2 organizations");
     expect(await ask("history", "CELSEWHERE", "/which")).toContain("--connection");
+  });
+
+  it("the App Home tab shows one section per organization, each with its run chart served by the service", async () => {
+    const body = appHomeOpenedBody({ userId: "UOPERATOR" });
+    const ack = await postSigned(`${service.url}/slack/events`, body, {
+      secret: SECRET,
+      contentType: "application/json",
+    });
+    expect(ack.status).toBe(200);
+    const call = await until("views.publish", () =>
+      api.byMethod("views.publish").find((c) => c.body.user_id === "UOPERATOR"),
+    );
+    const view = call.body.view as {
+      type: string;
+      blocks: { type: string; text?: { text: string }; image_url?: string }[];
+    };
+    expect(view.type).toBe("home");
+    const headers = view.blocks.filter((b) => b.type === "header").map((b) => b.text?.text ?? "");
+    expect(headers).toEqual([
+      expect.stringMatching(/^:\w+: Contoso \(ABM\) — ABM sync: /),
+      expect.stringMatching(/^Contoso Academy \(ASM\) — ASM sync: /),
+    ]);
+    const images = view.blocks.filter((b) => b.type === "image").map((b) => String(b.image_url));
+    expect(images).toHaveLength(2);
+    for (const image of images) {
+      expect(image).toMatch(/^https:\/\/abm\.example\.com\/charts\/[\w-]+\.[\w-]{43}\.png$/);
+      const served = await fetch(`${service.url}${new URL(image).pathname}`);
+      expect(served.status).toBe(200);
+      expect(served.headers.get("content-type")).toBe("image/png");
+    }
+    const tampered = `${new URL(images[0] ?? "").pathname.slice(0, -10)}AAAAAA.png`;
+    expect((await fetch(`${service.url}${tampered}`)).status).toBe(404);
   });
 
   it("alerts and approvals stay with their organization: Contoso's held batch goes to its channel and is applied in its ABM only", async () => {

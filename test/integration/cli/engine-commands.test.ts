@@ -91,6 +91,28 @@ describe("abm engine commands", () => {
     expect(lines).toHaveLength(doc.total + 1);
   });
 
+  it("home shows the home screen chat shows: state, a text chart of the runs, failures by reason", async () => {
+    await abm("sync");
+    const home = await abm("home");
+    expect(home.code).toBe(0);
+    expect(home.stdout).toMatch(/^ABM SYNC: /);
+    expect(home.stdout).toContain("Last 2 runs");
+    expect(home.stdout).toMatch(/█ created {2}▓ updated {2}▒ deactivated {2}× failed/);
+    expect(home.stdout).toMatch(/\d\d-\d\d \d\d:\d\d │█{30}\s+\d+ created/);
+    expect(home.stdout).toMatch(/\d\d-\d\d \d\d:\d\d │\s+no changes/);
+    expect(home.stdout).toContain("Failing users by reason");
+    if (process.env.PRINT_HOME === "1") process.stderr.write(`\n${home.stdout}\n`);
+    const json = await abm("home", "--json");
+    expect(json.code).toBe(0);
+    const doc = json.json() as {
+      home: { runs: { created: number }[]; failures: { count: number }[]; canApprove: boolean };
+    };
+    expect(doc.home.runs).toHaveLength(2);
+    expect(doc.home.runs[0]?.created).toBeGreaterThan(30);
+    expect(doc.home.failures.length).toBeGreaterThan(0);
+    expect(doc.home.canApprove).toBe(true);
+  });
+
   it("check and provision explain one user; an unknown user is a clear failure", async () => {
     const upn = String(pair.abm.users()[0]?.userName ?? "");
     const check = await abm("check", upn, "--json");

@@ -81,6 +81,11 @@ const manifestSchema = z.object({
   }),
   features: z.object({
     bot_user: z.object({ display_name: z.string().min(1), always_online: z.string() }),
+    app_home: z.object({
+      home_tab_enabled: z.literal("true"),
+      messages_tab_enabled: z.literal("true"),
+      messages_tab_read_only_enabled: z.literal("true"),
+    }),
     slash_commands: z.array(
       z.object({
         command: z.literal("/abm"),
@@ -93,6 +98,7 @@ const manifestSchema = z.object({
   }),
   oauth_config: z.object({ scopes: z.object({ bot: z.array(z.string()) }) }),
   settings: z.object({
+    event_subscriptions: z.object({ request_url: z.string().optional(), bot_events: z.array(z.string()) }),
     interactivity: z.object({ is_enabled: z.literal("true"), request_url: z.string().optional() }),
     socket_mode_enabled: z.enum(["true", "false"]),
     org_deploy_enabled: z.string(),
@@ -114,6 +120,11 @@ describe("Slack manifests", () => {
     ]);
     expect(manifest.features.slash_commands[0]?.url).toBe("https://YOUR-HOST/slack/events");
     expect(manifest.settings.interactivity.request_url).toBe("https://YOUR-HOST/slack/events");
+    // the App Home tab: the one event the app subscribes to, posted to the same URL (no extra scope)
+    expect(manifest.settings.event_subscriptions).toEqual({
+      request_url: "https://YOUR-HOST/slack/events",
+      bot_events: ["app_home_opened"],
+    });
     expect(manifest.settings.socket_mode_enabled).toBe("false");
     expect(manifest.features.slash_commands[0]?.usage_hint).toContain("status");
   });
@@ -123,6 +134,7 @@ describe("Slack manifests", () => {
     expect(manifest.settings.socket_mode_enabled).toBe("true");
     expect(manifest.features.slash_commands[0]?.url).toBeUndefined();
     expect(manifest.settings.interactivity.request_url).toBeUndefined();
+    expect(manifest.settings.event_subscriptions).toEqual({ bot_events: ["app_home_opened"] });
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
       "chat:write",
       "chat:write.public",

@@ -28,6 +28,8 @@ export interface HarnessOptions {
   readonly audit?: InMemoryAudit;
   /** `ABM_VIEWERS` (default empty: everyone views) */
   readonly viewers?: readonly string[];
+  /** more `ABM_APPROVERS` entries (e.g. a Teams user's Entra object id) */
+  readonly approvers?: readonly string[];
 }
 
 export function createHarness(options: HarnessOptions = {}) {
@@ -44,7 +46,7 @@ export function createHarness(options: HarnessOptions = {}) {
   const roles = createRoleChecker({
     viewers: roleEntries(...(options.viewers ?? [])),
     operators: roleEntries(OPERATOR),
-    approvers: roleEntries(APPROVER_A, APPROVER_B, "approver@example.com"),
+    approvers: roleEntries(APPROVER_A, APPROVER_B, "approver@example.com", ...(options.approvers ?? [])),
     groups,
     clock,
   });

@@ -36,6 +36,8 @@ export class InMemoryEngine implements ProvisioningEngine {
   failing: FailureEntry[] = [];
   decided: { approvalId: string; decision: "approve" | "reject"; actor: string }[] = [];
   failNext: AppError | null = null;
+  /** what `status` reports as the ABM token's expiry */
+  tokenExpiresAt: Date | null = null;
   private seq = 0;
 
   constructor(
@@ -106,7 +108,7 @@ export class InMemoryEngine implements ProvisioningEngine {
       linkedUsers: this.linked.size,
       failingUsers: this.failing.length,
       pendingApproval: pending,
-      tokenExpiresAt: null,
+      tokenExpiresAt: this.tokenExpiresAt,
       notes: [],
     };
     return this.take(status);

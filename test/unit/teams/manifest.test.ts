@@ -43,7 +43,7 @@ describe("Teams app package", () => {
     expect(manifest.bots[0]?.scopes).toEqual(["personal", "team", "groupChat"]);
     expect(manifest.validDomains).toEqual(["abm.example.com"]);
     expect(manifest.bots[0]?.commandLists?.[0]?.commands.map((c) => c.title)).toEqual(
-      expect.arrayContaining(["status", "sync", "check", "approvals", "help"]),
+      expect.arrayContaining(["home", "status", "sync", "check", "approvals", "help"]),
     );
   });
 

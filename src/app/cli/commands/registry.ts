@@ -9,6 +9,7 @@ import { createDemoCommand } from "./demo.js";
 import { createEmulateCommand } from "./emulate.js";
 import { createErrorsCommand } from "./errors.js";
 import { createHistoryCommand } from "./history.js";
+import { createHomeCommand } from "./home.js";
 import { createOrphansCommand } from "./orphans.js";
 import { createPauseCommand } from "./pause.js";
 import { createProvisionCommand } from "./provision.js";
@@ -29,6 +30,7 @@ export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
   const demo = createDemoCommand({ clock: deps.clock, env: deps.env });
   return [
     createStatusCommand(deps.access),
+    createHomeCommand(deps.access),
     createSyncCommand(deps.access),
     createRestartCommand(deps.access),
     createCheckCommand(deps.access),

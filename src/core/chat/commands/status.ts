@@ -16,7 +16,7 @@ const STATE_WORDS: Readonly<Record<EngineStatus["state"], string>> = {
   not_configured: "Not configured",
 };
 
-function tone(status: EngineStatus): Reply["tone"] {
+export function statusTone(status: EngineStatus): Reply["tone"] {
   if (status.state === "quarantined" || status.lastRun?.outcome === "failed") return "danger";
   if (status.state === "awaiting_approval" || status.paused || status.failingUsers > 0) return "warning";
   return status.lastRun === null ? "info" : "success";
@@ -31,7 +31,21 @@ function scimClientText(client: ScimClientStatus): string {
   return parts.join(", ");
 }
 
-function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
+const DAY_MS = 86_400_000;
+
+/** Whole days until the token expires (negative once it has), or null when its expiry is unknown. */
+export function tokenDaysLeft(status: EngineStatus, now: Date): number | null {
+  if (status.tokenExpiresAt === null) return null;
+  return Math.floor((status.tokenExpiresAt.getTime() - now.getTime()) / DAY_MS);
+}
+
+function tokenText(expiresAt: Date, days: number): string {
+  if (days < 0) return `${formatTime(expiresAt)} — expired`;
+  return `${formatTime(expiresAt)} (${days === 1 ? "1 day" : `${days} days`} left)`;
+}
+
+/** The status facts: state, engine, scope, last/next run, counts, token expiry, SCIM client. */
+export function statusFacts(status: EngineStatus, ctx: CommandContext): Fact[] {
   const apple = organizationWords(ctx.deps.config.links.organization);
   const facts: Fact[] = [
     { label: "State", value: STATE_WORDS[status.state] },
@@ -49,34 +63,53 @@ function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
     { label: "Linked users", value: status.linkedUsers === null ? "—" : String(status.linkedUsers) },
     { label: "Failing users", value: String(status.failingUsers) },
   ];
-  if (status.tokenExpiresAt !== null)
-    facts.push({ label: `${apple.short} token expires`, value: formatTime(status.tokenExpiresAt) });
+  const days = tokenDaysLeft(status, ctx.deps.clock.now());
+  if (status.tokenExpiresAt !== null && days !== null)
+    facts.push({ label: `${apple.short} token expires`, value: tokenText(status.tokenExpiresAt, days) });
   if (status.scimClient !== undefined)
     facts.push({ label: `${apple.short} requests`, value: scimClientText(status.scimClient) });
+  return facts;
+}
+
+/** The status header, e.g. "ABM sync: Idle". */
+export function statusHeader(status: EngineStatus, ctx: CommandContext): string {
+  return `${organizationWords(ctx.deps.config.links.organization).short} sync: ${STATE_WORDS[status.state]}`;
+}
+
+/** The quarantine, in words (null when there is none). */
+export function quarantineBlock(status: EngineStatus): ReplyBlock | null {
+  if (status.quarantine === null) return null;
+  const next =
+    status.quarantine.nextAttemptAt === null ? "" : ` Next attempt ${formatTime(status.quarantine.nextAttemptAt)}.`;
+  return {
+    type: "text",
+    text: `**Quarantined** since ${formatTime(status.quarantine.since)}: ${plain(status.quarantine.reason)}.${next}`,
+  };
+}
+
+/** The last run's error, in words (null when it had none). */
+export function lastErrorBlock(status: EngineStatus): ReplyBlock | null {
+  const error = status.lastRun?.error;
+  if (error == null) return null;
+  return { type: "text", text: `Last run error: ${plain(error.message)} (${code(error.code)})` };
+}
+
+function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
+  const apple = organizationWords(ctx.deps.config.links.organization);
   const blocks: ReplyBlock[] = [
-    { type: "header", text: `${apple.short} sync: ${STATE_WORDS[status.state]}` },
-    { type: "facts", facts },
+    { type: "header", text: statusHeader(status, ctx) },
+    { type: "facts", facts: statusFacts(status, ctx) },
   ];
-  if (status.quarantine !== null) {
-    const next =
-      status.quarantine.nextAttemptAt === null ? "" : ` Next attempt ${formatTime(status.quarantine.nextAttemptAt)}.`;
-    blocks.push({
-      type: "text",
-      text: `**Quarantined** since ${formatTime(status.quarantine.since)}: ${plain(status.quarantine.reason)}.${next}`,
-    });
-  }
+  const quarantine = quarantineBlock(status);
+  if (quarantine !== null) blocks.push(quarantine);
   if (status.pendingApproval !== null) {
     blocks.push({
       type: "text",
       text: `**${heldCount(status.pendingApproval.payload)} deletions** are held for approval ${code(status.pendingApproval.id)} — see \`approvals\`.`,
     });
   }
-  if (status.lastRun?.error != null) {
-    blocks.push({
-      type: "text",
-      text: `Last run error: ${plain(status.lastRun.error.message)} (${code(status.lastRun.error.code)})`,
-    });
-  }
+  const lastError = lastErrorBlock(status);
+  if (lastError !== null) blocks.push(lastError);
   if (status.failingUsers > 0)
     blocks.push({ type: "context", text: "Run `errors` to see why users fail and how to fix it." });
   for (const note of status.notes.slice(0, 5)) blocks.push({ type: "context", text: plain(note) });
@@ -85,7 +118,7 @@ function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
     fallbackText: `${apple.short} sync: ${STATE_WORDS[status.state]}, ${status.failingUsers} failing users`,
     blocks,
     visibility: "private",
-    tone: tone(status),
+    tone: statusTone(status),
   };
 }
 

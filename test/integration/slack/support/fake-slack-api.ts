@@ -5,7 +5,7 @@ import { readText } from "#test/support/read-text.js";
 
 /**
  * A local fake of the Slack Web API (`SLACK_API_URL`): answers auth.test, chat.postMessage,
- * chat.update and chat.postEphemeral, records every call, and can answer 429 with Retry-After.
+ * chat.update, chat.postEphemeral and views.publish, records every call, and can answer 429 with Retry-After.
  */
 export interface ApiCall {
   readonly method: string;
@@ -21,7 +21,7 @@ async function read(req: IncomingMessage): Promise<Record<string, unknown>> {
   if (type.includes("json")) return callBody.parse(JSON.parse(raw));
   const form: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(raw)) {
-    form[key] = key === "blocks" || key === "attachments" ? JSON.parse(value) : value;
+    form[key] = key === "blocks" || key === "attachments" || key === "view" ? JSON.parse(value) : value;
   }
   return form;
 }
@@ -85,6 +85,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
           return json(200, { ok: true, channel: String(body.channel), ts: String(body.ts) });
         case "chat.postEphemeral":
           return json(200, { ok: true, message_ts: "1700000000.999999" });
+        case "views.publish":
+          return json(200, { ok: true, view: { id: "VHOME1", type: "home", ...(body.view as object) } });
         default:
           return json(200, { ok: false, error: "unknown_method" });
       }

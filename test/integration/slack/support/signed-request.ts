@@ -109,3 +109,65 @@ export function blockActionBody(fields: {
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+let eventSeq = 0;
+
+/** An Events API `event_callback` as Slack posts it (JSON), here `app_home_opened`; each has its own event id. */
+export function appHomeOpenedBody(fields: {
+  readonly userId: string;
+  readonly tab?: "home" | "messages";
+  readonly teamId?: string;
+  readonly appId?: string;
+}): string {
+  eventSeq += 1;
+  return JSON.stringify({
+    token: "deprecated-verification-token",
+    team_id: fields.teamId ?? "T1",
+    api_app_id: fields.appId ?? "A1",
+    event: {
+      type: "app_home_opened",
+      user: fields.userId,
+      channel: "D0HOME001",
+      tab: fields.tab ?? "home",
+      event_ts: "1764756000.000100",
+    },
+    type: "event_callback",
+    event_id: `Ev${fields.userId}${eventSeq}`,
+    event_time: 1764756000,
+    authorizations: [{ team_id: fields.teamId ?? "T1", user_id: "UBOT", is_bot: true }],
+  });
+}
+
+/** A button clicked on the App Home tab: `block_actions` from a view, with no channel and no response_url. */
+export function homeBlockActionBody(fields: {
+  readonly userId: string;
+  readonly actionId: string;
+  readonly value: string;
+}): string {
+  const payload = {
+    type: "block_actions",
+    team: { id: "T1", domain: "example" },
+    user: {
+      id: fields.userId,
+      username: fields.userId.toLowerCase(),
+      name: fields.userId.toLowerCase(),
+      team_id: "T1",
+    },
+    api_app_id: "A1",
+    token: "deprecated-verification-token",
+    container: { type: "view", view_id: "VHOME1" },
+    trigger_id: "1.2.3",
+    view: { id: "VHOME1", type: "home", team_id: "T1", hash: "1764756000.abc" },
+    actions: [
+      {
+        type: "button",
+        action_id: fields.actionId,
+        block_id: "b1",
+        value: fields.value,
+        action_ts: String(Date.now() / 1000),
+        text: { type: "plain_text", text: "Approve" },
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

@@ -6,6 +6,7 @@ import {
   type SlackAdapter,
   type SlackForeignRequest,
 } from "#adapters/slack/index.js";
+import type { ChartImageSource } from "#core/chat/ports.js";
 import { silentLogger } from "#core/logger.js";
 import type { SeenRequestStore } from "#core/ports/seen-requests.js";
 import { type FakeSlackApi, startFakeSlackApi } from "./fake-slack-api.js";
@@ -28,6 +29,7 @@ export async function startSlackFixture(options: {
   readonly api?: FakeSlackApi;
   readonly seenRequests?: SeenRequestStore;
   readonly onForeign?: (refusal: SlackForeignRequest) => Promise<void>;
+  readonly chartImage?: ChartImageSource;
 }): Promise<SlackFixture> {
   const api = options.api ?? (await startFakeSlackApi());
   const sink = await startResponseSink();
@@ -40,6 +42,7 @@ export async function startSlackFixture(options: {
     clientRetries: 0,
     ...(options.seenRequests === undefined ? {} : { seenRequests: options.seenRequests }),
     ...(options.onForeign === undefined ? {} : { onForeign: options.onForeign }),
+    ...(options.chartImage === undefined ? {} : { chartImage: options.chartImage }),
   });
   const server: Server = createServer((req, res) => {
     if (req.url === "/slack/events") void adapter.handleHttp(req, res);
