@@ -10,7 +10,6 @@ import { err, ok, type Result } from "#core/result.js";
 import { createIncidentStore } from "#db/repositories/alert-repository.js";
 import { createOutboxStore } from "#db/repositories/outbox-repository.js";
 import { type AdminChannel, startAdminChannel } from "./admin-socket.js";
-import { createAlertRouteSource } from "./alert-routes.js";
 import { createAlertDispatcher } from "./alerts/dispatcher.js";
 import { createOutboxWorker } from "./alerts/outbox-worker.js";
 import type { NotifierMap } from "./alerts/ports.js";
@@ -107,7 +106,7 @@ function connectionWorkers(
   const dispatcher = createAlertDispatcher({
     incidents,
     outbox,
-    routes: createAlertRouteSource(connection.config, connection.alertRoutes),
+    routes: connection.alertRoutes,
     config: { links: connection.links },
     clock,
     ids,

@@ -41,7 +41,7 @@ function failures(count: number, code = "validation.missing_given_name"): Failur
 /** Applies actions to a store the way the dispatcher would. */
 function step(store: Map<string, IncidentRecord>, event: AlertEvent): AlertAction[] {
   const actions = planAlerts({ incidents: [...store.values()], event, links: LINKS });
-  for (const action of actions) store.set(action.key, action.incident);
+  for (const action of actions) if (action.type !== "note") store.set(action.key, action.incident);
   return actions;
 }
 
