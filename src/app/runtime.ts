@@ -21,6 +21,7 @@ import type { ConnectionTargets } from "./connection.js";
 import { createHttpServer, listen, type Route } from "./http/server.js";
 import { createMetricsRegistry, type MetricsRegistry } from "./metrics.js";
 import type { DataDirLock } from "./process-lock.js";
+import { createDigestWorker } from "./digest-worker.js";
 import { createScheduler } from "./scheduler.js";
 import { type AppServices, type ConnectionServices, openServices } from "./services.js";
 
@@ -84,7 +85,7 @@ function namespacedNotifiers(notifiers: NotifierMap, connectionId: string | null
   return out;
 }
 
-/** The work one organization needs in a running service: alerts, the outbox, token warnings, the schedule. */
+/** The work one organization needs in a running service: alerts, the outbox, digests, token warnings, the schedule. */
 interface ConnectionWorkers {
   start(schedule: boolean): void;
   stop(): Promise<void>;
@@ -126,6 +127,14 @@ function connectionWorkers(
     clock,
     logger: logger.child({ component: "outbox" }),
   });
+  const digests = createDigestWorker({
+    digest: connection.digest,
+    outbox,
+    links: connection.links,
+    clock,
+    ids,
+    logger,
+  });
   const expiresAt = connection.targets.scim.tokenExpiresAt;
   const checkToken = (): void => {
     if (expiresAt === null) return;
@@ -149,11 +158,15 @@ function connectionWorkers(
       tokenTimer = setInterval(checkToken, TOKEN_CHECK_MS);
       tokenTimer.unref();
       worker.start();
-      if (schedule) scheduler.start();
+      if (schedule) {
+        scheduler.start();
+        digests.start();
+      }
     },
     async stop() {
       if (tokenTimer !== null) clearInterval(tokenTimer);
       await scheduler.stop();
+      await digests.stop();
       unsubscribe();
       await dispatcher.idle();
       await worker.stop();

@@ -1,10 +1,12 @@
 import type { CliDeps } from "../cli-deps.js";
 import type { CliCommand } from "../command.js";
+import { createAlertsListCommand } from "./alerts-list.js";
 import { createApprovalsCommand } from "./approvals.js";
 import { createApproveCommand } from "./approve.js";
 import { createCheckCommand } from "./check.js";
 import { createConfigCheckCommand } from "./config-check.js";
 import { createDemoCommand } from "./demo.js";
+import { createDigestShowCommand } from "./digest-show.js";
 import { createEmulateCommand } from "./emulate.js";
 import { createErrorsCommand } from "./errors.js";
 import { createHistoryCommand } from "./history.js";
@@ -37,6 +39,8 @@ export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
     createRejectCommand(deps.access),
     createErrorsCommand(deps.access),
     createHistoryCommand(deps.access),
+    createAlertsListCommand(deps.access),
+    createDigestShowCommand(deps.access),
     createConfigCheckCommand({ clock: deps.clock }),
     createStartCommand({ serve, demo }),
     serve,
