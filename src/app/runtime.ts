@@ -18,10 +18,10 @@ import { createChatEdges, notifiersOf } from "./chat-edges.js";
 import { createInProcessAppAccess } from "./cli/app-access.js";
 import { createCommandRegistry } from "./cli/commands/registry.js";
 import type { ConnectionTargets } from "./connection.js";
+import { createDigestWorker } from "./digest-worker.js";
 import { createHttpServer, listen, type Route } from "./http/server.js";
 import { createMetricsRegistry, type MetricsRegistry } from "./metrics.js";
 import type { DataDirLock } from "./process-lock.js";
-import { createDigestWorker } from "./digest-worker.js";
 import { createScheduler } from "./scheduler.js";
 import { type AppServices, type ConnectionServices, openServices } from "./services.js";
 

@@ -3,7 +3,8 @@ import { err, ok, type Result } from "#core/result.js";
 import type { Invalid } from "./invalid.js";
 
 const FORM = /^(\d{1,2})(?::(\d{2}))?(?:\s+(\S+))?$/;
-const FIX = 'write an hour and an optional IANA time zone, e.g. "08:00 Europe/Berlin", "7:30 America/New_York" or "8" (UTC)';
+const FIX =
+  'write an hour and an optional IANA time zone, e.g. "08:00 Europe/Berlin", "7:30 America/New_York" or "8" (UTC)';
 
 /** `ABM_DIGEST_AT`: `HH[:MM] [IANA zone]`, the zone UTC when left out. */
 export function parseDigestAt(text: string): Result<DigestTime, Invalid> {

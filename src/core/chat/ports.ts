@@ -52,7 +52,11 @@ export type SubscriptionChange = "added" | "changed" | "unchanged";
 /** The alert routes of one connection: `alerts here <kinds>`, `alerts off`, `alerts list`. */
 export interface AlertRouteBook {
   /** adds the route, or changes its kinds */
-  set(conversation: ConversationRef, kinds: SubscribedKinds, setBy: string): Promise<Result<SubscriptionChange, AppError>>;
+  set(
+    conversation: ConversationRef,
+    kinds: SubscribedKinds,
+    setBy: string,
+  ): Promise<Result<SubscriptionChange, AppError>>;
   /** returns false when there was no route here */
   remove(conversation: ConversationRef): Promise<Result<boolean, AppError>>;
   /** configured routes (`ABM_ALERT_CHANNELS`) and the ones set from chat; a channel set from chat wins */

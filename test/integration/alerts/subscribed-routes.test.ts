@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { createAlertRouteBook } from "#app/alert-routes.js";
 import { createAlertDispatcher } from "#app/alerts/dispatcher.js";
 import { parseOutboxPayload } from "#app/alerts/outbox-payload.js";
@@ -84,7 +84,14 @@ describeEachDatabase("the dispatcher routes each alert kind to its subscribers",
     });
 
     // errors: users failing, a failed cycle, a quarantine; runs: a run that created users
-    expectOk(await dispatcher.dispatch({ type: "cycle_finished", at: T0, run: run("run_1", "partial", 4), failures: failures(3) }));
+    expectOk(
+      await dispatcher.dispatch({
+        type: "cycle_finished",
+        at: T0,
+        run: run("run_1", "partial", 4),
+        failures: failures(3),
+      }),
+    );
     const failedRun = run("run_2", "failed", 0, { code: "graph.unavailable", message: "Graph is down" });
     expectOk(await dispatcher.dispatch({ type: "cycle_finished", at: T0, run: failedRun, failures: [] }));
     expectOk(
@@ -107,7 +114,9 @@ describeEachDatabase("the dispatcher routes each alert kind to its subscribers",
     expectOk(await dispatcher.checkToken(new Date(T0.getTime() + 5 * 86_400_000)));
     expectOk(await dispatcher.tokenRejected("401 Unauthorized"));
 
-    const queued = expectOk(await outbox.claimDue({ now: new Date(T0.getTime() + 60_000), limit: 500, lockMs: 60_000 }));
+    const queued = expectOk(
+      await outbox.claimDue({ now: new Date(T0.getTime() + 60_000), limit: 500, lockMs: 60_000 }),
+    );
     const kindOf = (payload: unknown): AlertKind => {
       const parsed = parseOutboxPayload(payload);
       if (parsed === null) throw new Error("unreadable outbox payload");
@@ -133,7 +142,9 @@ describeEachDatabase("the dispatcher routes each alert kind to its subscribers",
     expect(sorted(SLACK_CONFIGURED)).toEqual(["deletions", "errors", "runs", "tokens"]);
     expect(sorted(SLACK_NARROWED)).toEqual(["tokens"]);
     // the deletion channel got the approval message and its refresh, nothing else
-    const deletions = queued.filter((e) => e.channelId === "CDELETIONS").map((e) => parseOutboxPayload(e.payload)?.kind);
+    const deletions = queued
+      .filter((e) => e.channelId === "CDELETIONS")
+      .map((e) => parseOutboxPayload(e.payload)?.kind);
     expect(deletions.sort()).toEqual(["parent", "refresh_approval"]);
     // the runs channel got one note, for the run that created users (not for the failed one)
     const notes = queued.filter((e) => e.channelId === "CRUNS");

@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderSlack } from "#adapters/slack/render/blocks.js";
 import { validateSlackMessage } from "#adapters/slack/render/validate.js";
-import { renderCard } from "#adapters/teams/cards.js";
 import { targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
 import type { RunningService } from "#app/runtime.js";
@@ -143,7 +141,12 @@ describe("alerts here / alerts list / digest from Slack and Teams", () => {
     expect(String(answer?.text)).toContain("deletions");
     const routes = await connection().alertRoutes.list();
     expect(routes.ok && routes.value).toEqual([
-      expect.objectContaining({ platform: "slack", channelId: SLACK_CHANNEL, kinds: ["deletions"], setBy: SLACK_OPERATOR }),
+      expect.objectContaining({
+        platform: "slack",
+        channelId: SLACK_CHANNEL,
+        kinds: ["deletions"],
+        setBy: SLACK_OPERATOR,
+      }),
     ]);
     const audit = await connection().audit.list({ limit: 10 });
     expect(audit.ok && audit.value.find((e) => e.command === "alerts here")).toMatchObject({
@@ -188,9 +191,13 @@ describe("alerts here / alerts list / digest from Slack and Teams", () => {
     digests = await connection().digest.subscriptions.list();
     expect(digests.ok && digests.value.map((d) => d.platform)).toEqual(["teams"]);
     const audit = await connection().audit.list({ limit: 20 });
-    expect(audit.ok && audit.value.filter((e) => e.command.startsWith("digest")).map((e) => e.command).sort()).toEqual(
-      ["digest off", "digest weekly", "digest weekly"],
-    );
+    expect(
+      audit.ok &&
+        audit.value
+          .filter((e) => e.command.startsWith("digest"))
+          .map((e) => e.command)
+          .sort(),
+    ).toEqual(["digest off", "digest weekly", "digest weekly"]);
   });
 
   it("`alerts list` answers a viewer in Slack and an operator in Teams with every route, its kinds and who set it", async () => {

@@ -170,7 +170,13 @@ export class InMemoryAlertRoutes implements AlertRouteBook {
     const key = `${conversation.platform}:${conversation.channelId}`;
     const existing = this.routes.get(key);
     if (existing !== undefined && sameKinds(existing.kinds, kinds)) return ok("unchanged" as const);
-    this.routes.set(key, { platform: conversation.platform, channelId: conversation.channelId, kinds, setBy, setAt: this.now() });
+    this.routes.set(key, {
+      platform: conversation.platform,
+      channelId: conversation.channelId,
+      kinds,
+      setBy,
+      setAt: this.now(),
+    });
     return ok(existing === undefined ? ("added" as const) : ("changed" as const));
   }
   async remove(conversation: ConversationRef) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { currentPeriod, type DigestTime, latestPeriod, zonedInstant } from "#core/chat/digest/period.js";
 import { parseDigestAt } from "#config/parse-digest-at.js";
+import { currentPeriod, type DigestTime, latestPeriod, zonedInstant } from "#core/chat/digest/period.js";
 
 const BERLIN: DigestTime = { hour: 8, minute: 0, timeZone: "Europe/Berlin" };
 const iso = (d: Date) => d.toISOString();

@@ -21,7 +21,7 @@ export const ALERT_KIND_INFO: Readonly<Record<AlertKind, string>> = {
 };
 
 /** Every alert the policy raises belongs to exactly one kind (the compiler checks every incident kind is here). */
-export const INCIDENT_ALERT_KIND: Readonly<Record<IncidentKind, AlertKind>> = {
+const INCIDENT_ALERT_KIND: Readonly<Record<IncidentKind, AlertKind>> = {
   failures: "errors",
   cycle_error: "errors",
   quarantine: "errors",
@@ -35,7 +35,7 @@ export function alertKindOf(action: AlertAction): AlertKind {
   return action.type === "note" ? action.kind : INCIDENT_ALERT_KIND[action.incident.kind];
 }
 
-export function isAlertKind(word: string): word is AlertKind {
+function isAlertKind(word: string): word is AlertKind {
   return (ALERT_KINDS as readonly string[]).includes(word);
 }
 

@@ -145,7 +145,8 @@ function cycleActions(
 function runNote(run: Extract<AlertEvent, { type: "cycle_finished" }>["run"]): AlertAction | null {
   const c = run.counts;
   const changed = c.created + c.adopted + c.updated + c.deactivated + c.deleted;
-  if (changed === 0 || (run.outcome !== "succeeded" && run.outcome !== "partial" && run.outcome !== "held")) return null;
+  if (changed === 0 || (run.outcome !== "succeeded" && run.outcome !== "partial" && run.outcome !== "held"))
+    return null;
   const text = `Run ${code(run.id)} (${run.kind}, ${run.trigger}) ${run.outcome}: ${formatCounts(c)}.`;
   return {
     type: "note",

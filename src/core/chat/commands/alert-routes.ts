@@ -90,7 +90,8 @@ export async function alertsListCommand(ctx: CommandContext): Promise<Answer> {
       ? { type: "text", text: "No channel receives alerts. Type `alerts here` in one." }
       : { type: "list", items: routeLines, total: routeLines.length },
   );
-  if (digestLines.length > 0) blocks.push({ type: "list", title: "Digests", items: digestLines, total: digestLines.length });
+  if (digestLines.length > 0)
+    blocks.push({ type: "list", title: "Digests", items: digestLines, total: digestLines.length });
   blocks.push({ type: "context", text: `Kinds: ${ALERT_KINDS.join(", ")} (or all).` });
   const reply: Reply = {
     fallbackText: [...routeLines, ...digestLines].join("\n").replace(/\*\*|`/g, "") || "No channel receives alerts.",

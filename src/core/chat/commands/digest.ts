@@ -25,7 +25,9 @@ export async function digestCommand(ctx: CommandContext, cadence: DigestCadence 
   if (changed.value === "unchanged")
     return succeeded(data, [
       textReply(
-        cadence === null ? "No digest is posted here; nothing changed." : `The ${cadence} digest is already posted here.`,
+        cadence === null
+          ? "No digest is posted here; nothing changed."
+          : `The ${cadence} digest is already posted here.`,
         "info",
         "private",
       ),

@@ -111,12 +111,13 @@ function buckets(period: DigestPeriod, at: DigestTime): { readonly start: Date; 
   return out;
 }
 
-export function runSeries(runs: readonly RunSummary[], period: DigestPeriod, at: DigestTime): RunBar[] {
+function runSeries(runs: readonly RunSummary[], period: DigestPeriod, at: DigestTime): RunBar[] {
   const edges = buckets(period, at);
   const bars = edges.map((edge) => ({ label: edge.label, created: 0, updated: 0, deactivated: 0, failed: 0 }));
   for (const run of runs) {
     let index = -1;
-    for (let i = 0; i < edges.length; i += 1) if ((edges[i]?.start.getTime() ?? 0) <= run.startedAt.getTime()) index = i;
+    for (let i = 0; i < edges.length; i += 1)
+      if ((edges[i]?.start.getTime() ?? 0) <= run.startedAt.getTime()) index = i;
     const bar = bars[index];
     if (bar === undefined) continue;
     bar.created += run.counts.created + run.counts.adopted;
@@ -197,9 +198,7 @@ export async function composeDigest(
       failures: failures.value,
       approvals: decided(approvals, period),
       token:
-        expiresAt === null
-          ? null
-          : { expiresAt, daysLeft: Math.ceil((expiresAt.getTime() - now.getTime()) / DAY_MS) },
+        expiresAt === null ? null : { expiresAt, daysLeft: Math.ceil((expiresAt.getTime() - now.getTime()) / DAY_MS) },
       series: runSeries(runs, period, at),
     });
   } catch (error) {

@@ -4,8 +4,6 @@
  */
 export type DigestCadence = "daily" | "weekly";
 
-export const DIGEST_CADENCES: readonly DigestCadence[] = ["daily", "weekly"];
-
 /** `ABM_DIGEST_AT`: a local time of day in an IANA time zone. */
 export interface DigestTime {
   readonly hour: number;
