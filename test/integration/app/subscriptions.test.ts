@@ -1,10 +1,14 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateSlackMessage } from "#adapters/slack/render/validate.js";
+import { createInProcessAppAccess } from "#app/cli/app-access.js";
+import { createCommandRegistry } from "#app/cli/commands/registry.js";
+import { runCli } from "#app/cli/router.js";
 import { targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
 import type { RunningService } from "#app/runtime.js";
 import { loadConfig } from "#config/load-config.js";
+import { systemClock } from "#core/clock.js";
 import { startTestService } from "#test/support/service.js";
 import { createCardValidator } from "#test/support/teams/card-checks.js";
 import { until } from "#test/support/until.js";
@@ -212,5 +216,47 @@ describe("alerts here / alerts list / digest from Slack and Teams", () => {
     const card = JSON.stringify(reply?.card);
     expect(card).toContain("errors, tokens");
     expect(card).toContain("weekly");
+  });
+
+  it("`abm alerts list --json` and `abm digest show --json` answer with the same routes and the digest data", async () => {
+    const cli = async (argv: string[]) => {
+      let stdout = "";
+      const code = await runCli({
+        argv: [...argv, "--json"],
+        config: { ok: true, value: service.services.config },
+        stdout: {
+          write: (t: string) => {
+            stdout += t;
+          },
+        },
+        stderr: { write: () => undefined },
+        commands: createCommandRegistry({
+          clock: systemClock,
+          access: createInProcessAppAccess(service.services),
+          env: {},
+        }),
+        signal: new AbortController().signal,
+      });
+      return { code, doc: JSON.parse(stdout) as Record<string, unknown> };
+    };
+    const list = await cli(["alerts", "list"]);
+    expect(list.code).toBe(0);
+    expect(list.doc).toMatchObject({
+      ok: true,
+      routes: [
+        { platform: "slack", channelId: SLACK_CHANNEL, kinds: ["deletions"], source: "chat", setBy: SLACK_OPERATOR },
+        { platform: "teams", kinds: ["errors", "tokens"], source: "chat", setBy: TEAMS_OPERATOR.id },
+      ],
+      digests: [{ platform: "teams", cadence: "weekly", setBy: TEAMS_OPERATOR.id }],
+    });
+    const show = await cli(["digest", "show", "weekly"]);
+    expect(show.code).toBe(0);
+    expect(show.doc).toMatchObject({
+      ok: true,
+      digest: { cadence: "weekly", period: { timeZone: "Europe/Berlin" }, token: null },
+    });
+    const series = (show.doc.digest as { series: unknown[] }).series;
+    expect(series.length).toBeGreaterThan(0);
+    expect(Object.keys(series[0] as object).sort()).toEqual(["created", "deactivated", "failed", "label", "updated"]);
   });
 });
