@@ -6,7 +6,7 @@ import { runCommand } from "./engine-support.js";
 export function createDigestShowCommand(access: AppAccess): CliCommand {
   return {
     name: "digest show",
-    usage: "abm digest show [daily|weekly]",
+    usage: "abm digest show [<daily|weekly>]",
     summary: "Show the digest of the period so far (runs, users, failures, approvals, token, run series)",
     args: [{ name: "period", summary: "daily (default) or weekly", required: false, choices: ["daily", "weekly"] }],
     flags: [],
