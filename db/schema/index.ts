@@ -5,6 +5,7 @@ export { approvals } from "./approvals.js";
 export { auditLog } from "./audit-log.js";
 export { chatConversations } from "./chat-conversations.js";
 export { connections } from "./connections.js";
+export { digestSubscriptions } from "./digest-subscriptions.js";
 export { leases } from "./leases.js";
 export { seenRequests } from "./seen-requests.js";
 export { syncOperations } from "./sync-operations.js";

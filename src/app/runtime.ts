@@ -11,7 +11,6 @@ import { activeExpiry } from "#core/scim-token.js";
 import { createIncidentStore } from "#db/repositories/alert-repository.js";
 import { createOutboxStore } from "#db/repositories/outbox-repository.js";
 import { type AdminChannel, startAdminChannel } from "./admin-socket.js";
-import { createAlertRouteSource } from "./alert-routes.js";
 import { createAlertDispatcher } from "./alerts/dispatcher.js";
 import { createOutboxWorker } from "./alerts/outbox-worker.js";
 import type { NotifierMap } from "./alerts/ports.js";
@@ -20,6 +19,7 @@ import { createChatEdges, notifiersOf } from "./chat-edges.js";
 import { createInProcessAppAccess } from "./cli/app-access.js";
 import { createCommandRegistry } from "./cli/commands/registry.js";
 import type { ConnectionTargets } from "./connection.js";
+import { createDigestWorker } from "./digest-worker.js";
 import { createHttpServer, listen, type Route } from "./http/server.js";
 import { createMetricsRegistry, type MetricsRegistry } from "./metrics.js";
 import type { DataDirLock } from "./process-lock.js";
@@ -86,7 +86,7 @@ function namespacedNotifiers(notifiers: NotifierMap, connectionId: string | null
   return out;
 }
 
-/** The work one organization needs in a running service: alerts, the outbox, token warnings, the schedule. */
+/** The work one organization needs in a running service: alerts, the outbox, digests, token warnings, the schedule. */
 interface ConnectionWorkers {
   start(schedule: boolean): void;
   stop(): Promise<void>;
@@ -108,7 +108,7 @@ function connectionWorkers(
   const dispatcher = createAlertDispatcher({
     incidents,
     outbox,
-    routes: createAlertRouteSource(connection.config, connection.alertRoutes),
+    routes: connection.alertRoutes,
     config: { links: connection.links },
     clock,
     ids,
@@ -130,6 +130,14 @@ function connectionWorkers(
     links: connection.links,
     clock,
     logger: logger.child({ component: "outbox" }),
+  });
+  const digests = createDigestWorker({
+    digest: connection.digest,
+    outbox,
+    links: connection.links,
+    clock,
+    ids,
+    logger,
   });
   // the token in use: after a switch to ABM_SCIM_TOKEN_NEXT the warnings count down for it
   const tokenExpiresAt = (): Date | null => {
@@ -159,11 +167,15 @@ function connectionWorkers(
       tokenTimer = setInterval(checkToken, TOKEN_CHECK_MS);
       tokenTimer.unref();
       worker.start();
-      if (schedule) scheduler.start();
+      if (schedule) {
+        scheduler.start();
+        digests.start();
+      }
     },
     async stop() {
       if (tokenTimer !== null) clearInterval(tokenTimer);
       await scheduler.stop();
+      await digests.stop();
       unsubscribe();
       await dispatcher.idle();
       await worker.stop();

@@ -2,8 +2,10 @@ import { createGraphDirectorySource } from "#adapters/graph/graph-directory-sour
 import type { Config, ConnectionConfig } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
 import type { RoutedConnection } from "#core/chat/connection-router.js";
+import type { DigestDeps } from "#core/chat/context.js";
 import type { ChatLinks } from "#core/chat/format.js";
 import { type ChatCore, createChatCore } from "#core/chat/handle-command.js";
+import type { AlertRouteBook } from "#core/chat/ports.js";
 import { createRoleChecker, type RoleChecker } from "#core/chat/roles.js";
 import type { Clock } from "#core/clock.js";
 import { AppError, toAppError } from "#core/errors.js";
@@ -13,12 +15,14 @@ import type { DirectorySource } from "#core/ports/directory-source.js";
 import type { SeenRequestStore } from "#core/ports/seen-requests.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
-import { type AlertRouteStore, createAlertRouteStore } from "#db/repositories/alert-route-repository.js";
+import { createIncidentStore } from "#db/repositories/alert-repository.js";
+import { createAlertRouteStore } from "#db/repositories/alert-route-repository.js";
 import { createApprovalStore } from "#db/repositories/approval-repository.js";
 import { type AuditLog, createAuditLog } from "#db/repositories/audit-repository.js";
 import { ensureConnection } from "#db/repositories/connection-repository.js";
+import { createDigestSubscriptionStore } from "#db/repositories/digest-subscription-repository.js";
 import { createSeenRequestRepository } from "#db/repositories/seen-request-repository.js";
-import { createAlertRouteSource } from "./alert-routes.js";
+import { createAlertRouteBook } from "./alert-routes.js";
 import { loadAttributeMap } from "./attribute-map-file.js";
 import type { ConnectionTargets } from "./connection.js";
 import { buildEngine, type ServiceEngine } from "./engines.js";
@@ -35,8 +39,10 @@ export interface ConnectionServices {
   readonly events: EventBus;
   /** the one approval store of this connection (both engines hold their batches there) */
   readonly approvals: ApprovalStore;
-  /** the routes set with `alerts here` (the chat core writes them, the alert dispatcher reads them) */
-  readonly alertRoutes: AlertRouteStore;
+  /** `ABM_ALERT_CHANNELS` and the routes set with `alerts here` (the chat core writes them, the alert dispatcher reads them) */
+  readonly alertRoutes: AlertRouteBook;
+  /** the digest subscriptions, where a digest's facts come from, and when it is due (the digest worker and `digest show`) */
+  readonly digest: DigestDeps;
   /** the audit log of this connection (every front end writes it through the command core) */
   readonly audit: AuditLog;
   readonly links: ChatLinks;
@@ -91,7 +97,7 @@ function databaseConnectionId(id: string): string {
 
 /** A connection as the chat router sees it, answering through `core` (its chat core, perhaps wrapped). */
 export function routedConnection(connection: ConnectionServices, core: ChatCore): RoutedConnection {
-  const routes = createAlertRouteSource(connection.config, connection.alertRoutes);
+  const routes = connection.alertRoutes;
   return {
     id: connection.config.id,
     name: connection.config.name,
@@ -188,7 +194,10 @@ async function openConnection(
     logger,
   });
   const approvals = createApprovalStore(database.db, connectionId, ids);
-  const alertRoutes = createAlertRouteStore(database.db, connectionId, () => clock.now());
+  const alertRoutes = createAlertRouteBook(
+    connection,
+    createAlertRouteStore(database.db, connectionId, () => clock.now()),
+  );
   const audit = createAuditLog(database.db, connectionId, () => clock.now(), ids);
   const built = await buildEngine({
     connection,
@@ -227,7 +236,23 @@ async function openConnection(
           entraProvisioningUrl: `https://entra.microsoft.com/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Provisioning/objectId/${targets.graph.servicePrincipalId}`,
         }),
   };
-  const chatDeps = { engine, audit, approvals, alertRoutes, events, clock, config: { links }, logger };
+  const incidents = createIncidentStore(database.db, connectionId, () => clock.now());
+  const digest: DigestDeps = {
+    subscriptions: createDigestSubscriptionStore(database.db, connectionId, () => clock.now()),
+    at: connection.alerts.digestAt,
+    sources: {
+      engine,
+      approvals,
+      tokenExpiresAt: targets.scim.tokenExpiresAt,
+      async failingSince(code) {
+        const stored = await incidents.get(`failure:${code}`);
+        if (!stored.ok) return stored;
+        const incident = stored.value?.incident;
+        return ok(incident?.status === "open" ? incident.openedAt : null);
+      },
+    },
+  };
+  const chatDeps = { engine, audit, approvals, alertRoutes, digest, events, clock, config: { links }, logger };
   return {
     config: connection,
     connectionId,
@@ -236,6 +261,7 @@ async function openConnection(
     events,
     approvals,
     alertRoutes,
+    digest,
     audit,
     links,
     directory,

@@ -2,6 +2,7 @@
  * The effective configuration, grouped by area. Built only by `loadConfig(env)` and frozen.
  * Unset optional values are `null` (never `undefined`), so every field is always present.
  */
+import type { DigestTime } from "#core/chat/digest/period.js";
 import type { RoleEntry } from "#core/chat/roles.js";
 import type { AppleOrganization } from "#core/organization.js";
 import type { MessagePlatform } from "#core/platform.js";
@@ -110,7 +111,10 @@ export interface AlertRoute {
 }
 
 export interface AlertsConfig {
+  /** every alert kind goes to these (`ABM_ALERT_CHANNELS` carries no kinds) */
   readonly routes: readonly AlertRoute[];
+  /** `ABM_DIGEST_AT`: when digests are posted (weekly ones on Mondays); default 08:00 UTC */
+  readonly digestAt: DigestTime;
 }
 
 /** Who may act, parsed once into the chat core's own entries (`createRoleChecker` takes them as they are). */

@@ -30,6 +30,7 @@ export const CONNECTION_KEYS = {
   interval: "SYNC_INTERVAL",
   deletionThreshold: "DELETION_THRESHOLD",
   alertChannels: "ABM_ALERT_CHANNELS",
+  digestAt: "ABM_DIGEST_AT",
   viewers: "ABM_VIEWERS",
   operators: "ABM_OPERATORS",
   approvers: "ABM_APPROVERS",

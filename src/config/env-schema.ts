@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Result } from "#core/result.js";
 import type { Invalid } from "./invalid.js";
+import { parseDigestAt } from "./parse-digest-at.js";
 import { parseDuration } from "./parse-duration.js";
 import { parseAlertRoutes, parseDomainList, parseRoleList } from "./parse-lists.js";
 import {
@@ -110,6 +111,7 @@ export const envSchema = z.object({
   ),
   TEAMS_ALLOW_ANONYMOUS: variable(parseBoolean, SHOW),
   ABM_ALERT_CHANNELS: variable(parseAlertRoutes, HIDE),
+  ABM_DIGEST_AT: variable(parseDigestAt, SHOW),
   ABM_VIEWERS: variable(parseRoleList, HIDE),
   ABM_OPERATORS: variable(parseRoleList, HIDE),
   ABM_APPROVERS: variable(parseRoleList, HIDE),

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
+import { DEFAULT_DIGEST_TIME } from "#core/chat/digest/period.js";
 import { organizationOfScimUrl } from "#core/organization.js";
 import { err, ok, type Result } from "#core/result.js";
 import type { Config, ConnectionConfig, DatabaseConfig, SlackConfig, TeamsConfig } from "./config.js";
@@ -154,7 +155,7 @@ function connectionFrom(id: string, name: string, env: ParsedEnv): ConnectionCon
       verifiedDomains: env.ABM_VERIFIED_DOMAINS ?? [],
       attributeMapPath: env.ABM_ATTRIBUTE_MAP ?? null,
     },
-    alerts: { routes: env.ABM_ALERT_CHANNELS ?? [] },
+    alerts: { routes: env.ABM_ALERT_CHANNELS ?? [], digestAt: env.ABM_DIGEST_AT ?? DEFAULT_DIGEST_TIME },
     roles: {
       viewers: env.ABM_VIEWERS ?? [],
       operators: env.ABM_OPERATORS ?? [],

@@ -72,7 +72,10 @@ function redactConnection(connection: ConnectionConfig) {
       verifiedDomains: sync.verifiedDomains,
       attributeMapPath: sync.attributeMapPath,
     },
-    alerts: { routes: connection.alerts.routes.map((route) => `${route.platform}:${route.channel}`) },
+    alerts: {
+      routes: connection.alerts.routes.map((route) => `${route.platform}:${route.channel}`),
+      digestAt: `${String(connection.alerts.digestAt.hour).padStart(2, "0")}:${String(connection.alerts.digestAt.minute).padStart(2, "0")} ${connection.alerts.digestAt.timeZone}`,
+    },
     roles: {
       viewers: countRoles(connection.roles.viewers),
       operators: countRoles(connection.roles.operators),

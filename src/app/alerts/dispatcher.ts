@@ -1,5 +1,6 @@
 import type { Approval } from "#core/approvals/approval.js";
 import type { AlertAction, AlertEvent } from "#core/chat/alerts/incidents.js";
+import { type AlertKind, alertKindOf, receives } from "#core/chat/alerts/kinds.js";
 import { planAlerts } from "#core/chat/alerts/policy.js";
 import type { AlertRouteSource, IncidentStore, OutboxStore } from "#core/chat/alerts/stores.js";
 import type { ChatLinks } from "#core/chat/format.js";
@@ -13,7 +14,8 @@ import { err, ok, type Result } from "#core/result.js";
 import { type OutboxPayload, toJsonPayload } from "./outbox-payload.js";
 
 /**
- * Engine events → alert policy → durable outbox. Events are handled one at a time (the policy
+ * Engine events → alert policy → durable outbox. Each alert goes only to the routes subscribed to
+ * its kind (`alertKindOf`: errors, deletions, tokens, runs). Events are handled one at a time (the policy
  * reads the open incidents, then they are written back). Messages are enqueued BEFORE the
  * incident is saved, with dedup keys derived from the incident's state, so a crash in between
  * re-plans the same messages and the outbox stores them once.
@@ -72,10 +74,13 @@ function payloadsFor(action: AlertAction, approvalId: string | null): OutboxPayl
         { kind: "edit_parent", incidentKey, reply: action.parent },
         { kind: "thread", incidentKey, reply: action.followUp },
       ];
+    case "note":
+      return [{ kind: "post", reply: action.reply }];
   }
 }
 
 function stateTag(action: AlertAction): string {
+  if (action.type === "note") return "note";
   const i = action.incident;
   return `${action.type}:${i.occurrences}:${i.status}:${i.milestone ?? "-"}:${i.resolvedAt?.getTime() ?? "-"}`;
 }
@@ -90,13 +95,15 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     return next;
   }
 
-  /** enqueue to every route; `createdAt` steps by 1 ms so the outbox keeps the order */
+  /** enqueue to every route subscribed to `kind`; `createdAt` steps by 1 ms so the outbox keeps the order */
   async function enqueue(
+    kind: AlertKind,
     payloads: readonly { readonly payload: OutboxPayload; readonly dedup: string }[],
   ): Promise<Result<number, AppError>> {
-    const routes = await deps.routes.list();
-    if (!routes.ok) return routes;
-    if (routes.value.length === 0 && payloads.length > 0) {
+    const all = await deps.routes.list();
+    if (!all.ok) return all;
+    const subscribed = all.value.filter((route) => receives(route.kinds, kind));
+    if (all.value.length === 0 && payloads.length > 0) {
       const unrouted = deps.unrouted ?? null;
       if (unrouted === null) logger.warn({}, "no alert route configured; nothing posted");
       else
@@ -108,13 +115,13 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     let step = 0;
     let stored = 0;
     for (const { payload, dedup } of payloads) {
-      for (const route of routes.value) {
+      for (const route of subscribed) {
         const added = await deps.outbox.enqueue({
           id: deps.ids.next("out"),
           platform: route.platform,
           channelId: route.channelId,
           payload: toJsonPayload(payload),
-          incidentKey: payload.incidentKey,
+          incidentKey: payload.kind === "post" ? null : payload.incidentKey,
           dedupKey: `${dedup}|${payload.kind}|${route.platform}:${route.channelId}`,
           now: new Date(base + step),
         });
@@ -141,9 +148,10 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
         payload,
         dedup: `${action.key}|${stateTag(action)}`,
       }));
-      const stored = await enqueue(payloads);
+      const stored = await enqueue(alertKindOf(action), payloads);
       if (!stored.ok) return stored;
       enqueued += stored.value;
+      if (action.type === "note") continue;
       const saved = await deps.incidents.save(action.incident);
       if (!saved.ok) return saved;
     }
@@ -161,7 +169,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     if (!stored.ok) return stored;
     if (stored.value === null || stored.value.incident.status === "resolved") return ok(NONE);
     const votes = approval.votes.length;
-    const refreshed = await enqueue([
+    const refreshed = await enqueue("deletions", [
       {
         payload: { kind: "refresh_approval", incidentKey: key, approvalId: approval.id },
         dedup: `${key}|${approval.status}:${votes}:${approval.result?.at.getTime() ?? "-"}`,

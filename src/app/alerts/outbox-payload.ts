@@ -8,6 +8,7 @@ import type { Reply } from "#core/chat/reply.js";
  * - `edit_parent`: replace the incident's parent in the same channel
  * - `refresh_approval`: re-render the approval message from the stored approval at send time and
  *   replace the incident's parent (so a late edit never shows an older state)
+ * - `post`: a message of its own, no incident (a run's note, a digest)
  */
 const confirmation = z.object({ title: z.string(), text: z.string(), confirm: z.string(), deny: z.string() });
 const button = z.object({
@@ -26,6 +27,19 @@ const block = z.discriminatedUnion("type", [
   z.object({ type: z.literal("actions"), buttons: z.array(button) }),
   z.object({ type: z.literal("links"), links: z.array(z.object({ label: z.string(), url: z.string() })) }),
   z.object({ type: z.literal("divider") }),
+  z.object({
+    type: z.literal("chart"),
+    title: z.string(),
+    runs: z.array(
+      z.object({
+        label: z.string(),
+        created: z.number(),
+        updated: z.number(),
+        deactivated: z.number(),
+        failed: z.number(),
+      }),
+    ),
+  }),
 ]);
 const replySchema = z.object({
   fallbackText: z.string(),
@@ -44,13 +58,15 @@ const outboxPayloadSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("thread"), incidentKey: z.string(), reply: replySchema }),
   z.object({ kind: z.literal("edit_parent"), incidentKey: z.string(), reply: replySchema }),
   z.object({ kind: z.literal("refresh_approval"), incidentKey: z.string(), approvalId: z.string() }),
+  z.object({ kind: z.literal("post"), reply: replySchema }),
 ]);
 
 export type OutboxPayload =
   | { readonly kind: "parent"; readonly incidentKey: string; readonly approvalId: string | null; readonly reply: Reply }
   | { readonly kind: "thread"; readonly incidentKey: string; readonly reply: Reply }
   | { readonly kind: "edit_parent"; readonly incidentKey: string; readonly reply: Reply }
-  | { readonly kind: "refresh_approval"; readonly incidentKey: string; readonly approvalId: string };
+  | { readonly kind: "refresh_approval"; readonly incidentKey: string; readonly approvalId: string }
+  | { readonly kind: "post"; readonly reply: Reply };
 
 /** Strips `undefined` members so the payload is plain JSON (what a JSON column stores). */
 export function toJsonPayload(payload: OutboxPayload): unknown {

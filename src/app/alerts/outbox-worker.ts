@@ -152,6 +152,15 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       }
       case "edit_parent":
         return edit(entry, notifier, payload.incidentKey, payload.reply);
+      case "post": {
+        const posted = await notifier.post(entry.channelId, payload.reply);
+        return posted.ok
+          ? {
+              type: "sent",
+              ref: { platform: entry.platform, channelId: entry.channelId, messageId: posted.value.messageId },
+            }
+          : { type: "failed", error: posted.error };
+      }
       case "refresh_approval": {
         let approval: Approval | null;
         try {

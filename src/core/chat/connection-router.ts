@@ -23,8 +23,8 @@ export interface RoutedConnection {
 }
 
 const OPTION = /(?:^|\s)--connection(?:=|\s+)(\S*)/;
-/** `alerts here <connection>` binds the conversation to that connection */
-const ALERTS_HERE = /^\s*alerts\s+here\s+([a-z][a-z0-9-]*)\s*$/i;
+/** `alerts here <connection> [kinds]` binds the conversation to that connection */
+const ALERTS_HERE = /^\s*alerts\s+here\s+([a-z][a-z0-9-]*)((?:\s+\S+)*)\s*$/i;
 
 /**
  * One chat core over several organizations. A command goes to the connection it names
@@ -74,7 +74,9 @@ export function createConnectionRouter(connections: readonly RoutedConnection[])
       if (id !== null) {
         const target = byId.get(id);
         if (target === undefined) return [unknown(id)];
-        const text = (here !== null && named === null ? "alerts here" : request.text.replace(OPTION, " ")).trim();
+        const text = (
+          here !== null && named === null ? `alerts here ${here[2] ?? ""}` : request.text.replace(OPTION, " ")
+        ).trim();
         return (await target.core.handle({ ...request, text })).map((r) => namespaced(r, target.id));
       }
       const word = request.text.trim().split(/\s+/)[0]?.toLowerCase() ?? "";

@@ -5,8 +5,10 @@ import type { EngineEventSink } from "../engine/context.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ProvisioningEngine } from "../ports/provisioning-engine.js";
+import type { DigestSources } from "./digest/digest.js";
+import type { DigestTime } from "./digest/period.js";
 import type { ChatLinks } from "./format.js";
-import type { AlertRouteBook, ChatActor, ConversationRef } from "./ports.js";
+import type { AlertRouteBook, ChatActor, ConversationRef, DigestBook } from "./ports.js";
 import type { Reply } from "./reply.js";
 import { type Role, type RoleChecker, refusalText } from "./roles.js";
 
@@ -20,11 +22,20 @@ export interface ChatCoreDeps {
   readonly audit: AuditSink;
   readonly approvals: ApprovalStore;
   readonly alertRoutes: AlertRouteBook;
+  /** `digest daily|weekly|off` and `digest show` */
+  readonly digest: DigestDeps;
   /** where `approval_changed` goes: the alert outbox re-renders the approval's posted messages */
   readonly events: EngineEventSink;
   readonly clock: Clock;
   readonly config: ChatCoreConfig;
   readonly logger?: Logger;
+}
+
+export interface DigestDeps {
+  readonly subscriptions: DigestBook;
+  readonly sources: DigestSources;
+  /** `ABM_DIGEST_AT` */
+  readonly at: DigestTime;
 }
 
 /** What a command handler gets: the deps, who asks, where, and helpers that audit. */

@@ -1,6 +1,8 @@
 import { AppError, type ErrorCode } from "../errors.js";
 import type { SyncScope } from "../ports/provisioning-engine.js";
 import { err, ok, type Result } from "../result.js";
+import { ALERT_KINDS, parseAlertKinds, type SubscribedKinds } from "./alerts/kinds.js";
+import type { DigestCadence } from "./digest/period.js";
 
 /**
  * The one command grammar shared by the CLI, Slack (`/abm …`) and Teams (`@abm …`).
@@ -33,8 +35,14 @@ export type Command =
   /** ABM users with no Entra counterpart in scope; `csv` as for `errors` */
   | { readonly name: "orphans"; readonly csv: boolean }
   | { readonly name: "help" }
-  | { readonly name: "alerts.here" }
-  | { readonly name: "alerts.off" };
+  /** `kinds`: what this conversation receives (`all` when none is named) */
+  | { readonly name: "alerts.here"; readonly kinds: SubscribedKinds }
+  | { readonly name: "alerts.off" }
+  | { readonly name: "alerts.list" }
+  /** `null`: `digest off` */
+  | { readonly name: "digest"; readonly cadence: DigestCadence | null }
+  /** the digest of the period in progress, as it would be posted */
+  | { readonly name: "digest.show"; readonly cadence: DigestCadence };
 
 export type CommandName = Command["name"];
 
@@ -73,8 +81,15 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   { name: "scope", usage: "scope <all|assigned>", summary: "Change which users are synced (asks to confirm)" },
   { name: "pause", usage: "pause", summary: "Pause scheduled cycles" },
   { name: "resume", usage: "resume", summary: "Resume scheduled cycles" },
-  { name: "alerts.here", usage: "alerts here", summary: "Post alerts in this conversation" },
+  {
+    name: "alerts.here",
+    usage: `alerts here [${[...ALERT_KINDS, "all"].join("|")}]`,
+    summary: "Post alerts of these kinds in this conversation (default all; several allowed)",
+  },
   { name: "alerts.off", usage: "alerts off", summary: "Stop posting alerts in this conversation" },
+  { name: "alerts.list", usage: "alerts list", summary: "Where alerts go: each channel, its kinds, who set it, when" },
+  { name: "digest", usage: "digest daily|weekly|off", summary: "Post a daily or weekly digest in this conversation" },
+  { name: "digest.show", usage: "digest show [daily|weekly]", summary: "The digest of the period so far" },
   { name: "approve", usage: "approve <id>", summary: "Approve a held deletion batch" },
   { name: "reject", usage: "reject <id>", summary: "Reject a held deletion batch" },
 ];
@@ -160,6 +175,7 @@ const WORDS = [
   "conflicts",
   "help",
   "alerts",
+  "digest",
 ] as const;
 
 /** The closest command word to what was typed, or null when nothing is close. */
@@ -244,12 +260,10 @@ function parseWords(word: string, args: readonly string[]): Result<Command, Usag
     case "approve":
     case "reject":
       return approvalCommand(word, args);
-    case "alerts": {
-      const where = args.length === 1 ? args[0]?.toLowerCase() : undefined;
-      if (where === "here") return ok({ name: "alerts.here" });
-      if (where === "off") return ok({ name: "alerts.off" });
-      return err(new UsageError("chat.usage", "Use `alerts here` or `alerts off`.", "alerts here"));
-    }
+    case "alerts":
+      return alertsCommand(args);
+    case "digest":
+      return digestCommand(args);
     default: {
       const suggestion = suggestCommand(word);
       const known = `I don't know \`${printable(word)}\`.`;
@@ -258,6 +272,33 @@ function parseWords(word: string, args: readonly string[]): Result<Command, Usag
       return err(new UsageError("chat.unknown_command", message, "help", suggestion));
     }
   }
+}
+
+function alertsCommand(args: readonly string[]): Result<Command, UsageError> {
+  const [where, ...rest] = args.map((a) => a.toLowerCase());
+  if (where === "here") {
+    const kinds = parseAlertKinds(rest);
+    if (kinds.ok) return ok({ name: "alerts.here", kinds: kinds.kinds });
+    const unknown = kinds.unknown.map((w) => `\`${printable(w)}\``).join(", ");
+    return err(
+      malformed("alerts.here", `I don't know the alert kind ${unknown}. Kinds: ${[...ALERT_KINDS, "all"].join(", ")}.`),
+    );
+  }
+  if (where === "off" && rest.length === 0) return ok({ name: "alerts.off" });
+  if (where === "list" && rest.length === 0) return ok({ name: "alerts.list" });
+  return err(new UsageError("chat.usage", "Use `alerts here [kinds]`, `alerts list` or `alerts off`.", "alerts here"));
+}
+
+function digestCommand(args: readonly string[]): Result<Command, UsageError> {
+  const [what, ...rest] = args.map((a) => a.toLowerCase());
+  if (what === "show" && rest.length <= 1) {
+    const cadence = rest[0] ?? "daily";
+    if (cadence === "daily" || cadence === "weekly") return ok({ name: "digest.show", cadence });
+    return err(malformed("digest.show", "Choose `daily` or `weekly`."));
+  }
+  if (rest.length === 0 && (what === "daily" || what === "weekly")) return ok({ name: "digest", cadence: what });
+  if (rest.length === 0 && what === "off") return ok({ name: "digest", cadence: null });
+  return err(malformed("digest", "Choose `daily`, `weekly` or `off`."));
 }
 
 /** Parses the text after `/abm` (or `@abm`, or the CLI argv joined by spaces). Never throws. */

@@ -1,11 +1,12 @@
 import { toAppError } from "../errors.js";
 import { APPROVAL_ACTIONS } from "./approval-message.js";
 import { decideApproval } from "./approvals.js";
-import { alertRouteCommand } from "./commands/alert-routes.js";
+import { alertsHereCommand, alertsListCommand, alertsOffCommand } from "./commands/alert-routes.js";
 import { approvalsCommand, decideCommand } from "./commands/approvals.js";
 import { checkCommand } from "./commands/check.js";
 import { CONFIRM_ACTIONS, cancelAction, confirmAction, restartCommand, scopeCommand } from "./commands/confirmed.js";
 import { conflictsCommand } from "./commands/conflicts.js";
+import { digestCommand, digestShowCommand } from "./commands/digest.js";
 import { errorsCommand } from "./commands/errors.js";
 import { helpCommand } from "./commands/help.js";
 import { historyCommand } from "./commands/history.js";
@@ -107,9 +108,15 @@ async function run(ctx: CommandContext, command: Command): Promise<Answer> {
     case "restart":
       return restartCommand(ctx, command.mode);
     case "alerts.here":
-      return alertRouteCommand(ctx, "here");
+      return alertsHereCommand(ctx, command.kinds);
     case "alerts.off":
-      return alertRouteCommand(ctx, "off");
+      return alertsOffCommand(ctx);
+    case "alerts.list":
+      return alertsListCommand(ctx);
+    case "digest":
+      return digestCommand(ctx, command.cadence);
+    case "digest.show":
+      return digestShowCommand(ctx, command.cadence);
     case "approve":
     case "reject":
       return decideCommand(ctx, command.approvalId, command.name);

@@ -1,5 +1,8 @@
 import type { AppError } from "../errors.js";
 import type { Result } from "../result.js";
+import type { SubscribedKinds } from "./alerts/kinds.js";
+import type { AlertRoute } from "./alerts/stores.js";
+import type { DigestCadence } from "./digest/period.js";
 import type { ChartBlock } from "./reply.js";
 
 /**
@@ -44,11 +47,41 @@ export interface GroupMembership {
   isMember(entraObjectId: string, groupId: string): Promise<Result<boolean, AppError>>;
 }
 
+/** What setting a subscription did. */
+export type SubscriptionChange = "added" | "changed" | "unchanged";
+
+/** The alert routes of one connection: `alerts here <kinds>`, `alerts off`, `alerts list`. */
 export interface AlertRouteBook {
-  /** returns false when the route already existed */
-  add(conversation: ConversationRef, addedBy: string): Promise<Result<boolean, AppError>>;
+  /** adds the route, or changes its kinds */
+  set(
+    conversation: ConversationRef,
+    kinds: SubscribedKinds,
+    setBy: string,
+  ): Promise<Result<SubscriptionChange, AppError>>;
   /** returns false when there was no route here */
   remove(conversation: ConversationRef): Promise<Result<boolean, AppError>>;
+  /** configured routes (`ABM_ALERT_CHANNELS`) and the ones set from chat; a channel set from chat wins */
+  list(): Promise<Result<readonly AlertRoute[], AppError>>;
+}
+
+/** A channel that receives the digest (`digest daily|weekly`). */
+export interface DigestSubscription {
+  readonly platform: ChatPlatform;
+  readonly channelId: string;
+  readonly cadence: DigestCadence;
+  readonly setBy: string;
+  readonly setAt: Date;
+}
+
+/** The digest subscriptions of one connection. */
+export interface DigestBook {
+  /** `null` turns it off here; returns what changed (`unchanged` also when off and there was none) */
+  set(
+    conversation: ConversationRef,
+    cadence: DigestCadence | null,
+    setBy: string,
+  ): Promise<Result<SubscriptionChange, AppError>>;
+  list(): Promise<Result<readonly DigestSubscription[], AppError>>;
 }
 
 /**

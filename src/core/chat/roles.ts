@@ -40,6 +40,9 @@ const REQUIRED: Readonly<Record<CommandName, Role>> = {
   resume: "operator",
   "alerts.here": "operator",
   "alerts.off": "operator",
+  "alerts.list": "viewer",
+  digest: "operator",
+  "digest.show": "viewer",
   approve: "approver",
   reject: "approver",
 };

@@ -17,9 +17,11 @@ describeEachDatabase("alert, outbox, conversation and audit stores", (current) =
     const [a, b] = [await freshConnection(db), await freshConnection(db)];
     const routes = createAlertRouteStore(db, a, () => at(0));
     const slack = { platform: "slack", channelId: "C012345" } as const;
-    expect(expectOk(await routes.add(slack, "U1"))).toBe(true);
-    expect(expectOk(await routes.add(slack, "U2"))).toBe(false);
-    expect(expectOk(await routes.add({ platform: "teams", channelId: "19:abc@thread.tacv2" }, "U1"))).toBe(true);
+    expect(expectOk(await routes.set(slack, "all", "U1"))).toBe("added");
+    expect(expectOk(await routes.set(slack, "all", "U2"))).toBe("unchanged");
+    expect(expectOk(await routes.set({ platform: "teams", channelId: "19:abc@thread.tacv2" }, "all", "U1"))).toBe(
+      "added",
+    );
     expect(expectOk(await routes.list()).map((r) => `${r.platform}:${r.channelId}`)).toEqual([
       "slack:C012345",
       "teams:19:abc@thread.tacv2",

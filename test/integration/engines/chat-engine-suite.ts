@@ -11,6 +11,7 @@ import type { ProvisioningEngine } from "#core/ports/provisioning-engine.js";
 import {
   channel,
   FakeGroups,
+  fakeDigestDeps,
   InMemoryAlertRoutes,
   RecordingEvents,
   replyText,
@@ -86,6 +87,7 @@ export function runChatEngineSuite(name: string, create: () => Promise<EngineUnd
         audit: under.audit,
         approvals: under.approvals,
         alertRoutes: new InMemoryAlertRoutes(),
+        digest: fakeDigestDeps(under.engine, under.approvals),
         events: new RecordingEvents(),
         clock,
         config: { links: LINKS },

@@ -9,7 +9,19 @@ import type {
 } from "#core/approvals/approval.js";
 import { type ApprovalStore, type VoteResult, voteAuditEntry } from "#core/approvals/approval-store.js";
 import type { AuditActor, AuditEntry, AuditSink } from "#core/audit.js";
-import type { AlertRouteBook, ChatActor, ConversationRef, GroupMembership } from "#core/chat/ports.js";
+import { type SubscribedKinds, sameKinds } from "#core/chat/alerts/kinds.js";
+import type { AlertRoute } from "#core/chat/alerts/stores.js";
+import type { DigestDeps } from "#core/chat/context.js";
+import type { DigestSources } from "#core/chat/digest/digest.js";
+import { DEFAULT_DIGEST_TIME, type DigestCadence } from "#core/chat/digest/period.js";
+import type {
+  AlertRouteBook,
+  ChatActor,
+  ConversationRef,
+  DigestBook,
+  DigestSubscription,
+  GroupMembership,
+} from "#core/chat/ports.js";
 import type { Reply } from "#core/chat/reply.js";
 import type { RoleEntry } from "#core/chat/roles.js";
 import type { Clock } from "#core/clock.js";
@@ -151,15 +163,50 @@ export class RecordingEvents implements EngineEventSink {
 }
 
 export class InMemoryAlertRoutes implements AlertRouteBook {
-  routes = new Set<string>();
-  async add(conversation: ConversationRef) {
+  /** by `platform:channel` */
+  routes = new Map<string, AlertRoute>();
+  constructor(private readonly now: () => Date = () => new Date("2026-03-01T10:00:00Z")) {}
+  async set(conversation: ConversationRef, kinds: SubscribedKinds, setBy: string) {
     const key = `${conversation.platform}:${conversation.channelId}`;
-    const added = !this.routes.has(key);
-    this.routes.add(key);
-    return ok(added);
+    const existing = this.routes.get(key);
+    if (existing !== undefined && sameKinds(existing.kinds, kinds)) return ok("unchanged" as const);
+    this.routes.set(key, {
+      platform: conversation.platform,
+      channelId: conversation.channelId,
+      kinds,
+      setBy,
+      setAt: this.now(),
+    });
+    return ok(existing === undefined ? ("added" as const) : ("changed" as const));
   }
   async remove(conversation: ConversationRef) {
     return ok(this.routes.delete(`${conversation.platform}:${conversation.channelId}`));
+  }
+  async list() {
+    return ok([...this.routes.values()]);
+  }
+}
+
+export class InMemoryDigestBook implements DigestBook {
+  /** by `platform:channel` */
+  subscriptions = new Map<string, DigestSubscription>();
+  constructor(private readonly now: () => Date = () => new Date("2026-03-01T10:00:00Z")) {}
+  async set(conversation: ConversationRef, cadence: DigestCadence | null, setBy: string) {
+    const key = `${conversation.platform}:${conversation.channelId}`;
+    const existing = this.subscriptions.get(key);
+    if (cadence === null) return ok(this.subscriptions.delete(key) ? ("changed" as const) : ("unchanged" as const));
+    if (existing?.cadence === cadence) return ok("unchanged" as const);
+    this.subscriptions.set(key, {
+      platform: conversation.platform,
+      channelId: conversation.channelId,
+      cadence,
+      setBy,
+      setAt: this.now(),
+    });
+    return ok(existing === undefined ? ("added" as const) : ("changed" as const));
+  }
+  async list() {
+    return ok([...this.subscriptions.values()]);
   }
 }
 
@@ -210,4 +257,17 @@ export function replyText(reply: Reply | null | undefined): string {
 export function must<T>(value: T | null | undefined): T {
   if (value === null || value === undefined) throw new Error("expected a value");
   return value;
+}
+
+/** The digest's deps over an engine and approval store (no incidents: every failure counts as new). */
+export function fakeDigestDeps(
+  engine: DigestSources["engine"],
+  approvals: DigestSources["approvals"],
+  now?: () => Date,
+): DigestDeps & { readonly subscriptions: InMemoryDigestBook } {
+  return {
+    subscriptions: new InMemoryDigestBook(now),
+    at: DEFAULT_DIGEST_TIME,
+    sources: { engine, approvals, failingSince: async () => ok(null), tokenExpiresAt: null },
+  };
 }

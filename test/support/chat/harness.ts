@@ -4,6 +4,7 @@ import { createChatCore } from "#core/chat/handle-command.js";
 import { createRoleChecker } from "#core/chat/roles.js";
 import {
   FakeGroups,
+  fakeDigestDeps,
   InMemoryAlertRoutes,
   InMemoryApprovalStore,
   InMemoryAudit,
@@ -37,7 +38,8 @@ export function createHarness(options: HarnessOptions = {}) {
   const audit = options.audit ?? new InMemoryAudit();
   const approvals = new InMemoryApprovalStore(audit);
   const engine = new InMemoryEngine(() => clock.now(), approvals);
-  const alertRoutes = new InMemoryAlertRoutes();
+  const alertRoutes = new InMemoryAlertRoutes(() => clock.now());
+  const digest = fakeDigestDeps(engine, approvals, () => clock.now());
   const groups = new FakeGroups();
   const events = new RecordingEvents();
   const approvalsRequired = options.approvalsRequired ?? 2;
@@ -56,11 +58,12 @@ export function createHarness(options: HarnessOptions = {}) {
     audit,
     approvals,
     alertRoutes,
+    digest,
     events,
     clock,
     config: { links: LINKS },
   });
-  return { core, clock, engine, audit, approvals, alertRoutes, groups, events, hold };
+  return { core, clock, engine, audit, approvals, alertRoutes, digest, groups, events, hold };
 }
 
 export function heldBatch(clock: ManualClock, count: number, id = "apr_test1"): HoldRequest {

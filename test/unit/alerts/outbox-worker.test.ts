@@ -34,7 +34,7 @@ function setup(notifier: ChannelNotifier) {
       platform: "slack",
       channelId,
       payload: toJsonPayload(payload),
-      incidentKey: payload.incidentKey,
+      incidentKey: payload.kind === "post" ? null : payload.incidentKey,
       dedupKey: `d${n}`,
       now: clock.now(),
     });

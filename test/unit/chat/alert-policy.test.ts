@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AlertAction, AlertEvent, IncidentRecord } from "#core/chat/alerts/incidents.js";
+import { alertKindOf } from "#core/chat/alerts/kinds.js";
 import { planAlerts } from "#core/chat/alerts/policy.js";
 import type { FailureEntry, RunSummary } from "#core/ports/provisioning-engine.js";
 import { pendingApproval, quarantineBatch } from "#test/support/approvals.js";
@@ -41,7 +42,7 @@ function failures(count: number, code = "validation.missing_given_name"): Failur
 /** Applies actions to a store the way the dispatcher would. */
 function step(store: Map<string, IncidentRecord>, event: AlertEvent): AlertAction[] {
   const actions = planAlerts({ incidents: [...store.values()], event, links: LINKS });
-  for (const action of actions) store.set(action.key, action.incident);
+  for (const action of actions) if (action.type !== "note") store.set(action.key, action.incident);
   return actions;
 }
 
@@ -188,5 +189,33 @@ describe("alert policy", () => {
         (a) => a.key,
       ),
     ).toEqual(["token:rejected"]);
+  });
+
+  it("runs: one note for a completed run that changed users, none for a quiet or failed run; every action has one kind", () => {
+    const changed = { ...run("run_7", "succeeded"), counts: { ...ZERO, created: 3, updated: 1 } };
+    const actions = planAlerts({
+      incidents: [],
+      event: { type: "cycle_finished", at: T0, run: changed, failures: [] },
+      links: LINKS,
+    });
+    expect(actions.map((a) => [a.type, alertKindOf(a)])).toEqual([["note", "runs"]]);
+    const note = actions[0];
+    expect(note?.type === "note" && replyText(note.reply)).toContain("3 created, 1 updated");
+    const quiet = planAlerts({
+      incidents: [],
+      event: { type: "cycle_finished", at: T0, run: run("run_8", "succeeded"), failures: [] },
+      links: LINKS,
+    });
+    expect(quiet).toEqual([]);
+    const failedRun = {
+      ...run("run_9", "failed", { code: "graph.unavailable", message: "down" }),
+      counts: { ...ZERO, created: 2 },
+    };
+    const failed = planAlerts({
+      incidents: [],
+      event: { type: "cycle_finished", at: T0, run: failedRun, failures: failures(1) },
+      links: LINKS,
+    });
+    expect(failed.map((a) => alertKindOf(a))).toEqual(["errors", "errors"]);
   });
 });

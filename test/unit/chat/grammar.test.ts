@@ -34,8 +34,18 @@ describe("parseCommand", () => {
     ["history 50", { name: "history", limit: 50 }],
     ["help", { name: "help" }],
     ["", { name: "help" }],
-    ["alerts here", { name: "alerts.here" }],
+    ["alerts here", { name: "alerts.here", kinds: "all" }],
+    ["alerts here all", { name: "alerts.here", kinds: "all" }],
+    ["alerts here deletions", { name: "alerts.here", kinds: ["deletions"] }],
+    ["alerts here tokens Deletions tokens", { name: "alerts.here", kinds: ["deletions", "tokens"] }],
+    ["alerts here runs all", { name: "alerts.here", kinds: "all" }],
     ["alerts off", { name: "alerts.off" }],
+    ["alerts list", { name: "alerts.list" }],
+    ["digest daily", { name: "digest", cadence: "daily" }],
+    ["digest Weekly", { name: "digest", cadence: "weekly" }],
+    ["digest off", { name: "digest", cadence: null }],
+    ["digest show", { name: "digest.show", cadence: "daily" }],
+    ["digest show weekly", { name: "digest.show", cadence: "weekly" }],
   ])("reads %j", (text, expected) => {
     expect(parseCommand(text)).toEqual({ ok: true, value: expected });
   });
@@ -56,6 +66,11 @@ describe("parseCommand", () => {
     ["approve", "chat.usage", "approve <id>"],
     ["approve apr_1;drop", "chat.usage", "approve <id>"],
     ["alerts", "chat.usage", "alerts here"],
+    ["alerts here deletes", "chat.usage", "alerts here [errors|deletions|tokens|runs|all]"],
+    ["alerts list all", "chat.usage", "alerts here"],
+    ["digest", "chat.usage", "digest daily|weekly|off"],
+    ["digest hourly", "chat.usage", "digest daily|weekly|off"],
+    ["digest show monthly", "chat.usage", "digest show [daily|weekly]"],
   ])("refuses %j with usage", (text, code, usage) => {
     const parsed = parseCommand(text);
     expect(parsed.ok).toBe(false);

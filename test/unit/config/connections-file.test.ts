@@ -178,4 +178,20 @@ describe("ABM_CONNECTIONS: several organizations", () => {
     expect(result.value.connections.map((c) => c.id)).toEqual(["default"]);
     expect(result.value.connectionsFile).toBeNull();
   });
+
+  it("ABM_DIGEST_AT is shared or set per connection (`digestAt`), and a bad value is named where it is", () => {
+    const config = valid([entry("contoso"), entry("school", { digestAt: "7:30 America/New_York" })], {
+      ABM_DIGEST_AT: "08:00 Europe/Berlin",
+    });
+    expect(config.connections.map((c) => c.alerts.digestAt)).toEqual([
+      { hour: 8, minute: 0, timeZone: "Europe/Berlin" },
+      { hour: 7, minute: 30, timeZone: "America/New_York" },
+    ]);
+    const error = invalid([entry("contoso"), entry("school", { digestAt: "8 Mars/Olympus" })]);
+    expect(error.message).toContain("ABM_CONNECTIONS[school].digestAt");
+    expect(error.message).toContain("Mars/Olympus");
+    const env = loadConfig({ ABM_DIGEST_AT: "25:00" });
+    expect(env.ok).toBe(false);
+    if (!env.ok) expect(env.error.message).toMatch(/ABM_DIGEST_AT.*time of day/);
+  });
 });

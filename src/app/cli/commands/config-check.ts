@@ -83,6 +83,7 @@ function connectionRows(c: RedactedConnection): Rows {
       "Alert routes",
       c.alerts.routes.length === 0 ? "none (set from chat with `alerts here`)" : c.alerts.routes.join(", "),
     ],
+    ["Digests at", `${c.alerts.digestAt} (weekly ones on Mondays; set per channel with \`digest daily|weekly\`)`],
     ["Viewers", c.roles.viewers.total === 0 ? "everyone in the workspace/tenant" : roles(c.roles.viewers)],
     ["Operators", roles(c.roles.operators)],
     [

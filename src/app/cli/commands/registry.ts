@@ -1,11 +1,13 @@
 import type { CliDeps } from "../cli-deps.js";
 import type { CliCommand } from "../command.js";
+import { createAlertsListCommand } from "./alerts-list.js";
 import { createApprovalsCommand } from "./approvals.js";
 import { createApproveCommand } from "./approve.js";
 import { createCheckCommand } from "./check.js";
 import { createConfigCheckCommand } from "./config-check.js";
 import { createConflictsCommand } from "./conflicts.js";
 import { createDemoCommand } from "./demo.js";
+import { createDigestShowCommand } from "./digest-show.js";
 import { createEmulateCommand } from "./emulate.js";
 import { createErrorsCommand } from "./errors.js";
 import { createHistoryCommand } from "./history.js";
@@ -47,6 +49,8 @@ export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
     createHistoryCommand(deps.access),
     createConflictsCommand(deps.access),
     createTokenCommand(deps.access),
+    createAlertsListCommand(deps.access),
+    createDigestShowCommand(deps.access),
     createConfigCheckCommand({ clock: deps.clock }),
     createStartCommand({ serve, demo }),
     serve,

@@ -1,6 +1,7 @@
 import type { Approval } from "../../approvals/approval.js";
 import type { FailureEntry, Quarantine, RunSummary } from "../../ports/provisioning-engine.js";
 import type { Reply } from "../reply.js";
+import type { AlertKind } from "./kinds.js";
 
 /** What the scheduler/engine reports; the alert policy turns each into channel actions. */
 export type AlertEvent =
@@ -54,6 +55,7 @@ export interface IncidentRecord {
  * - `post_follow_up`: post `reply` threaded under the parent
  * - `bump`: seen again: store the counter; editing the parent with `parent` is optional
  * - `resolve`: edit the parent with `parent` (resolved) and post `followUp` in the thread
+ * - `note`: post `reply` once, no incident (a run's short note); `kind` says who receives it
  */
 export type AlertAction =
   | { readonly type: "post_parent"; readonly key: string; readonly incident: IncidentRecord; readonly reply: Reply }
@@ -71,6 +73,7 @@ export type AlertAction =
       readonly incident: IncidentRecord;
       readonly parent: Reply;
       readonly followUp: Reply;
-    };
+    }
+  | { readonly type: "note"; readonly key: string; readonly kind: AlertKind; readonly reply: Reply };
 
 export const TOKEN_MILESTONES = [60, 30, 7, 1] as const;

@@ -2,7 +2,7 @@ import { heldCount } from "../../approvals/approval.js";
 import { organizationWords } from "../../organization.js";
 import { renderApprovalMessage } from "../approval-message.js";
 import { groupFailures } from "../commands/errors.js";
-import { type ChatLinks, code, formatTime, plain } from "../format.js";
+import { type ChatLinks, code, formatCounts, formatTime, plain } from "../format.js";
 import type { Reply } from "../reply.js";
 import {
   type AlertAction,
@@ -137,7 +137,29 @@ function cycleActions(
       }
     }
   }
+  const note = runNote(run);
+  if (note !== null) actions.push(note);
   return actions;
+}
+
+/** `runs`: one short note for a completed run that changed users in ABM (quiet runs say nothing). */
+function runNote(run: Extract<AlertEvent, { type: "cycle_finished" }>["run"]): AlertAction | null {
+  const c = run.counts;
+  const changed = c.created + c.adopted + c.updated + c.deactivated + c.deleted;
+  if (changed === 0 || (run.outcome !== "succeeded" && run.outcome !== "partial" && run.outcome !== "held"))
+    return null;
+  const text = `Run ${code(run.id)} (${run.kind}, ${run.trigger}) ${run.outcome}: ${formatCounts(c)}.`;
+  return {
+    type: "note",
+    key: `run:${run.id}`,
+    kind: "runs",
+    reply: {
+      fallbackText: text.replace(/\*\*|`/g, ""),
+      blocks: [{ type: "context", text }],
+      visibility: "channel",
+      tone: run.outcome === "succeeded" ? "success" : "info",
+    },
+  };
 }
 
 function tokenActions(

@@ -2,6 +2,7 @@ import type { AppError } from "../../errors.js";
 import type { Result } from "../../result.js";
 import type { ChatPlatform, MessageRef } from "../ports.js";
 import type { IncidentRecord } from "./incidents.js";
+import type { SubscribedKinds } from "./kinds.js";
 
 /**
  * The stores of alert delivery, for ONE connection: db/ implements them with the connection in
@@ -13,6 +14,11 @@ export type AsyncResult<T> = Promise<Result<T, AppError>>;
 export interface AlertRoute {
   readonly platform: ChatPlatform;
   readonly channelId: string;
+  /** the kinds this channel receives (`ABM_ALERT_CHANNELS`: `all`) */
+  readonly kinds: SubscribedKinds;
+  /** who set the route with `alerts here`; null: configured (`ABM_ALERT_CHANNELS`) */
+  readonly setBy: string | null;
+  readonly setAt: Date | null;
 }
 
 export interface AlertRouteSource {

@@ -1,35 +1,114 @@
+import { ALERT_KIND_INFO, ALERT_KINDS, describeKinds, type SubscribedKinds } from "../alerts/kinds.js";
 import { type Answer, audit, type CommandContext, failedAnswer, guard, succeeded, textReply } from "../context.js";
-import { actorName, plain } from "../format.js";
+import { actorName, code, formatTime, plain } from "../format.js";
+import type { Reply } from "../reply.js";
 
-export async function alertRouteCommand(ctx: CommandContext, which: "here" | "off"): Promise<Answer> {
-  const command = `alerts ${which}`;
+function kindsText(kinds: SubscribedKinds): string {
+  const named = kinds === "all" ? ALERT_KINDS : kinds;
+  return named.map((kind) => `${kind} (${ALERT_KIND_INFO[kind]})`).join("; ");
+}
+
+/** `alerts here [kinds]`: subscribe this conversation (or change its kinds); audited. */
+export async function alertsHereCommand(ctx: CommandContext, kinds: SubscribedKinds): Promise<Answer> {
+  const command = "alerts here";
   const where = `${ctx.conversation.platform}:${ctx.conversation.channelId}`;
   const refusal = await guard(ctx, command, "operator", where);
   if (refusal !== null) return refusal;
-  const routes = ctx.deps.alertRoutes;
-  const changed =
-    which === "here" ? await routes.add(ctx.conversation, ctx.actor.id) : await routes.remove(ctx.conversation);
+  const changed = await ctx.deps.alertRoutes.set(ctx.conversation, kinds, ctx.actor.id);
   if (!changed.ok) {
     await audit(ctx, { command, target: where, outcome: "failed", detail: changed.error.code });
-    return failedAnswer(which === "here" ? "Adding the alert route" : "Removing the alert route", changed.error);
+    return failedAnswer("Adding the alert route", changed.error);
+  }
+  const change = changed.value;
+  await audit(ctx, {
+    command,
+    target: where,
+    outcome: "succeeded",
+    detail: `${change}: ${describeKinds(kinds)}`,
+  });
+  const who = plain(actorName(ctx.actor));
+  const data = {
+    route: { ...ctx.conversation },
+    posting: true,
+    changed: change !== "unchanged",
+    change,
+    kinds: kinds === "all" ? "all" : [...kinds],
+  };
+  const reply =
+    change === "unchanged"
+      ? textReply(`Alerts are already posted here (${describeKinds(kinds)}).`, "info", "private")
+      : textReply(
+          `**Alerts will be posted here** (${change === "added" ? "set" : "changed"} by ${who}): ${kindsText(kinds)}.`,
+          "success",
+          "channel",
+        );
+  return succeeded(data, [reply]);
+}
+
+/** `alerts off`: no alert of any kind here any more; audited. */
+export async function alertsOffCommand(ctx: CommandContext): Promise<Answer> {
+  const command = "alerts off";
+  const where = `${ctx.conversation.platform}:${ctx.conversation.channelId}`;
+  const refusal = await guard(ctx, command, "operator", where);
+  if (refusal !== null) return refusal;
+  const changed = await ctx.deps.alertRoutes.remove(ctx.conversation);
+  if (!changed.ok) {
+    await audit(ctx, { command, target: where, outcome: "failed", detail: changed.error.code });
+    return failedAnswer("Removing the alert route", changed.error);
   }
   await audit(ctx, { command, target: where, outcome: "succeeded", detail: changed.value ? "changed" : "unchanged" });
   const who = plain(actorName(ctx.actor));
-  const data = { route: { ...ctx.conversation }, posting: which === "here", changed: changed.value };
-  if (which === "here") {
-    return succeeded(data, [
-      changed.value
-        ? textReply(
-            `**Alerts will be posted here** (set by ${who}): failures, quarantine, deletion approvals, token expiry.`,
-            "success",
-            "channel",
-          )
-        : textReply("Alerts are already posted here.", "info", "private"),
-    ]);
-  }
+  const data = { route: { ...ctx.conversation }, posting: false, changed: changed.value };
   return succeeded(data, [
     changed.value
       ? textReply(`**Alerts are no longer posted here** (turned off by ${who}).`, "info", "channel")
       : textReply("Alerts were not posted here; nothing changed.", "info", "private"),
   ]);
+}
+
+/** `alerts list`: every channel of this connection with its kinds, who set it and when; and the digests. */
+export async function alertsListCommand(ctx: CommandContext): Promise<Answer> {
+  const routes = await ctx.deps.alertRoutes.list();
+  if (!routes.ok) return failedAnswer("Listing the alert routes", routes.error);
+  const digests = await ctx.deps.digest.subscriptions.list();
+  if (!digests.ok) return failedAnswer("Listing the digest subscriptions", digests.error);
+  const here = (platform: string, channelId: string) =>
+    platform === ctx.conversation.platform && channelId === ctx.conversation.channelId ? " (here)" : "";
+  const routeLines = routes.value.map(
+    (r) =>
+      `${r.platform} ${code(r.channelId)}${here(r.platform, r.channelId)}: **${describeKinds(r.kinds)}** — ${
+        r.setBy === null ? "configured (`ABM_ALERT_CHANNELS`)" : `set by ${plain(r.setBy)} ${formatTime(r.setAt)}`
+      }`,
+  );
+  const digestLines = digests.value.map(
+    (d) =>
+      `${d.platform} ${code(d.channelId)}${here(d.platform, d.channelId)}: **${d.cadence}** — set by ${plain(d.setBy)} ${formatTime(d.setAt)}`,
+  );
+  const blocks: Reply["blocks"][number][] = [{ type: "header", text: "Alert routes" }];
+  blocks.push(
+    routeLines.length === 0
+      ? { type: "text", text: "No channel receives alerts. Type `alerts here` in one." }
+      : { type: "list", items: routeLines, total: routeLines.length },
+  );
+  if (digestLines.length > 0)
+    blocks.push({ type: "list", title: "Digests", items: digestLines, total: digestLines.length });
+  blocks.push({ type: "context", text: `Kinds: ${ALERT_KINDS.join(", ")} (or all).` });
+  const reply: Reply = {
+    fallbackText: [...routeLines, ...digestLines].join("\n").replace(/\*\*|`/g, "") || "No channel receives alerts.",
+    blocks,
+    visibility: "private",
+    tone: "info",
+  };
+  const data = {
+    routes: routes.value.map((r) => ({
+      platform: r.platform,
+      channelId: r.channelId,
+      kinds: r.kinds === "all" ? "all" : [...r.kinds],
+      source: r.setBy === null ? "configured" : "chat",
+      setBy: r.setBy,
+      setAt: r.setAt,
+    })),
+    digests: digests.value.map((d) => ({ ...d })),
+  };
+  return succeeded(data, [reply]);
 }

@@ -10,6 +10,7 @@ import { silentLogger } from "#core/logger.js";
 import { InMemoryIncidentStore, InMemoryOutboxStore, StaticAlertRoutes } from "#test/support/alerts.js";
 import {
   FakeGroups,
+  fakeDigestDeps,
   InMemoryAlertRoutes,
   InMemoryApprovalStore,
   InMemoryAudit,
@@ -33,7 +34,9 @@ export async function startAlertStack(api: FakeSlackApi, options: { approvalsReq
   const audit = new InMemoryAudit();
   const incidents = new InMemoryIncidentStore();
   const outbox = new InMemoryOutboxStore();
-  const routes = new StaticAlertRoutes([{ platform: "slack", channelId: ALERT_CHANNEL }]);
+  const routes = new StaticAlertRoutes([
+    { platform: "slack", channelId: ALERT_CHANNEL, kinds: "all", setBy: null, setAt: null },
+  ]);
   const dispatcher = createAlertDispatcher({
     incidents,
     outbox,
@@ -54,6 +57,7 @@ export async function startAlertStack(api: FakeSlackApi, options: { approvalsReq
     audit,
     approvals,
     alertRoutes: new InMemoryAlertRoutes(),
+    digest: fakeDigestDeps(engine, approvals),
     events: dispatcher,
     clock: systemClock,
     config: { links: LINKS },
