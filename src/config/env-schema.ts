@@ -4,6 +4,8 @@ import type { Invalid } from "./invalid.js";
 import { parseDuration } from "./parse-duration.js";
 import { parseAlertRoutes, parseDomainList, parseRoleList } from "./parse-lists.js";
 import {
+  parseAppleClientId,
+  parseAppleKeyId,
   parseBoolean,
   parseChoice,
   parseGuid,
@@ -114,6 +116,11 @@ export const envSchema = z.object({
   HOST: variable(parseListenHost, SHOW),
   PORT: variable((text) => parseInteger(text, 0, 65_535), SHOW),
   LOG_FORMAT: variable((text) => parseChoice(text, ["pretty", "json"] as const), SHOW),
+  APPLE_API_CLIENT_ID: variable(parseAppleClientId, SHOW),
+  APPLE_API_KEY_ID: variable(parseAppleKeyId, SHOW),
+  APPLE_API_PRIVATE_KEY: variable(parsePath, SHOW),
+  APPLE_API_URL: variable(parseServiceUrl, SHOW),
+  APPLE_API_TOKEN_URL: variable(parseServiceUrl, SHOW),
 });
 
 export type ParsedEnv = z.output<typeof envSchema>;
