@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { type ApiAccount, checkAssertion } from "./assertion-check.js";
+import { scimUserResource } from "./scim-users.js";
 import { type AppleStore, auditEventInput, createAppleStore, groupInput, type Resource, userInput } from "./store.js";
 
 export interface AppleBusinessEmulatorOptions {
@@ -17,6 +18,8 @@ export interface AppleBusinessEmulatorOptions {
   readonly rateLimitPerMinute?: number;
   /** lifetime of an access token (Apple: 3600 s) */
   readonly tokenLifetimeSeconds?: number;
+  /** the SCIM feed's users (the ABM SCIM emulator's store): listed as users too, as ABM does */
+  readonly scimUsers?: () => readonly Readonly<Record<string, unknown>>[];
 }
 
 export interface AppleBusinessEmulator {
@@ -173,6 +176,13 @@ export async function startAppleBusinessEmulator(
     sendJson(res, 200, { access_token: value, token_type: "Bearer", expires_in: lifetime, scope });
   }
 
+  function allUsers(): Resource[] {
+    const fromScim = (options.scimUsers?.() ?? []).map(scimUserResource).filter((r): r is Resource => r !== null);
+    const own = store.users();
+    const ownIds = new Set(own.map((user) => user.id));
+    return [...own, ...fromScim.filter((user) => !ownIds.has(user.id))];
+  }
+
   function page(
     url: URL,
     all: readonly Resource[],
@@ -226,9 +236,9 @@ export async function startAppleBusinessEmulator(
       .filter((s) => s !== "")
       .map(decodeURIComponent);
     const [collection, id, relationships, related] = path;
-    if (collection === "users" && id === undefined) return page(url, store.users());
+    if (collection === "users" && id === undefined) return page(url, allUsers());
     if (collection === "users" && id !== undefined && relationships === undefined) {
-      const user = store.user(id);
+      const user = allUsers().find((one) => one.id === id) ?? null;
       if (user === null) throw new HttpError(404, "No such user.");
       return { data: user, links: { self: url.href } };
     }

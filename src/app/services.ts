@@ -1,3 +1,4 @@
+import { createAppleBusinessClient } from "#adapters/apple-business/index.js";
 import { createGraphDirectorySource } from "#adapters/graph/graph-directory-source.js";
 import type { Config, ConnectionConfig } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
@@ -11,6 +12,7 @@ import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import type { DirectorySource } from "#core/ports/directory-source.js";
 import type { SeenRequestStore } from "#core/ports/seen-requests.js";
+import { createReconciler, type Reconciler } from "#core/reconcile/reconciler.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
 import { type AlertRouteStore, createAlertRouteStore } from "#db/repositories/alert-route-repository.js";
@@ -46,6 +48,8 @@ export interface ConnectionServices {
   readonly chat: ChatCore;
   /** the chat core for the local CLI user, who has every role (they hold the configuration) */
   readonly cliChat: ChatCore;
+  /** Entra against the Apple organization's own users; null: no Apple Business API account configured */
+  readonly reconciler: Reconciler | null;
 }
 
 /** Everything a running service, a CLI command or a test needs, built from one configuration. */
@@ -213,7 +217,14 @@ async function openConnection(
           entraProvisioningUrl: `https://entra.microsoft.com/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Provisioning/objectId/${targets.graph.servicePrincipalId}`,
         }),
   };
-  const chatDeps = { engine, audit, approvals, alertRoutes, events, clock, config: { links }, logger };
+  let reconciler: Reconciler | null = null;
+  if (targets.apple !== undefined) {
+    const { clientId, keyId, privateKeyPath, apiUrl, tokenUrl } = targets.apple;
+    const apple = createAppleBusinessClient({ clientId, keyId, privateKeyPath, apiUrl, tokenUrl, clock, logger });
+    if (!apple.ok) throw apple.error;
+    reconciler = createReconciler({ directory, apple: apple.value, engine, map: map.value, clock });
+  }
+  const chatDeps = { engine, audit, approvals, alertRoutes, events, clock, config: { links }, logger, reconciler };
   return {
     config: connection,
     connectionId,
@@ -227,6 +238,7 @@ async function openConnection(
     directory,
     chat: createChatCore({ ...chatDeps, roles }),
     cliChat: createChatCore({ ...chatDeps, roles: cliRoles(roles) }),
+    reconciler,
   };
 }
 

@@ -5,6 +5,7 @@ import type { EngineEventSink } from "../engine/context.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ProvisioningEngine } from "../ports/provisioning-engine.js";
+import type { Reconciler } from "../reconcile/reconciler.js";
 import type { ChatLinks } from "./format.js";
 import type { AlertRouteBook, ChatActor, ConversationRef } from "./ports.js";
 import type { Reply } from "./reply.js";
@@ -25,6 +26,8 @@ export interface ChatCoreDeps {
   readonly clock: Clock;
   readonly config: ChatCoreConfig;
   readonly logger?: Logger;
+  /** the Apple side (Apple Business API); absent or null: off, `reconcile` says how to turn it on */
+  readonly reconciler?: Reconciler | null;
 }
 
 /** What a command handler gets: the deps, who asks, where, and helpers that audit. */
@@ -47,7 +50,7 @@ export type Answer =
       readonly ok: true;
       readonly data: JsonObject;
       readonly replies: readonly Reply[];
-      /** `errors` with `csv`: the whole list as CSV (the CLI writes it to the file it was given) */
+      /** `errors` and `reconcile` with `csv`: the whole list as CSV (the CLI writes it to the file it was given) */
       readonly csv?: string;
     }
   | { readonly ok: false; readonly error: AppError; readonly replies: readonly Reply[] };

@@ -23,6 +23,8 @@ export type Command =
   /** `csv`: the answer also carries the whole list as CSV (the CLI's `--csv FILE`) */
   | { readonly name: "errors"; readonly csv: boolean }
   | { readonly name: "history"; readonly limit: number }
+  /** Entra against the Apple organization's own users (Apple Business API); `csv` as for `errors` */
+  | { readonly name: "reconcile"; readonly csv: boolean }
   | { readonly name: "help" }
   | { readonly name: "alerts.here" }
   | { readonly name: "alerts.off" };
@@ -48,6 +50,11 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   { name: "errors", usage: "errors", summary: "Failing users grouped by reason, with how to fix" },
   { name: "history", usage: "history [N]", summary: "Recent sync runs and their counts (default 20)" },
   { name: "approvals", usage: "approvals", summary: "Deletion batches waiting for approval" },
+  {
+    name: "reconcile",
+    usage: "reconcile",
+    summary: "Entra against Apple's own users: orphans, missing, locked, skipped admins, drift",
+  },
   { name: "help", usage: "help", summary: "The commands you may run" },
   { name: "sync", usage: "sync [--full] [--dry-run]", summary: "Run a sync cycle now (incremental, or full)" },
   { name: "restart", usage: "restart", summary: "Clear sync state and run a full cycle (asks to confirm)" },
@@ -135,6 +142,7 @@ const WORDS = [
   "reject",
   "errors",
   "history",
+  "reconcile",
   "help",
   "alerts",
 ] as const;
@@ -189,6 +197,7 @@ function parseWords(word: string, args: readonly string[]): Result<Command, Usag
     case "restart":
       return noArgs(word, args, { name: word, mode: "preview" });
     case "errors":
+    case "reconcile":
       return noArgs(word, args, { name: word, csv: false });
     case "history": {
       const [raw, ...rest] = args;

@@ -9,6 +9,7 @@ import { errorsCommand } from "./commands/errors.js";
 import { helpCommand } from "./commands/help.js";
 import { historyCommand } from "./commands/history.js";
 import { pauseResumeCommand, provisionCommand, syncCommand } from "./commands/operations.js";
+import { reconcileCommand } from "./commands/reconcile.js";
 import { statusCommand } from "./commands/status.js";
 import { type Answer, type ChatCoreDeps, type CommandContext, failedAnswer, guard, textReply } from "./context.js";
 import { type Command, parseCommand } from "./grammar.js";
@@ -71,6 +72,8 @@ async function run(ctx: CommandContext, command: Command): Promise<Answer> {
       return errorsCommand(ctx, command.csv);
     case "history":
       return historyCommand(ctx, command.limit);
+    case "reconcile":
+      return reconcileCommand(ctx, command.csv);
     case "help":
       return helpCommand(ctx);
     case "approvals":

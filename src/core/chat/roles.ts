@@ -26,6 +26,7 @@ const REQUIRED: Readonly<Record<CommandName, Role>> = {
   errors: "viewer",
   history: "viewer",
   approvals: "viewer",
+  reconcile: "viewer",
   sync: "operator",
   restart: "operator",
   provision: "operator",

@@ -10,6 +10,7 @@ import { createErrorsCommand } from "./errors.js";
 import { createHistoryCommand } from "./history.js";
 import { createPauseCommand } from "./pause.js";
 import { createProvisionCommand } from "./provision.js";
+import { createReconcileCommand } from "./reconcile.js";
 import { createRejectCommand } from "./reject.js";
 import { createRestartCommand } from "./restart.js";
 import { createResumeCommand } from "./resume.js";
@@ -37,6 +38,7 @@ export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
     createRejectCommand(deps.access),
     createErrorsCommand(deps.access),
     createHistoryCommand(deps.access),
+    createReconcileCommand(deps.access),
     createConfigCheckCommand({ clock: deps.clock }),
     createStartCommand({ serve, demo }),
     serve,

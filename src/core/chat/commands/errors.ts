@@ -1,5 +1,6 @@
 import type { FailureEntry } from "../../ports/provisioning-engine.js";
 import { type Answer, type CommandContext, failedAnswer, succeeded } from "../context.js";
+import { csvTable } from "../csv.js";
 import { code, countedList, linksBlock, plain } from "../format.js";
 import type { Reply, ReplyBlock } from "../reply.js";
 
@@ -40,30 +41,20 @@ const COLUMNS = [
   "nextRetryAt",
 ] as const;
 
-function csvCell(value: string): string {
-  // formula injection guard for spreadsheet apps, then RFC 4180 quoting
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** Every failing user as CSV, like ABM's Download Logs. */
 export function failuresCsv(failures: readonly FailureEntry[]): string {
-  const rows = failures.map((f) =>
-    [
-      f.entraId,
-      f.userName ?? "",
-      f.action,
-      f.code,
-      f.reason,
-      f.fix,
-      String(f.attempts),
-      f.lastAttemptAt.toISOString(),
-      f.nextRetryAt?.toISOString() ?? "",
-    ]
-      .map(csvCell)
-      .join(","),
-  );
-  return `${[COLUMNS.join(","), ...rows].join("\r\n")}\r\n`;
+  const rows = failures.map((f) => [
+    f.entraId,
+    f.userName ?? "",
+    f.action,
+    f.code,
+    f.reason,
+    f.fix,
+    String(f.attempts),
+    f.lastAttemptAt.toISOString(),
+    f.nextRetryAt?.toISOString() ?? "",
+  ]);
+  return csvTable(COLUMNS, rows);
 }
 
 /** `errors`: failing users grouped by reason with the fix; `csv` adds the whole list as CSV. */
