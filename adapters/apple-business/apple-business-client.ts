@@ -18,9 +18,6 @@ import {
   userResource,
 } from "./wire.js";
 
-export const APPLE_DEFAULT_API_URL = "https://api-business.apple.com/v1";
-export const APPLE_DEFAULT_TOKEN_URL = "https://account.apple.com/auth/oauth2/v2/token";
-
 /** The API allows pages of up to 1000; rate limits are tight (~20 GETs a minute), so always ask for the most. */
 const PAGE_LIMIT = 1000;
 /** 429s waited out per request before giving up with `apple.rate_limited` */

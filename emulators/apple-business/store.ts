@@ -34,7 +34,7 @@ export const groupInput = z
   .strict();
 
 /** The 33 event types of the audit log the emulator accepts (Apple's list; see docs/apple-business-api.md). */
-export const AUDIT_EVENT_TYPES = [
+const AUDIT_EVENT_TYPES = [
   "ACCOUNT_ADDED",
   "ACCOUNT_DELETED",
   "ACCOUNT_ROLE_LOCATION_CHANGED",

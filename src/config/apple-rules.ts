@@ -8,7 +8,7 @@ type ReadText = (
 ) => { readonly ok: true; readonly value: string } | { readonly ok: false; readonly error: string };
 
 /** The Apple Business API account: all three or none (then the Apple side is off). */
-export const APPLE_ACCOUNT_VARIABLES = [
+const APPLE_ACCOUNT_VARIABLES = [
   "APPLE_API_CLIENT_ID",
   "APPLE_API_KEY_ID",
   "APPLE_API_PRIVATE_KEY",

@@ -7,7 +7,7 @@ import { countedList, formatTime, plain } from "../format.js";
 import type { Reply, ReplyBlock } from "../reply.js";
 
 /** How each kind of mismatch is named and what an admin does about it. */
-export const MISMATCH_WORDS: Readonly<Record<MismatchKind, { readonly title: string; readonly fix: string }>> = {
+const MISMATCH_WORDS: Readonly<Record<MismatchKind, { readonly title: string; readonly fix: string }>> = {
   missing_in_apple: {
     title: "In scope in Entra, missing in Apple",
     fix: "`check <user>` says why the sync did not create them.",
@@ -58,7 +58,7 @@ export async function reconcileCommand(ctx: CommandContext, csv: boolean): Promi
   return csv && answer.ok ? { ...answer, csv: reportCsv(report.value) } : answer;
 }
 
-export function reconcileData(report: ReconcileReport) {
+function reconcileData(report: ReconcileReport) {
   return {
     ...report,
     checkedAt: report.checkedAt.toISOString(),
