@@ -148,9 +148,10 @@ export function reconcile(input: ReconcileInput): ReconcileReport {
     const drift = DRIFT_FIELDS.filter(([entraField, appleField]) => {
       const want = person.target[entraField];
       const have = user[appleField];
-      return (
-        typeof want === "string" && clean(want) !== "" && clean(want) !== clean(typeof have === "string" ? have : null)
-      );
+      if (typeof want !== "string" || clean(want) === "") return false;
+      const [a, b] = [clean(want), clean(typeof have === "string" ? have : null)];
+      // e-mail addresses compare without case, like the join
+      return entraField === "email" ? a.toLowerCase() !== b.toLowerCase() : a !== b;
     }).map(([entraField, appleField, words]) => {
       const want = person.target[entraField];
       const have = user[appleField];
