@@ -114,8 +114,16 @@ describe("two organizations on one service (ABM + ASM, Slack, schedulers on)", (
       const code = await runCli({
         argv: [...argv, "--json"],
         config: { ok: true, value: config },
-        stdout: { write: (t: string) => void (stdout += t) },
-        stderr: { write: (t: string) => void (stderr += t) },
+        stdout: {
+          write: (t: string) => {
+            stdout += t;
+          },
+        },
+        stderr: {
+          write: (t: string) => {
+            stderr += t;
+          },
+        },
         commands: createCommandRegistry({
           clock: systemClock,
           access: createInProcessAppAccess(service.services),
