@@ -16,6 +16,16 @@ export interface ConnectionTargets {
   };
   readonly scim: ScimConfig;
   readonly verifiedDomains: readonly string[];
+  /** the Apple Business API account (reconcile); absent: the Apple side is off */
+  readonly apple?: AppleTargets;
+}
+
+export interface AppleTargets {
+  readonly clientId: string;
+  readonly keyId: string;
+  readonly privateKeyPath: string;
+  readonly apiUrl: string;
+  readonly tokenUrl: string;
 }
 
 /** Where each configured connection reads and writes, by connection id. */
@@ -53,6 +63,7 @@ function connectionTargets(connection: ConnectionConfig, named: boolean): Result
     },
     scim,
     verifiedDomains: connection.sync.verifiedDomains,
+    ...(connection.apple === null ? {} : { apple: connection.apple }),
   });
 }
 
@@ -73,10 +84,11 @@ interface EmulatorEndpoints {
     | "verifiedDomain"
   >;
   readonly abm: Pick<EmulatorPair["abm"], "scimUrl" | "token"> & { readonly nextToken?: string | null };
+  readonly apple?: AppleTargets;
 }
 
 export function targetsFromEmulators(pair: EmulatorEndpoints): ConnectionTargets {
-  const { graph, abm } = pair;
+  const { graph, abm, apple } = pair;
   return {
     graph: {
       tenantId: graph.tenantId,
@@ -95,5 +107,16 @@ export function targetsFromEmulators(pair: EmulatorEndpoints): ConnectionTargets
       nextTokenExpiresAt: null,
     },
     verifiedDomains: [graph.verifiedDomain],
+    ...(apple === undefined
+      ? {}
+      : {
+          apple: {
+            clientId: apple.clientId,
+            keyId: apple.keyId,
+            privateKeyPath: apple.privateKeyPath,
+            apiUrl: apple.apiUrl,
+            tokenUrl: apple.tokenUrl,
+          },
+        }),
   };
 }

@@ -1,3 +1,4 @@
+import { createAppleBusinessClient } from "#adapters/apple-business/index.js";
 import { createGraphDirectorySource } from "#adapters/graph/graph-directory-source.js";
 import type { Config, ConnectionConfig } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
@@ -13,6 +14,7 @@ import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import type { DirectorySource } from "#core/ports/directory-source.js";
 import type { SeenRequestStore } from "#core/ports/seen-requests.js";
+import { createReconciler, type Reconciler } from "#core/reconcile/reconciler.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
 import { createIncidentStore } from "#db/repositories/alert-repository.js";
@@ -52,6 +54,8 @@ export interface ConnectionServices {
   readonly chat: ChatCore;
   /** the chat core for the local CLI user, who has every role (they hold the configuration) */
   readonly cliChat: ChatCore;
+  /** Entra against the Apple organization's own users; null: no Apple Business API account configured */
+  readonly reconciler: Reconciler | null;
 }
 
 /** Everything a running service, a CLI command or a test needs, built from one configuration. */
@@ -252,7 +256,27 @@ async function openConnection(
       },
     },
   };
-  const chatDeps = { engine, audit, approvals, alertRoutes, digest, events, clock, config: { links }, logger };
+
+  let reconciler: Reconciler | null = null;
+  if (targets.apple !== undefined) {
+    const { clientId, keyId, privateKeyPath, apiUrl, tokenUrl } = targets.apple;
+    const apple = createAppleBusinessClient({ clientId, keyId, privateKeyPath, apiUrl, tokenUrl, clock, logger });
+    if (!apple.ok) throw apple.error;
+    reconciler = createReconciler({ directory, apple: apple.value, engine, map: map.value, clock });
+  }
+
+  const chatDeps = {
+    engine,
+    audit,
+    approvals,
+    alertRoutes,
+    digest,
+    events,
+    clock,
+    config: { links },
+    logger,
+    reconciler,
+  };
   return {
     config: connection,
     connectionId,
@@ -267,6 +291,7 @@ async function openConnection(
     directory,
     chat: createChatCore({ ...chatDeps, roles }),
     cliChat: createChatCore({ ...chatDeps, roles: cliRoles(roles) }),
+    reconciler,
   };
 }
 

@@ -48,6 +48,17 @@ export interface AzureConfig {
   readonly servicePrincipalId: string | null;
 }
 
+/** The Apple Business API account of one organization (read-only users and audit events). */
+export interface AppleApiConfig {
+  /** `BUSINESSAPI.…` */
+  readonly clientId: string;
+  readonly keyId: string;
+  /** path of the PEM file with the EC P-256 private key; the key itself is never logged */
+  readonly privateKeyPath: string;
+  readonly apiUrl: string;
+  readonly tokenUrl: string;
+}
+
 export interface SyncConfig {
   readonly concurrency: number;
   readonly scope: SyncScope;
@@ -143,6 +154,8 @@ export interface ConnectionConfig {
   readonly alerts: AlertsConfig;
   readonly roles: RolesConfig;
   readonly approvalsRequired: number;
+  /** null: the Apple side (reconcile, audit events) is off */
+  readonly apple: AppleApiConfig | null;
 }
 
 export interface Config {

@@ -35,6 +35,11 @@ export const CONNECTION_KEYS = {
   operators: "ABM_OPERATORS",
   approvers: "ABM_APPROVERS",
   approvalsRequired: "ABM_APPROVALS_REQUIRED",
+  appleClientId: "APPLE_API_CLIENT_ID",
+  appleKeyId: "APPLE_API_KEY_ID",
+  applePrivateKey: "APPLE_API_PRIVATE_KEY",
+  appleApiUrl: "APPLE_API_URL",
+  appleTokenUrl: "APPLE_API_TOKEN_URL",
 } as const satisfies Record<string, ConfigVariable>;
 
 export type ConnectionKey = keyof typeof CONNECTION_KEYS;
@@ -53,6 +58,9 @@ export const IDENTITY_VARIABLES = [
   "AZURE_CLIENT_ID",
   "AZURE_CLIENT_SECRET",
   "ABM_SERVICE_PRINCIPAL_ID",
+  "APPLE_API_CLIENT_ID",
+  "APPLE_API_KEY_ID",
+  "APPLE_API_PRIVATE_KEY",
 ] as const satisfies readonly ConfigVariable[];
 
 /** what a secret's variable is called after the connection id, in the fix of a bad name */

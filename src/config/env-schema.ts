@@ -5,6 +5,8 @@ import { parseDigestAt } from "./parse-digest-at.js";
 import { parseDuration } from "./parse-duration.js";
 import { parseAlertRoutes, parseDomainList, parseRoleList } from "./parse-lists.js";
 import {
+  parseAppleClientId,
+  parseAppleKeyId,
   parseBoolean,
   parseChoice,
   parseGuid,
@@ -120,6 +122,11 @@ export const envSchema = z.object({
   PORT: variable((text) => parseInteger(text, 0, 65_535), SHOW),
   ABM_PUBLIC_URL: variable(parseServiceUrl, SHOW),
   LOG_FORMAT: variable((text) => parseChoice(text, ["pretty", "json"] as const), SHOW),
+  APPLE_API_CLIENT_ID: variable(parseAppleClientId, SHOW),
+  APPLE_API_KEY_ID: variable(parseAppleKeyId, SHOW),
+  APPLE_API_PRIVATE_KEY: variable(parsePath, SHOW),
+  APPLE_API_URL: variable(parseServiceUrl, SHOW),
+  APPLE_API_TOKEN_URL: variable(parseServiceUrl, SHOW),
 });
 
 export type ParsedEnv = z.output<typeof envSchema>;

@@ -4,7 +4,8 @@ import type { z } from "zod";
 import { DEFAULT_DIGEST_TIME } from "#core/chat/digest/period.js";
 import { organizationOfScimUrl } from "#core/organization.js";
 import { err, ok, type Result } from "#core/result.js";
-import type { Config, ConnectionConfig, DatabaseConfig, SlackConfig, TeamsConfig } from "./config.js";
+import { appleProblems } from "./apple-rules.js";
+import type { AppleApiConfig, Config, ConnectionConfig, DatabaseConfig, SlackConfig, TeamsConfig } from "./config.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { connectionProblems, isDemo, processProblems } from "./config-rules.js";
 import { connectionPlace, IDENTITY_VARIABLES, keyOfVariable, parseConnectionsFile } from "./connections-file.js";
@@ -22,6 +23,8 @@ const DEFAULTS = {
   approvalsRequired: 1,
   host: "127.0.0.1",
   port: 3978,
+  appleApiUrl: "https://api-business.apple.com/v1",
+  appleTokenUrl: "https://account.apple.com/auth/oauth2/v2/token",
 } as const;
 
 /** Reads the `ABM_CONNECTIONS` file; the CLI reads from disk, tests from memory. */
@@ -49,7 +52,7 @@ export function loadConfig(env: Env, readText: ReadText = readTextFile): Result<
   const demo = isDemo(env);
   const file = env.ABM_CONNECTIONS?.trim() ?? "";
   const fromFile = file === "" ? null : loadFileConnections(env, file, readText);
-  if (fromFile === null) problems.push(...connectionProblems(env, demo));
+  if (fromFile === null) problems.push(...connectionProblems(env, demo), ...appleProblems(env, readText));
   else problems.push(...fromFile.problems);
   if (!parsed.success || problems.length > 0) return err(new ConfigError(sortByVariable(problems)));
   const [first, ...rest] = fromFile?.connections ?? [connectionFrom("default", "default", parsed.data)];
@@ -90,7 +93,10 @@ function loadFileConnections(
     // the environment's own values are reported once, under their own names, not per connection
     const ownIssues = own.success ? [] : own.error.issues.filter((i) => String(i.path[0]) in entry.variables);
     problems.push(...issueProblems(ownIssues, place));
-    const rules = connectionProblems(view, false).map((problem) => ({ ...problem, variable: place(problem.variable) }));
+    const rules = [...connectionProblems(view, false), ...appleProblems(view, readText)].map((problem) => ({
+      ...problem,
+      variable: place(problem.variable),
+    }));
     problems.push(...rules);
     if (own.success && rules.length === 0) connections.push(connectionFrom(entry.id, entry.name, own.data));
   }
@@ -162,6 +168,20 @@ function connectionFrom(id: string, name: string, env: ParsedEnv): ConnectionCon
       approvers: env.ABM_APPROVERS ?? [],
     },
     approvalsRequired: env.ABM_APPROVALS_REQUIRED ?? DEFAULTS.approvalsRequired,
+    apple: appleFrom(env),
+  };
+}
+
+/** The Apple Business API account when all three of its variables are set (the rules refuse a partial one). */
+function appleFrom(env: ParsedEnv): AppleApiConfig | null {
+  const { APPLE_API_CLIENT_ID: clientId, APPLE_API_KEY_ID: keyId, APPLE_API_PRIVATE_KEY: privateKeyPath } = env;
+  if (clientId === undefined || keyId === undefined || privateKeyPath === undefined) return null;
+  return {
+    clientId,
+    keyId,
+    privateKeyPath,
+    apiUrl: env.APPLE_API_URL ?? DEFAULTS.appleApiUrl,
+    tokenUrl: env.APPLE_API_TOKEN_URL ?? DEFAULTS.appleTokenUrl,
   };
 }
 

@@ -167,3 +167,21 @@ export function parsePath(text: string): Result<string, Invalid> {
   if (text.includes("\0")) return err({ reason: "contains a NUL character", fix: "use a plain file path" });
   return ok(text);
 }
+
+/** An Apple Business (or School) Manager API account's client id: `BUSINESSAPI.…` / `SCHOOLAPI.…`. */
+export function parseAppleClientId(text: string): Result<string, Invalid> {
+  if (/^(BUSINESSAPI|SCHOOLAPI)\.[A-Za-z0-9-]{1,100}$/.test(text)) return ok(text);
+  return err({
+    reason: "is not an Apple API client id (BUSINESSAPI.… or SCHOOLAPI.…)",
+    fix: "copy the Client ID shown in ABM → Preferences → API → Manage",
+  });
+}
+
+/** The key id of an Apple API account's private key (a GUID-like id). */
+export function parseAppleKeyId(text: string): Result<string, Invalid> {
+  if (/^[A-Za-z0-9-]{1,100}$/.test(text)) return ok(text);
+  return err({
+    reason: "is not an Apple API key id (letters, digits and dashes)",
+    fix: "copy the Key ID shown in ABM → Preferences → API → Manage",
+  });
+}

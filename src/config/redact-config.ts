@@ -82,6 +82,18 @@ function redactConnection(connection: ConnectionConfig) {
       approvers: countRoles(connection.roles.approvers),
     },
     approvalsRequired: connection.approvalsRequired,
+    // the key file's path is shown, never its content
+    apple:
+      connection.apple === null
+        ? { enabled: false as const }
+        : {
+            enabled: true as const,
+            clientId: connection.apple.clientId,
+            keyId: connection.apple.keyId,
+            privateKeyPath: connection.apple.privateKeyPath,
+            apiUrl: connection.apple.apiUrl,
+            tokenUrl: connection.apple.tokenUrl,
+          },
   };
 }
 

@@ -60,6 +60,48 @@ export const ERROR_CODES = {
     fix: "A required setting is missing: run `abm config check` and set what it names.",
   },
   "app.start_failed": { retryable: false, fix: "The service could not start; the message says which part failed." },
+  "apple.auth": {
+    retryable: false,
+    fix: "Apple refused the API account's credentials: check APPLE_API_CLIENT_ID, APPLE_API_KEY_ID and the private key in ABM → Preferences → API (the key may have been revoked).",
+  },
+  "apple.bad_signature": {
+    retryable: false,
+    fix: "The private key does not belong to this key id: point APPLE_API_PRIVATE_KEY at the .pem downloaded with APPLE_API_KEY_ID, or generate a new key in ABM → Preferences → API.",
+  },
+  "apple.forbidden": {
+    retryable: false,
+    fix: "The API account may not read this: in ABM → Preferences → API give the account the user and audit permissions.",
+  },
+  "apple.key_expired": {
+    retryable: false,
+    fix: "The API key was revoked or has expired: generate a new private key in ABM → Preferences → API and set APPLE_API_KEY_ID and APPLE_API_PRIVATE_KEY.",
+  },
+  "apple.key_mismatch": {
+    retryable: false,
+    fix: "Apple does not know this key id for the client id: copy the Key ID shown under ABM → Preferences → API → Manage into APPLE_API_KEY_ID.",
+  },
+  "apple.not_configured": {
+    retryable: false,
+    fix: "Set APPLE_API_CLIENT_ID, APPLE_API_KEY_ID and APPLE_API_PRIVATE_KEY (an API account from ABM → Preferences → API; README, Apple Business API).",
+  },
+  "apple.not_found": { retryable: false, fix: "The Apple Business API does not know that object: check the id." },
+  "apple.private_key": {
+    retryable: false,
+    fix: "APPLE_API_PRIVATE_KEY must be the path of a readable PEM file holding the EC P-256 private key downloaded from ABM → Preferences → API.",
+  },
+  "apple.protocol": {
+    retryable: false,
+    fix: "The Apple Business API answered in an unexpected shape: report it with the log line.",
+  },
+  "apple.rate_limited": {
+    retryable: true,
+    fix: "The Apple Business API asked us to slow down (about 20 requests a minute); it is retried after the time Apple said.",
+  },
+  "apple.transient": { retryable: true, fix: "The Apple Business API failed for a moment; try again shortly." },
+  "apple.unknown_client": {
+    retryable: false,
+    fix: "Apple does not know this client id: copy the Client ID (BUSINESSAPI.…) shown under ABM → Preferences → API → Manage into APPLE_API_CLIENT_ID.",
+  },
   "approval.closed": {
     retryable: false,
     fix: "The batch was already decided, withdrawn or expired: run `approvals` to see what is open.",
@@ -335,6 +377,7 @@ const RATE_LIMITS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "slack.rate_limited",
   "scim.rate_limited",
   "engine.rate_limited",
+  "apple.rate_limited",
   "graph.throttled",
 ]);
 

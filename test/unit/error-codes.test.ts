@@ -29,6 +29,7 @@ describe("error codes: one closed union with retryability and a fix", () => {
     expect(isErrorCode("toString")).toBe(false);
     const limits = (Object.keys(ERROR_CODES) as ErrorCode[]).filter(isRateLimit);
     expect(limits.sort()).toEqual([
+      "apple.rate_limited",
       "engine.rate_limited",
       "graph.throttled",
       "scim.rate_limited",

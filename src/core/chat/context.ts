@@ -5,6 +5,7 @@ import type { EngineEventSink } from "../engine/context.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ProvisioningEngine } from "../ports/provisioning-engine.js";
+import type { Reconciler } from "../reconcile/reconciler.js";
 import type { DigestSources } from "./digest/digest.js";
 import type { DigestTime } from "./digest/period.js";
 import type { ChatLinks } from "./format.js";
@@ -29,6 +30,8 @@ export interface ChatCoreDeps {
   readonly clock: Clock;
   readonly config: ChatCoreConfig;
   readonly logger?: Logger;
+  /** the Apple side (Apple Business API); absent or null: off, `reconcile` says how to turn it on */
+  readonly reconciler?: Reconciler | null;
 }
 
 export interface DigestDeps {
@@ -59,6 +62,7 @@ export type Answer =
       readonly data: JsonObject;
       readonly replies: readonly Reply[];
       /** `errors` / `orphans` with `csv`: the whole list as CSV (the CLI writes it to the file it was given) */
+      /** `errors` and `reconcile` with `csv`: the whole list as CSV (the CLI writes it to the file it was given) */
       readonly csv?: string;
     }
   | { readonly ok: false; readonly error: AppError; readonly replies: readonly Reply[] };

@@ -34,6 +34,8 @@ export type Command =
   | { readonly name: "conflicts"; readonly csv: boolean }
   /** ABM users with no Entra counterpart in scope; `csv` as for `errors` */
   | { readonly name: "orphans"; readonly csv: boolean }
+  /** Entra against the Apple organization's own users (Apple Business API); `csv` as for `errors` */
+  | { readonly name: "reconcile"; readonly csv: boolean }
   | { readonly name: "help" }
   /** `kinds`: what this conversation receives (`all` when none is named) */
   | { readonly name: "alerts.here"; readonly kinds: SubscribedKinds }
@@ -69,6 +71,11 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   { name: "history", usage: "history [N]", summary: "Recent sync runs and their counts (default 20)" },
   { name: "approvals", usage: "approvals", summary: "Deletion batches waiting for approval" },
   { name: "token", usage: "token", summary: "Days left of the ABM token, the next token, and how to rotate it" },
+  {
+    name: "reconcile",
+    usage: "reconcile",
+    summary: "Entra against Apple's own users: orphans, missing, locked, skipped admins, drift",
+  },
   {
     name: "conflicts",
     usage: "conflicts",
@@ -173,6 +180,7 @@ const WORDS = [
   "history",
   "token",
   "conflicts",
+  "reconcile",
   "help",
   "alerts",
   "digest",
@@ -231,6 +239,7 @@ function parseWords(word: string, args: readonly string[]): Result<Command, Usag
     case "errors":
     case "conflicts":
     case "orphans":
+    case "reconcile":
       return noArgs(word, args, { name: word, csv: false });
     case "token":
       return noArgs(word, args, { name: word });

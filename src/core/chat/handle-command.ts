@@ -13,6 +13,7 @@ import { historyCommand } from "./commands/history.js";
 import { HOME_ACTIONS, homeCommand } from "./commands/home.js";
 import { pauseResumeCommand, provisionCommand, syncCommand } from "./commands/operations.js";
 import { orphansCommand } from "./commands/orphans.js";
+import { reconcileCommand } from "./commands/reconcile.js";
 import { statusCommand } from "./commands/status.js";
 import { tokenCommand } from "./commands/token.js";
 import { whyCommand } from "./commands/why.js";
@@ -92,6 +93,8 @@ async function run(ctx: CommandContext, command: Command): Promise<Answer> {
       return tokenCommand(ctx);
     case "conflicts":
       return conflictsCommand(ctx, command.csv);
+    case "reconcile":
+      return reconcileCommand(ctx, command.csv);
     case "help":
       return helpCommand(ctx);
     case "approvals":

@@ -32,6 +32,7 @@ const REQUIRED: Readonly<Record<CommandName, Role>> = {
   orphans: "viewer",
   history: "viewer",
   approvals: "viewer",
+  reconcile: "viewer",
   sync: "operator",
   restart: "operator",
   provision: "operator",

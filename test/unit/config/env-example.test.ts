@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { IDENTITY_VARIABLES } from "#config/connections-file.js";
@@ -56,8 +57,15 @@ describe(".env.example", () => {
       ["contoso", "business"],
       ["contoso-school", "school"],
     ]);
-    const result = loadConfig(single);
+    // the example's key path stands for the .pem ABM downloads: an EC P-256 key made here
+    const pem = generateKeyPairSync("ec", { namedCurve: "prime256v1" })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    const result = loadConfig(single, (path) =>
+      path === single.APPLE_API_PRIVATE_KEY ? ok(pem) : ok(readFileSync(path, "utf8")),
+    );
     if (!result.ok) throw result.error;
+    expect(result.value.connections[0].apple?.clientId).toBe(single.APPLE_API_CLIENT_ID);
     expect(result.value.demo).toBe(false);
   });
 });

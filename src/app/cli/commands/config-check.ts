@@ -80,6 +80,12 @@ function connectionRows(c: RedactedConnection): Rows {
     ["Graph", `${c.azure.graphBaseUrl}, authority ${c.azure.authorityHost}`],
     ["Service principal", c.azure.servicePrincipalId ?? "unset"],
     [
+      "Apple Business API",
+      c.apple.enabled
+        ? `${c.apple.apiUrl}, client ${c.apple.clientId}, key ${c.apple.keyId} (${c.apple.privateKeyPath}), token ${c.apple.tokenUrl}`
+        : "off (set APPLE_API_CLIENT_ID, APPLE_API_KEY_ID and APPLE_API_PRIVATE_KEY for reconcile)",
+    ],
+    [
       "Alert routes",
       c.alerts.routes.length === 0 ? "none (set from chat with `alerts here`)" : c.alerts.routes.join(", "),
     ],

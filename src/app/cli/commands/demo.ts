@@ -19,14 +19,15 @@ export function createDemoCommand(deps: ServiceRunDeps): CliCommand {
     flags: [],
     run: async (ctx) => {
       const { targetsFromEmulators } = await import("../../connection.js");
-      const { assignDemoScope, startEmulators } = await import("../../emulators.js");
+      const { assignDemoScope, seedAppleDemo, startEmulators } = await import("../../emulators.js");
       let pair: Awaited<ReturnType<typeof startEmulators>>;
       try {
         pair = await startEmulators({ users: DEMO_USERS, seed: 42, problemRate: 0.05 });
       } catch (error) {
         return failure(toAppError(error, "emulator.start_failed"));
       }
-      const { assigned, groupId } = assignDemoScope(pair.graph);
+      const { assigned, groupId, assignedIds } = assignDemoScope(pair.graph);
+      const handMade = seedAppleDemo(pair, assignedIds);
       const { config, playground } = demoChatConfig(ctx.config);
       const targets = { default: targetsFromEmulators(pair) };
       const graph = pair.graph;
@@ -47,6 +48,7 @@ export function createDemoCommand(deps: ServiceRunDeps): CliCommand {
             `  Entra (Graph) emulator  ${graph.baseUrl}  with ${DEMO_USERS} users (about 5% with problems ABM rejects), verified domain ${graph.verifiedDomain}`,
             `                          ${assigned} of them assigned to the ABM app (a group of direct members, a few users; a nested group is left out)`,
             `  ABM SCIM emulator       ${pair.abm.scimUrl}`,
+            `  Apple Business API      ${pair.apple.apiUrl}  with hand-made accounts: admin ${handMade.admin ?? "—"}, locked ${handMade.locked ?? "—"}, orphan ${handMade.orphan}`,
             `  Embedded PGlite         ${demoDataDir(ctx.config)} (fresh for each demo)`,
             `  Service                 ${service.url}  (cycles every ${DEMO_INTERVAL_MS / 1000}s; the first one starts now)`,
             `  Deletion threshold      ${DEMO_DELETION_THRESHOLD} (more removals than that in one cycle wait for an approval)`,
@@ -66,6 +68,7 @@ export function createDemoCommand(deps: ServiceRunDeps): CliCommand {
             "",
             "Or use the CLI, in another terminal:",
             "  npm run abm -- status        npm run abm -- errors        npm run abm -- history",
+            "  npm run abm -- reconcile     (Entra against Apple's own users, after the first cycle)",
             "  npm run abm -- check <userPrincipalName from the errors list>     npm run abm -- approvals",
             "",
             "Until a channel is bound with `alerts here`, alerts are printed here.",

@@ -11,7 +11,7 @@ export function createEmulateCommand(): CliCommand {
     name: "emulate",
     usage:
       "abm emulate [--users N] [--seed S] [--graph-port P] [--abm-port P] [--abm-rate-limit N] [--abm-latency-ms N] [--abm-second-token]",
-    summary: "Start the Graph (Entra) and ABM SCIM emulators on loopback until stopped",
+    summary: "Start the Graph (Entra), ABM SCIM and Apple Business API emulators on loopback until stopped",
     args: [],
     flags: [
       {
@@ -89,7 +89,7 @@ export function createEmulateCommand(): CliCommand {
       } catch (error) {
         return failure(toAppError(error, "emulator.start_failed"));
       }
-      const { graph, abm } = pair.connection;
+      const { graph, abm, apple } = pair.connection;
       ctx.print(
         pair.connection,
         [
@@ -100,12 +100,13 @@ export function createEmulateCommand(): CliCommand {
           `  trust its certificate with NODE_EXTRA_CA_CERTS=${graph.caCertPath}`,
           `ABM SCIM: ABM_SCIM_URL=${abm.scimUrl} ABM_SCIM_TOKEN=${abm.token}`,
           ...(abm.nextToken === undefined ? [] : [`  second token: ABM_SCIM_TOKEN_NEXT=${abm.nextToken}`]),
+          `  APPLE_API_CLIENT_ID=${apple.clientId} APPLE_API_KEY_ID=${apple.keyId} APPLE_API_PRIVATE_KEY=${apple.privateKeyPath}`,
           ...(rateLimit === undefined && latency === undefined
             ? []
             : [
                 `  playing a distant ABM: ${rateLimit === undefined ? "no rate limit" : `${rateLimit} requests/s (429 + Retry-After above)`}, ${latency ?? 0} ms per request`,
               ]),
-          "Control APIs: <graph>/_emulator/state, <abm>/_emulator/stats (see docs/contracts.md §5).",
+          "Control APIs: <graph>/_emulator/state, <abm>/_emulator/stats, <apple>/_emulator/users (see docs/contracts.md §5).",
         ].join("\n"),
       );
       await new Promise<void>((resolve) => {

@@ -15,6 +15,7 @@ import { createHomeCommand } from "./home.js";
 import { createOrphansCommand } from "./orphans.js";
 import { createPauseCommand } from "./pause.js";
 import { createProvisionCommand } from "./provision.js";
+import { createReconcileCommand } from "./reconcile.js";
 import { createRejectCommand } from "./reject.js";
 import { createRestartCommand } from "./restart.js";
 import { createResumeCommand } from "./resume.js";
@@ -51,6 +52,7 @@ export function createCommandRegistry(deps: CliDeps): readonly CliCommand[] {
     createTokenCommand(deps.access),
     createAlertsListCommand(deps.access),
     createDigestShowCommand(deps.access),
+    createReconcileCommand(deps.access),
     createConfigCheckCommand({ clock: deps.clock }),
     createStartCommand({ serve, demo }),
     serve,

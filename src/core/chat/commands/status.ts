@@ -5,6 +5,7 @@ import type { ScimClientStatus } from "../../ports/scim-target.js";
 import { type Answer, type CommandContext, failedAnswer, succeeded } from "../context.js";
 import { code, formatCounts, formatTime, linksBlock, plain } from "../format.js";
 import type { Fact, Reply, ReplyBlock } from "../reply.js";
+import { reconcileSummary } from "./reconcile.js";
 
 const STATE_WORDS: Readonly<Record<EngineStatus["state"], string>> = {
   idle: "Idle",
@@ -68,6 +69,12 @@ export function statusFacts(status: EngineStatus, ctx: CommandContext): Fact[] {
     facts.push({ label: `${apple.short} token expires`, value: tokenText(status.tokenExpiresAt, days) });
   if (status.scimClient !== undefined)
     facts.push({ label: `${apple.short} requests`, value: scimClientText(status.scimClient) });
+  const reconciled = ctx.deps.reconciler?.last() ?? null;
+  if (reconciled !== null)
+    facts.push({
+      label: "Reconcile",
+      value: `${formatTime(reconciled.checkedAt)} — ${reconcileSummary(reconciled)}`,
+    });
   return facts;
 }
 
@@ -113,6 +120,11 @@ function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
   if (status.failingUsers > 0)
     blocks.push({ type: "context", text: "Run `errors` to see why users fail and how to fix it." });
   for (const note of status.notes.slice(0, 5)) blocks.push({ type: "context", text: plain(note) });
+  if ((ctx.deps.reconciler ?? null) === null)
+    blocks.push({
+      type: "context",
+      text: `${apple.short}'s own users and audit events: off. Set APPLE_API_CLIENT_ID, APPLE_API_KEY_ID and APPLE_API_PRIVATE_KEY to turn on \`reconcile\`.`,
+    });
   blocks.push(...linksBlock(ctx.deps.config.links, ["entra", "directorySync", "activity"]));
   return {
     fallbackText: `${apple.short} sync: ${STATE_WORDS[status.state]}, ${status.failingUsers} failing users`,
@@ -132,5 +144,11 @@ export async function statusCommand(ctx: CommandContext): Promise<Answer> {
       pendingApproval: pendingApproval === null ? null : approvalData(pendingApproval, ctx.deps.clock.now()),
     },
   };
-  return succeeded(data, [renderStatus(status.value, ctx)]);
+  const reconciled = ctx.deps.reconciler?.last() ?? null;
+  const apple = {
+    enabled: (ctx.deps.reconciler ?? null) !== null,
+    lastReconcile:
+      reconciled === null ? null : { checkedAt: reconciled.checkedAt.toISOString(), counts: reconciled.counts },
+  };
+  return succeeded({ ...data, apple }, [renderStatus(status.value, ctx)]);
 }

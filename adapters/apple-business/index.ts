@@ -1,0 +1,1 @@
+export { type AppleBusinessClient, createAppleBusinessClient } from "./apple-business-client.js";
