@@ -64,7 +64,7 @@ describe("the digest of a period", () => {
     expect(digest.series[3]).toEqual({ label: "Thu 26 Nov", created: 0, updated: 4, deactivated: 0, failed: 2 });
   });
 
-  it("renders one channel message: facts, new and old failures, approvals, the run series as a list", async () => {
+  it("renders one channel message: facts, new and old failures, approvals, the run chart and its bars as a list", async () => {
     const { sources } = seededHistory();
     const composed = await composeDigest(sources, period, DIGEST_AT, now);
     if (!composed.ok) throw composed.error;
@@ -87,6 +87,16 @@ describe("the digest of a period", () => {
 
       Approvals decided
         • apr_week applied (12 users) by Ada Approver, Bob Approver
+
+      Users changed per day
+        █ created  ▓ updated  ▒ deactivated  × failed
+        Mon 23 Nov │                                   no changes
+        Tue 24 Nov │████████████████████▓▓▓▓▓▓▓▒▒▒     6 created, 2 updated, 1 deactivated
+        Wed 25 Nov │                                   no changes
+        Thu 26 Nov │▓▓▓▓▓▓▓▓▓▓▓▓▓×××××××               4 updated, 2 failed
+        Fri 27 Nov │                                   no changes
+        Sat 28 Nov │                                   no changes
+        Sun 29 Nov │                                   no changes
 
       Runs with changes
         • Tue 24 Nov: +6 created, 2 updated, 1 deactivated, 0 failed
