@@ -31,7 +31,8 @@ export function runWithCsv(
     }
     const shown = outcomeOf(ctx, answer);
     const text = shown.kind === "success" ? shown.text : "";
-    const total = answer.data.total;
+    // the answer's own count when it has one, else the CSV's rows (header and final line end excluded)
+    const total = typeof answer.data.total === "number" ? answer.data.total : answer.csv.split("\r\n").length - 2;
     return success({ ...answer.data, csv: csvPath }, `${text}Wrote ${String(total)} rows to ${csvPath}.\n`);
   });
 }

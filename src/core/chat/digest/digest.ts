@@ -254,7 +254,7 @@ export function renderDigest(data: DigestData, links: ChatLinks): Reply {
     // the home screen's chart (an image in Slack and Teams, text in the CLI), then the same bars as words
     blocks.push({
       type: "chart",
-      title: "Users changed per " + (data.cadence === "daily" ? "hour" : "day"),
+      title: `Users changed per ${data.cadence === "daily" ? "hour" : "day"}`,
       runs: data.series,
     });
     blocks.push({
