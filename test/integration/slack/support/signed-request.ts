@@ -96,16 +96,7 @@ export function blockActionBody(fields: {
     channel: { id: fields.channelId, name: "it-ops" },
     message: { ts: fields.messageTs, type: "message", text: "" },
     response_url: fields.responseUrl,
-    actions: [
-      {
-        type: "button",
-        action_id: fields.actionId,
-        block_id: "b1",
-        value: fields.value,
-        action_ts: String(Date.now() / 1000),
-        text: { type: "plain_text", text: "Approve" },
-      },
-    ],
+    actions: [clickedButton(fields)],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
@@ -158,16 +149,19 @@ export function homeBlockActionBody(fields: {
     container: { type: "view", view_id: "VHOME1" },
     trigger_id: "1.2.3",
     view: { id: "VHOME1", type: "home", team_id: "T1", hash: "1764756000.abc" },
-    actions: [
-      {
-        type: "button",
-        action_id: fields.actionId,
-        block_id: "b1",
-        value: fields.value,
-        action_ts: String(Date.now() / 1000),
-        text: { type: "plain_text", text: "Approve" },
-      },
-    ],
+    actions: [clickedButton(fields)],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** The one button a block_actions payload says was clicked (a message's or the Home tab's). */
+function clickedButton(fields: { readonly actionId: string; readonly value: string }) {
+  return {
+    type: "button",
+    action_id: fields.actionId,
+    block_id: "b1",
+    value: fields.value,
+    action_ts: String(Date.now() / 1000),
+    text: { type: "plain_text", text: "Approve" },
+  };
 }
