@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GraphEmulator, startGraphEmulator } from "#emulators/graph/start-graph-emulator.js";
+import { seedPgliteDataDir } from "#test/support/pglite-template.js";
 import { addUser, theJob } from "../entra-provisioning/support/entra-fixture.js";
 import { type AbmRun, runAbm } from "./run-abm.js";
 
@@ -46,6 +47,7 @@ describe("abm approvals with the entra engine, one process per command, no servi
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "abm-cli-entra-"));
+    await seedPgliteDataDir(dataDir); // an earlier run's database: these commands are not the first start
     emulator = await startGraphEmulator({ seed: 14 });
     addUser(emulator, "alice");
     env = {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
 import { createEmulatorCertificate, type EmulatorCertificate } from "#emulators/graph/certificate.js";
+import { seedPgliteDataDir } from "#test/support/pglite-template.js";
 import { addUser } from "../entra-provisioning/support/entra-fixture.js";
 import { type AbmRun, runAbm } from "./run-abm.js";
 
@@ -86,6 +87,8 @@ describe("abm status / check: one set of Graph calls per invocation, text or JSO
     upn = addUser(pair.graph, "callcount").upn;
     cert = await createEmulatorCertificate();
     proxy = await startCountingProxy(pair.graph.baseUrl, pair.graph.caPem, cert);
+    // the database exists already: what is counted is a command, not the first start
+    await Promise.all([seedPgliteDataDir(join(scratch, "entra")), seedPgliteDataDir(join(scratch, "native"))]);
     const caFile = join(scratch, "ca.pem");
     writeFileSync(caFile, `${cert.certPem}\n${pair.graph.caPem}\n`);
     baseEnv = {

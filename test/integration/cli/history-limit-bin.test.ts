@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "#db/client.js";
 import { ensureConnection } from "#db/repositories/connection-repository.js";
 import { createEngineStore } from "#db/repositories/engine-store.js";
+import { seedPgliteDataDir } from "#test/support/pglite-template.js";
 import { type AbmRun, runAbm } from "./run-abm.js";
 
 /** the connection every single-connection service opens (src/app/services.ts) */
@@ -40,6 +41,7 @@ describe("abm history --limit (the real bin, native engine data directory)", () 
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "abm-cli-history-"));
+    await seedPgliteDataDir(dataDir); // the runs go into an existing database: no first start here
     const opened = await openDatabase({ dataDir });
     if (!opened.ok) throw opened.error;
     const database = opened.value;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MINIMAL_ENV } from "#test/support/config/env-fixtures.js";
+import { seedPgliteDataDir } from "#test/support/pglite-template.js";
 
 /**
  * `abm` loads an SDK only when its configuration or its command needs it: Bolt and botbuilder are
@@ -24,7 +25,8 @@ register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(RECORD_HOOK
 const NOWHERE = "http://127.0.0.1:9";
 
 const home = mkdtempSync(join(tmpdir(), "abm-lazy-"));
-const dataDir = join(home, "data"); // one PGlite directory, created by the first run, reopened by the second
+/** one PGlite directory, an existing database (seeded: the first start is not what is measured), reopened by every run */
+const dataDir = join(home, "data");
 
 interface Started {
   readonly child: ChildProcess;
@@ -115,6 +117,7 @@ describe("abm serve loads only what is configured", () => {
   let teamsModules: string[] = [];
 
   beforeAll(async () => {
+    await seedPgliteDataDir(dataDir);
     plain = await startServe("plain", {});
     plainModules = await modulesOnceReady("plain", plain);
     await stop(plain);
