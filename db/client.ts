@@ -9,7 +9,11 @@ export type { DatabaseHandle };
 export interface OpenDatabaseOptions {
   /** a postgres:// URL (`DATABASE_URL`); unset: embedded PGlite under `<dataDir>/pglite` */
   readonly url?: string | undefined;
-  /** the local state folder (`ABM_DATA_DIR`); `memory://` keeps PGlite in memory (tests) */
+  /**
+   * the local state folder (`ABM_DATA_DIR`); `memory://` keeps PGlite in memory (tests), and
+   * `memory://<file>` starts that in-memory PGlite from a PGlite data-directory dump (`dumpDataDir`)
+   * instead of running initdb, which costs seconds per database (tests open hundreds)
+   */
   readonly dataDir: string;
   readonly logger?: Logger;
   /** postgres.js pool size (default 10) */
@@ -27,7 +31,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Result
   const logger = (options.logger ?? silentLogger).child({ component: "db" });
   if (options.url === undefined || options.url === "") {
     const { openPglite } = await import("./open-pglite.js");
-    return openPglite(options.dataDir === MEMORY_DATA_DIR ? undefined : join(options.dataDir, "pglite"), logger);
+    if (!options.dataDir.startsWith(MEMORY_DATA_DIR)) return openPglite(join(options.dataDir, "pglite"), logger);
+    const dump = options.dataDir.slice(MEMORY_DATA_DIR.length);
+    return openPglite(undefined, logger, dump === "" ? undefined : dump);
   }
   const { openPostgres } = await import("./open-postgres.js");
   return openPostgres(options.url, options.maxConnections ?? 10, logger);

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readdir } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
@@ -14,11 +14,13 @@ import * as schema from "./schema/index.js";
 /**
  * Embedded PGlite in `directory` (undefined: in memory), after the migrations. A new directory's
  * cluster is created by a short child process first (pglite-initdb.ts); in memory there is nothing
- * to keep, so tests stay in one process.
+ * to keep, so tests stay in one process. In memory, `memoryDump` (a file written from PGlite's
+ * `dumpDataDir`) is the cluster to start from instead of a new one.
  */
 export async function openPglite(
   directory: string | undefined,
   logger: Logger,
+  memoryDump?: string,
 ): Promise<Result<DatabaseHandle, AppError>> {
   const started = Date.now();
   let created = false;
@@ -29,7 +31,10 @@ export async function openPglite(
       created = true;
     }
     if (directory !== undefined) await mkdir(directory, { recursive: true, mode: 0o700 });
-    client = new PGlite(directory);
+    client =
+      directory === undefined && memoryDump !== undefined
+        ? new PGlite({ loadDataDir: new Blob([await readFile(memoryDump)]) })
+        : new PGlite(directory);
     await client.waitReady;
     if (directory !== undefined) await makePrivate(directory);
   } catch (error) {
@@ -37,7 +42,7 @@ export async function openPglite(
     if (error instanceof AppError) return err(error);
     return err(
       new AppError("db.unavailable", `Could not open the embedded database in ${directory ?? "memory"}.`, {
-        context: { directory: directory ?? "memory" },
+        context: { directory: directory ?? "memory", ...(memoryDump === undefined ? {} : { memoryDump }) },
         cause: error,
       }),
     );

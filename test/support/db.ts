@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { type DatabaseHandle, MEMORY_DATA_DIR, openDatabase } from "#db/client.js";
 import type { Database, DatabaseKind } from "#db/database.js";
 import { ensureConnection } from "#db/repositories/connection-repository.js";
+import { memoryDataDir } from "./pglite-template.js";
 
 /**
  * One shared suite, two drivers: every repository test runs on in-memory PGlite and, when
@@ -30,7 +31,7 @@ function unwrap(result: Awaited<ReturnType<typeof openDatabase>>): DatabaseHandl
 const pgliteCase: DatabaseCase = {
   kind: "pglite",
   async open() {
-    const handle = unwrap(await openDatabase({ dataDir: MEMORY_DATA_DIR }));
+    const handle = unwrap(await openDatabase({ dataDir: await memoryDataDir() }));
     return { database: { kind: "pglite", db: handle.db, other: handle.db }, close: () => handle.close() };
   },
 };

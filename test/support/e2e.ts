@@ -11,9 +11,9 @@ import { type Clock, systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { type Logger, silentLogger } from "#core/logger.js";
 import type { Actor, RunSummary } from "#core/ports/provisioning-engine.js";
-import { MEMORY_DATA_DIR } from "#db/client.js";
 import type { GraphEmulator } from "#emulators/graph/start-graph-emulator.js";
 import { type RecordingProxy, startRecordingProxy } from "../e2e/support/recording-proxy.js";
+import { memoryDataDir, seedPgliteDataDir } from "./pglite-template.js";
 
 /**
  * End-to-end harness: both emulators in this process, the real Graph and SCIM clients, the native
@@ -47,11 +47,14 @@ export async function createE2eDatabase(
   options: { readonly persistent?: boolean } = {},
 ): Promise<E2eDatabase> {
   if (kind === "pglite" && options.persistent !== true) {
-    return { kind, databaseUrl: undefined, dataDir: MEMORY_DATA_DIR, drop: async () => undefined };
+    return { kind, databaseUrl: undefined, dataDir: await memoryDataDir(), drop: async () => undefined };
   }
   const dataDir = await mkdtemp(join(tmpdir(), "abm-e2e-"));
   const removeDir = () => rm(dataDir, { recursive: true, force: true });
-  if (kind === "pglite") return { kind, databaseUrl: undefined, dataDir, drop: removeDir };
+  if (kind === "pglite") {
+    await seedPgliteDataDir(dataDir); // a new but existing database: the first start is tested on its own
+    return { kind, databaseUrl: undefined, dataDir, drop: removeDir };
+  }
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (adminUrl === undefined || adminUrl === "") throw new Error("TEST_DATABASE_URL is not set");
   const name = `abm_e2e_${randomBytes(6).toString("hex")}`;

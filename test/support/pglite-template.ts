@@ -1,8 +1,10 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { z } from "zod";
+import { MEMORY_DATA_DIR } from "#db/client.js";
 import { initdbInChild } from "#db/pglite-initdb.js";
 
 const packageJson = z.object({ name: z.string().optional(), version: z.string().optional() }).loose();
@@ -20,17 +22,48 @@ export async function seedPgliteDataDir(dataDir: string): Promise<void> {
   await cp(await template(), join(dataDir, "pglite"), { recursive: true });
 }
 
+/**
+ * The data directory that keeps PGlite in memory, started from a dump of a new cluster (made once
+ * per machine and PGlite version) instead of an initdb per database: `memory://<dump file>`. The
+ * database is as new as a plain `memory://` one; the product migrates it the same way.
+ */
+export async function memoryDataDir(): Promise<string> {
+  dumped ??= makeDump();
+  return `${MEMORY_DATA_DIR}${await dumped}`;
+}
+
 let made: Promise<string> | undefined;
+let dumped: Promise<string> | undefined;
 
 function template(): Promise<string> {
   made ??= makeTemplate();
   return made;
 }
 
+async function makeDump(): Promise<string> {
+  const path = join(tmpdir(), `abm-test-pglite-${await pgliteVersion()}.tar`);
+  const found = await stat(path).then(
+    (file) => file.size > 0,
+    () => false,
+  );
+  if (found) return path;
+  const fresh = new PGlite();
+  try {
+    await fresh.waitReady; // dumpDataDir before the start never settles
+    const dump = await fresh.dumpDataDir("none");
+    // other workers may be writing it too: each writes its own file, renamed into place whole
+    const staging = await mkdtemp(join(tmpdir(), "abm-test-pglite-dump-"));
+    await writeFile(join(staging, "dump.tar"), Buffer.from(await dump.arrayBuffer()));
+    await rename(join(staging, "dump.tar"), path);
+    await rm(staging, { recursive: true, force: true });
+  } finally {
+    await fresh.close();
+  }
+  return path;
+}
+
 async function makeTemplate(): Promise<string> {
-  const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
-  const version = await pgliteVersion(dirname(entry));
-  const path = join(tmpdir(), `abm-test-pglite-${version}`);
+  const path = join(tmpdir(), `abm-test-pglite-${await pgliteVersion()}`);
   if (await exists(path)) return path;
   // test files in other workers may be making it too: each makes its own, the first rename wins
   const staging = await mkdtemp(join(tmpdir(), "abm-test-pglite-new-"));
@@ -47,7 +80,8 @@ async function makeTemplate(): Promise<string> {
 }
 
 /** the version in PGlite's package.json, found upwards from its entry point */
-async function pgliteVersion(from: string): Promise<string> {
+async function pgliteVersion(): Promise<string> {
+  const from = dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite"));
   for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
     const text = await readFile(join(dir, "package.json"), "utf8").catch(() => null);
     if (text === null) continue;

@@ -2,6 +2,7 @@ import { type RunningService, type StartServiceOptions, startService } from "#ap
 import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
+import { memoryDataDir } from "./pglite-template.js";
 
 /**
  * `abm serve` as the integration tests run it: in-memory PGlite, any free port, silent logs, no
@@ -16,7 +17,7 @@ export async function startTestService(
     clock: systemClock,
     ids: randomIds,
     port: 0,
-    dataDir: "memory://",
+    dataDir: await memoryDataDir(),
     schedule: false,
     ...options,
   });

@@ -14,6 +14,7 @@ import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
 import type { MismatchKind } from "#core/reconcile/reconcile.js";
+import { memoryDataDir } from "#test/support/pglite-template.js";
 
 interface CliJson {
   readonly report: {
@@ -44,7 +45,7 @@ describe("abm reconcile against the emulators", () => {
       logger: silentLogger,
       clock: systemClock,
       ids: randomIds,
-      dataDir: "memory://",
+      dataDir: await memoryDataDir(),
     });
     if (!result.ok) throw result.error;
     opened.push(result.value);

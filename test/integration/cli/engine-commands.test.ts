@@ -12,6 +12,7 @@ import { loadConfig } from "#config/load-config.js";
 import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
+import { memoryDataDir } from "#test/support/pglite-template.js";
 
 /**
  * The engine commands of the CLI against the emulators (in-process: the spawned bin and the
@@ -34,7 +35,7 @@ describe("abm engine commands", () => {
       logger: silentLogger,
       clock: systemClock,
       ids: randomIds,
-      dataDir: "memory://",
+      dataDir: await memoryDataDir(),
     });
     if (!opened.ok) throw opened.error;
     services = opened.value;
