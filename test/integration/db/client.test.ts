@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { afterAll, expect, it } from "vitest";
-import { openDatabase } from "#db/client.js";
+import { MEMORY_DATA_DIR, openDatabase } from "#db/client.js";
 import { createEngineStore } from "#db/repositories/engine-store.js";
 import { createNamedValueStore } from "#db/repositories/watermark-repository.js";
 import { describeEachDatabase, expectOk, freshConnection } from "#test/support/db.js";
@@ -54,6 +55,34 @@ it("embedded PGlite keeps its data under <dataDir>/pglite across reopen", async 
   } finally {
     await second.close();
   }
+});
+
+it("memory://<dump file> starts in-memory PGlite from that dump (what tests use instead of an initdb per database)", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "abm-db-dump-"));
+  dirs.push(dir);
+  const source = new PGlite();
+  try {
+    await source.waitReady;
+    await source.exec("create table dumped (note text); insert into dumped values ('from the dump');");
+    await writeFile(join(dir, "dump.tar"), Buffer.from(await (await source.dumpDataDir("none")).arrayBuffer()));
+  } finally {
+    await source.close();
+  }
+  const opened = expectOk(await openDatabase({ dataDir: `${MEMORY_DATA_DIR}${join(dir, "dump.tar")}` }));
+  try {
+    expect(opened.kind).toBe("pglite");
+    expect(await opened.db.execute("select note from dumped")).toMatchObject({ rows: [{ note: "from the dump" }] });
+    const connectionId = await freshConnection(opened.db); // migrated like any new database
+    await createNamedValueStore(opened.db, connectionId, () => T0).set("users.cursor", "in memory");
+    expect(await createNamedValueStore(opened.db, connectionId, () => T0).get("users.cursor")).toBe("in memory");
+  } finally {
+    await opened.close();
+  }
+
+  const missing = await openDatabase({ dataDir: `${MEMORY_DATA_DIR}${join(dir, "missing.tar")}` });
+  expect(missing.ok).toBe(false);
+  if (missing.ok) return;
+  expect(missing.error.code).toBe("db.unavailable");
 });
 
 it("an unreachable Postgres answers db.unavailable (retryable) without leaking the URL's password", async () => {
