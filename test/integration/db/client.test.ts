@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -7,6 +7,7 @@ import { MEMORY_DATA_DIR, openDatabase } from "#db/client.js";
 import { createEngineStore } from "#db/repositories/engine-store.js";
 import { createNamedValueStore } from "#db/repositories/watermark-repository.js";
 import { describeEachDatabase, expectOk, freshConnection } from "#test/support/db.js";
+import { memoryDataDir } from "#test/support/pglite-template.js";
 
 const T0 = new Date("2026-03-01T10:00:00Z");
 
@@ -40,27 +41,12 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-it("embedded PGlite keeps its data under <dataDir>/pglite across reopen", async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), "abm-db-"));
-  dirs.push(dataDir);
-  const first = expectOk(await openDatabase({ dataDir }));
-  expect(first.kind).toBe("pglite");
-  const connectionId = await freshConnection(first.db);
-  await createNamedValueStore(first.db, connectionId, () => T0).set("users.cursor", "persisted");
-  await first.close();
-  await first.close();
-  const second = expectOk(await openDatabase({ dataDir, url: "" }));
-  try {
-    expect(await createNamedValueStore(second.db, connectionId, () => T0).get("users.cursor")).toBe("persisted");
-  } finally {
-    await second.close();
-  }
-});
-
 it("memory://<dump file> starts in-memory PGlite from that dump (what tests use instead of an initdb per database)", async () => {
   const dir = await mkdtemp(join(tmpdir(), "abm-db-dump-"));
   dirs.push(dir);
-  const source = new PGlite();
+  // the source: the tests' own new-cluster dump (no initdb here either), plus a row to find again
+  const template = (await memoryDataDir()).slice(MEMORY_DATA_DIR.length);
+  const source = new PGlite({ loadDataDir: new Blob([await readFile(template)]) });
   try {
     await source.waitReady;
     await source.exec("create table dumped (note text); insert into dumped values ('from the dump');");

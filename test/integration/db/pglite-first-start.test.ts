@@ -24,7 +24,7 @@ async function scratch(): Promise<string> {
   return dir;
 }
 
-it("a new data directory is created by a child: usable here, and this process holds an opened cluster's heap, not initdb's", async () => {
+it("a new data directory is created by a child: usable here and after a reopen (its data under <dataDir>/pglite), and this process holds an opened cluster's heap, not initdb's", async () => {
   const dataDir = await scratch();
   const externalBefore = process.memoryUsage().external;
   const first = expectOk(await openDatabase({ dataDir }));
@@ -32,14 +32,16 @@ it("a new data directory is created by a child: usable here, and this process ho
   const grownMb = (process.memoryUsage().external - externalBefore) / MB;
   let connectionId: string;
   try {
+    expect(first.kind).toBe("pglite");
     expect(grownMb).toBeLessThan(400);
     connectionId = await freshConnection(first.db);
     await createNamedValueStore(first.db, connectionId, () => T0).set("users.cursor", "kept");
   } finally {
     await first.close();
   }
+  await first.close(); // a second close is harmless
   expect((await readdir(dataDir)).sort()).toEqual(["pglite"]); // no staging directory left behind
-  const second = expectOk(await openDatabase({ dataDir }));
+  const second = expectOk(await openDatabase({ dataDir, url: "" })); // an empty DATABASE_URL is the embedded database too
   try {
     expect(await createNamedValueStore(second.db, connectionId, () => T0).get("users.cursor")).toBe("kept");
   } finally {
