@@ -1,34 +1,7 @@
 import { relative } from "node:path";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
-
-/**
- * The test files that run longest (tens of seconds to minutes: child processes, 1,000–5,000 user
- * cycles on PGlite), longest first, as measured on the 2-core CI box. Vitest starts them first so
- * they overlap with the short ones instead of starting last and running alone: its own ordering
- * (longest first) needs the results cache in node_modules/.vite, which `npm ci` in CI removes, and
- * then it falls back to the largest file first. The order changes only how long the run takes.
- */
-const SLOWEST_FIRST = [
-  "test/e2e/full-cycle-slices.test.ts",
-  "test/integration/cli/graph-calls-bin.test.ts",
-  "test/e2e/kill-restart.test.ts",
-  "test/integration/cli/entra-approvals-bin.test.ts",
-  "test/e2e/bad-values.test.ts",
-  "test/e2e/initial-sync.test.ts",
-  "test/e2e/faults.test.ts",
-  "test/e2e/replicas.test.ts",
-  "test/integration/apple-business/reconcile.test.ts",
-  "test/e2e/lost-answers.test.ts",
-  "test/e2e/teams-playground.test.ts",
-  "test/integration/db/pglite-first-start.test.ts",
-  "test/integration/cli/lazy-adapters-bin.test.ts",
-  "test/integration/db/client.test.ts",
-  "test/integration/cli/admin-socket.test.ts",
-  "test/integration/cli/abm-bin.test.ts",
-  "test/e2e/incremental.test.ts",
-  "test/integration/cli/history-limit-bin.test.ts",
-];
+import { SLOWEST_FIRST } from "./test/support/slowest-first.js";
 
 class SlowestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SLOWEST_FIRST } from "#test/support/slowest-first.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -40,5 +41,13 @@ describe("test support lives under test/, and only unit tests reach into test/un
         .map((s) => `${file} → ${s}`),
     );
     expect(offenders).toEqual([]);
+  });
+});
+
+describe("the files vitest starts first (test/support/slowest-first.ts)", () => {
+  it("are test files that exist, each listed once", () => {
+    const tests = new Set([...files("test/integration"), ...files("test/e2e")].filter((f) => f.endsWith(".test.ts")));
+    expect(SLOWEST_FIRST.filter((file) => !tests.has(file))).toEqual([]);
+    expect(new Set(SLOWEST_FIRST).size).toBe(SLOWEST_FIRST.length);
   });
 });
