@@ -25,10 +25,19 @@ export const messageRefSchema = z.object({
   messageId: z.string().min(1),
 });
 
+/** refs stored before openings were recorded have none: they match any opening */
+const incidentRefSchema = messageRefSchema.extend({
+  opening: z
+    .number()
+    .int()
+    .nullish()
+    .transform((opening) => opening ?? null),
+});
+
 const columnsSchema = z.object({
   kind: z.enum(KINDS),
   status: z.enum(["open", "resolved"]),
-  messageRefs: z.array(messageRefSchema),
+  messageRefs: z.array(incidentRefSchema),
 });
 
 function toStored(row: Row): StoredIncident {
@@ -89,7 +98,7 @@ export function createIncidentStore(db: Database, connectionId: string, now: () 
       }),
     addMessageRef: (incidentKey, ref) =>
       attempt("add alert message", async () => {
-        const value = JSON.stringify([messageRefSchema.parse(ref)]);
+        const value = JSON.stringify([incidentRefSchema.parse(ref)]);
         await db
           .update(alerts)
           .set({ messageRefs: sql`${alerts.messageRefs} || ${value}::jsonb`, updatedAt: now() })

@@ -58,31 +58,31 @@ export interface AlertDispatcher {
 const NONE: DispatchSummary = { actions: 0, enqueued: 0 };
 
 function payloadsFor(action: AlertAction, approvalId: string | null): OutboxPayload[] {
-  const incidentKey = action.key;
+  if (action.type === "note") return [{ kind: "post", reply: action.reply }];
+  const thread = { incidentKey: action.key, opening: action.incident.openedAt.getTime() };
   switch (action.type) {
     case "post_parent":
-      return [{ kind: "parent", incidentKey, approvalId, reply: action.reply }];
+      return [{ kind: "parent", ...thread, approvalId, reply: action.reply }];
     case "post_follow_up":
       return [
-        { kind: "thread", incidentKey, reply: action.reply },
-        { kind: "edit_parent", incidentKey, reply: action.parent },
+        { kind: "thread", ...thread, reply: action.reply },
+        { kind: "edit_parent", ...thread, reply: action.parent },
       ];
     case "bump":
-      return [{ kind: "edit_parent", incidentKey, reply: action.parent }];
+      return [{ kind: "edit_parent", ...thread, reply: action.parent }];
     case "resolve":
       return [
-        { kind: "edit_parent", incidentKey, reply: action.parent },
-        { kind: "thread", incidentKey, reply: action.followUp },
+        { kind: "edit_parent", ...thread, reply: action.parent },
+        { kind: "thread", ...thread, reply: action.followUp },
       ];
-    case "note":
-      return [{ kind: "post", reply: action.reply }];
   }
 }
 
+/** the incident's state: an incident that resolved and comes back (a new opening) never reuses an old message's key */
 function stateTag(action: AlertAction): string {
   if (action.type === "note") return "note";
   const i = action.incident;
-  return `${action.type}:${i.occurrences}:${i.status}:${i.milestone ?? "-"}:${i.resolvedAt?.getTime() ?? "-"}`;
+  return `${action.type}:${i.openedAt.getTime()}:${i.occurrences}:${i.status}:${i.milestone ?? "-"}:${i.resolvedAt?.getTime() ?? "-"}`;
 }
 
 export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatcher {
@@ -171,7 +171,12 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     const votes = approval.votes.length;
     const refreshed = await enqueue("deletions", [
       {
-        payload: { kind: "refresh_approval", incidentKey: key, approvalId: approval.id },
+        payload: {
+          kind: "refresh_approval",
+          incidentKey: key,
+          opening: stored.value.incident.openedAt.getTime(),
+          approvalId: approval.id,
+        },
         dedup: `${key}|${approval.status}:${votes}:${approval.result?.at.getTime() ?? "-"}`,
       },
     ]);

@@ -49,7 +49,7 @@ describeEachDatabase("alert, outbox, conversation and audit stores", (current) =
       resolvedAt: null,
     } as const;
     expectOk(await alerts.save(incident));
-    const ref = { platform: "slack", channelId: "C1", messageId: "1.2" } as const;
+    const ref = { platform: "slack", channelId: "C1", messageId: "1.2", opening: at(0).getTime() } as const;
     now = at(1);
     expectOk(await alerts.addMessageRef(incident.key, ref));
     expectOk(await alerts.addMessageRef(incident.key, ref));

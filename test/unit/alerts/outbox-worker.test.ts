@@ -56,8 +56,8 @@ describe("outbox worker", () => {
     const s = setup(notifier);
     clockRef = s.clock;
     for (const key of ["a", "b", "c"])
-      await s.enqueue("C1", { kind: "parent", incidentKey: key, approvalId: null, reply });
-    await s.enqueue("C2", { kind: "parent", incidentKey: "d", approvalId: null, reply });
+      await s.enqueue("C1", { kind: "parent", incidentKey: key, opening: 1, approvalId: null, reply });
+    await s.enqueue("C2", { kind: "parent", incidentKey: "d", opening: 1, approvalId: null, reply });
     await s.worker.drain(60_000);
     const c1 = sent.filter((x) => x.channel === "C1").map((x) => x.at);
     expect(c1).toHaveLength(3);
@@ -80,8 +80,8 @@ describe("outbox worker", () => {
       update: async () => ok(undefined),
     };
     const s = setup(notifier);
-    await s.enqueue("CGONE", { kind: "parent", incidentKey: "a", approvalId: null, reply });
-    await s.enqueue("CDOWN", { kind: "parent", incidentKey: "b", approvalId: null, reply });
+    await s.enqueue("CGONE", { kind: "parent", incidentKey: "a", opening: 1, approvalId: null, reply });
+    await s.enqueue("CDOWN", { kind: "parent", incidentKey: "b", opening: 1, approvalId: null, reply });
     await s.worker.tick();
     expect(s.outbox.rows.get("out_1")?.status).toBe("dead");
     expect(s.outbox.rows.get("out_2")?.status).toBe("pending");
@@ -123,15 +123,15 @@ describe("outbox worker", () => {
       milestone: null,
     };
     await s.incidents.save(opened);
-    await s.enqueue("C1", { kind: "parent", incidentKey: "quarantine", approvalId: null, reply });
-    await s.enqueue("C1", { kind: "thread", incidentKey: "quarantine", reply });
+    await s.enqueue("C1", { kind: "parent", incidentKey: "quarantine", opening: 1, approvalId: null, reply });
+    await s.enqueue("C1", { kind: "thread", incidentKey: "quarantine", opening: 1, reply });
     await s.worker.drain(60_000);
     expect(replies).toEqual(["p1"]);
     expect(s.incidents.records.get("quarantine")?.messageRefs).toEqual([
-      { platform: "slack", channelId: "C1", messageId: "p1" },
+      { platform: "slack", channelId: "C1", messageId: "p1", opening: 1 },
     ]);
 
-    await s.enqueue("C9", { kind: "thread", incidentKey: "quarantine", reply });
+    await s.enqueue("C9", { kind: "thread", incidentKey: "quarantine", opening: 1, reply });
     await s.worker.tick();
     expect(s.outbox.rows.get("out_3")?.status).toBe("pending"); // waiting for a parent in C9
     s.clock.advance(11_000);

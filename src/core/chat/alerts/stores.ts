@@ -25,10 +25,20 @@ export interface AlertRouteSource {
   list(): AsyncResult<readonly AlertRoute[]>;
 }
 
-/** An incident as stored: the policy's record plus the parent messages posted for it (one per route). */
+/**
+ * A parent message posted for one opening of an incident. An incident that resolved and comes back
+ * (the same key) is a new opening with new parents; `opening` (its `openedAt` in ms) keeps the old
+ * thread's last edits on the old parent and the new follow-ups on the new one. null: stored by a
+ * version that did not record openings (matches any).
+ */
+export interface IncidentMessageRef extends MessageRef {
+  readonly opening: number | null;
+}
+
+/** An incident as stored: the policy's record plus the parent messages posted for it (one per route and opening). */
 export interface StoredIncident {
   readonly incident: IncidentRecord;
-  readonly messageRefs: readonly MessageRef[];
+  readonly messageRefs: readonly IncidentMessageRef[];
 }
 
 export interface IncidentStore {
@@ -38,7 +48,7 @@ export interface IncidentStore {
   /** inserts or replaces the incident's fields by key; message refs are kept */
   save(incident: IncidentRecord): AsyncResult<void>;
   /** appends a parent message ref (ignored when already present) */
-  addMessageRef(key: string, ref: MessageRef): AsyncResult<void>;
+  addMessageRef(key: string, ref: IncidentMessageRef): AsyncResult<void>;
 }
 
 export type OutboxStatus = "pending" | "sending" | "sent" | "dead";
