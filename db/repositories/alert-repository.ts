@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { IncidentKind, IncidentRecord } from "#core/chat/alerts/incidents.js";
+import { INCIDENT_KINDS, type IncidentRecord } from "#core/chat/alerts/incidents.js";
 import type { IncidentStore, StoredIncident } from "#core/chat/alerts/stores.js";
 import { chatPlatformSchema } from "#core/platform.js";
 import type { Database } from "../database.js";
@@ -8,16 +8,6 @@ import { alerts } from "../schema/alerts.js";
 import { attempt, invalidRow, notFound } from "./db-error.js";
 
 type Row = typeof alerts.$inferSelect;
-
-const KINDS = [
-  "failures",
-  "cycle_error",
-  "quarantine",
-  "deletions_held",
-  "token_expiring",
-  "token_rejected",
-  "token_switched",
-] as const satisfies readonly IncidentKind[];
 
 export const messageRefSchema = z.object({
   platform: chatPlatformSchema,
@@ -35,7 +25,7 @@ const incidentRefSchema = messageRefSchema.extend({
 });
 
 const columnsSchema = z.object({
-  kind: z.enum(KINDS),
+  kind: z.enum(INCIDENT_KINDS),
   status: z.enum(["open", "resolved"]),
   messageRefs: z.array(incidentRefSchema),
 });

@@ -12,6 +12,7 @@ import type { Clock } from "#core/clock.js";
 import { AppError, toAppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
+import type { AppleAuditLog } from "#core/ports/apple-directory.js";
 import type { DirectorySource } from "#core/ports/directory-source.js";
 import type { SeenRequestStore } from "#core/ports/seen-requests.js";
 import { createReconciler, type Reconciler } from "#core/reconcile/reconciler.js";
@@ -56,6 +57,8 @@ export interface ConnectionServices {
   readonly cliChat: ChatCore;
   /** Entra against the Apple organization's own users; null: no Apple Business API account configured */
   readonly reconciler: Reconciler | null;
+  /** the Apple organization's audit log (alerts of kind `apple`); null: no Apple Business API account configured */
+  readonly appleAudit: AppleAuditLog | null;
 }
 
 /** Everything a running service, a CLI command or a test needs, built from one configuration. */
@@ -258,11 +261,13 @@ async function openConnection(
   };
 
   let reconciler: Reconciler | null = null;
+  let appleAudit: AppleAuditLog | null = null;
   if (targets.apple !== undefined) {
     const { clientId, keyId, privateKeyPath, apiUrl, tokenUrl } = targets.apple;
     const apple = createAppleBusinessClient({ clientId, keyId, privateKeyPath, apiUrl, tokenUrl, clock, logger });
     if (!apple.ok) throw apple.error;
     reconciler = createReconciler({ directory, apple: apple.value, engine, map: map.value, clock });
+    appleAudit = apple.value;
   }
 
   const chatDeps = {
@@ -292,6 +297,7 @@ async function openConnection(
     chat: createChatCore({ ...chatDeps, roles }),
     cliChat: createChatCore({ ...chatDeps, roles: cliRoles(roles) }),
     reconciler,
+    appleAudit,
   };
 }
 

@@ -81,7 +81,7 @@ describe("abm emulate: the Apple Business API emulator", () => {
         ["hand.made@contoso.com", "LOCKED"],
       ]);
       const events = await client.value.listAuditEvents({ start: new Date("2026-11-30T00:00:00Z") });
-      expect(events.ok && events.value.map((e) => [e.attributes.type, e.attributes.outcome])).toEqual([
+      expect(events.ok && events.value.map((e) => [e.type, e.outcome])).toEqual([
         ["ACCOUNT_ADDED", "SUCCESS"],
       ]);
 

@@ -1,4 +1,5 @@
 import type { Approval } from "../../approvals/approval.js";
+import type { AppleAuditEvent } from "../../ports/apple-directory.js";
 import type { FailureEntry, Quarantine, RunSummary } from "../../ports/provisioning-engine.js";
 import type { Reply } from "../reply.js";
 import type { AlertKind } from "./kinds.js";
@@ -20,20 +21,27 @@ export type AlertEvent =
   /** ABM answered 401: the SCIM token was rejected */
   | { readonly type: "token_rejected"; readonly at: Date; readonly detail: string }
   /** the SCIM client moved to ABM_SCIM_TOKEN_NEXT after a 401 (`tokenId`: a short hash of it) */
-  | { readonly type: "token_switched"; readonly at: Date; readonly tokenId: string; readonly expiresAt: Date | null };
+  | { readonly type: "token_switched"; readonly at: Date; readonly tokenId: string; readonly expiresAt: Date | null }
+  /** one poll of Apple's audit log: the events never alerted before (possibly none: quiet threads still close) */
+  | { readonly type: "apple_audit"; readonly at: Date; readonly events: readonly AppleAuditEvent[] };
 
-export type IncidentKind =
-  | "failures"
-  | "cycle_error"
-  | "quarantine"
-  | "deletions_held"
-  | "token_expiring"
-  | "token_rejected"
-  | "token_switched";
+/** Every kind of incident (the store's parser reads this list; the kinds list maps each to a subscription kind). */
+export const INCIDENT_KINDS = [
+  "failures",
+  "cycle_error",
+  "quarantine",
+  "deletions_held",
+  "token_expiring",
+  "token_rejected",
+  "token_switched",
+  "apple_audit",
+] as const;
+
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 /** One incident = one parent message; stored by the dispatcher (the `alerts` table) and fed back in. */
 export interface IncidentRecord {
-  /** stable: `failure:<code>`, `cycle:<code>`, `quarantine`, `approval:<id>`, `token:expiring`, `token:rejected`, `token:switched:<token id>` */
+  /** stable: `failure:<code>`, `cycle:<code>`, `quarantine`, `approval:<id>`, `token:expiring`, `token:rejected`, `token:switched:<token id>`, `apple:<audit group>` */
   readonly key: string;
   readonly kind: IncidentKind;
   readonly status: "open" | "resolved";

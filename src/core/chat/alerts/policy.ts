@@ -4,6 +4,7 @@ import { renderApprovalMessage } from "../approval-message.js";
 import { groupFailures } from "../commands/errors.js";
 import { type ChatLinks, code, formatCounts, formatTime, plain } from "../format.js";
 import type { Reply } from "../reply.js";
+import { auditActions } from "./apple-audit.js";
 import {
   type AlertAction,
   type AlertEvent,
@@ -240,6 +241,8 @@ export function planAlerts(input: AlertPolicyInput): AlertAction[] {
       return tokenActions(open, event, links);
     case "token_switched":
       return switchActions(open, event, links);
+    case "apple_audit":
+      return auditActions(open, event.at, event.events, links);
     case "quarantine_entered": {
       const q = event.quarantine;
       const next = q.nextAttemptAt === null ? "" : ` Next attempt ${formatTime(q.nextAttemptAt)}.`;

@@ -1,4 +1,5 @@
 import type { AppError } from "../../errors.js";
+import type { AppleAuditEvent } from "../../ports/apple-directory.js";
 import type { Result } from "../../result.js";
 import type { ChatPlatform, MessageRef } from "../ports.js";
 import type { IncidentRecord } from "./incidents.js";
@@ -97,4 +98,20 @@ export interface OutboxStore {
     failure: { readonly code: string; readonly message: string; readonly nextAttemptAt: Date | null },
     now: Date,
   ): AsyncResult<void>;
+}
+
+/**
+ * Apple audit events claimed for alerting (the `apple_audit_events` table of one connection). A
+ * poll claims what it read, alerts what its claim stored, then confirms: however many replicas
+ * poll the same overlapping windows, each event id is claimed once.
+ */
+export interface AuditEventClaims {
+  /** stores the events whose ids were never claimed; returns exactly those (each id is stored by one caller) */
+  claim(events: readonly AppleAuditEvent[], now: Date): AsyncResult<readonly AppleAuditEvent[]>;
+  /** claims made before `before` whose alert was never confirmed (the poll that made them stopped) */
+  unconfirmed(before: Date): AsyncResult<readonly AppleAuditEvent[]>;
+  /** the alerts of these events are in the outbox */
+  confirm(ids: readonly string[], now: Date): AsyncResult<void>;
+  /** forgets confirmed events older than `before` (past every window a poll reads); returns how many */
+  prune(before: Date): AsyncResult<number>;
 }

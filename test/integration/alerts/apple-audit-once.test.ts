@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createAppleBusinessClient } from "#adapters/apple-business/index.js";
+import { createAlertDispatcher } from "#app/alerts/dispatcher.js";
+import { parseOutboxPayload } from "#app/alerts/outbox-payload.js";
+import { createAppleAuditWorker } from "#app/apple-audit-worker.js";
+import type { AlertRoute } from "#core/chat/alerts/stores.js";
+import { systemClock } from "#core/clock.js";
+import { randomIds } from "#core/ids.js";
+import { silentLogger } from "#core/logger.js";
+import type { AppleAuditEvent } from "#core/ports/apple-directory.js";
+import { createIncidentStore } from "#db/repositories/alert-repository.js";
+import { createAuditEventClaims } from "#db/repositories/apple-audit-repository.js";
+import { connectionLeases } from "#db/repositories/lease-repository.js";
+import { createOutboxStore } from "#db/repositories/outbox-repository.js";
+import { createNamedValueStore } from "#db/repositories/watermark-repository.js";
+import { type AppleBusinessEmulator, startAppleBusinessEmulator } from "#emulators/apple-business/server.js";
+import { StaticAlertRoutes } from "#test/support/alerts.js";
+import { LINKS } from "#test/support/chat/harness.js";
+import { describeEachDatabase, expectOk, freshConnection } from "#test/support/db.js";
+
+/**
+ * Two replicas poll the same Apple audit log (the emulator, through the real client) into one
+ * database, at the same time and one after the other, with overlapping windows, a late event, and a
+ * poll that stopped after claiming: every alert-worthy event reaches each subscribed channel in
+ * exactly one message, nothing else is alerted, and channels not subscribed to `apple` get nothing.
+ */
+const ROUTES: AlertRoute[] = [
+  { platform: "slack", channelId: "CAPPLE", kinds: ["apple"], setBy: "UOPS", setAt: null },
+  { platform: "teams", channelId: "19:apple@thread.tacv2", kinds: "all", setBy: null, setAt: null },
+  { platform: "slack", channelId: "CERRORS", kinds: ["errors"], setBy: "UOPS", setAt: null },
+];
+
+let emulator: AppleBusinessEmulator;
+beforeAll(async () => {
+  emulator = await startAppleBusinessEmulator();
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+async function addEvent(body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${emulator.apiUrl.replace(/\/v1$/, "")}/_emulator/auditEvents`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(201);
+}
+
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+describeEachDatabase("Apple audit events become alerts once across replicas", (current) => {
+  it("alerts each event once per subscribed channel, whatever replica reads it and however often", async () => {
+    const { db } = current();
+    const connectionId = await freshConnection(db);
+    await fetch(`${emulator.apiUrl.replace(/\/v1$/, "")}/_emulator/reset`, { method: "POST" });
+    const outbox = createOutboxStore(db, connectionId);
+    const claims = createAuditEventClaims(db, connectionId);
+    const replica = (name: string) => {
+      const client = createAppleBusinessClient({
+        clientId: emulator.clientId,
+        keyId: emulator.keyId,
+        privateKeyPath: emulator.privateKeyPath,
+        apiUrl: emulator.apiUrl,
+        tokenUrl: emulator.tokenUrl,
+        clock: systemClock,
+        logger: silentLogger,
+      });
+      if (!client.ok) throw client.error;
+      const dispatcher = createAlertDispatcher({
+        incidents: createIncidentStore(db, connectionId, () => new Date()),
+        outbox,
+        routes: new StaticAlertRoutes(ROUTES),
+        config: { links: LINKS },
+        clock: systemClock,
+        ids: randomIds,
+        logger: silentLogger,
+      });
+      return createAppleAuditWorker({
+        log: client.value,
+        claims,
+        cursor: createNamedValueStore(db, connectionId, () => new Date()),
+        leases: connectionLeases(db, connectionId),
+        holderId: `replica-${name}`,
+        dispatch: (event) => dispatcher.dispatch(event),
+        clock: systemClock,
+        logger: silentLogger,
+      });
+    };
+    const a = replica("a");
+    const b = replica("b");
+
+    // 1. the first events; both replicas poll at once: one holds the lease, the other skips
+    await addEvent({
+      eventDateTime: ago(20),
+      type: "ACCOUNT_ADDED",
+      actorType: "USER",
+      actorName: "Ada",
+      subjectName: "hand.made1@contoso.com",
+    });
+    await addEvent({
+      eventDateTime: ago(19),
+      type: "DOMAIN_REMOVED",
+      actorType: "USER",
+      actorName: "Ada",
+      subjectName: "old.contoso.com",
+    });
+    await addEvent({
+      eventDateTime: ago(18),
+      type: "DEVICE_ADDED_TO_ORG",
+      actorType: "SYSTEM",
+      subjectName: "device-not-an-alert",
+    });
+    await addEvent({
+      eventDateTime: ago(17),
+      type: "ACCOUNT_ADDED",
+      actorType: "SYSTEM",
+      subjectName: "synced-not-an-alert@contoso.com",
+    });
+    const both = await Promise.all([a.tick(), b.tick()]);
+    const polls = both.map(expectOk);
+    expect(polls.filter((p) => p.polled).length).toBeGreaterThanOrEqual(1);
+    // 2. each polls again: the overlapping window reads the same events, nothing is new
+    for (const worker of [a, b, a]) {
+      const again = expectOk(await worker.tick());
+      expect(again.polled && again.handed).toBe(0);
+    }
+
+    // 3. new events, one of them listed late (dated before the last poll, inside the overlap)
+    await addEvent({
+      eventDateTime: ago(1),
+      type: "ACCOUNT_DELETED",
+      actorType: "USER",
+      actorName: "Bob",
+      subjectName: "hand.made2@contoso.com",
+    });
+    await addEvent({
+      eventDateTime: ago(3),
+      type: "API_ACCOUNT_KEY_REVOKED",
+      actorType: "USER",
+      actorName: "Bob",
+      subjectName: "late-mdm-key",
+    });
+    await addEvent({
+      eventDateTime: ago(2),
+      type: "DEVICE_IS_ERASED",
+      actorType: "USER",
+      outcome: "FAILURE",
+      subjectName: "failed-erase",
+    });
+    await Promise.all([b.tick(), a.tick()]);
+    expectOk(await a.tick());
+
+    // 4. a poll that claimed an event and stopped before alerting it (11 minutes ago)
+    const stranded: AppleAuditEvent = {
+      id: "stranded-1",
+      at: new Date(ago(12)),
+      type: "ACCOUNT_ROLE_LOCATION_CHANGED",
+      actorType: "USER",
+      actorName: "Eve",
+      subjectName: "stranded-role@contoso.com",
+      subjectType: "USER",
+      outcome: "SUCCESS",
+    };
+    expect(expectOk(await claims.claim([stranded], new Date(Date.now() - 11 * 60_000)))).toHaveLength(1);
+    const recovered = expectOk(await b.tick());
+    expect(recovered.polled && recovered.handed).toBe(1);
+    expect(expectOk(await a.tick()).polled && true).toBe(true);
+
+    // 5. two replicas claiming the same events at the same moment (a lapsed lease): each id once
+    const same: AppleAuditEvent[] = ["c1", "c2", "c3"].map((id) => ({ ...stranded, id }));
+    const [mine, theirs] = await Promise.all([claims.claim(same, new Date()), claims.claim(same, new Date())]);
+    const claimedIds = [...expectOk(mine), ...expectOk(theirs)].map((e) => e.id).sort();
+    expect(claimedIds).toEqual(["c1", "c2", "c3"]);
+
+    const queued = expectOk(await outbox.claimDue({ now: new Date(Date.now() + 60_000), limit: 500, lockMs: 60_000 }));
+    const textsIn = (channelId: string) =>
+      queued
+        .filter((entry) => entry.channelId === channelId)
+        .flatMap((entry) => {
+          const payload = parseOutboxPayload(entry.payload);
+          if (payload === null || payload.kind === "refresh_approval") throw new Error("unexpected payload");
+          // parents are edited with the latest events: the messages that ADD events are parents and threads
+          return payload.kind === "edit_parent" ? [] : [JSON.stringify(payload.reply.blocks)];
+        });
+    const alerted = [
+      "hand.made1@contoso.com",
+      "old.contoso.com",
+      "hand.made2@contoso.com",
+      "late-mdm-key",
+      "failed-erase",
+      "stranded-role@contoso.com",
+    ];
+    for (const channel of ["CAPPLE", "19:apple@thread.tacv2"]) {
+      const texts = textsIn(channel);
+      for (const name of alerted)
+        expect([channel, name, texts.filter((t) => t.includes(name)).length]).toEqual([channel, name, 1]);
+      expect(texts.some((t) => t.includes("not-an-alert"))).toBe(false);
+    }
+    expect(textsIn("CERRORS")).toEqual([]);
+  });
+});
