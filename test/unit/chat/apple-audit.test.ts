@@ -58,7 +58,9 @@ describe("Apple audit events as alerts", () => {
       describeAuditEvent(
         event("k", "API_ACCOUNT_KEY_REVOKED", { actorName: null, actorType: "API_USER", subjectName: "MDM sync" }),
       ),
-    ).toBe("2026-12-03 09:59 UTC · an API account revoked the key of the API account MDM sync `API_ACCOUNT_KEY_REVOKED`");
+    ).toBe(
+      "2026-12-03 09:59 UTC · an API account revoked the key of the API account MDM sync `API_ACCOUNT_KEY_REVOKED`",
+    );
     expect(describeAuditEvent(event("x", "COLLECTION_UPDATED", { outcome: "FAILURE", subjectName: null }))).toBe(
       "2026-12-03 09:59 UTC · Ada Admin did collection updated on user — **failed** `COLLECTION_UPDATED`",
     );
