@@ -142,6 +142,8 @@ export interface ChatRoundTripOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** the connection's targets, from the emulators' own */
   readonly targets?: (fromEmulators: ConnectionTargets) => ConnectionTargets;
+  /** run the service's schedulers (cycles, digests, Apple audit polls) as `abm serve` does; default off */
+  readonly schedule?: boolean;
 }
 
 const slashFormSchema = z.record(z.string(), z.string());
@@ -231,6 +233,7 @@ export async function startChatRoundTrip(options: ChatRoundTripOptions): Promise
       lock,
       config: config.value,
       targets: { default: options.targets?.(fromEmulators) ?? fromEmulators },
+      schedule: options.schedule ?? false,
     });
     return roundTrip({ pair, service, api, sink, connector, home, lock }, closeAll);
   } catch (error) {

@@ -78,6 +78,11 @@ function payloadsFor(action: AlertAction, approvalId: string | null): OutboxPayl
   }
 }
 
+/** one parent per opening of an incident and route, whichever action queued it (the opening's post or a catch-up) */
+function parentDedup(action: Exclude<AlertAction, { type: "note" }>): string {
+  return `${action.key}|opening:${action.incident.openedAt.getTime()}`;
+}
+
 /** the incident's state: an incident that resolved and comes back (a new opening) never reuses an old message's key */
 function stateTag(action: AlertAction): string {
   if (action.type === "note") return "note";
@@ -95,10 +100,16 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     return next;
   }
 
-  /** enqueue to every route subscribed to `kind`; `createdAt` steps by 1 ms so the outbox keeps the order */
+  /**
+   * Enqueues to every route subscribed to `kind`; `createdAt` steps by 1 ms so the outbox keeps the
+   * order. `catchUp`: the incident's parent as it is now, for a route that never got one (it
+   * subscribed after the parent was posted): stored once per route and opening, and that route
+   * then gets it instead of a follow-up threaded under nothing.
+   */
   async function enqueue(
     kind: AlertKind,
     payloads: readonly { readonly payload: OutboxPayload; readonly dedup: string }[],
+    catchUp: { readonly payload: OutboxPayload; readonly dedup: string } | null,
   ): Promise<Result<number, AppError>> {
     const all = await deps.routes.list();
     if (!all.ok) return all;
@@ -114,8 +125,8 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     const base = deps.clock.now().getTime();
     let step = 0;
     let stored = 0;
-    for (const { payload, dedup } of payloads) {
-      for (const route of subscribed) {
+    for (const route of subscribed) {
+      const put = async ({ payload, dedup }: { readonly payload: OutboxPayload; readonly dedup: string }) => {
         const added = await deps.outbox.enqueue({
           id: deps.ids.next("out"),
           platform: route.platform,
@@ -125,9 +136,20 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
           dedupKey: `${dedup}|${payload.kind}|${route.platform}:${route.channelId}`,
           now: new Date(base + step),
         });
-        step += 1;
+        if (added.ok && added.value) {
+          stored += 1;
+          step += 1;
+        }
+        return added;
+      };
+      if (catchUp !== null) {
+        const added = await put(catchUp);
         if (!added.ok) return added;
-        if (added.value) stored += 1;
+        if (added.value) continue;
+      }
+      for (const payload of payloads) {
+        const added = await put(payload);
+        if (!added.ok) return added;
       }
     }
     return ok(stored);
@@ -146,9 +168,25 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
       const approvalId = event.type === "deletions_held" ? event.approval.id : null;
       const payloads = payloadsFor(action, approvalId).map((payload) => ({
         payload,
-        dedup: `${action.key}|${stateTag(action)}`,
+        dedup:
+          payload.kind === "parent" && action.type !== "note"
+            ? parentDedup(action)
+            : `${action.key}|${stateTag(action)}`,
       }));
-      const stored = await enqueue(alertKindOf(action), payloads);
+      const catchUp =
+        action.type === "post_follow_up" || action.type === "bump"
+          ? {
+              payload: {
+                kind: "parent" as const,
+                incidentKey: action.key,
+                opening: action.incident.openedAt.getTime(),
+                approvalId: null,
+                reply: action.parent,
+              },
+              dedup: parentDedup(action),
+            }
+          : null;
+      const stored = await enqueue(alertKindOf(action), payloads, catchUp);
       if (!stored.ok) return stored;
       enqueued += stored.value;
       if (action.type === "note") continue;
@@ -169,17 +207,21 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     if (!stored.ok) return stored;
     if (stored.value === null || stored.value.incident.status === "resolved") return ok(NONE);
     const votes = approval.votes.length;
-    const refreshed = await enqueue("deletions", [
-      {
-        payload: {
-          kind: "refresh_approval",
-          incidentKey: key,
-          opening: stored.value.incident.openedAt.getTime(),
-          approvalId: approval.id,
+    const refreshed = await enqueue(
+      "deletions",
+      [
+        {
+          payload: {
+            kind: "refresh_approval",
+            incidentKey: key,
+            opening: stored.value.incident.openedAt.getTime(),
+            approvalId: approval.id,
+          },
+          dedup: `${key}|${approval.status}:${votes}:${approval.result?.at.getTime() ?? "-"}`,
         },
-        dedup: `${key}|${approval.status}:${votes}:${approval.result?.at.getTime() ?? "-"}`,
-      },
-    ]);
+      ],
+      null,
+    );
     if (!refreshed.ok) return refreshed;
     if (approval.status !== "pending") {
       const resolved = { ...stored.value.incident, status: "resolved" as const, resolvedAt: deps.clock.now() };

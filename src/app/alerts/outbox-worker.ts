@@ -80,18 +80,23 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const lanes = new Map<string, Lane>();
   const { clock } = deps;
 
-  /** the parent of this opening of the incident in the entry's channel (a payload without an opening: the first) */
+  /**
+   * The parent of this opening of the incident in the entry's channel. A ref stored before openings
+   * were recorded belongs to the incident's current opening; a payload without an opening takes the first.
+   */
   async function parentRef(
     entry: OutboxEntry,
     thread: { readonly incidentKey: string; readonly opening: number | null },
   ): Promise<Result<string | null, AppError>> {
     const stored = await deps.incidents.get(thread.incidentKey);
     if (!stored.ok) return stored;
-    const ref = stored.value?.messageRefs.find(
+    if (stored.value === null) return ok(null);
+    const current = stored.value.incident.openedAt.getTime();
+    const ref = stored.value.messageRefs.find(
       (r) =>
         r.platform === entry.platform &&
         r.channelId === entry.channelId &&
-        (thread.opening === null || r.opening === null || r.opening === thread.opening),
+        (thread.opening === null || (r.opening ?? current) === thread.opening),
     );
     return ok(ref?.messageId ?? null);
   }
@@ -131,6 +136,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   async function deliver(entry: OutboxEntry, payload: OutboxPayload, notifier: ChannelNotifier): Promise<Outcome> {
     switch (payload.kind) {
       case "parent": {
+        // a parent of this opening is already in the channel (queued twice across versions): never post it again
+        const existing = await parentRef(entry, payload);
+        if (!existing.ok) return { type: "failed", error: existing.error };
+        if (existing.value !== null && payload.opening !== null) return { type: "sent", ref: null };
         const posted = await notifier.post(entry.channelId, payload.reply);
         if (!posted.ok) return { type: "failed", error: posted.error };
         const ref: MessageRef = {
