@@ -15,6 +15,7 @@ import type { Logger } from "#core/logger.js";
 import type { AppleAuditLog } from "#core/ports/apple-directory.js";
 import type { DirectorySource } from "#core/ports/directory-source.js";
 import type { SeenRequestStore } from "#core/ports/seen-requests.js";
+import { createLastReconcileStore } from "#core/reconcile/last-report.js";
 import { createReconciler, type Reconciler } from "#core/reconcile/reconciler.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
@@ -25,6 +26,7 @@ import { type AuditLog, createAuditLog } from "#db/repositories/audit-repository
 import { ensureConnection } from "#db/repositories/connection-repository.js";
 import { createDigestSubscriptionStore } from "#db/repositories/digest-subscription-repository.js";
 import { createSeenRequestRepository } from "#db/repositories/seen-request-repository.js";
+import { createNamedValueStore } from "#db/repositories/watermark-repository.js";
 import { createAlertRouteBook } from "./alert-routes.js";
 import { loadAttributeMap } from "./attribute-map-file.js";
 import type { ConnectionTargets } from "./connection.js";
@@ -266,7 +268,8 @@ async function openConnection(
     const { clientId, keyId, privateKeyPath, apiUrl, tokenUrl } = targets.apple;
     const apple = createAppleBusinessClient({ clientId, keyId, privateKeyPath, apiUrl, tokenUrl, clock, logger });
     if (!apple.ok) throw apple.error;
-    reconciler = createReconciler({ directory, apple: apple.value, engine, map: map.value, clock });
+    const lastReport = createLastReconcileStore(createNamedValueStore(database.db, connectionId, () => clock.now()));
+    reconciler = createReconciler({ directory, apple: apple.value, engine, map: map.value, clock, lastReport });
     appleAudit = apple.value;
   }
 

@@ -67,7 +67,7 @@ function reconcileData(report: ReconcileReport) {
 }
 
 /** "3 orphans, 1 locked…" in one line (status shows it). */
-export function reconcileSummary(report: ReconcileReport): string {
+export function reconcileSummary(report: Pick<ReconcileReport, "counts">): string {
   const parts = MISMATCH_KINDS.filter((kind) => report.counts[kind] > 0).map(
     (kind) => `${MISMATCH_WORDS[kind].title.toLowerCase()}: ${report.counts[kind]}`,
   );

@@ -5,7 +5,7 @@ import type { ScimClientStatus } from "../../ports/scim-target.js";
 import { type Answer, type CommandContext, failedAnswer, succeeded } from "../context.js";
 import { code, formatCounts, formatTime, linksBlock, plain } from "../format.js";
 import type { Fact, Reply, ReplyBlock } from "../reply.js";
-import { reconcileSummary } from "./reconcile.js";
+import { type LastReconcile, lastReconcileData, lastReconcileFact, readLastReconcile } from "./last-reconcile.js";
 
 const STATE_WORDS: Readonly<Record<EngineStatus["state"], string>> = {
   idle: "Idle",
@@ -69,12 +69,6 @@ export function statusFacts(status: EngineStatus, ctx: CommandContext): Fact[] {
     facts.push({ label: `${apple.short} token expires`, value: tokenText(status.tokenExpiresAt, days) });
   if (status.scimClient !== undefined)
     facts.push({ label: `${apple.short} requests`, value: scimClientText(status.scimClient) });
-  const reconciled = ctx.deps.reconciler?.last() ?? null;
-  if (reconciled !== null)
-    facts.push({
-      label: "Reconcile",
-      value: `${formatTime(reconciled.checkedAt)} — ${reconcileSummary(reconciled)}`,
-    });
   return facts;
 }
 
@@ -101,11 +95,14 @@ export function lastErrorBlock(status: EngineStatus): ReplyBlock | null {
   return { type: "text", text: `Last run error: ${plain(error.message)} (${code(error.code)})` };
 }
 
-function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
+function renderStatus(status: EngineStatus, reconciled: LastReconcile, ctx: CommandContext): Reply {
   const apple = organizationWords(ctx.deps.config.links.organization);
+  const facts = statusFacts(status, ctx);
+  const reconcileFact = lastReconcileFact(reconciled);
+  if (reconcileFact !== null) facts.push(reconcileFact);
   const blocks: ReplyBlock[] = [
     { type: "header", text: statusHeader(status, ctx) },
-    { type: "facts", facts: statusFacts(status, ctx) },
+    { type: "facts", facts },
   ];
   const quarantine = quarantineBlock(status);
   if (quarantine !== null) blocks.push(quarantine);
@@ -120,7 +117,7 @@ function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
   if (status.failingUsers > 0)
     blocks.push({ type: "context", text: "Run `errors` to see why users fail and how to fix it." });
   for (const note of status.notes.slice(0, 5)) blocks.push({ type: "context", text: plain(note) });
-  if ((ctx.deps.reconciler ?? null) === null)
+  if (!reconciled.enabled)
     blocks.push({
       type: "context",
       text: `${apple.short}'s own users and audit events: off. Set APPLE_API_CLIENT_ID, APPLE_API_KEY_ID and APPLE_API_PRIVATE_KEY to turn on \`reconcile\`.`,
@@ -144,11 +141,6 @@ export async function statusCommand(ctx: CommandContext): Promise<Answer> {
       pendingApproval: pendingApproval === null ? null : approvalData(pendingApproval, ctx.deps.clock.now()),
     },
   };
-  const reconciled = ctx.deps.reconciler?.last() ?? null;
-  const apple = {
-    enabled: (ctx.deps.reconciler ?? null) !== null,
-    lastReconcile:
-      reconciled === null ? null : { checkedAt: reconciled.checkedAt.toISOString(), counts: reconciled.counts },
-  };
-  return succeeded({ ...data, apple }, [renderStatus(status.value, ctx)]);
+  const reconciled = await readLastReconcile(ctx);
+  return succeeded({ ...data, apple: lastReconcileData(reconciled) }, [renderStatus(status.value, reconciled, ctx)]);
 }
