@@ -1,3 +1,4 @@
+import type { AuditCursor } from "#core/chat/alerts/audit-cursor.js";
 import type { AlertEvent } from "#core/chat/alerts/incidents.js";
 import type { AuditEventClaims } from "#core/chat/alerts/stores.js";
 import type { Clock } from "#core/clock.js";
@@ -5,7 +6,6 @@ import type { EngineStore } from "#core/engine/engine-store.js";
 import { type AppError, toAppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
 import type { AppleAuditEvent, AppleAuditLog } from "#core/ports/apple-directory.js";
-import type { NamedValueStore } from "#core/ports/named-values.js";
 import { err, ok, type Result } from "#core/result.js";
 
 /**
@@ -20,8 +20,8 @@ import { err, ok, type Result } from "#core/result.js";
 export interface AppleAuditWorkerDeps {
   readonly log: AppleAuditLog;
   readonly claims: AuditEventClaims;
-  /** the connection's named values: the cursor (`apple.audit.until`) */
-  readonly cursor: NamedValueStore;
+  /** where the last poll got to */
+  readonly cursor: AuditCursor;
   readonly leases: Pick<EngineStore, "acquireLease" | "releaseLease">;
   /** this process's lease holder id */
   readonly holderId: string;
@@ -57,7 +57,6 @@ export interface AppleAuditWorker {
   stop(): Promise<void>;
 }
 
-export const AUDIT_CURSOR = "apple.audit.until";
 const LEASE = "apple-audit";
 /** a poll holds the lease this long (429 waits included); a claim older than this without an alert is recovered */
 const LEASE_MS = 10 * 60_000;
@@ -74,18 +73,20 @@ export function createAppleAuditWorker(deps: AppleAuditWorkerDeps): AppleAuditWo
   const logger = deps.logger.child({ component: "apple-audit" });
   const { clock } = deps;
 
-  async function windowStart(now: Date): Promise<Date> {
-    const stored = await deps.cursor.get(AUDIT_CURSOR);
-    const until = stored === null ? Number.NaN : Date.parse(stored);
-    if (stored !== null && Number.isNaN(until))
-      logger.warn({ code: "apple.cursor_unreadable" }, "the audit cursor is unreadable; reading the last hour");
-    const from = Number.isNaN(until) ? now.getTime() - FIRST_LOOKBACK_MS : until - overlapMs;
-    return new Date(Math.max(from, now.getTime() - MAX_LOOKBACK_MS));
+  async function windowStart(now: Date): Promise<Result<Date, AppError>> {
+    const cursor = await deps.cursor.read();
+    if (!cursor.ok && cursor.error.code !== "db.invalid_row") return cursor;
+    if (!cursor.ok) logger.warn({ code: cursor.error.code }, `${cursor.error.message} Reading the last hour.`);
+    const until = cursor.ok ? cursor.value : null;
+    const from = until === null ? now.getTime() - FIRST_LOOKBACK_MS : until.getTime() - overlapMs;
+    return ok(new Date(Math.max(from, now.getTime() - MAX_LOOKBACK_MS)));
   }
 
   async function poll(signal: AbortSignal | undefined): Promise<Result<AuditPoll, AppError>> {
     const until = clock.now();
-    const from = await windowStart(until);
+    const start = await windowStart(until);
+    if (!start.ok) return start;
+    const from = start.value;
     const read = await deps.log.listAuditEvents({ start: from, end: until }, signal);
     if (!read.ok) return read;
     const recovered = await deps.claims.unconfirmed(new Date(until.getTime() - LEASE_MS));
@@ -101,7 +102,8 @@ export function createAppleAuditWorker(deps: AppleAuditWorkerDeps): AppleAuditWo
       clock.now(),
     );
     if (!confirmed.ok) return confirmed;
-    await deps.cursor.set(AUDIT_CURSOR, until.toISOString());
+    const moved = await deps.cursor.write(until);
+    if (!moved.ok) return moved;
     const pruned = await deps.claims.prune(new Date(from.getTime() - KEEP_MS));
     if (!pruned.ok) return pruned;
     if (handed.length > 0) logger.info({ read: read.value.length, handed: handed.length }, "Apple audit events read");

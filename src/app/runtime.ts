@@ -13,7 +13,6 @@ import { createIncidentStore } from "#db/repositories/alert-repository.js";
 import { createAuditEventClaims } from "#db/repositories/apple-audit-repository.js";
 import { connectionLeases } from "#db/repositories/lease-repository.js";
 import { createOutboxStore } from "#db/repositories/outbox-repository.js";
-import { createNamedValueStore } from "#db/repositories/watermark-repository.js";
 import { type AdminChannel, startAdminChannel } from "./admin-socket.js";
 import { createAlertDispatcher } from "./alerts/dispatcher.js";
 import { createOutboxWorker } from "./alerts/outbox-worker.js";
@@ -149,9 +148,9 @@ function connectionWorkers(
     connection.appleAudit === null
       ? null
       : createAppleAuditWorker({
-          log: connection.appleAudit,
+          log: connection.appleAudit.log,
           claims: createAuditEventClaims(services.database.db, connectionId),
-          cursor: createNamedValueStore(services.database.db, connectionId, () => clock.now()),
+          cursor: connection.appleAudit.cursor,
           leases: connectionLeases(services.database.db, connectionId),
           holderId: `${hostname()}:${process.pid}:${ids.next("aud")}`,
           dispatch: (event) => dispatcher.dispatch(event),

@@ -2,6 +2,7 @@ import { createAppleBusinessClient } from "#adapters/apple-business/index.js";
 import { createGraphDirectorySource } from "#adapters/graph/graph-directory-source.js";
 import type { Config, ConnectionConfig } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
+import { type AuditCursor, createAuditCursor } from "#core/chat/alerts/audit-cursor.js";
 import type { RoutedConnection } from "#core/chat/connection-router.js";
 import type { DigestDeps } from "#core/chat/context.js";
 import type { ChatLinks } from "#core/chat/format.js";
@@ -59,8 +60,8 @@ export interface ConnectionServices {
   readonly cliChat: ChatCore;
   /** Entra against the Apple organization's own users; null: no Apple Business API account configured */
   readonly reconciler: Reconciler | null;
-  /** the Apple organization's audit log (alerts of kind `apple`); null: no Apple Business API account configured */
-  readonly appleAudit: AppleAuditLog | null;
+  /** the Apple organization's audit log (alerts of kind `apple`) and how far its poll got; null: no Apple Business API account configured */
+  readonly appleAudit: { readonly log: AppleAuditLog; readonly cursor: AuditCursor } | null;
 }
 
 /** Everything a running service, a CLI command or a test needs, built from one configuration. */
@@ -263,14 +264,17 @@ async function openConnection(
   };
 
   let reconciler: Reconciler | null = null;
-  let appleAudit: AppleAuditLog | null = null;
+  let appleAudit: ConnectionServices["appleAudit"] = null;
   if (targets.apple !== undefined) {
     const { clientId, keyId, privateKeyPath, apiUrl, tokenUrl } = targets.apple;
     const apple = createAppleBusinessClient({ clientId, keyId, privateKeyPath, apiUrl, tokenUrl, clock, logger });
     if (!apple.ok) throw apple.error;
     const lastReport = createLastReconcileStore(createNamedValueStore(database.db, connectionId, () => clock.now()));
     reconciler = createReconciler({ directory, apple: apple.value, engine, map: map.value, clock, lastReport });
-    appleAudit = apple.value;
+    appleAudit = {
+      log: apple.value,
+      cursor: createAuditCursor(createNamedValueStore(database.db, connectionId, () => clock.now())),
+    };
   }
 
   const chatDeps = {
@@ -284,6 +288,7 @@ async function openConnection(
     config: { links },
     logger,
     reconciler,
+    auditCursor: appleAudit?.cursor ?? null,
   };
   return {
     config: connection,

@@ -15,7 +15,7 @@ import { type OutboxPayload, toJsonPayload } from "./outbox-payload.js";
 
 /**
  * Engine events → alert policy → durable outbox. Each alert goes only to the routes subscribed to
- * its kind (`alertKindOf`: errors, deletions, tokens, runs). Events are handled one at a time (the policy
+ * its kind (`alertKindOf`: errors, deletions, tokens, runs, apple). Events are handled one at a time (the policy
  * reads the open incidents, then they are written back). Messages are enqueued BEFORE the
  * incident is saved, with dedup keys derived from the incident's state, so a crash in between
  * re-plans the same messages and the outbox stores them once.

@@ -3,6 +3,7 @@ import { createAppleBusinessClient } from "#adapters/apple-business/index.js";
 import { createAlertDispatcher } from "#app/alerts/dispatcher.js";
 import { parseOutboxPayload } from "#app/alerts/outbox-payload.js";
 import { createAppleAuditWorker } from "#app/apple-audit-worker.js";
+import { createAuditCursor } from "#core/chat/alerts/audit-cursor.js";
 import type { AlertRoute } from "#core/chat/alerts/stores.js";
 import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
@@ -79,7 +80,7 @@ describeEachDatabase("Apple audit events become alerts once across replicas", (c
       return createAppleAuditWorker({
         log: client.value,
         claims,
-        cursor: createNamedValueStore(db, connectionId, () => new Date()),
+        cursor: createAuditCursor(createNamedValueStore(db, connectionId, () => new Date())),
         leases: connectionLeases(db, connectionId),
         holderId: `replica-${name}`,
         dispatch: (event) => dispatcher.dispatch(event),

@@ -9,7 +9,6 @@ import { createIncidentStore } from "#db/repositories/alert-repository.js";
 import { createAuditEventClaims } from "#db/repositories/apple-audit-repository.js";
 import { connectionLeases } from "#db/repositories/lease-repository.js";
 import { createOutboxStore } from "#db/repositories/outbox-repository.js";
-import { createNamedValueStore } from "#db/repositories/watermark-repository.js";
 import { type ChatRoundTrip, startChatRoundTrip, type TeamsAsker } from "#test/support/chat-round-trip.js";
 import { until } from "#test/support/until.js";
 
@@ -84,6 +83,14 @@ describe("Apple audit events in Slack and Teams", () => {
     expect(validateSlackMessage({ text: String(parent?.body.text), blocks: parent?.body.blocks as never })).toEqual([]);
     expect(chat.api.calls.some((call) => JSON.stringify(call.body).includes("device-never-alerted"))).toBe(false);
     expect(slackPosts().length).toBeGreaterThan(0);
+
+    // `status` says how far the audit log was read, in --json and in words
+    const json = await chat.cli(["status", "--json"]);
+    expect(json.code).toBe(0);
+    const apple = (JSON.parse(json.stdout) as { apple?: { auditReadUntil?: unknown } }).apple;
+    expect(Date.parse(String(apple?.auditReadUntil))).toBeGreaterThan(Date.now() - 60_000);
+    const words = await chat.cli(["status"]);
+    expect(words.stdout).toMatch(/Audit log\s+read up to \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC, every 5 min/);
   });
 
   it("later events, read by two more replicas, are threaded in Slack and posted once in the subscribed Teams channel", async () => {
@@ -93,8 +100,8 @@ describe("Apple audit events in Slack and Teams", () => {
     const connection = chat.service.services.connections[0];
     const { db } = chat.service.services.database;
     const replica = (name: string) => {
-      const log = connection.appleAudit;
-      if (log === null) throw new Error("the Apple side is off");
+      const apple = connection.appleAudit;
+      if (apple === null) throw new Error("the Apple side is off");
       const dispatcher = createAlertDispatcher({
         incidents: createIncidentStore(db, connection.connectionId, () => new Date()),
         outbox: createOutboxStore(db, connection.connectionId),
@@ -105,9 +112,9 @@ describe("Apple audit events in Slack and Teams", () => {
         logger: silentLogger,
       });
       return createAppleAuditWorker({
-        log,
+        log: apple.log,
         claims: createAuditEventClaims(db, connection.connectionId),
-        cursor: createNamedValueStore(db, connection.connectionId, () => new Date()),
+        cursor: apple.cursor,
         leases: connectionLeases(db, connection.connectionId),
         holderId: `replica-${name}`,
         dispatch: (event) => dispatcher.dispatch(event),

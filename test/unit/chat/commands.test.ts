@@ -32,7 +32,7 @@ describe("chat commands", () => {
     const h = createHarness();
     const answer = await h.core.execute({ actor: viewer, command: { name: "status" }, conversation: channel });
     expect(replyText(answer.replies[0])).toContain(
-      "Set APPLE_API_CLIENT_ID, APPLE_API_KEY_ID and APPLE_API_PRIVATE_KEY to turn on `reconcile`.",
+      "Set APPLE_API_CLIENT_ID, APPLE_API_KEY_ID and APPLE_API_PRIVATE_KEY to turn on `reconcile` and audit log alerts.",
     );
     expect(answer.ok && answer.data).toMatchObject({ apple: { enabled: false, lastReconcile: null } });
   });
