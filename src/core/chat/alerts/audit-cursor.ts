@@ -7,7 +7,7 @@ import { err, ok, type Result } from "../../result.js";
  * connection's named value `apple.audit.until`). The poll starts its next window there (minus an
  * overlap); `status` shows it.
  */
-export const AUDIT_CURSOR_NAME = "apple.audit.until";
+const AUDIT_CURSOR_NAME = "apple.audit.until";
 
 export interface AuditCursor {
   /** null: never read */
