@@ -44,7 +44,7 @@ function groupWords(group: AuditGroup, organization: AppleOrganization): GroupWo
     case "accounts":
       return {
         title: `Accounts added or deleted by hand in ${apple}`,
-        meaning: `A person changed these accounts in ${apple} directly, outside the Entra sync. The sync does not update or deactivate accounts it did not make, and an account deleted by hand comes back with the next cycle while its Entra user is in scope. Make the change in Entra instead; \`reconcile\` lists every account that differs.`,
+        meaning: `A person changed these accounts in ${apple} directly, outside the Entra sync. The sync does not update or deactivate accounts it did not make, and an account it made that is changed by hand no longer matches Entra. Make such changes in Entra instead; \`reconcile\` lists every account that differs.`,
       };
     case "roles":
       return {
