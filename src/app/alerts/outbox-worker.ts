@@ -136,10 +136,14 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   async function deliver(entry: OutboxEntry, payload: OutboxPayload, notifier: ChannelNotifier): Promise<Outcome> {
     switch (payload.kind) {
       case "parent": {
-        // a parent of this opening is already in the channel (queued twice across versions): never post it again
+        // a parent of this opening is already in the channel (a catch-up parent for a channel whose parent
+        // was queued by an older version): never post it twice; bring the one there up to date instead
         const existing = await parentRef(entry, payload);
         if (!existing.ok) return { type: "failed", error: existing.error };
-        if (existing.value !== null && payload.opening !== null) return { type: "sent", ref: null };
+        if (existing.value !== null && payload.opening !== null)
+          return payload.approvalId === null
+            ? edit(entry, notifier, payload, payload.reply)
+            : { type: "sent", ref: null };
         const posted = await notifier.post(entry.channelId, payload.reply);
         if (!posted.ok) return { type: "failed", error: posted.error };
         const ref: MessageRef = {

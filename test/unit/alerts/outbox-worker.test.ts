@@ -139,4 +139,58 @@ describe("outbox worker", () => {
     expect(s.outbox.rows.get("out_3")?.status).toBe("sent");
     expect(posts).toHaveLength(2);
   });
+
+  it("never posts a second parent of one opening in a channel: a parent queued again edits the one there", async () => {
+    const posts: string[] = [];
+    const updates: string[] = [];
+    const notifier: ChannelNotifier = {
+      post: async (channel) => {
+        posts.push(channel);
+        return ok({ messageId: `p${posts.length}` });
+      },
+      reply: async () => ok({ messageId: "r" }),
+      update: async (_channel, id) => {
+        updates.push(id);
+        return ok(undefined);
+      },
+    };
+    const s = setup(notifier);
+    const openedAt = s.clock.now();
+    await s.incidents.save({
+      key: "failure:x",
+      kind: "failures",
+      status: "open",
+      title: "F",
+      openedAt,
+      lastSeenAt: openedAt,
+      resolvedAt: null,
+      occurrences: 1,
+      count: 3,
+      milestone: null,
+    });
+    // posted by a version that did not record openings: the ref has none
+    await s.incidents.addMessageRef("failure:x", {
+      platform: "slack",
+      channelId: "C1",
+      messageId: "old1",
+      opening: null,
+    });
+    const again = {
+      kind: "parent" as const,
+      incidentKey: "failure:x",
+      opening: openedAt.getTime(),
+      approvalId: null,
+      reply,
+    };
+    await s.enqueue("C1", again);
+    await s.enqueue("C2", again);
+    await s.worker.drain(60_000);
+    expect(posts).toEqual(["C2"]); // C1 already shows this opening's parent
+    expect(updates).toEqual(["old1"]);
+    // a later opening is a new parent, also where an old one is
+    await s.enqueue("C1", { ...again, opening: openedAt.getTime() + 1 });
+    s.clock.advance(2_000);
+    await s.worker.drain(60_000);
+    expect(posts).toEqual(["C2", "C1"]);
+  });
 });
