@@ -27,29 +27,41 @@ function fromStored(value: unknown): AppleAuditEvent {
   return parsed.data;
 }
 
+/** rows per statement (7 parameters each) */
+const CHUNK = 1_000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** `apple_audit_events` of one connection behind the core's AuditEventClaims. */
 export function createAuditEventClaims(db: Database, connectionId: string): AuditEventClaims {
   const mine = eq(appleAuditEvents.connectionId, connectionId);
   return {
     claim: (events, now) =>
       attempt("claim Apple audit events", async () => {
-        if (events.length === 0) return [];
-        const rows = await db
-          .insert(appleAuditEvents)
-          .values(
-            events.map((event) => ({
-              connectionId,
-              eventId: event.id,
-              eventAt: event.at,
-              event: toStored(event),
-              alertedAt: null,
-              createdAt: now,
-              updatedAt: now,
-            })),
-          )
-          .onConflictDoNothing({ target: [appleAuditEvents.connectionId, appleAuditEvents.eventId] })
-          .returning({ id: appleAuditEvents.eventId });
-        const stored = new Set(rows.map((row) => row.id));
+        const stored = new Set<string>();
+        // one statement per chunk: Postgres takes at most 65,535 parameters per statement
+        for (const chunk of chunks(events, CHUNK)) {
+          const rows = await db
+            .insert(appleAuditEvents)
+            .values(
+              chunk.map((event) => ({
+                connectionId,
+                eventId: event.id,
+                eventAt: event.at,
+                event: toStored(event),
+                alertedAt: null,
+                createdAt: now,
+                updatedAt: now,
+              })),
+            )
+            .onConflictDoNothing({ target: [appleAuditEvents.connectionId, appleAuditEvents.eventId] })
+            .returning({ id: appleAuditEvents.eventId });
+          for (const row of rows) stored.add(row.id);
+        }
         return events.filter((event) => stored.has(event.id));
       }),
     unconfirmed: (before) =>
@@ -63,11 +75,11 @@ export function createAuditEventClaims(db: Database, connectionId: string): Audi
       }),
     confirm: (ids, now) =>
       attempt("confirm Apple audit events", async () => {
-        if (ids.length === 0) return;
-        await db
-          .update(appleAuditEvents)
-          .set({ alertedAt: now, updatedAt: now })
-          .where(and(mine, inArray(appleAuditEvents.eventId, [...ids])));
+        for (const chunk of chunks(ids, CHUNK))
+          await db
+            .update(appleAuditEvents)
+            .set({ alertedAt: now, updatedAt: now })
+            .where(and(mine, inArray(appleAuditEvents.eventId, [...chunk])));
       }),
     prune: (before) =>
       attempt("prune Apple audit events", async () => {

@@ -1,3 +1,4 @@
+import { auditGroupOf } from "#core/chat/alerts/apple-audit.js";
 import type { AuditCursor } from "#core/chat/alerts/audit-cursor.js";
 import type { AlertEvent } from "#core/chat/alerts/incidents.js";
 import type { AuditEventClaims } from "#core/chat/alerts/stores.js";
@@ -46,7 +47,7 @@ export type AuditPoll =
       readonly until: Date;
       /** events in the window */
       readonly read: number;
-      /** events handed to the alert policy (claimed now, or recovered from a stopped poll) */
+      /** alert-worthy events handed to the alert policy (claimed now, or recovered from a stopped poll) */
       readonly handed: number;
     };
 
@@ -91,7 +92,9 @@ export function createAppleAuditWorker(deps: AppleAuditWorkerDeps): AppleAuditWo
     if (!read.ok) return read;
     const recovered = await deps.claims.unconfirmed(new Date(until.getTime() - LEASE_MS));
     if (!recovered.ok) return recovered;
-    const claimed = await deps.claims.claim(read.value, until);
+    // only the events that are alerts are claimed (a device import can list thousands of others)
+    const alertable = read.value.filter((event) => auditGroupOf(event) !== null);
+    const claimed = await deps.claims.claim(alertable, until);
     if (!claimed.ok) return claimed;
     const handed: AppleAuditEvent[] = [...recovered.value, ...claimed.value];
     // dispatched even when empty: a thread quiet for a day is closed by it

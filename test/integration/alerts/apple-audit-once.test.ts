@@ -200,4 +200,34 @@ describeEachDatabase("Apple audit events become alerts once across replicas", (c
     }
     expect(textsIn("CERRORS")).toEqual([]);
   });
+
+  it("claims, confirms and prunes thousands of events at once (a week's catch-up: more rows than one Postgres statement takes)", async () => {
+    const { db } = current();
+    const claims = createAuditEventClaims(db, await freshConnection(db));
+    const at = new Date("2026-12-01T00:00:00Z");
+    const many: AppleAuditEvent[] = Array.from({ length: 10_000 }, (_, i) => ({
+      id: `bulk-${i}`,
+      at: new Date(at.getTime() + i * 1_000),
+      type: "ACCOUNT_ADDED",
+      actorType: "USER",
+      actorName: "Bulk Admin",
+      subjectType: "USER",
+      subjectName: `bulk${i}@contoso.com`,
+      outcome: "SUCCESS",
+    }));
+    expect(expectOk(await claims.claim(many, at))).toHaveLength(10_000);
+    expect(expectOk(await claims.claim(many, at))).toHaveLength(0);
+    const later = new Date(at.getTime() + 86_400_000);
+    expect(expectOk(await claims.unconfirmed(later)).map((e) => e.id)).toHaveLength(10_000);
+    expectOk(
+      await claims.confirm(
+        many.map((e) => e.id),
+        later,
+      ),
+    );
+    expect(expectOk(await claims.unconfirmed(later))).toEqual([]);
+    // only confirmed claims older than the cut are forgotten
+    expect(expectOk(await claims.prune(new Date(at.getTime() + 1_000 * 1_000)))).toBe(1_000);
+    expect(expectOk(await claims.claim(many.slice(0, 1_001), later)).map((e) => e.id)).toHaveLength(1_000);
+  });
 });
