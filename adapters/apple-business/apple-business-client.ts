@@ -4,6 +4,7 @@ import { AppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
 import type { AppleAuditEvent, AppleAuditLog, AppleDirectory, AppleUser } from "#core/ports/apple-directory.js";
 import { err, ok, type Result } from "#core/result.js";
+import { printable } from "#core/sync/text-safety.js";
 import { readApplePrivateKey } from "./private-key.js";
 import { createTokenSource, type TokenSource } from "./token-source.js";
 import {
@@ -254,16 +255,25 @@ function toAppleUser(resource: UserResource): AppleUser {
   };
 }
 
+/** Apple's texts as this service keeps them: unsafe characters spelled out ([U+0000]; Postgres refuses them in jsonb), 1,000 characters at most. */
+function safe(value: string): string {
+  return printable(value).slice(0, 1_000);
+}
+
+function safeOrNull(value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : safe(value);
+}
+
 function toAuditEvent(resource: AuditEventResource, at: Date): AppleAuditEvent {
   const a = resource.attributes;
   return {
-    id: resource.id,
+    id: safe(resource.id),
     at,
-    type: a.type,
-    actorType: a.actorType,
-    actorName: a.actorName ?? null,
-    subjectType: a.subjectType ?? null,
-    subjectName: a.subjectName ?? null,
-    outcome: a.outcome,
+    type: safe(a.type),
+    actorType: safe(a.actorType),
+    actorName: safeOrNull(a.actorName),
+    subjectType: safeOrNull(a.subjectType),
+    subjectName: safeOrNull(a.subjectName),
+    outcome: safe(a.outcome),
   };
 }

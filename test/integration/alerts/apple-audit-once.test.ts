@@ -142,6 +142,14 @@ describeEachDatabase("Apple audit events become alerts once across replicas", (c
       actorName: "Bob",
       subjectName: "late-mdm-key",
     });
+    // a NUL in a name (Postgres refuses it in jsonb) is spelled out, not a poll that fails forever
+    await addEvent({
+      eventDateTime: ago(2),
+      type: "ACCOUNT_DELETED",
+      actorType: "USER",
+      actorName: "Mal\u0000lory",
+      subjectName: "nul\u0000byte@contoso.com",
+    });
     await addEvent({
       eventDateTime: ago(2),
       type: "DEVICE_IS_ERASED",
@@ -191,6 +199,7 @@ describeEachDatabase("Apple audit events become alerts once across replicas", (c
       "late-mdm-key",
       "failed-erase",
       "stranded-role@contoso.com",
+      "nulU+0000byte@contoso.com", // the NUL spelled out as [U+0000]; plain() drops the brackets
     ];
     for (const channel of ["CAPPLE", "19:apple@thread.tacv2"]) {
       const texts = textsIn(channel);
