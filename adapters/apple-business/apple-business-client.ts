@@ -4,7 +4,7 @@ import { AppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
 import type { AppleAuditEvent, AppleAuditLog, AppleDirectory, AppleUser } from "#core/ports/apple-directory.js";
 import { err, ok, type Result } from "#core/result.js";
-import { printable } from "#core/sync/text-safety.js";
+import { printable, truncate } from "#core/sync/text-safety.js";
 import { readApplePrivateKey } from "./private-key.js";
 import { createTokenSource, type TokenSource } from "./token-source.js";
 import {
@@ -257,7 +257,7 @@ function toAppleUser(resource: UserResource): AppleUser {
 
 /** Apple's texts as this service keeps them: unsafe characters spelled out ([U+0000]; Postgres refuses them in jsonb), 1,000 characters at most. */
 function safe(value: string): string {
-  return printable(value).slice(0, 1_000);
+  return truncate(printable(value), 1_000);
 }
 
 function safeOrNull(value: string | null | undefined): string | null {

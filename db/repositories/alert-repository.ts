@@ -15,14 +15,8 @@ export const messageRefSchema = z.object({
   messageId: z.string().min(1),
 });
 
-/** refs stored before openings were recorded have none: they match any opening */
-const incidentRefSchema = messageRefSchema.extend({
-  opening: z
-    .number()
-    .int()
-    .nullish()
-    .transform((opening) => opening ?? null),
-});
+/** migration 0005 gave every ref stored before openings existed its incident's opening (0) */
+const incidentRefSchema = messageRefSchema.extend({ opening: z.number().int() });
 
 const columnsSchema = z.object({
   kind: z.enum(INCIDENT_KINDS),
@@ -44,6 +38,7 @@ function toStored(row: Row): StoredIncident {
     occurrences: row.occurrences,
     count: row.affectedCount,
     milestone: row.milestone,
+    opening: row.opening,
   };
   return { incident, messageRefs: parsed.data.messageRefs };
 }
@@ -79,6 +74,7 @@ export function createIncidentStore(db: Database, connectionId: string, now: () 
           firstSeenAt: incident.openedAt,
           lastSeenAt: incident.lastSeenAt,
           resolvedAt: incident.resolvedAt,
+          opening: incident.opening,
           updatedAt: at,
         };
         await db

@@ -67,11 +67,17 @@ export function createAuditEventClaims(db: Database, connectionId: string): Audi
     unconfirmed: (before) =>
       attempt("read unconfirmed Apple audit events", async () => {
         const rows = await db
-          .select({ event: appleAuditEvents.event })
+          .select({ event: appleAuditEvents.event, claimedAt: appleAuditEvents.createdAt })
           .from(appleAuditEvents)
           .where(and(mine, isNull(appleAuditEvents.alertedAt), lt(appleAuditEvents.createdAt, before)))
-          .orderBy(asc(appleAuditEvents.eventAt), asc(appleAuditEvents.eventId));
-        return rows.map((row) => fromStored(row.event));
+          .orderBy(asc(appleAuditEvents.createdAt), asc(appleAuditEvents.eventAt), asc(appleAuditEvents.eventId));
+        const batches = new Map<number, AppleAuditEvent[]>();
+        for (const row of rows) {
+          const batch = batches.get(row.claimedAt.getTime()) ?? [];
+          batch.push(fromStored(row.event));
+          batches.set(row.claimedAt.getTime(), batch);
+        }
+        return [...batches.values()];
       }),
     confirm: (ids, now) =>
       attempt("confirm Apple audit events", async () => {

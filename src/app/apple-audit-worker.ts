@@ -16,7 +16,9 @@ import { err, ok, type Result } from "#core/result.js";
  * stored cursor minus an overlap (Apple may list an event a little late) to now, claims the event
  * ids in the database (an id is claimed once, whoever reads it again), alerts what it claimed,
  * confirms it, and moves the cursor. A claim never confirmed (the poll stopped between claim and
- * alert) is alerted by a later poll, so nothing is lost and nothing is alerted twice.
+ * confirm) is planned again by a later poll as the same batch: its messages carry the events' ids
+ * in their dedup keys, so a batch planned again the same way is not queued twice (one that had
+ * opened its group's thread is posted once more in that thread), and nothing is lost.
  */
 export interface AppleAuditWorkerDeps {
   readonly log: AppleAuditLog;
@@ -40,7 +42,8 @@ export interface AppleAuditWorkerDeps {
 
 /** What one poll did. */
 export type AuditPoll =
-  | { readonly polled: false; readonly reason: "lease_held" }
+  /** another replica polls (`lease_held`), or took over while this one read (`lease_lost`) */
+  | { readonly polled: false; readonly reason: "lease_held" | "lease_lost" }
   | {
       readonly polled: true;
       readonly from: Date;
@@ -59,8 +62,10 @@ export interface AppleAuditWorker {
 }
 
 const LEASE = "apple-audit";
-/** a poll holds the lease this long (429 waits included); a claim older than this without an alert is recovered */
+/** a poll holds the lease this long (renewed before it claims); a claim older than this without an alert is recovered */
 const LEASE_MS = 10 * 60_000;
+/** the read gives up this long before the lease would lapse */
+const LEASE_MARGIN_MS = 2 * 60_000;
 /** the first poll reports the last hour, not the whole log */
 const FIRST_LOOKBACK_MS = 3_600_000;
 /** after a long outage, events older than a week are not alerted (`reconcile` shows the state they left) */
@@ -83,44 +88,66 @@ export function createAppleAuditWorker(deps: AppleAuditWorkerDeps): AppleAuditWo
     return ok(new Date(Math.max(from, now.getTime() - MAX_LOOKBACK_MS)));
   }
 
+  /** renews the lease; false when another replica holds it now (this poll then stops) */
+  const stillHolding = (): Promise<boolean> => deps.leases.acquireLease(LEASE, deps.holderId, LEASE_MS, clock.now());
+
+  async function hand(events: readonly AppleAuditEvent[], at: Date): Promise<Result<void, AppError>> {
+    const dispatched = await deps.dispatch({ type: "apple_audit", at, events });
+    if (!dispatched.ok) return dispatched;
+    return deps.claims.confirm(
+      events.map((event) => event.id),
+      clock.now(),
+    );
+  }
+
   async function poll(signal: AbortSignal | undefined): Promise<Result<AuditPoll, AppError>> {
     const until = clock.now();
     const start = await windowStart(until);
     if (!start.ok) return start;
     const from = start.value;
-    const read = await deps.log.listAuditEvents({ start: from, end: until }, signal);
+    // the read gives up before the lease could lapse (Apple's 429 waits included)
+    const deadline = AbortSignal.timeout(LEASE_MS - LEASE_MARGIN_MS);
+    const read = await deps.log.listAuditEvents(
+      { start: from, end: until },
+      signal === undefined ? deadline : AbortSignal.any([signal, deadline]),
+    );
     if (!read.ok) return read;
-    const recovered = await deps.claims.unconfirmed(new Date(until.getTime() - LEASE_MS));
-    if (!recovered.ok) return recovered;
+    if (!(await stillHolding())) return ok({ polled: false, reason: "lease_lost" });
+    // a poll that stopped between claiming and alerting: its batches, planned again as they were
+    const stranded = await deps.claims.unconfirmed(new Date(clock.now().getTime() - LEASE_MS));
+    if (!stranded.ok) return stranded;
     // only the events that are alerts are claimed (a device import can list thousands of others)
     const alertable = read.value.filter((event) => auditGroupOf(event) !== null);
-    const claimed = await deps.claims.claim(alertable, until);
+    const claimed = await deps.claims.claim(alertable, clock.now());
     if (!claimed.ok) return claimed;
-    const handed: AppleAuditEvent[] = [...recovered.value, ...claimed.value];
-    // dispatched even when empty: a thread quiet for a day is closed by it
-    const dispatched = await deps.dispatch({ type: "apple_audit", at: until, events: handed });
-    if (!dispatched.ok) return dispatched;
-    const confirmed = await deps.claims.confirm(
-      handed.map((event) => event.id),
-      clock.now(),
-    );
-    if (!confirmed.ok) return confirmed;
+    let handed = 0;
+    for (const batch of stranded.value) {
+      const done = await hand(batch, until);
+      if (!done.ok) return done;
+      handed += batch.length;
+    }
+    // handed even when empty: a thread quiet for a day is closed by it
+    const done = await hand(claimed.value, until);
+    if (!done.ok) return done;
+    handed += claimed.value.length;
     const moved = await deps.cursor.write(until);
     if (!moved.ok) return moved;
     const pruned = await deps.claims.prune(new Date(from.getTime() - KEEP_MS));
     if (!pruned.ok) return pruned;
-    if (handed.length > 0) logger.info({ read: read.value.length, handed: handed.length }, "Apple audit events read");
-    return ok({ polled: true, from, until, read: read.value.length, handed: handed.length });
+    if (handed > 0) logger.info({ read: read.value.length, handed }, "Apple audit events read");
+    return ok({ polled: true, from, until, read: read.value.length, handed });
   }
 
   async function tick(signal?: AbortSignal): Promise<Result<AuditPoll, AppError>> {
     try {
-      if (!(await deps.leases.acquireLease(LEASE, deps.holderId, LEASE_MS, clock.now())))
-        return ok({ polled: false, reason: "lease_held" });
+      if (!(await stillHolding())) return ok({ polled: false, reason: "lease_held" });
       try {
         return await poll(signal);
       } finally {
-        await deps.leases.releaseLease(LEASE, deps.holderId);
+        await deps.leases.releaseLease(LEASE, deps.holderId).catch((error: unknown) => {
+          // the lease lapses on its own; the poll's own result stands
+          logger.warn({ code: toAppError(error, "db.query_failed").code }, "the apple-audit lease was not released");
+        });
       }
     } catch (error) {
       return err(toAppError(error, "alerts.unexpected"));

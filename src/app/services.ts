@@ -270,7 +270,15 @@ async function openConnection(
     const apple = createAppleBusinessClient({ clientId, keyId, privateKeyPath, apiUrl, tokenUrl, clock, logger });
     if (!apple.ok) throw apple.error;
     const lastReport = createLastReconcileStore(createNamedValueStore(database.db, connectionId, () => clock.now()));
-    reconciler = createReconciler({ directory, apple: apple.value, engine, map: map.value, clock, lastReport });
+    reconciler = createReconciler({
+      directory,
+      apple: apple.value,
+      engine,
+      map: map.value,
+      clock,
+      lastReport,
+      logger,
+    });
     appleAudit = {
       log: apple.value,
       cursor: createAuditCursor(createNamedValueStore(database.db, connectionId, () => clock.now())),

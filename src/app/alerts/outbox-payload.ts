@@ -9,9 +9,9 @@ import type { Reply } from "#core/chat/reply.js";
  * - `refresh_approval`: re-render the approval message from the stored approval at send time and
  *   replace the incident's parent (so a late edit never shows an older state)
  * - `post`: a message of its own, no incident (a run's note, a digest)
- * Incident payloads carry the incident's `opening` (its `openedAt` in ms): an incident that resolved
- * and came back threads under its new parent, while the old opening's last edits reach the old one.
- * Payloads queued by a version without openings have none and use the first parent in the channel.
+ * Incident payloads carry the incident's `opening` (`IncidentRecord.opening`): an incident that
+ * resolved and came back threads under its new parent, while the old opening's last edits reach the
+ * old one. Payloads queued by a version without openings have none and use the first parent there.
  */
 const confirmation = z.object({ title: z.string(), text: z.string(), confirm: z.string(), deny: z.string() });
 const button = z.object({
@@ -54,7 +54,7 @@ const replySchema = z.object({
 const opening = z
   .number()
   .int()
-  .optional()
+  .nullish()
   .transform((value) => value ?? null);
 
 const outboxPayloadSchema = z.discriminatedUnion("kind", [

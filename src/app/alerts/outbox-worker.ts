@@ -80,23 +80,18 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const lanes = new Map<string, Lane>();
   const { clock } = deps;
 
-  /**
-   * The parent of this opening of the incident in the entry's channel. A ref stored before openings
-   * were recorded belongs to the incident's current opening; a payload without an opening takes the first.
-   */
+  /** the parent of this opening of the incident in the entry's channel (a payload without an opening: the first) */
   async function parentRef(
     entry: OutboxEntry,
     thread: { readonly incidentKey: string; readonly opening: number | null },
   ): Promise<Result<string | null, AppError>> {
     const stored = await deps.incidents.get(thread.incidentKey);
     if (!stored.ok) return stored;
-    if (stored.value === null) return ok(null);
-    const current = stored.value.incident.openedAt.getTime();
-    const ref = stored.value.messageRefs.find(
+    const ref = stored.value?.messageRefs.find(
       (r) =>
         r.platform === entry.platform &&
         r.channelId === entry.channelId &&
-        (thread.opening === null || (r.opening ?? current) === thread.opening),
+        (thread.opening === null || r.opening === thread.opening),
     );
     return ok(ref?.messageId ?? null);
   }
@@ -137,7 +132,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     switch (payload.kind) {
       case "parent": {
         // a parent of this opening is already in the channel (a catch-up parent for a channel whose parent
-        // was queued by an older version): never post it twice; bring the one there up to date instead
+        // was queued by a version without catch-ups): never post it twice; bring the one there up to date
         const existing = await parentRef(entry, payload);
         if (!existing.ok) return { type: "failed", error: existing.error };
         if (existing.value !== null && payload.opening !== null)
@@ -151,7 +146,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
           channelId: entry.channelId,
           messageId: posted.value.messageId,
         };
-        const onIncident = await recordParent(payload.incidentKey, { ...ref, opening: payload.opening });
+        const onIncident = await recordParent(payload.incidentKey, { ...ref, opening: payload.opening ?? 0 });
         if (!onIncident.ok) logger.error({ code: onIncident.error.code }, "posted parent not recorded on the incident");
         if (payload.approvalId !== null && (ref.platform === "slack" || ref.platform === "teams")) {
           const message = { platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId };

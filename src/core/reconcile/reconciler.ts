@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.js";
 import type { AppError } from "../errors.js";
+import type { Logger } from "../logger.js";
 import type { AppleDirectory } from "../ports/apple-directory.js";
 import type { DirectorySource } from "../ports/directory-source.js";
 import type { ProvisioningEngine } from "../ports/provisioning-engine.js";
@@ -26,6 +27,8 @@ export interface ReconcilerDeps {
   readonly engine: Pick<ProvisioningEngine, "status">;
   readonly map: AttributeMap;
   readonly clock: Clock;
+  /** a summary that cannot be saved is logged; the report is still answered */
+  readonly logger: Logger;
   readonly lastReport: LastReconcileStore;
 }
 
@@ -81,7 +84,11 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         now: deps.clock.now(),
       });
       const saved = await deps.lastReport.save(summarize(report));
-      if (!saved.ok) return err(saved.error);
+      if (!saved.ok)
+        deps.logger.warn(
+          { code: saved.error.code },
+          `The reconcile summary was not saved (status and home keep the previous one): ${saved.error.message}`,
+        );
       return ok(report);
     },
   };

@@ -6,9 +6,11 @@ import { createAppleAuditWorker } from "#app/apple-audit-worker.js";
 import { createAuditCursor } from "#core/chat/alerts/audit-cursor.js";
 import type { AlertRoute } from "#core/chat/alerts/stores.js";
 import { systemClock } from "#core/clock.js";
+import { AppError } from "#core/errors.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
 import type { AppleAuditEvent } from "#core/ports/apple-directory.js";
+import { err } from "#core/result.js";
 import { createIncidentStore } from "#db/repositories/alert-repository.js";
 import { createAuditEventClaims } from "#db/repositories/apple-audit-repository.js";
 import { connectionLeases } from "#db/repositories/lease-repository.js";
@@ -227,7 +229,8 @@ describeEachDatabase("Apple audit events become alerts once across replicas", (c
     expect(expectOk(await claims.claim(many, at))).toHaveLength(10_000);
     expect(expectOk(await claims.claim(many, at))).toHaveLength(0);
     const later = new Date(at.getTime() + 86_400_000);
-    expect(expectOk(await claims.unconfirmed(later)).map((e) => e.id)).toHaveLength(10_000);
+    const batches = expectOk(await claims.unconfirmed(later));
+    expect(batches.map((batch) => batch.length)).toEqual([10_000]); // one claim, one batch
     expectOk(
       await claims.confirm(
         many.map((e) => e.id),
@@ -238,5 +241,52 @@ describeEachDatabase("Apple audit events become alerts once across replicas", (c
     // only confirmed claims older than the cut are forgotten
     expect(expectOk(await claims.prune(new Date(at.getTime() + 1_000 * 1_000)))).toBe(1_000);
     expect(expectOk(await claims.claim(many.slice(0, 1_001), later)).map((e) => e.id)).toHaveLength(1_000);
+  });
+
+  it("a batch whose incident was not saved neither hides the next batch nor posts twice when planned again", async () => {
+    const { db } = current();
+    const connectionId = await freshConnection(db);
+    const stored = createIncidentStore(db, connectionId, () => new Date());
+    let saves = 0;
+    const outbox = createOutboxStore(db, connectionId);
+    const dispatcher = createAlertDispatcher({
+      // the second save fails: the process stopped after queueing the follow-up, before saving the incident
+      incidents: {
+        ...stored,
+        save: async (incident) => {
+          saves += 1;
+          return saves === 2 ? err(new AppError("db.unavailable", "the database went away")) : stored.save(incident);
+        },
+      },
+      outbox,
+      routes: new StaticAlertRoutes([ROUTES[0] as AlertRoute]),
+      config: { links: LINKS },
+      clock: systemClock,
+      ids: randomIds,
+      logger: silentLogger,
+    });
+    const event = (id: string): AppleAuditEvent => ({
+      id,
+      at: new Date(),
+      type: "ACCOUNT_DELETED",
+      actorType: "USER",
+      actorName: "Ada",
+      subjectType: "USER",
+      subjectName: `${id}@contoso.com`,
+      outcome: "SUCCESS",
+    });
+    const poll = (...ids: string[]) =>
+      dispatcher.dispatch({ type: "apple_audit", at: new Date(), events: ids.map(event) });
+    expectOk(await poll("e0"));
+    expect((await poll("e1")).ok).toBe(false);
+    expectOk(await poll("e2"));
+    expectOk(await poll("e1")); // the stranded batch, planned again by a later poll
+    const queued = expectOk(await outbox.claimDue({ now: new Date(Date.now() + 60_000), limit: 50, lockMs: 1 }));
+    const threads = queued
+      .map((entry) => parseOutboxPayload(entry.payload))
+      .filter((payload) => payload?.kind === "thread")
+      .map((payload) => JSON.stringify(payload));
+    for (const id of ["e1", "e2"])
+      expect([id, threads.filter((text) => text.includes(`${id}@contoso.com`)).length]).toEqual([id, 1]);
   });
 });

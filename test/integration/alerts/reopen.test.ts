@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { createAlertDispatcher } from "#app/alerts/dispatcher.js";
 import { createOutboxWorker } from "#app/alerts/outbox-worker.js";
@@ -140,5 +142,73 @@ describeEachDatabase("an incident that comes back after it resolved", (current) 
     expect(edits.filter((e) => e.id === second?.id).length).toBeGreaterThan(0);
     expect(edits.every((e) => e.id === first?.id || e.id === second?.id)).toBe(true);
     await worker.stop();
+  });
+
+  it("two replicas that plan the same opening store one parent per channel", async () => {
+    const { db, other } = current();
+    const connectionId = await freshConnection(db);
+    const routes = new StaticAlertRoutes([
+      { platform: "slack", channelId: CHANNEL, kinds: "all", setBy: null, setAt: null },
+    ]);
+    const replica = (database: typeof db, clock: ManualClock) =>
+      createAlertDispatcher({
+        incidents: createIncidentStore(database, connectionId, () => clock.now()),
+        outbox: createOutboxStore(database, connectionId),
+        routes,
+        config: { links: LINKS },
+        clock,
+        ids: randomIds,
+        logger: silentLogger,
+      });
+    // both replicas see ABM refuse the old token and switch, a few ms apart
+    const a = new ManualClock(T0);
+    const b = new ManualClock(new Date(T0.getTime() + 7));
+    const switched = (clock: ManualClock) =>
+      ({ type: "token_switched", at: clock.now(), tokenId: "tok_abc123", expiresAt: null }) as const;
+    await Promise.all([replica(db, a).dispatch(switched(a)), replica(other, b).dispatch(switched(b))]);
+    const queued = expectOk(
+      await createOutboxStore(db, connectionId).claimDue({
+        now: new Date(T0.getTime() + 60_000),
+        limit: 50,
+        lockMs: 1,
+      }),
+    );
+    expect(queued.map((entry) => (entry.payload as { kind: string }).kind)).toEqual(["parent"]);
+  });
+
+  it("migration 0005 gives the parents posted before openings existed their incident's first opening", async () => {
+    const { db } = current();
+    const connectionId = await freshConnection(db);
+    const incidents = createIncidentStore(db, connectionId, () => T0);
+    const incident = {
+      key: "quarantine",
+      kind: "quarantine" as const,
+      status: "open" as const,
+      title: "Sync quarantined",
+      openedAt: T0,
+      lastSeenAt: T0,
+      resolvedAt: null,
+      occurrences: 1,
+      count: 0,
+      milestone: null,
+      opening: 0,
+    };
+    expectOk(await incidents.save(incident));
+    const legacy = [
+      { platform: "slack", channelId: "C1", messageId: "1.1" },
+      { platform: "teams", channelId: "19:x", messageId: "a1" },
+    ];
+    await db.execute(
+      sql`update alerts set message_refs = ${JSON.stringify(legacy)}::jsonb where connection_id = ${connectionId}`,
+    );
+    const migration = await readFile(
+      new URL("../../../db/migrations/0005_incident_openings.sql", import.meta.url),
+      "utf8",
+    );
+    // the column exists already (the test database is migrated): run what follows it
+    for (const statement of migration.split("--> statement-breakpoint").slice(1)) await db.execute(sql.raw(statement));
+    expect(expectOk(await incidents.get("quarantine"))?.messageRefs).toEqual(
+      legacy.map((ref) => ({ ...ref, opening: 0 })),
+    );
   });
 });

@@ -44,6 +44,7 @@ describeEachDatabase("alert, outbox, conversation and audit stores", (current) =
       occurrences: 1,
       count: 3,
       milestone: null,
+      opening: 0,
       openedAt: at(0),
       lastSeenAt: at(0),
       resolvedAt: null,

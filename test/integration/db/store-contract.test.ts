@@ -72,6 +72,7 @@ const incident: IncidentRecord = {
   occurrences: 1,
   count: 3,
   milestone: null,
+  opening: 0,
 };
 
 function storeContract(newKit: () => Promise<StoreKit>): void {

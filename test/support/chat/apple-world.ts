@@ -1,4 +1,5 @@
 import type { Clock } from "#core/clock.js";
+import { silentLogger } from "#core/logger.js";
 import type { AppleUser } from "#core/ports/apple-directory.js";
 import type { NamedValueStore } from "#core/ports/named-values.js";
 import type { ProvisioningEngine } from "#core/ports/provisioning-engine.js";
@@ -77,5 +78,6 @@ export function worldReconciler(
     map: DEFAULT_ATTRIBUTE_MAP,
     clock,
     lastReport: createLastReconcileStore(world.values),
+    logger: silentLogger,
   });
 }

@@ -121,6 +121,7 @@ describe("outbox worker", () => {
       occurrences: 1,
       count: 0,
       milestone: null,
+      opening: 0,
     };
     await s.incidents.save(opened);
     await s.enqueue("C1", { kind: "parent", incidentKey: "quarantine", opening: 1, approvalId: null, reply });
@@ -167,18 +168,19 @@ describe("outbox worker", () => {
       occurrences: 1,
       count: 3,
       milestone: null,
+      opening: 0,
     });
-    // posted by a version that did not record openings: the ref has none
+    // posted by a version without catch-up parents (migration 0005 gave its ref opening 0)
     await s.incidents.addMessageRef("failure:x", {
       platform: "slack",
       channelId: "C1",
       messageId: "old1",
-      opening: null,
+      opening: 0,
     });
     const again = {
       kind: "parent" as const,
       incidentKey: "failure:x",
-      opening: openedAt.getTime(),
+      opening: 0,
       approvalId: null,
       reply,
     };
@@ -188,7 +190,7 @@ describe("outbox worker", () => {
     expect(posts).toEqual(["C2"]); // C1 already shows this opening's parent
     expect(updates).toEqual(["old1"]);
     // a later opening is a new parent, also where an old one is
-    await s.enqueue("C1", { ...again, opening: openedAt.getTime() + 1 });
+    await s.enqueue("C1", { ...again, opening: openedAt.getTime() });
     s.clock.advance(2_000);
     await s.worker.drain(60_000);
     expect(posts).toEqual(["C2", "C1"]);

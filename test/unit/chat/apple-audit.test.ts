@@ -4,6 +4,7 @@ import type { AlertAction, IncidentRecord } from "#core/chat/alerts/incidents.js
 import { alertKindOf } from "#core/chat/alerts/kinds.js";
 import { planAlerts } from "#core/chat/alerts/policy.js";
 import type { AppleAuditEvent } from "#core/ports/apple-directory.js";
+import { findUnsafeCharacter } from "#core/sync/text-safety.js";
 import { replyText } from "#test/support/chat/fakes.js";
 import { LINKS } from "#test/support/chat/harness.js";
 
@@ -64,6 +65,18 @@ describe("Apple audit events as alerts", () => {
     expect(describeAuditEvent(event("x", "COLLECTION_UPDATED", { outcome: "FAILURE", subjectName: null }))).toBe(
       "2026-12-03 09:59 UTC · Ada Admin did collection updated on user — **failed** `COLLECTION_UPDATED`",
     );
+  });
+
+  it("never lets a name or an unknown type from the log become a link, a reversed name or code", () => {
+    const spoof = describeAuditEvent(
+      event("s", "constructor", { actorName: "[click](https://evil.example)", subjectName: "moc.osotnoc@\u202eadmin" }),
+    );
+    expect(spoof).toBe(
+      "2026-12-03 09:59 UTC · click(https://evil.example) did constructor on moc.osotnoc@admin `constructor`",
+    );
+    const long = describeAuditEvent(event("l", "ACCOUNT_ADDED", { subjectName: `${"x".repeat(265)}😀😀😀😀😀😀` }));
+    expect(findUnsafeCharacter(long)).toBeNull(); // never half an emoji (a lone surrogate) where the line is cut
+    expect(long).toContain("xx😀"); // cut inside the emojis, whole ones kept
   });
 
   it("opens one thread per group, threads later events under it, counts them on the parent", () => {

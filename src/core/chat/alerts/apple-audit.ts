@@ -1,5 +1,7 @@
+import { hash } from "node:crypto";
 import { type AppleOrganization, organizationWords } from "../../organization.js";
 import type { AppleAuditEvent } from "../../ports/apple-directory.js";
+import { truncate } from "../../sync/text-safety.js";
 import { type ChatLinks, code, count, countedList, formatTime, linksBlock, plain } from "../format.js";
 import type { Reply } from "../reply.js";
 import type { AlertAction, IncidentRecord } from "./incidents.js";
@@ -69,36 +71,41 @@ function groupWords(group: AuditGroup, organization: AppleOrganization): GroupWo
   }
 }
 
-const ACTIONS: Readonly<Record<string, string>> = {
-  ACCOUNT_ADDED: "added the account",
-  ACCOUNT_DELETED: "deleted the account",
-  ACCOUNT_ROLE_LOCATION_CHANGED: "changed the role or location of",
-  DOMAIN_ADDED: "added the domain",
-  DOMAIN_REMOVED: "removed the domain",
-  DOMAIN_VERIFIED: "verified the domain",
-  API_ACCOUNT_CREATED_WITH_KEY: "created the API account (with a key)",
-  API_ACCOUNT_CREATED_WITHOUT_KEY: "created the API account",
-  API_ACCOUNT_DELETED: "deleted the API account",
-  API_ACCOUNT_KEY_GENERATED: "generated a key for the API account",
-  API_ACCOUNT_KEY_REVOKED: "revoked the key of the API account",
-  API_ACCOUNT_NAME_CHANGED: "renamed the API account",
-  API_ACCOUNT_ROLE_LOCATION_CHANGED: "changed the role or location of the API account",
-};
+const ACTIONS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    ACCOUNT_ADDED: "added the account",
+    ACCOUNT_DELETED: "deleted the account",
+    ACCOUNT_ROLE_LOCATION_CHANGED: "changed the role or location of",
+    DOMAIN_ADDED: "added the domain",
+    DOMAIN_REMOVED: "removed the domain",
+    DOMAIN_VERIFIED: "verified the domain",
+    API_ACCOUNT_CREATED_WITH_KEY: "created the API account (with a key)",
+    API_ACCOUNT_CREATED_WITHOUT_KEY: "created the API account",
+    API_ACCOUNT_DELETED: "deleted the API account",
+    API_ACCOUNT_KEY_GENERATED: "generated a key for the API account",
+    API_ACCOUNT_KEY_REVOKED: "revoked the key of the API account",
+    API_ACCOUNT_NAME_CHANGED: "renamed the API account",
+    API_ACCOUNT_ROLE_LOCATION_CHANGED: "changed the role or location of the API account",
+  }),
+);
 
-const ACTORS: Readonly<Record<string, string>> = {
-  USER: "an administrator",
-  API_USER: "an API account",
-  SYSTEM: "Apple",
-};
+const ACTORS: ReadonlyMap<string, string> = new Map([
+  ["USER", "an administrator"],
+  ["API_USER", "an API account"],
+  ["SYSTEM", "Apple"],
+]);
 
 /** `2026-12-03 10:02 UTC · Ada Admin deleted the account jane@contoso.com (ACCOUNT_DELETED)`; markup in names is removed. */
 export function describeAuditEvent(event: AppleAuditEvent): string {
-  const who = event.actorName ?? ACTORS[event.actorType] ?? event.actorType.toLowerCase();
-  const action = ACTIONS[event.type] ?? `did ${event.type.toLowerCase().replaceAll("_", " ")} on`;
+  const who = event.actorName ?? ACTORS.get(event.actorType) ?? event.actorType.toLowerCase();
+  const action = ACTIONS.get(event.type) ?? `did ${event.type.toLowerCase().replaceAll("_", " ")} on`;
   const subject = event.subjectName ?? (event.subjectType === null ? "" : event.subjectType.toLowerCase());
   const failed = event.outcome === "FAILURE" ? " — **failed**" : "";
-  const line = `${plain(who)} ${action} ${plain(subject)}`.trim();
-  return `${formatTime(event.at)} · ${line.slice(0, 300)}${failed} ${code(event.type)}`;
+  // bidi controls could make a name read as another (U+202E) in Slack and Teams
+  const line = plain(`${who} ${action} ${subject}`)
+    .replace(/[\u202a-\u202e\u2066-\u2069]/g, "")
+    .trim();
+  return `${formatTime(event.at)} · ${truncate(line, 300)}${failed} ${code(plain(event.type))}`;
 }
 
 function parent(
@@ -137,6 +144,12 @@ function quietParent(incident: IncidentRecord, group: AuditGroup, at: Date, link
     visibility: "channel",
     tone: "info",
   };
+}
+
+/** the events a message lists, as a short stable key (the same events planned again give the same key) */
+function contentOf(events: readonly AppleAuditEvent[]): string {
+  const ids = events.map((event) => event.id).sort();
+  return `events:${hash("sha256", ids.join("\n"), "hex").slice(0, 24)}`;
 }
 
 const groupOfKey = (key: string): AuditGroup | null => AUDIT_GROUPS.find((group) => key === `apple:${group}`) ?? null;
@@ -191,8 +204,15 @@ export function auditActions(
         occurrences: 1,
         count: fresh.length,
         milestone: null,
+        opening: 0,
       };
-      actions.push({ type: "post_parent", key, incident, reply: parent(incident, group, fresh, links) });
+      actions.push({
+        type: "post_parent",
+        key,
+        incident,
+        reply: parent(incident, group, fresh, links),
+        contentKey: contentOf(fresh),
+      });
       continue;
     }
     const incident: IncidentRecord = {
@@ -209,7 +229,14 @@ export function auditActions(
       visibility: "channel",
       tone: "info",
     };
-    actions.push({ type: "post_follow_up", key, incident, reply, parent: parent(incident, group, fresh, links) });
+    actions.push({
+      type: "post_follow_up",
+      key,
+      incident,
+      reply,
+      parent: parent(incident, group, fresh, links),
+      contentKey: contentOf(fresh),
+    });
   }
   return actions;
 }

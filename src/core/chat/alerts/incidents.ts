@@ -55,6 +55,13 @@ export interface IncidentRecord {
   readonly count: number;
   /** token expiry: the last milestone announced (60, 30, 7, 1, 0) */
   readonly milestone: number | null;
+  /**
+   * Which opening of its key this is: 0 the first time, then the time (ms) the previous opening
+   * resolved. Every replica that plans the same opening computes the same number (the dispatcher
+   * sets it from the stored incident), so its messages have the same dedup keys on every replica,
+   * and follow-ups find the parent of their own opening.
+   */
+  readonly opening: number;
 }
 
 /**
@@ -66,13 +73,21 @@ export interface IncidentRecord {
  * - `note`: post `reply` once, no incident (a run's short note); `kind` says who receives it
  */
 export type AlertAction =
-  | { readonly type: "post_parent"; readonly key: string; readonly incident: IncidentRecord; readonly reply: Reply }
+  | {
+      readonly type: "post_parent";
+      readonly key: string;
+      readonly incident: IncidentRecord;
+      readonly reply: Reply;
+      /** what the message carries, when that (not the incident's counters) makes it unique: e.g. the audit events it lists */
+      readonly contentKey?: string;
+    }
   | {
       readonly type: "post_follow_up";
       readonly key: string;
       readonly incident: IncidentRecord;
       readonly reply: Reply;
       readonly parent: Reply;
+      readonly contentKey?: string;
     }
   | { readonly type: "bump"; readonly key: string; readonly incident: IncidentRecord; readonly parent: Reply }
   | {

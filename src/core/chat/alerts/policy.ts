@@ -46,6 +46,8 @@ function opened(
     occurrences: 1,
     count,
     milestone,
+    // the dispatcher numbers the opening from the stored incident (the policy sees open ones only)
+    opening: 0,
   };
 }
 

@@ -27,13 +27,12 @@ export interface AlertRouteSource {
 }
 
 /**
- * A parent message posted for one opening of an incident. An incident that resolved and comes back
- * (the same key) is a new opening with new parents; `opening` (its `openedAt` in ms) keeps the old
- * thread's last edits on the old parent and the new follow-ups on the new one. null: stored by a
- * version that did not record openings (matches any).
+ * A parent message posted for one opening of an incident (`IncidentRecord.opening`). An incident
+ * that resolved and comes back (the same key) is a new opening with new parents: the old thread's
+ * last edits reach the old parent, the new follow-ups the new one.
  */
 export interface IncidentMessageRef extends MessageRef {
-  readonly opening: number | null;
+  readonly opening: number;
 }
 
 /** An incident as stored: the policy's record plus the parent messages posted for it (one per route and opening). */
@@ -108,8 +107,11 @@ export interface OutboxStore {
 export interface AuditEventClaims {
   /** stores the events whose ids were never claimed; returns exactly those (each id is stored by one caller) */
   claim(events: readonly AppleAuditEvent[], now: Date): AsyncResult<readonly AppleAuditEvent[]>;
-  /** claims made before `before` whose alert was never confirmed (the poll that made them stopped) */
-  unconfirmed(before: Date): AsyncResult<readonly AppleAuditEvent[]>;
+  /**
+   * Claims made before `before` whose alert was never confirmed (the poll that made them stopped),
+   * one batch per claim (what one poll claimed at once, so planning it again gives the same messages).
+   */
+  unconfirmed(before: Date): AsyncResult<readonly (readonly AppleAuditEvent[])[]>;
   /** the alerts of these events are in the outbox */
   confirm(ids: readonly string[], now: Date): AsyncResult<void>;
   /** forgets confirmed events older than `before` (past every window a poll reads); returns how many */
