@@ -54,7 +54,7 @@ describe("chat commands", () => {
     const other = createHarness({ apple });
     const after = await other.core.execute({ actor: viewer, command: { name: "status" }, conversation: channel });
     expect(replyText(after.replies[0])).toContain(
-      "Reconcile: 2026-03-01 10:00 UTC — active in apple, disabled, deleted or out of scope in entra: 2",
+      "Reconcile: 2026-03-01 10:00 UTC — active in Apple, disabled, deleted or out of scope in Entra: 2",
     );
     expect(after.ok && after.data).toMatchObject({
       apple: {
