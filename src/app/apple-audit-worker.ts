@@ -8,6 +8,7 @@ import { type AppError, toAppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
 import type { AppleAuditEvent, AppleAuditLog } from "#core/ports/apple-directory.js";
 import { err, ok, type Result } from "#core/result.js";
+import { createRepeater } from "./repeat.js";
 
 /**
  * Reads Apple's audit log and hands the events nobody alerted yet to the alert policy (kind `apple`).
@@ -154,32 +155,15 @@ export function createAppleAuditWorker(deps: AppleAuditWorkerDeps): AppleAuditWo
     }
   }
 
-  let running: Promise<void> | null = null;
-  let abort: AbortController | null = null;
+  const loop = createRepeater(clock, async (signal) => {
+    const result = await tick(signal);
+    if (!result.ok && !signal.aborted)
+      logger.warn(
+        { code: result.error.code, retryable: result.error.retryable },
+        `Apple audit events not read: ${result.error.message}`,
+      );
+    return pollMs;
+  });
 
-  return {
-    tick,
-    start() {
-      if (running !== null) return;
-      const controller = new AbortController();
-      abort = controller;
-      running = (async () => {
-        while (!controller.signal.aborted) {
-          const result = await tick(controller.signal);
-          if (!result.ok && !controller.signal.aborted)
-            logger.warn(
-              { code: result.error.code, retryable: result.error.retryable },
-              `Apple audit events not read: ${result.error.message}`,
-            );
-          await clock.sleep(pollMs, controller.signal).catch(() => undefined);
-        }
-      })();
-    },
-    async stop() {
-      abort?.abort();
-      await running;
-      running = null;
-      abort = null;
-    },
-  };
+  return { tick, start: () => loop.start(), stop: () => loop.stop() };
 }

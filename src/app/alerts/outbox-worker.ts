@@ -10,6 +10,7 @@ import { isRateLimit } from "#core/error-codes.js";
 import { AppError, toAppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
 import { ok, type Result } from "#core/result.js";
+import { createRepeater } from "../repeat.js";
 import { type OutboxPayload, parseOutboxPayload } from "./outbox-payload.js";
 import type { ChannelNotifier, NotifierMap } from "./ports.js";
 
@@ -293,8 +294,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     return claimed.value.length;
   }
 
-  let running: Promise<void> | null = null;
-  let abort: AbortController | null = null;
+  // a tick that claimed messages goes on at once; an empty one waits a poll
+  const loop = createRepeater(clock, async () => ((await tick()) === 0 ? pollMs : 0));
 
   return {
     tick,
@@ -304,22 +305,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         if ((await tick()) === 0) return;
       }
     },
-    start() {
-      if (running !== null) return;
-      const controller = new AbortController();
-      abort = controller;
-      running = (async () => {
-        while (!controller.signal.aborted) {
-          const claimed = await tick();
-          if (claimed === 0) await clock.sleep(pollMs, controller.signal).catch(() => undefined);
-        }
-      })();
-    },
-    async stop() {
-      abort?.abort();
-      await running;
-      running = null;
-      abort = null;
-    },
+    start: () => loop.start(),
+    stop: () => loop.stop(),
   };
 }

@@ -4,7 +4,7 @@ import type { AppleAuditEvent } from "../../ports/apple-directory.js";
 import { truncate } from "../../sync/text-safety.js";
 import { type ChatLinks, code, count, countedList, formatTime, linksBlock, plain } from "../format.js";
 import type { Reply } from "../reply.js";
-import type { AlertAction, IncidentRecord } from "./incidents.js";
+import { type AlertAction, type IncidentRecord, opened, seenAgain } from "./incidents.js";
 import { followUp } from "./messages.js";
 
 /**
@@ -193,19 +193,7 @@ export function auditActions(
     const title = groupWords(group, links.organization).title;
     const existing = current.get(key);
     if (existing === undefined) {
-      const incident: IncidentRecord = {
-        key,
-        kind: "apple_audit",
-        status: "open",
-        title,
-        openedAt: at,
-        lastSeenAt: at,
-        resolvedAt: null,
-        occurrences: 1,
-        count: fresh.length,
-        milestone: null,
-        opening: 0,
-      };
+      const incident = opened(key, "apple_audit", title, at, fresh.length);
       actions.push({
         type: "post_parent",
         key,
@@ -215,12 +203,7 @@ export function auditActions(
       });
       continue;
     }
-    const incident: IncidentRecord = {
-      ...existing,
-      lastSeenAt: at,
-      occurrences: existing.occurrences + 1,
-      count: existing.count + fresh.length,
-    };
+    const incident = seenAgain(existing, at, existing.count + fresh.length);
     const reply: Reply = {
       fallbackText: `${fresh.length} more audit events: ${title}`,
       blocks: [

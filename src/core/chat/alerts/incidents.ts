@@ -100,3 +100,33 @@ export type AlertAction =
   | { readonly type: "note"; readonly key: string; readonly kind: AlertKind; readonly reply: Reply };
 
 export const TOKEN_MILESTONES = [60, 30, 7, 1] as const;
+
+/** A new incident, seen once now. */
+export function opened(
+  key: string,
+  kind: IncidentKind,
+  title: string,
+  at: Date,
+  count: number,
+  milestone: number | null = null,
+): IncidentRecord {
+  return {
+    key,
+    kind,
+    status: "open",
+    title,
+    openedAt: at,
+    lastSeenAt: at,
+    resolvedAt: null,
+    occurrences: 1,
+    count,
+    milestone,
+    // the dispatcher numbers the opening from the stored incident (the policy sees open ones only)
+    opening: 0,
+  };
+}
+
+/** The incident seen once more, with its new count. */
+export function seenAgain(incident: IncidentRecord, at: Date, count: number): IncidentRecord {
+  return { ...incident, lastSeenAt: at, occurrences: incident.occurrences + 1, count };
+}

@@ -8,8 +8,9 @@ import { auditActions } from "./apple-audit.js";
 import {
   type AlertAction,
   type AlertEvent,
-  type IncidentKind,
   type IncidentRecord,
+  opened,
+  seenAgain,
   TOKEN_MILESTONES,
 } from "./incidents.js";
 import { failureParent, followUp, resolvedParent, simpleParent } from "./messages.js";
@@ -26,34 +27,6 @@ export interface AlertPolicyInput {
 }
 
 const DAY_MS = 86_400_000;
-
-function opened(
-  key: string,
-  kind: IncidentKind,
-  title: string,
-  at: Date,
-  count: number,
-  milestone: number | null = null,
-): IncidentRecord {
-  return {
-    key,
-    kind,
-    status: "open",
-    title,
-    openedAt: at,
-    lastSeenAt: at,
-    resolvedAt: null,
-    occurrences: 1,
-    count,
-    milestone,
-    // the dispatcher numbers the opening from the stored incident (the policy sees open ones only)
-    opening: 0,
-  };
-}
-
-function seenAgain(incident: IncidentRecord, at: Date, count: number): IncidentRecord {
-  return { ...incident, lastSeenAt: at, occurrences: incident.occurrences + 1, count };
-}
 
 function resolve(incident: IncidentRecord, at: Date, why: string): AlertAction {
   const closed: IncidentRecord = { ...incident, status: "resolved", resolvedAt: at };
