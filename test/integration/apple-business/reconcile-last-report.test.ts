@@ -2,9 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInProcessAppAccess } from "#app/cli/app-access.js";
-import { createCommandRegistry } from "#app/cli/commands/registry.js";
-import { runCli } from "#app/cli/router.js";
 import { type ConnectionTargets, targetsFromEmulators } from "#app/connection.js";
 import { assignDemoScope, type EmulatorPair, seedAppleDemo, startEmulators } from "#app/emulators.js";
 import { type AppServices, openServices } from "#app/services.js";
@@ -13,6 +10,7 @@ import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
 import type { MismatchKind } from "#core/reconcile/reconcile.js";
+import { abmInProcess } from "#test/support/abm-in-process.js";
 import { freshPostgresDatabase } from "#test/support/db.js";
 
 interface LastReconcileJson {
@@ -58,17 +56,9 @@ describe("the last reconcile across restarts and replicas", () => {
   }
 
   async function abm(app: AppServices, ...argv: string[]) {
-    const out: string[] = [];
-    const code = await runCli({
-      argv,
-      config,
-      stdout: { write: (t) => out.push(t) },
-      stderr: { write: () => undefined },
-      commands: createCommandRegistry({ clock: systemClock, access: createInProcessAppAccess(app), env }),
-      signal: new AbortController().signal,
-    });
+    const { code, stdout } = await abmInProcess(app, config, argv, env);
     expect(code).toBe(0);
-    return out.join("");
+    return stdout;
   }
 
   /** `reconcile` on `first`, then what `second` shows: the same counts, the same check time */
