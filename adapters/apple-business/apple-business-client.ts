@@ -2,8 +2,9 @@ import type { z } from "zod";
 import type { Clock } from "#core/clock.js";
 import { AppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
-import type { AppleDirectory, AppleUser } from "#core/ports/apple-directory.js";
+import type { AppleAuditEvent, AppleAuditLog, AppleDirectory, AppleUser } from "#core/ports/apple-directory.js";
 import { err, ok, type Result } from "#core/result.js";
+import { printable, truncate } from "#core/sync/text-safety.js";
 import { readApplePrivateKey } from "./private-key.js";
 import { createTokenSource, type TokenSource } from "./token-source.js";
 import {
@@ -42,23 +43,10 @@ export interface AppleBusinessClientOptions {
   readonly fetch?: typeof fetch;
 }
 
-export interface AuditEventQuery {
-  /** required by the API */
-  readonly start: Date;
-  readonly end?: Date;
-  readonly actorId?: string;
-  readonly subjectId?: string;
-  readonly type?: string;
-}
-
-export interface AppleBusinessClient extends AppleDirectory {
+export interface AppleBusinessClient extends AppleDirectory, AppleAuditLog {
   getUser(id: string, signal?: AbortSignal): Promise<Result<UserResource, AppError>>;
   listUserGroups(signal?: AbortSignal): Promise<Result<readonly UserGroupResource[], AppError>>;
   listGroupUserIds(groupId: string, signal?: AbortSignal): Promise<Result<readonly string[], AppError>>;
-  listAuditEvents(
-    query: AuditEventQuery,
-    signal?: AbortSignal,
-  ): Promise<Result<readonly AuditEventResource[], AppError>>;
   /** requests sent to the API since the client was made (tokens not counted) */
   requestCount(): number;
 }
@@ -213,8 +201,8 @@ export function createAppleBusinessClient(options: AppleBusinessClientOptions): 
       const ids = await all(`/userGroups/${encodeURIComponent(groupId)}/relationships/users`, {}, linkage, signal);
       return ids.ok ? ok(ids.value.map((entry) => entry.id)) : ids;
     },
-    listAuditEvents: (query, signal) =>
-      all(
+    async listAuditEvents(query, signal) {
+      const events = await all(
         "/auditEvents",
         {
           "filter[startTimestamp]": query.start.toISOString(),
@@ -225,7 +213,17 @@ export function createAppleBusinessClient(options: AppleBusinessClientOptions): 
         },
         auditEventResource,
         signal,
-      ),
+      );
+      if (!events.ok) return events;
+      const parsed: AppleAuditEvent[] = [];
+      for (const event of events.value) {
+        const at = Date.parse(event.attributes.eventDateTime);
+        if (Number.isNaN(at))
+          return err(new AppError("apple.protocol", `The audit event ${event.id} has no readable eventDateTime.`));
+        parsed.push(toAuditEvent(event, new Date(at)));
+      }
+      return ok(parsed.sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id)));
+    },
     requestCount: () => requests,
   });
 }
@@ -254,5 +252,28 @@ function toAppleUser(resource: UserResource): AppleUser {
     department: a.department ?? null,
     costCenter: a.costCenter ?? null,
     division: a.division ?? null,
+  };
+}
+
+/** Apple's texts as this service keeps them: unsafe characters spelled out ([U+0000]; Postgres refuses them in jsonb), 1,000 characters at most. */
+function safe(value: string): string {
+  return truncate(printable(value), 1_000);
+}
+
+function safeOrNull(value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : safe(value);
+}
+
+function toAuditEvent(resource: AuditEventResource, at: Date): AppleAuditEvent {
+  const a = resource.attributes;
+  return {
+    id: safe(resource.id),
+    at,
+    type: safe(a.type),
+    actorType: safe(a.actorType),
+    actorName: safeOrNull(a.actorName),
+    subjectType: safeOrNull(a.subjectType),
+    subjectName: safeOrNull(a.subjectName),
+    outcome: safe(a.outcome),
   };
 }

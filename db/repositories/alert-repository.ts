@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { IncidentKind, IncidentRecord } from "#core/chat/alerts/incidents.js";
+import { INCIDENT_KINDS, type IncidentRecord } from "#core/chat/alerts/incidents.js";
 import type { IncidentStore, StoredIncident } from "#core/chat/alerts/stores.js";
 import { chatPlatformSchema } from "#core/platform.js";
 import type { Database } from "../database.js";
@@ -9,26 +9,19 @@ import { attempt, invalidRow, notFound } from "./db-error.js";
 
 type Row = typeof alerts.$inferSelect;
 
-const KINDS = [
-  "failures",
-  "cycle_error",
-  "quarantine",
-  "deletions_held",
-  "token_expiring",
-  "token_rejected",
-  "token_switched",
-] as const satisfies readonly IncidentKind[];
-
 export const messageRefSchema = z.object({
   platform: chatPlatformSchema,
   channelId: z.string().min(1),
   messageId: z.string().min(1),
 });
 
+/** migration 0005 gave every ref stored before openings existed its incident's opening (0) */
+const incidentRefSchema = messageRefSchema.extend({ opening: z.number().int() });
+
 const columnsSchema = z.object({
-  kind: z.enum(KINDS),
+  kind: z.enum(INCIDENT_KINDS),
   status: z.enum(["open", "resolved"]),
-  messageRefs: z.array(messageRefSchema),
+  messageRefs: z.array(incidentRefSchema),
 });
 
 function toStored(row: Row): StoredIncident {
@@ -45,6 +38,7 @@ function toStored(row: Row): StoredIncident {
     occurrences: row.occurrences,
     count: row.affectedCount,
     milestone: row.milestone,
+    opening: row.opening,
   };
   return { incident, messageRefs: parsed.data.messageRefs };
 }
@@ -80,6 +74,7 @@ export function createIncidentStore(db: Database, connectionId: string, now: () 
           firstSeenAt: incident.openedAt,
           lastSeenAt: incident.lastSeenAt,
           resolvedAt: incident.resolvedAt,
+          opening: incident.opening,
           updatedAt: at,
         };
         await db
@@ -89,7 +84,7 @@ export function createIncidentStore(db: Database, connectionId: string, now: () 
       }),
     addMessageRef: (incidentKey, ref) =>
       attempt("add alert message", async () => {
-        const value = JSON.stringify([messageRefSchema.parse(ref)]);
+        const value = JSON.stringify([incidentRefSchema.parse(ref)]);
         await db
           .update(alerts)
           .set({ messageRefs: sql`${alerts.messageRefs} || ${value}::jsonb`, updatedAt: now() })

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { connectionColumn, timestampColumns, tstz } from "./columns.js";
 
 /** Incidents: one parent message per key (threaded follow-ups, edits on resolve), with counters. */
@@ -17,6 +17,8 @@ export const alerts = pgTable(
     firstSeenAt: tstz("first_seen_at").notNull(),
     lastSeenAt: tstz("last_seen_at").notNull(),
     resolvedAt: tstz("resolved_at"),
+    /** which opening of the key (0, then the ms the previous one resolved); the refs carry it too */
+    opening: bigint("opening", { mode: "number" }).notNull().default(0),
     messageRefs: jsonb("message_refs").notNull().default(sql`'[]'::jsonb`),
     ...timestampColumns(),
   },

@@ -1,6 +1,7 @@
 export { alertOutbox } from "./alert-outbox.js";
 export { alertRoutes } from "./alert-routes.js";
 export { alerts } from "./alerts.js";
+export { appleAuditEvents } from "./apple-audit-events.js";
 export { approvals } from "./approvals.js";
 export { auditLog } from "./audit-log.js";
 export { chatConversations } from "./chat-conversations.js";

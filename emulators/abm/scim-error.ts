@@ -1,23 +1,27 @@
+import { HttpError } from "../http-json.js";
 import type { JsonObject } from "./json.js";
 import { ERROR_SCHEMA } from "./scim-schema.js";
 
 /** A SCIM error the emulator answers with (RFC 7644 §3.12). */
-export class ScimHttpError extends Error {
-  readonly status: number;
+export class ScimHttpError extends HttpError {
   readonly scimType: string | undefined;
 
   constructor(status: number, detail: string, scimType?: string) {
-    super(detail);
+    super(status, detail);
     this.name = "ScimHttpError";
-    this.status = status;
     this.scimType = scimType;
   }
 
   body(): JsonObject {
-    const out: JsonObject = { schemas: [ERROR_SCHEMA], status: String(this.status), detail: this.message };
-    if (this.scimType !== undefined) out.scimType = this.scimType;
-    return out;
+    return scimErrorBody(this);
   }
+}
+
+/** The SCIM error body of any refusal (a too-large body, say), with its `scimType` when it has one. */
+export function scimErrorBody(error: HttpError): JsonObject {
+  const out: JsonObject = { schemas: [ERROR_SCHEMA], status: String(error.status), detail: error.message };
+  if (error instanceof ScimHttpError && error.scimType !== undefined) out.scimType = error.scimType;
+  return out;
 }
 
 export const invalidValue = (detail: string): ScimHttpError => new ScimHttpError(400, detail, "invalidValue");

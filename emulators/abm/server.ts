@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { HttpError, parseWith, readBody, readJson, sendEmpty, sendJson } from "../http-json.js";
 import { createFaultInjector, type Faults, faultsSchema } from "./faults.js";
 import type { JsonObject } from "./json.js";
-import { ScimHttpError } from "./scim-error.js";
+import { ScimHttpError, scimErrorBody } from "./scim-error.js";
 import { handleScim, type ScimResponse } from "./scim-routes.js";
 import { createStatsRecorder, type EmulatorStats } from "./stats.js";
 import { createUserStore } from "./user-store.js";
@@ -45,46 +46,14 @@ export interface AbmEmulator {
 }
 
 const SCIM_TYPE = "application/scim+json";
-const MAX_BODY = 1_000_000;
 const conflictsBody = z.object({ userNames: z.array(z.string()) }).strict();
 const tokensBody = z.object({ tokens: z.array(z.string().min(1)) }).strict();
 const revokeBody = z.object({ token: z.string().min(1) }).strict();
 
+/** A SCIM JSON answer (`application/scim+json`), or an empty one when `body` is undefined. */
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (body === undefined) {
-    res.writeHead(status, headers);
-    res.end();
-    return;
-  }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": SCIM_TYPE, "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) reject(new ScimHttpError(413, "The request body is too large."));
-      else chunks.push(chunk);
-    });
-    req.on("end", () =>
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8")),
-    );
-    req.on("error", reject);
-  });
-}
-
-/** A JSON body, `{}` when empty; undefined when it is not JSON. */
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
-  try {
-    return text === "" ? {} : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
+  if (body === undefined) sendEmpty(res, status, headers);
+  else sendJson(res, status, body, { "content-type": SCIM_TYPE, ...headers });
 }
 
 /** Starts the ABM SCIM emulator on loopback (port 0 = any free port). */
@@ -113,38 +82,25 @@ export async function startAbmEmulator(options: AbmEmulatorOptions): Promise<Abm
       reset();
       return send(res, 204, undefined);
     }
-    if (method === "POST" && (path === "/_emulator/tokens" || path === "/_emulator/tokens/revoke")) {
-      const raw = await readJson(req);
-      if (raw === undefined) return send(res, 400, { error: "The body is not valid JSON." });
-      if (path === "/_emulator/tokens") {
-        const parsed = tokensBody.safeParse(raw);
-        if (!parsed.success) return send(res, 400, { error: parsed.error.message });
-        setTokens(parsed.data.tokens);
-        return send(res, 200, { accepted: parsed.data.tokens.length });
-      }
-      const parsed = revokeBody.safeParse(raw);
-      if (!parsed.success) return send(res, 400, { error: parsed.error.message });
-      const revoked = accepted.delete(`Bearer ${parsed.data.token}`);
+    if (method === "POST" && path === "/_emulator/tokens") {
+      const { tokens } = parseWith(tokensBody, await readJson(req));
+      setTokens(tokens);
+      return send(res, 200, { accepted: tokens.length });
+    }
+    if (method === "POST" && path === "/_emulator/tokens/revoke") {
+      const { token } = parseWith(revokeBody, await readJson(req));
+      const revoked = accepted.delete(`Bearer ${token}`);
       return send(res, 200, { revoked, accepted: accepted.size });
     }
-    if (method === "POST" && (path === "/_emulator/faults" || path === "/_emulator/conflicts")) {
-      const text = await readBody(req);
-      let raw: unknown;
-      try {
-        raw = text === "" ? {} : JSON.parse(text);
-      } catch {
-        return send(res, 400, { error: "The body is not valid JSON." });
-      }
-      if (path === "/_emulator/faults") {
-        const parsed = faultsSchema.safeParse(raw);
-        if (!parsed.success) return send(res, 400, { error: parsed.error.message });
-        faults.set(parsed.data);
-        return send(res, 200, parsed.data);
-      }
-      const parsed = conflictsBody.safeParse(raw);
-      if (!parsed.success) return send(res, 400, { error: parsed.error.message });
-      store.addConflicts(parsed.data.userNames);
-      return send(res, 200, { added: parsed.data.userNames.length });
+    if (method === "POST" && path === "/_emulator/faults") {
+      const parsed = parseWith(faultsSchema, await readJson(req));
+      faults.set(parsed);
+      return send(res, 200, parsed);
+    }
+    if (method === "POST" && path === "/_emulator/conflicts") {
+      const { userNames } = parseWith(conflictsBody, await readJson(req));
+      store.addConflicts(userNames);
+      return send(res, 200, { added: userNames.length });
     }
     return send(res, 404, { error: "Unknown emulator control endpoint." });
   }
@@ -217,18 +173,19 @@ export async function startAbmEmulator(options: AbmEmulatorOptions): Promise<Abm
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
     const query = q === -1 ? "" : url.slice(q + 1);
-    let work: Promise<void>;
-    if (path.startsWith("/_emulator/")) work = control(method, path, req, res);
-    else if (path === basePath || path.startsWith(`${basePath}/`)) work = scim(method, path, query, req, res);
-    else {
-      send(res, 404, new ScimHttpError(404, "Not found.").body());
-      return;
-    }
-    work.catch((error: unknown) => {
-      const status = error instanceof ScimHttpError ? error.status : 500;
-      const detail = error instanceof ScimHttpError ? error : new ScimHttpError(500, "Internal emulator error.");
-      if (!res.headersSent) send(res, status, detail.body());
-    });
+    if (path.startsWith("/_emulator/")) {
+      // the control API answers its refusals as `{ error }`, like the Graph emulator's
+      control(method, path, req, res).catch((error: unknown) => {
+        const status = error instanceof HttpError ? error.status : 500;
+        const message = error instanceof HttpError ? error.message : "Internal emulator error.";
+        if (!res.headersSent) send(res, status, { error: message });
+      });
+    } else if (path === basePath || path.startsWith(`${basePath}/`)) {
+      scim(method, path, query, req, res).catch((error: unknown) => {
+        const detail = error instanceof HttpError ? error : new ScimHttpError(500, "Internal emulator error.");
+        if (!res.headersSent) send(res, detail.status, scimErrorBody(detail));
+      });
+    } else send(res, 404, new ScimHttpError(404, "Not found.").body());
   });
 
   function reset(): void {

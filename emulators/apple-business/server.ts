@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { HttpError, parseWith, readBody, readJson, sendEmpty, sendJson } from "../http-json.js";
 import { type ApiAccount, checkAssertion } from "./assertion-check.js";
 import { scimUserResource } from "./scim-users.js";
 import { type AppleStore, auditEventInput, createAppleStore, groupInput, type Resource, userInput } from "./store.js";
@@ -44,7 +45,6 @@ export interface AppleEmulatorStats {
   readonly rateLimited: number;
 }
 
-const MAX_BODY = 1_000_000;
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
 
@@ -56,49 +56,6 @@ const faultsBody = z
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
   })
   .strict();
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) reject(new HttpError(413, "The request body is too large."));
-      else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function parseJson<T extends z.ZodType>(raw: string, schema: T): z.output<T> {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw === "" ? "{}" : raw);
-  } catch {
-    throw new HttpError(400, "The body is not JSON.");
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success)
-    throw new HttpError(400, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-  return parsed.data;
-}
 
 /**
  * The Apple Business API on loopback: the OAuth token endpoint (ES256 client assertions verified
@@ -271,13 +228,13 @@ export async function startAppleBusinessEmulator(
     const now = new Date();
     switch (route) {
       case "POST /users":
-        return { status: 201, body: { data: store.addUser(parseJson(await readBody(req), userInput), now) } };
+        return { status: 201, body: { data: store.addUser(parseWith(userInput, await readJson(req)), now) } };
       case "POST /userGroups":
-        return { status: 201, body: { data: store.addGroup(parseJson(await readBody(req), groupInput)) } };
+        return { status: 201, body: { data: store.addGroup(parseWith(groupInput, await readJson(req))) } };
       case "POST /auditEvents":
-        return { status: 201, body: { data: store.addEvent(parseJson(await readBody(req), auditEventInput)) } };
+        return { status: 201, body: { data: store.addEvent(parseWith(auditEventInput, await readJson(req))) } };
       case "POST /faults": {
-        const faults = parseJson(await readBody(req), faultsBody);
+        const faults = parseWith(faultsBody, await readJson(req));
         if (faults.rateLimitPerMinute !== undefined) {
           rateLimit = faults.rateLimitPerMinute;
           bucket = rateLimit ?? 0;
@@ -311,10 +268,8 @@ export async function startAppleBusinessEmulator(
       if (url.pathname === "/auth/oauth2/v2/token" && req.method === "POST") return token(req, res);
       if (url.pathname.startsWith("/_emulator/")) {
         const { status, body } = await control(req, url);
-        if (body === undefined) {
-          res.writeHead(status);
-          res.end();
-        } else sendJson(res, status, body);
+        if (body === undefined) sendEmpty(res, status);
+        else sendJson(res, status, body);
         return;
       }
       if (url.pathname.startsWith("/v1/")) return sendJson(res, 200, api(req, url));

@@ -1,4 +1,4 @@
-import { BadRequestError } from "./http.js";
+import { badRequest } from "../http-json.js";
 import type { GraphUser } from "./store.js";
 
 /** `$select=a,b` → ["a","b"]; null when absent (Graph then returns its default property set). */
@@ -56,12 +56,12 @@ export function parseEqualityFilter(raw: string): EqualityFilter[] {
   let rest = raw;
   for (;;) {
     const match = clause.exec(rest);
-    if (match === null) throw new BadRequestError(`Invalid filter clause: ${raw}`);
+    if (match === null) throw badRequest(`Invalid filter clause: ${raw}`);
     out.push({ property: match[1] ?? "", value: (match[2] ?? "").replaceAll("''", "'") });
     rest = rest.slice(match[0].length);
     if (rest.trim() === "") return out;
     const or = /^or\s+/i.exec(rest);
-    if (or === null) throw new BadRequestError(`Invalid filter clause: ${raw}`);
+    if (or === null) throw badRequest(`Invalid filter clause: ${raw}`);
     rest = rest.slice(or[0].length);
   }
 }
@@ -72,7 +72,7 @@ export function parseTop(url: URL, fallback: number): number {
   if (raw === null) return fallback;
   const top = Number(raw);
   if (!Number.isInteger(top) || top < 1 || top > 999) {
-    throw new BadRequestError(`Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`);
+    throw badRequest(`Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`);
   }
   return top;
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { HttpError } from "../http-json.js";
 import type { EmulatorContext, Route } from "./context.js";
 import { decideFault } from "./faults.js";
-import { BadRequestError, sendGraphError, sendJson } from "./http.js";
+import { sendGraphError, sendGraphJson } from "./http.js";
 
 interface CompiledRoute {
   readonly route: Route;
@@ -109,11 +110,11 @@ export function createRouter(context: EmulatorContext, routes: readonly Route[])
         }
         await route.handle({ req, res, url, params });
       } catch (error) {
-        const status = error instanceof BadRequestError ? 400 : 500;
+        const status = error instanceof HttpError ? error.status : 500;
         const message = error instanceof Error ? error.message : String(error);
         if (res.headersSent) res.destroy();
-        else if (route.kind === "control") sendJson(res, status, { error: message });
-        else sendGraphError(res, status, status === 400 ? "BadRequest" : "generalException", message);
+        else if (route.kind === "control") sendGraphJson(res, status, { error: message });
+        else sendGraphError(res, status, graphErrorCode(status), message);
       }
       return;
     }
@@ -123,7 +124,13 @@ export function createRouter(context: EmulatorContext, routes: readonly Route[])
       const segment = path.split("/")[2] ?? "";
       sendGraphError(res, 400, "BadRequest", `Resource not found for the segment '${segment}'.`);
     } else {
-      sendJson(res, 404, { error: `no route for ${req.method ?? ""} ${path}` });
+      sendGraphJson(res, 404, { error: `no route for ${req.method ?? ""} ${path}` });
     }
   };
+}
+
+function graphErrorCode(status: number): string {
+  if (status === 400) return "BadRequest";
+  if (status === 413) return "RequestEntityTooLarge";
+  return "generalException";
 }

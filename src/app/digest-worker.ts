@@ -10,6 +10,7 @@ import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
 import { ok, type Result } from "#core/result.js";
 import { toJsonPayload } from "./alerts/outbox-payload.js";
+import { createRepeater } from "./repeat.js";
 
 /**
  * Posts each digest subscription's digest once per period. At the due time (`ABM_DIGEST_AT`; weekly:
@@ -91,32 +92,15 @@ export function createDigestWorker(deps: DigestWorkerDeps): DigestWorker {
     return ok(stored);
   }
 
-  let running: Promise<void> | null = null;
-  let abort: AbortController | null = null;
+  const loop = createRepeater(clock, async () => {
+    try {
+      const result = await tick();
+      if (!result.ok) logger.warn({ code: result.error.code }, "digest not queued; trying again");
+    } catch (error) {
+      logger.error({ code: toAppError(error, "alerts.unexpected").code }, "digest worker failed unexpectedly");
+    }
+    return pollMs;
+  });
 
-  return {
-    tick,
-    start() {
-      if (running !== null) return;
-      const controller = new AbortController();
-      abort = controller;
-      running = (async () => {
-        while (!controller.signal.aborted) {
-          try {
-            const result = await tick();
-            if (!result.ok) logger.warn({ code: result.error.code }, "digest not queued; trying again");
-          } catch (error) {
-            logger.error({ code: toAppError(error, "alerts.unexpected").code }, "digest worker failed unexpectedly");
-          }
-          await clock.sleep(pollMs, controller.signal).catch(() => undefined);
-        }
-      })();
-    },
-    async stop() {
-      abort?.abort();
-      await running;
-      running = null;
-      abort = null;
-    },
-  };
+  return { tick, start: () => loop.start(), stop: () => loop.stop() };
 }

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { sql } from "drizzle-orm";
 import type { Config } from "#config/config.js";
 import { namespaced } from "#core/chat/connection-router.js";
@@ -9,12 +10,15 @@ import type { ScimClientStatus } from "#core/ports/scim-target.js";
 import { err, ok, type Result } from "#core/result.js";
 import { activeExpiry } from "#core/scim-token.js";
 import { createIncidentStore } from "#db/repositories/alert-repository.js";
+import { createAuditEventClaims } from "#db/repositories/apple-audit-repository.js";
+import { connectionLeases } from "#db/repositories/lease-repository.js";
 import { createOutboxStore } from "#db/repositories/outbox-repository.js";
 import { type AdminChannel, startAdminChannel } from "./admin-socket.js";
 import { createAlertDispatcher } from "./alerts/dispatcher.js";
 import { createOutboxWorker } from "./alerts/outbox-worker.js";
 import type { NotifierMap } from "./alerts/ports.js";
 import { terminalAlert } from "./alerts/terminal.js";
+import { createAppleAuditWorker } from "./apple-audit-worker.js";
 import { createChatEdges, notifiersOf } from "./chat-edges.js";
 import { createInProcessAppAccess } from "./cli/app-access.js";
 import { createCommandRegistry } from "./cli/commands/registry.js";
@@ -139,6 +143,20 @@ function connectionWorkers(
     ids,
     logger,
   });
+  // Apple's audit log → alerts of kind `apple`, when the connection has an Apple Business API account
+  const appleAudit =
+    connection.appleAudit === null
+      ? null
+      : createAppleAuditWorker({
+          log: connection.appleAudit.log,
+          claims: createAuditEventClaims(services.database.db, connectionId),
+          cursor: connection.appleAudit.cursor,
+          leases: connectionLeases(services.database.db, connectionId),
+          holderId: `${hostname()}:${process.pid}:${ids.next("aud")}`,
+          dispatch: (event) => dispatcher.dispatch(event),
+          clock,
+          logger,
+        });
   // the token in use: after a switch to ABM_SCIM_TOKEN_NEXT the warnings count down for it
   const tokenExpiresAt = (): Date | null => {
     const state = connection.engine.scimToken();
@@ -170,12 +188,14 @@ function connectionWorkers(
       if (schedule) {
         scheduler.start();
         digests.start();
+        appleAudit?.start();
       }
     },
     async stop() {
       if (tokenTimer !== null) clearInterval(tokenTimer);
       await scheduler.stop();
       await digests.stop();
+      await appleAudit?.stop();
       unsubscribe();
       await dispatcher.idle();
       await worker.stop();

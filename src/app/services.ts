@@ -2,6 +2,7 @@ import { createAppleBusinessClient } from "#adapters/apple-business/index.js";
 import { createGraphDirectorySource } from "#adapters/graph/graph-directory-source.js";
 import type { Config, ConnectionConfig } from "#config/config.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
+import { type AuditCursor, createAuditCursor } from "#core/chat/alerts/audit-cursor.js";
 import type { RoutedConnection } from "#core/chat/connection-router.js";
 import type { DigestDeps } from "#core/chat/context.js";
 import type { ChatLinks } from "#core/chat/format.js";
@@ -12,8 +13,10 @@ import type { Clock } from "#core/clock.js";
 import { AppError, toAppError } from "#core/errors.js";
 import type { IdGenerator } from "#core/ids.js";
 import type { Logger } from "#core/logger.js";
+import type { AppleAuditLog } from "#core/ports/apple-directory.js";
 import type { DirectorySource } from "#core/ports/directory-source.js";
 import type { SeenRequestStore } from "#core/ports/seen-requests.js";
+import { createLastReconcileStore } from "#core/reconcile/last-report.js";
 import { createReconciler, type Reconciler } from "#core/reconcile/reconciler.js";
 import { err, ok, type Result } from "#core/result.js";
 import { type DatabaseHandle, openDatabase } from "#db/client.js";
@@ -24,6 +27,7 @@ import { type AuditLog, createAuditLog } from "#db/repositories/audit-repository
 import { ensureConnection } from "#db/repositories/connection-repository.js";
 import { createDigestSubscriptionStore } from "#db/repositories/digest-subscription-repository.js";
 import { createSeenRequestRepository } from "#db/repositories/seen-request-repository.js";
+import { createNamedValueStore } from "#db/repositories/watermark-repository.js";
 import { createAlertRouteBook } from "./alert-routes.js";
 import { loadAttributeMap } from "./attribute-map-file.js";
 import type { ConnectionTargets } from "./connection.js";
@@ -56,6 +60,8 @@ export interface ConnectionServices {
   readonly cliChat: ChatCore;
   /** Entra against the Apple organization's own users; null: no Apple Business API account configured */
   readonly reconciler: Reconciler | null;
+  /** the Apple organization's audit log (alerts of kind `apple`) and how far its poll got; null: no Apple Business API account configured */
+  readonly appleAudit: { readonly log: AppleAuditLog; readonly cursor: AuditCursor } | null;
 }
 
 /** Everything a running service, a CLI command or a test needs, built from one configuration. */
@@ -258,11 +264,25 @@ async function openConnection(
   };
 
   let reconciler: Reconciler | null = null;
+  let appleAudit: ConnectionServices["appleAudit"] = null;
   if (targets.apple !== undefined) {
     const { clientId, keyId, privateKeyPath, apiUrl, tokenUrl } = targets.apple;
     const apple = createAppleBusinessClient({ clientId, keyId, privateKeyPath, apiUrl, tokenUrl, clock, logger });
     if (!apple.ok) throw apple.error;
-    reconciler = createReconciler({ directory, apple: apple.value, engine, map: map.value, clock });
+    const lastReport = createLastReconcileStore(createNamedValueStore(database.db, connectionId, () => clock.now()));
+    reconciler = createReconciler({
+      directory,
+      apple: apple.value,
+      engine,
+      map: map.value,
+      clock,
+      lastReport,
+      logger,
+    });
+    appleAudit = {
+      log: apple.value,
+      cursor: createAuditCursor(createNamedValueStore(database.db, connectionId, () => clock.now())),
+    };
   }
 
   const chatDeps = {
@@ -276,6 +296,7 @@ async function openConnection(
     config: { links },
     logger,
     reconciler,
+    auditCursor: appleAudit?.cursor ?? null,
   };
   return {
     config: connection,
@@ -292,6 +313,7 @@ async function openConnection(
     chat: createChatCore({ ...chatDeps, roles }),
     cliChat: createChatCore({ ...chatDeps, roles: cliRoles(roles) }),
     reconciler,
+    appleAudit,
   };
 }
 

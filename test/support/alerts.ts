@@ -2,6 +2,7 @@ import type { IncidentRecord } from "#core/chat/alerts/incidents.js";
 import type {
   AlertRoute,
   AlertRouteSource,
+  IncidentMessageRef,
   IncidentStore,
   NewOutboxEntry,
   OutboxEntry,
@@ -107,7 +108,7 @@ export class InMemoryIncidentStore implements IncidentStore {
     this.records.set(incident.key, { incident, messageRefs: existing?.messageRefs ?? [] });
     return ok(undefined);
   }
-  async addMessageRef(key: string, ref: MessageRef) {
+  async addMessageRef(key: string, ref: IncidentMessageRef) {
     const existing = this.records.get(key);
     if (existing === undefined) return err(new AppError("db.not_found", `No incident ${key}.`));
     const known = existing.messageRefs.some(

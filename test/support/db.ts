@@ -36,24 +36,37 @@ const pgliteCase: DatabaseCase = {
   },
 };
 
+/** A fresh `abm_t_<random>` database on the server of `adminUrl`: its URL, and `drop()` for afterwards. */
+export async function freshPostgresDatabase(
+  adminUrl: string,
+): Promise<{ readonly url: string; drop(): Promise<void> }> {
+  const name = `abm_t_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
+
 function postgresCase(adminUrl: string): DatabaseCase {
   return {
     kind: "postgres",
     async open() {
-      const name = `abm_t_${randomBytes(6).toString("hex")}`;
-      const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-      await admin.unsafe(`create database ${name}`);
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      const first = unwrap(await openDatabase({ url: url.toString(), dataDir: MEMORY_DATA_DIR }));
-      const second = unwrap(await openDatabase({ url: url.toString(), dataDir: MEMORY_DATA_DIR, maxConnections: 4 }));
+      const fresh = await freshPostgresDatabase(adminUrl);
+      const first = unwrap(await openDatabase({ url: fresh.url, dataDir: MEMORY_DATA_DIR }));
+      const second = unwrap(await openDatabase({ url: fresh.url, dataDir: MEMORY_DATA_DIR, maxConnections: 4 }));
       return {
         database: { kind: "postgres", db: first.db, other: second.db },
         async close() {
           await first.close();
           await second.close();
-          await admin.unsafe(`drop database if exists ${name} with (force)`);
-          await admin.end({ timeout: 5 });
+          await fresh.drop();
         },
       };
     },

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { parseWith, readJson, sendEmpty } from "../../http-json.js";
 import type { RouteFamily } from "../context.js";
 import { FaultsSchema } from "../faults.js";
-import { BadRequestError, readJson, sendJson, sendNoContent } from "../http.js";
+import { sendGraphJson } from "../http.js";
 import { createPrng } from "../prng.js";
 import { seedUsers } from "../seed.js";
 import { snapshotState } from "../state.js";
@@ -11,12 +12,6 @@ const GroupBody = z.object({ displayName: z.string().min(1), id: z.string().min(
 const MemberBody = z.object({ id: z.string().min(1) });
 const AssignmentBody = z.object({ principalId: z.string().min(1) });
 const SeedBody = z.object({ count: z.number().int().min(0).max(1_000_000), seed: z.number().int().optional() });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new BadRequestError(z.prettifyError(parsed.error));
-  return parsed.data;
-}
 
 const missing = (what: string) => ({ error: `${what} not found` });
 
@@ -29,7 +24,7 @@ export const controlRoutes: RouteFamily = (context) => {
       path: "/_emulator/users",
       kind: "control",
       async handle({ req, res }) {
-        sendJson(res, 201, store.createUser(parse(UserBody, await readJson(req))));
+        sendGraphJson(res, 201, store.createUser(parseWith(UserBody, await readJson(req))));
       },
     },
     {
@@ -37,9 +32,9 @@ export const controlRoutes: RouteFamily = (context) => {
       path: "/_emulator/users/:id",
       kind: "control",
       async handle({ req, res, params }) {
-        const user = store.patchUser(params.id ?? "", parse(UserBody, await readJson(req)));
-        if (user === null) sendJson(res, 404, missing("active user"));
-        else sendJson(res, 200, user);
+        const user = store.patchUser(params.id ?? "", parseWith(UserBody, await readJson(req)));
+        if (user === null) sendGraphJson(res, 404, missing("active user"));
+        else sendGraphJson(res, 200, user);
       },
     },
     {
@@ -48,8 +43,8 @@ export const controlRoutes: RouteFamily = (context) => {
       kind: "control",
       handle({ res, params, url }) {
         const hard = url.searchParams.get("hard") === "true";
-        if (store.deleteUser(params.id ?? "", hard)) sendNoContent(res);
-        else sendJson(res, 404, missing(hard ? "user" : "active user"));
+        if (store.deleteUser(params.id ?? "", hard)) sendEmpty(res);
+        else sendGraphJson(res, 404, missing(hard ? "user" : "active user"));
       },
     },
     {
@@ -58,8 +53,8 @@ export const controlRoutes: RouteFamily = (context) => {
       kind: "control",
       handle({ res, params }) {
         const user = store.restoreUser(params.id ?? "");
-        if (user === null) sendJson(res, 404, missing("soft-deleted user"));
-        else sendJson(res, 200, user);
+        if (user === null) sendGraphJson(res, 404, missing("soft-deleted user"));
+        else sendGraphJson(res, 200, user);
       },
     },
     {
@@ -67,9 +62,9 @@ export const controlRoutes: RouteFamily = (context) => {
       path: "/_emulator/groups",
       kind: "control",
       async handle({ req, res }) {
-        const body = parse(GroupBody, await readJson(req));
+        const body = parseWith(GroupBody, await readJson(req));
         const group = store.createGroup(body.displayName, body.id);
-        sendJson(res, 201, { id: group.id, displayName: group.displayName, members: [] });
+        sendGraphJson(res, 201, { id: group.id, displayName: group.displayName, members: [] });
       },
     },
     {
@@ -77,9 +72,9 @@ export const controlRoutes: RouteFamily = (context) => {
       path: "/_emulator/groups/:id/members",
       kind: "control",
       async handle({ req, res, params }) {
-        const body = parse(MemberBody, await readJson(req));
-        if (store.addMember(params.id ?? "", body.id)) sendNoContent(res);
-        else sendJson(res, 404, missing("group or member"));
+        const body = parseWith(MemberBody, await readJson(req));
+        if (store.addMember(params.id ?? "", body.id)) sendEmpty(res);
+        else sendGraphJson(res, 404, missing("group or member"));
       },
     },
     {
@@ -87,8 +82,8 @@ export const controlRoutes: RouteFamily = (context) => {
       path: "/_emulator/groups/:id/members/:memberId",
       kind: "control",
       handle({ res, params }) {
-        if (store.removeMember(params.id ?? "", params.memberId ?? "")) sendNoContent(res);
-        else sendJson(res, 404, missing("membership"));
+        if (store.removeMember(params.id ?? "", params.memberId ?? "")) sendEmpty(res);
+        else sendGraphJson(res, 404, missing("membership"));
       },
     },
     {
@@ -96,10 +91,10 @@ export const controlRoutes: RouteFamily = (context) => {
       path: "/_emulator/assignments",
       kind: "control",
       async handle({ req, res }) {
-        const body = parse(AssignmentBody, await readJson(req));
+        const body = parseWith(AssignmentBody, await readJson(req));
         const assignment = store.assign(body.principalId);
-        if (assignment === null) sendJson(res, 404, missing("principal"));
-        else sendJson(res, 201, { principalId: assignment.principalId, principalType: assignment.principalType });
+        if (assignment === null) sendGraphJson(res, 404, missing("principal"));
+        else sendGraphJson(res, 201, { principalId: assignment.principalId, principalType: assignment.principalType });
       },
     },
     {
@@ -107,8 +102,8 @@ export const controlRoutes: RouteFamily = (context) => {
       path: "/_emulator/assignments/:principalId",
       kind: "control",
       handle({ res, params }) {
-        if (store.unassign(params.principalId ?? "")) sendNoContent(res);
-        else sendJson(res, 404, missing("assignment"));
+        if (store.unassign(params.principalId ?? "")) sendEmpty(res);
+        else sendGraphJson(res, 404, missing("assignment"));
       },
     },
     {
@@ -116,9 +111,9 @@ export const controlRoutes: RouteFamily = (context) => {
       path: "/_emulator/seed",
       kind: "control",
       async handle({ req, res }) {
-        const body = parse(SeedBody, await readJson(req));
+        const body = parseWith(SeedBody, await readJson(req));
         seedUsers(store, createPrng(body.seed ?? 1), body.count, context.problemRate);
-        sendJson(res, 200, { users: store.order.length });
+        sendGraphJson(res, 200, { users: store.order.length });
       },
     },
     {
@@ -126,8 +121,8 @@ export const controlRoutes: RouteFamily = (context) => {
       path: "/_emulator/faults",
       kind: "control",
       async handle({ req, res }) {
-        context.faults = parse(FaultsSchema, await readJson(req));
-        sendJson(res, 200, context.faults);
+        context.faults = parseWith(FaultsSchema, await readJson(req));
+        sendGraphJson(res, 200, context.faults);
       },
     },
     {
@@ -136,7 +131,7 @@ export const controlRoutes: RouteFamily = (context) => {
       kind: "control",
       handle({ res }) {
         store.expireDeltaTokens();
-        sendNoContent(res);
+        sendEmpty(res);
       },
     },
     {
@@ -144,7 +139,7 @@ export const controlRoutes: RouteFamily = (context) => {
       path: "/_emulator/state",
       kind: "control",
       handle({ res }) {
-        sendJson(res, 200, snapshotState(store));
+        sendGraphJson(res, 200, snapshotState(store));
       },
     },
   ];

@@ -1,6 +1,7 @@
+import { badRequest } from "../../http-json.js";
 import type { EmulatorContext, RouteFamily, RouteRequest } from "../context.js";
 import { decodeOffset, encodeOffset } from "../delta-tokens.js";
-import { BadRequestError, sendGraphError, sendJson } from "../http.js";
+import { sendGraphError, sendGraphJson } from "../http.js";
 import { parseEqualityFilter, parseSelect, parseTop } from "../odata.js";
 import type { UserRecord } from "../store.js";
 
@@ -10,7 +11,7 @@ const DEFAULT_COLLECTION_PAGE = 100;
 function sendPage(context: EmulatorContext, request: RouteRequest, odataContext: string, items: readonly unknown[]) {
   const top = parseTop(request.url, DEFAULT_COLLECTION_PAGE);
   const offset = decodeOffset(request.url.searchParams.get("$skiptoken"));
-  if (offset === null) throw new BadRequestError("Invalid skip token.");
+  if (offset === null) throw badRequest("Invalid skip token.");
   const body: Record<string, unknown> = { "@odata.context": odataContext };
   if (items.length > offset + top) {
     const next = new URL(request.url.href);
@@ -18,7 +19,7 @@ function sendPage(context: EmulatorContext, request: RouteRequest, odataContext:
     body["@odata.nextLink"] = `${context.origin()}${next.pathname}${next.search}`;
   }
   body.value = items.slice(offset, offset + top);
-  sendJson(request.res, 200, body);
+  sendGraphJson(request.res, 200, body);
 }
 
 const notFound = (id: string): [number, string, string] => [
@@ -129,7 +130,7 @@ export const directoryRoutes: RouteFamily = (context) => [
       const raw = request.url.searchParams.get("$filter");
       const filter = raw === null ? [] : parseEqualityFilter(raw);
       for (const clause of filter) {
-        if (!DELETED_FILTERABLE.has(clause.property)) throw new BadRequestError(`Invalid filter clause: ${raw ?? ""}`);
+        if (!DELETED_FILTERABLE.has(clause.property)) throw badRequest(`Invalid filter clause: ${raw ?? ""}`);
       }
       const select = parseSelect(request.url);
       const items = [...context.store.users.values()]
@@ -154,7 +155,7 @@ export const directoryRoutes: RouteFamily = (context) => [
         sendGraphError(request.res, ...notFound(id));
         return;
       }
-      sendJson(request.res, 200, {
+      sendGraphJson(request.res, 200, {
         "@odata.context": `${context.origin()}/v1.0/$metadata#directoryObjects/$entity`,
         ...deletedItem(record, parseSelect(request.url)),
       });

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { readBody } from "../../http-json.js";
 import type { RouteFamily } from "../context.js";
-import { readBody, sendJson } from "../http.js";
+import { sendGraphJson } from "../http.js";
 
 const TOKEN_LIFETIME_SECONDS = 3599;
 
@@ -25,7 +26,7 @@ export const identityRoutes: RouteFamily = (context) => {
       kind: "identity",
       handle({ res, params }) {
         const base = `${context.origin()}/${params.tenant ?? ""}`;
-        sendJson(res, 200, {
+        sendGraphJson(res, 200, {
           token_endpoint: `${base}/oauth2/v2.0/token`,
           token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
           jwks_uri: `${base}/discovery/v2.0/keys`,
@@ -93,12 +94,12 @@ export const identityRoutes: RouteFamily = (context) => {
           );
         }
         if (failure !== null) {
-          sendJson(res, failure.status, failure.body);
+          sendGraphJson(res, failure.status, failure.body);
           return;
         }
         const token = randomBytes(32).toString("base64url");
         context.tokens.set(token, context.now().getTime() + TOKEN_LIFETIME_SECONDS * 1000);
-        sendJson(res, 200, {
+        sendGraphJson(res, 200, {
           token_type: "Bearer",
           expires_in: TOKEN_LIFETIME_SECONDS,
           ext_expires_in: TOKEN_LIFETIME_SECONDS,

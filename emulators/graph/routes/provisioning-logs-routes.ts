@@ -1,6 +1,7 @@
+import { badRequest } from "../../http-json.js";
 import type { RouteFamily } from "../context.js";
 import { decodeOffset, encodeOffset } from "../delta-tokens.js";
-import { BadRequestError, sendJson } from "../http.js";
+import { sendGraphJson } from "../http.js";
 import { parseTop } from "../odata.js";
 import type { LogEntry } from "../synchronization-store.js";
 import { allowed } from "./synchronization-routes.js";
@@ -32,14 +33,14 @@ function parseFilter(raw: string): Clause[] {
   for (;;) {
     const match = clause.exec(rest);
     const property = match?.[1] ?? "";
-    if (match === null || FIELDS[property] === undefined) throw new BadRequestError(`Invalid filter clause: ${raw}`);
+    if (match === null || FIELDS[property] === undefined) throw badRequest(`Invalid filter clause: ${raw}`);
     const literal = match[3] ?? "";
     const value = literal.startsWith("'") ? literal.slice(1, -1).replaceAll("''", "'") : literal;
     out.push({ property, operator: match[2] as Operator, value });
     rest = rest.slice(match[0].length);
     if (rest.trim() === "") return out;
     const and = /^and\s+/i.exec(rest);
-    if (and === null) throw new BadRequestError(`Invalid filter clause: ${raw}`);
+    if (and === null) throw badRequest(`Invalid filter clause: ${raw}`);
     rest = rest.slice(and[0].length);
   }
 }
@@ -51,7 +52,7 @@ function matches(entry: LogEntry, clause: Clause): boolean {
   if (clause.property === "activityDateTime") {
     const a = Date.parse(actual);
     const b = Date.parse(clause.value);
-    if (Number.isNaN(b)) throw new BadRequestError(`Invalid DateTimeOffset: ${clause.value}`);
+    if (Number.isNaN(b)) throw badRequest(`Invalid DateTimeOffset: ${clause.value}`);
     return compare(a - b, clause.operator);
   }
   return compare(actual === clause.value ? 0 : actual < clause.value ? -1 : 1, clause.operator);
@@ -92,7 +93,7 @@ export const provisioningLogsRoutes: RouteFamily = (context) => [
         });
       const top = parseTop(url, DEFAULT_PAGE);
       const offset = decodeOffset(url.searchParams.get("$skiptoken"));
-      if (offset === null) throw new BadRequestError("Invalid skip token.");
+      if (offset === null) throw badRequest("Invalid skip token.");
       const body: Record<string, unknown> = {
         "@odata.context": `${context.origin()}/v1.0/$metadata#auditLogs/provisioning`,
       };
@@ -102,7 +103,7 @@ export const provisioningLogsRoutes: RouteFamily = (context) => [
         body["@odata.nextLink"] = `${context.origin()}${next.pathname}${next.search}`;
       }
       body.value = items.slice(offset, offset + top).map((entry) => entry.body);
-      sendJson(request.res, 200, body);
+      sendGraphJson(request.res, 200, body);
     },
   },
 ];

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { parseWith, readJson, sendEmpty } from "../../http-json.js";
 import type { EmulatorContext, Route, RouteFamily, RouteRequest } from "../context.js";
-import { BadRequestError, readJson, sendGraphError, sendJson, sendNoContent } from "../http.js";
+import { sendGraphError, sendGraphJson } from "../http.js";
 import {
   type JobRecord,
   jobJson,
@@ -26,12 +27,6 @@ const OnDemandBody = z.object({
     )
     .min(1),
 });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new BadRequestError(z.prettifyError(parsed.error));
-  return parsed.data;
-}
 
 /** 403 when the permission was "revoked" through the control API; 404 for another service principal. */
 export function allowed(context: EmulatorContext, request: RouteRequest, permission: string): boolean {
@@ -87,7 +82,7 @@ function jobAction(
       const body = await readJson(request.req);
       context.synchronization.requests.push({ method: "POST", path: request.url.pathname, body });
       run(context.synchronization, job, body);
-      sendNoContent(request.res);
+      sendEmpty(request.res);
     },
   };
 }
@@ -127,7 +122,7 @@ export const synchronizationRoutes: RouteFamily = (context) => [
     kind: "graph",
     handle(request) {
       if (!allowed(context, request, SYNC_PERMISSION)) return;
-      sendJson(request.res, 200, {
+      sendGraphJson(request.res, 200, {
         "@odata.context": `${context.origin()}/v1.0/$metadata#servicePrincipals('${request.params.id}')/synchronization/jobs`,
         value: [...context.synchronization.jobs.values()].map(jobJson),
       });
@@ -139,7 +134,7 @@ export const synchronizationRoutes: RouteFamily = (context) => [
     kind: "graph",
     handle(request) {
       const job = jobOf(context, request);
-      if (job !== null) sendJson(request.res, 200, jobJson(job));
+      if (job !== null) sendGraphJson(request.res, 200, jobJson(job));
     },
   },
   {
@@ -148,13 +143,13 @@ export const synchronizationRoutes: RouteFamily = (context) => [
     kind: "graph",
     handle(request) {
       const job = jobOf(context, request);
-      if (job !== null) sendJson(request.res, 200, schemaJson(job));
+      if (job !== null) sendGraphJson(request.res, 200, schemaJson(job));
     },
   },
   jobAction(context, "start", (store, job) => store.start(job)),
   jobAction(context, "pause", (store, job) => store.pause(job)),
   jobAction(context, "restart", (store, job, body) => {
-    store.restart(job, parse(RestartBody, body).criteria?.resetScope ?? null);
+    store.restart(job, parseWith(RestartBody, body).criteria?.resetScope ?? null);
   }),
   {
     method: "POST",
@@ -176,7 +171,7 @@ export const synchronizationRoutes: RouteFamily = (context) => [
       }
       recent.push(now);
       context.synchronization.onDemandCalls.set(job.id, recent);
-      const body = parse(OnDemandBody, await readJson(request.req));
+      const body = parseWith(OnDemandBody, await readJson(request.req));
       context.synchronization.requests.push({ method: "POST", path: request.url.pathname, body });
       const [parameter] = body.parameters;
       if (parameter?.ruleId !== USER_RULE_ID) {
@@ -189,7 +184,7 @@ export const synchronizationRoutes: RouteFamily = (context) => [
         return;
       }
       const subject = parameter.subjects[0]?.objectId ?? "";
-      sendJson(request.res, 200, onDemandResult(context, job, subject));
+      sendGraphJson(request.res, 200, onDemandResult(context, job, subject));
     },
   },
   {
@@ -198,7 +193,7 @@ export const synchronizationRoutes: RouteFamily = (context) => [
     kind: "graph",
     handle(request) {
       if (!allowed(context, request, SYNC_PERMISSION)) return;
-      sendJson(request.res, 200, {
+      sendGraphJson(request.res, 200, {
         "@odata.context": `${context.origin()}/v1.0/$metadata#servicePrincipals('${request.params.id}')/synchronization/secrets`,
         value: context.synchronization.secrets,
       });
@@ -210,11 +205,11 @@ export const synchronizationRoutes: RouteFamily = (context) => [
     kind: "graph",
     async handle(request) {
       if (!allowed(context, request, SYNC_PERMISSION)) return;
-      const body = parse(SecretsBody, await readJson(request.req));
+      const body = parseWith(SecretsBody, await readJson(request.req));
       context.synchronization.requests.push({ method: "PUT", path: request.url.pathname, body });
       // PUT replaces the whole list, exactly like Graph: keys left out are gone
       context.synchronization.secrets = body.value;
-      sendNoContent(request.res);
+      sendEmpty(request.res);
     },
   },
   ...controlRoutes(context),
@@ -243,7 +238,7 @@ const DenyBody = z.object({ permissions: z.array(z.string()) });
 
 function controlJob(context: EmulatorContext, request: RouteRequest): JobRecord | null {
   const job = [...context.synchronization.jobs.values()][0];
-  if (job === undefined) sendJson(request.res, 404, { error: "no synchronization job" });
+  if (job === undefined) sendGraphJson(request.res, 404, { error: "no synchronization job" });
   return job ?? null;
 }
 
@@ -259,7 +254,7 @@ function controlRoutes(context: EmulatorContext): Route[] {
         const job = controlJob(context, request);
         if (job === null) return;
         sync.runCycle(job);
-        sendJson(request.res, 200, jobJson(job));
+        sendGraphJson(request.res, 200, jobJson(job));
       },
     },
     {
@@ -267,11 +262,11 @@ function controlRoutes(context: EmulatorContext): Route[] {
       path: "/_emulator/synchronization/quarantine",
       kind: "control",
       async handle(request) {
-        const body = parse(QuarantineBody, await readJson(request.req));
+        const body = parseWith(QuarantineBody, await readJson(request.req));
         const job = controlJob(context, request);
         if (job === null) return;
         sync.quarantine(job, body.reason, body.deletions);
-        sendJson(request.res, 200, jobJson(job));
+        sendGraphJson(request.res, 200, jobJson(job));
       },
     },
     {
@@ -279,9 +274,9 @@ function controlRoutes(context: EmulatorContext): Route[] {
       path: "/_emulator/synchronization/provisioning-logs",
       kind: "control",
       async handle(request) {
-        const body = parse(LogsBody, await readJson(request.req));
+        const body = parseWith(LogsBody, await readJson(request.req));
         const added = body.entries.map((entry) => sync.addLog(entry));
-        sendJson(request.res, 201, { ids: added.map((e) => e.id) });
+        sendGraphJson(request.res, 201, { ids: added.map((e) => e.id) });
       },
     },
     {
@@ -289,10 +284,10 @@ function controlRoutes(context: EmulatorContext): Route[] {
       path: "/_emulator/synchronization/deny",
       kind: "control",
       async handle(request) {
-        const body = parse(DenyBody, await readJson(request.req));
+        const body = parseWith(DenyBody, await readJson(request.req));
         sync.denied.clear();
         for (const permission of body.permissions) sync.denied.add(permission);
-        sendJson(request.res, 200, { denied: [...sync.denied] });
+        sendGraphJson(request.res, 200, { denied: [...sync.denied] });
       },
     },
     {
@@ -300,7 +295,7 @@ function controlRoutes(context: EmulatorContext): Route[] {
       path: "/_emulator/synchronization/state",
       kind: "control",
       handle(request) {
-        sendJson(request.res, 200, {
+        sendGraphJson(request.res, 200, {
           jobs: [...sync.jobs.values()].map(jobJson),
           secretKeys: sync.secrets.map((s) => s.key),
           syncAll: sync.syncAll(),

@@ -1,6 +1,6 @@
 import type { EmulatorContext, RouteRequest } from "../context.js";
 import { type DeltaState, decodeToken, encodeToken } from "../delta-tokens.js";
-import { sendGraphError, sendJson } from "../http.js";
+import { sendGraphError, sendGraphJson } from "../http.js";
 import { contextUrl, parseSelect, project } from "../odata.js";
 import type { ChangeEntry, GraphUser, UserRecord } from "../store.js";
 
@@ -101,7 +101,7 @@ export function handleUsersDelta(context: EmulatorContext, request: RouteRequest
   }
 
   const link = `${context.origin()}/v1.0/users/delta?${done ? "$deltatoken" : "$skiptoken"}=${encodeToken(next)}`;
-  sendJson(res, 200, {
+  sendGraphJson(res, 200, {
     "@odata.context": contextUrl(context.origin(), "users", state.sel),
     [done ? "@odata.deltaLink" : "@odata.nextLink"]: link,
     value,

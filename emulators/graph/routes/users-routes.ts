@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { badRequest, readJson } from "../../http-json.js";
 import type { EmulatorContext, RouteFamily } from "../context.js";
 import { decodeOffset, encodeOffset } from "../delta-tokens.js";
-import { BadRequestError, readJson, sendGraphError, sendJson } from "../http.js";
+import { sendGraphError, sendGraphJson } from "../http.js";
 import { contextUrl, parseEqualityFilter, parseSelect, parseTop, project } from "../odata.js";
 import type { UserRecord } from "../store.js";
 import { handleUsersDelta } from "./users-delta.js";
@@ -48,14 +49,14 @@ export const usersRoutes: RouteFamily = (context) => [
       const filter = rawFilter === null ? [] : parseEqualityFilter(rawFilter);
       for (const clause of filter) {
         if (!FILTERABLE.has(clause.property)) {
-          throw new BadRequestError(
+          throw badRequest(
             `Unsupported or invalid query filter clause specified for property '${clause.property}' of resource 'User'.`,
           );
         }
       }
       const top = parseTop(url, 100);
       const offset = decodeOffset(url.searchParams.get("$skiptoken"));
-      if (offset === null) throw new BadRequestError("Invalid skip token.");
+      if (offset === null) throw badRequest("Invalid skip token.");
       const matches: UserRecord[] = [];
       for (const id of context.store.order) {
         const record = context.store.users.get(id);
@@ -76,7 +77,7 @@ export const usersRoutes: RouteFamily = (context) => [
         body["@odata.nextLink"] = `${context.origin()}${next.pathname}${next.search}`;
       }
       body.value = page.map((record) => project(record.user, select));
-      sendJson(res, 200, body);
+      sendGraphJson(res, 200, body);
     },
   },
   {
@@ -91,7 +92,7 @@ export const usersRoutes: RouteFamily = (context) => [
         return;
       }
       const select = parseSelect(url);
-      sendJson(res, 200, {
+      sendGraphJson(res, 200, {
         "@odata.context": contextUrl(context.origin(), "users", select, "/$entity"),
         ...project(record.user, select),
       });
@@ -109,9 +110,9 @@ export const usersRoutes: RouteFamily = (context) => [
         return;
       }
       const parsed = CheckMemberGroupsSchema.safeParse(await readJson(req));
-      if (!parsed.success) throw new BadRequestError("Invalid request body: groupIds must list 1 to 20 group ids.");
+      if (!parsed.success) throw badRequest("Invalid request body: groupIds must list 1 to 20 group ids.");
       const groups = context.store.transitiveGroupsOf(record.user.id);
-      sendJson(res, 200, {
+      sendGraphJson(res, 200, {
         "@odata.context": `${context.origin()}/v1.0/$metadata#Collection(Edm.String)`,
         value: parsed.data.groupIds.filter((groupId) => groups.has(groupId)),
       });

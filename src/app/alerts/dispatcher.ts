@@ -1,5 +1,5 @@
 import type { Approval } from "#core/approvals/approval.js";
-import type { AlertAction, AlertEvent } from "#core/chat/alerts/incidents.js";
+import type { AlertAction, AlertEvent, IncidentRecord } from "#core/chat/alerts/incidents.js";
 import { type AlertKind, alertKindOf, receives } from "#core/chat/alerts/kinds.js";
 import { planAlerts } from "#core/chat/alerts/policy.js";
 import type { AlertRouteSource, IncidentStore, OutboxStore } from "#core/chat/alerts/stores.js";
@@ -15,7 +15,7 @@ import { type OutboxPayload, toJsonPayload } from "./outbox-payload.js";
 
 /**
  * Engine events → alert policy → durable outbox. Each alert goes only to the routes subscribed to
- * its kind (`alertKindOf`: errors, deletions, tokens, runs). Events are handled one at a time (the policy
+ * its kind (`alertKindOf`: errors, deletions, tokens, runs, apple). Events are handled one at a time (the policy
  * reads the open incidents, then they are written back). Messages are enqueued BEFORE the
  * incident is saved, with dedup keys derived from the incident's state, so a crash in between
  * re-plans the same messages and the outbox stores them once.
@@ -58,31 +58,54 @@ export interface AlertDispatcher {
 const NONE: DispatchSummary = { actions: 0, enqueued: 0 };
 
 function payloadsFor(action: AlertAction, approvalId: string | null): OutboxPayload[] {
-  const incidentKey = action.key;
+  if (action.type === "note") return [{ kind: "post", reply: action.reply }];
+  const thread = { incidentKey: action.key, opening: action.incident.opening };
   switch (action.type) {
     case "post_parent":
-      return [{ kind: "parent", incidentKey, approvalId, reply: action.reply }];
+      return [{ kind: "parent", ...thread, approvalId, reply: action.reply }];
     case "post_follow_up":
       return [
-        { kind: "thread", incidentKey, reply: action.reply },
-        { kind: "edit_parent", incidentKey, reply: action.parent },
+        { kind: "thread", ...thread, reply: action.reply },
+        { kind: "edit_parent", ...thread, reply: action.parent },
       ];
     case "bump":
-      return [{ kind: "edit_parent", incidentKey, reply: action.parent }];
+      return [{ kind: "edit_parent", ...thread, reply: action.parent }];
     case "resolve":
       return [
-        { kind: "edit_parent", incidentKey, reply: action.parent },
-        { kind: "thread", incidentKey, reply: action.followUp },
+        { kind: "edit_parent", ...thread, reply: action.parent },
+        { kind: "thread", ...thread, reply: action.followUp },
       ];
-    case "note":
-      return [{ kind: "post", reply: action.reply }];
   }
 }
 
-function stateTag(action: AlertAction): string {
-  if (action.type === "note") return "note";
+/** one parent per opening of an incident and route, whichever action queued it (the opening's post or a catch-up) */
+function parentDedup(action: Exclude<AlertAction, { type: "note" }>): string {
+  return `${action.key}|opening:${action.incident.opening}`;
+}
+
+/**
+ * What makes a message of an action unique: the incident's state (an incident that resolved and
+ * comes back is a new opening and never reuses an old message's key), or, when the action says what
+ * it carries (`contentKey`, e.g. the audit events it lists), its opening and that content: the same
+ * content planned again (a poll that stopped before it confirmed its events) is stored once.
+ */
+function dedupOf(action: AlertAction): string {
+  if (action.type === "note") return `${action.key}|note`;
   const i = action.incident;
-  return `${action.type}:${i.occurrences}:${i.status}:${i.milestone ?? "-"}:${i.resolvedAt?.getTime() ?? "-"}`;
+  if ((action.type === "post_parent" || action.type === "post_follow_up") && action.contentKey !== undefined)
+    return `${action.key}|${i.opening}|${action.contentKey}`;
+  return `${action.key}|${action.type}:${i.opening}:${i.occurrences}:${i.status}:${i.milestone ?? "-"}:${i.resolvedAt?.getTime() ?? "-"}`;
+}
+
+/**
+ * The opening of a parent the policy plans (it sees the open incidents only): the stored incident's
+ * when another replica just opened it, else 0 the first time, else the time the last one resolved.
+ * The same on every replica that plans it, so they store one parent.
+ */
+function openingAfter(stored: IncidentRecord | null): number {
+  if (stored === null) return 0;
+  if (stored.status === "open") return stored.opening;
+  return stored.resolvedAt?.getTime() ?? stored.opening + 1;
 }
 
 export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatcher {
@@ -95,10 +118,16 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     return next;
   }
 
-  /** enqueue to every route subscribed to `kind`; `createdAt` steps by 1 ms so the outbox keeps the order */
+  /**
+   * Enqueues to every route subscribed to `kind`; `createdAt` steps by 1 ms so the outbox keeps the
+   * order. `catchUp`: the incident's parent as it is now, for a route that never got one (it
+   * subscribed after the parent was posted): stored once per route and opening, and that route
+   * then gets it instead of a follow-up threaded under nothing.
+   */
   async function enqueue(
     kind: AlertKind,
     payloads: readonly { readonly payload: OutboxPayload; readonly dedup: string }[],
+    catchUp: { readonly payload: OutboxPayload; readonly dedup: string } | null,
   ): Promise<Result<number, AppError>> {
     const all = await deps.routes.list();
     if (!all.ok) return all;
@@ -111,11 +140,10 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
           if (payload.kind === "parent") unrouted(payload.reply, payload.approvalId);
           else if (payload.kind === "thread") unrouted(payload.reply, null);
     }
-    const base = deps.clock.now().getTime();
-    let step = 0;
     let stored = 0;
-    for (const { payload, dedup } of payloads) {
-      for (const route of subscribed) {
+    for (const route of subscribed) {
+      const put = async ({ payload, dedup }: { readonly payload: OutboxPayload; readonly dedup: string }) => {
+        const at = nextEnqueueTime();
         const added = await deps.outbox.enqueue({
           id: deps.ids.next("out"),
           platform: route.platform,
@@ -123,15 +151,39 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
           payload: toJsonPayload(payload),
           incidentKey: payload.kind === "post" ? null : payload.incidentKey,
           dedupKey: `${dedup}|${payload.kind}|${route.platform}:${route.channelId}`,
-          now: new Date(base + step),
+          now: at,
         });
-        step += 1;
+        if (added.ok && added.value) {
+          stored += 1;
+          lastEnqueuedAt = at.getTime();
+        }
+        return added;
+      };
+      // a route that gets the catch-up parent still gets the follow-ups (threaded under it): nothing is lost
+      if (catchUp !== null) {
+        const added = await put(catchUp);
         if (!added.ok) return added;
-        if (added.value) stored += 1;
+      }
+      for (const payload of payloads) {
+        const added = await put(payload);
+        if (!added.ok) return added;
       }
     }
     return ok(stored);
   }
+
+  /** a parent the policy planned gets its opening from the stored incident (the same on every replica) */
+  async function withOpening(action: AlertAction): Promise<Result<AlertAction, AppError>> {
+    if (action.type !== "post_parent") return ok(action);
+    const stored = await deps.incidents.get(action.key);
+    if (!stored.ok) return stored;
+    const opening = openingAfter(stored.value?.incident ?? null);
+    return ok({ ...action, incident: { ...action.incident, opening } });
+  }
+
+  /** outbox times of stored messages only move forward (1 ms apart), so the channels' lanes keep the order they were planned in */
+  let lastEnqueuedAt = 0;
+  const nextEnqueueTime = (): Date => new Date(Math.max(deps.clock.now().getTime(), lastEnqueuedAt + 1));
 
   async function run(event: AlertEvent): Promise<Result<DispatchSummary, AppError>> {
     const open = await deps.incidents.listOpen();
@@ -142,13 +194,29 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
       links: deps.config.links,
     });
     let enqueued = 0;
-    for (const action of actions) {
+    for (const planned of actions) {
+      const numbered = await withOpening(planned);
+      if (!numbered.ok) return numbered;
+      const action = numbered.value;
       const approvalId = event.type === "deletions_held" ? event.approval.id : null;
       const payloads = payloadsFor(action, approvalId).map((payload) => ({
         payload,
-        dedup: `${action.key}|${stateTag(action)}`,
+        dedup: payload.kind === "parent" && action.type !== "note" ? parentDedup(action) : dedupOf(action),
       }));
-      const stored = await enqueue(alertKindOf(action), payloads);
+      const catchUp =
+        action.type === "post_follow_up" || action.type === "bump"
+          ? {
+              payload: {
+                kind: "parent" as const,
+                incidentKey: action.key,
+                opening: action.incident.opening,
+                approvalId: null,
+                reply: action.parent,
+              },
+              dedup: parentDedup(action),
+            }
+          : null;
+      const stored = await enqueue(alertKindOf(action), payloads, catchUp);
       if (!stored.ok) return stored;
       enqueued += stored.value;
       if (action.type === "note") continue;
@@ -169,12 +237,21 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     if (!stored.ok) return stored;
     if (stored.value === null || stored.value.incident.status === "resolved") return ok(NONE);
     const votes = approval.votes.length;
-    const refreshed = await enqueue("deletions", [
-      {
-        payload: { kind: "refresh_approval", incidentKey: key, approvalId: approval.id },
-        dedup: `${key}|${approval.status}:${votes}:${approval.result?.at.getTime() ?? "-"}`,
-      },
-    ]);
+    const refreshed = await enqueue(
+      "deletions",
+      [
+        {
+          payload: {
+            kind: "refresh_approval",
+            incidentKey: key,
+            opening: stored.value.incident.opening,
+            approvalId: approval.id,
+          },
+          dedup: `${key}|${approval.status}:${votes}:${approval.result?.at.getTime() ?? "-"}`,
+        },
+      ],
+      null,
+    );
     if (!refreshed.ok) return refreshed;
     if (approval.status !== "pending") {
       const resolved = { ...stored.value.incident, status: "resolved" as const, resolvedAt: deps.clock.now() };

@@ -9,6 +9,9 @@ import type { Reply } from "#core/chat/reply.js";
  * - `refresh_approval`: re-render the approval message from the stored approval at send time and
  *   replace the incident's parent (so a late edit never shows an older state)
  * - `post`: a message of its own, no incident (a run's note, a digest)
+ * Incident payloads carry the incident's `opening` (`IncidentRecord.opening`): an incident that
+ * resolved and came back threads under its new parent, while the old opening's last edits reach the
+ * old one. Payloads queued by a version without openings have none and use the first parent there.
  */
 const confirmation = z.object({ title: z.string(), text: z.string(), confirm: z.string(), deny: z.string() });
 const button = z.object({
@@ -48,24 +51,37 @@ const replySchema = z.object({
   tone: z.enum(["info", "success", "warning", "danger"]),
 });
 
+const opening = z
+  .number()
+  .int()
+  .nullish()
+  .transform((value) => value ?? null);
+
 const outboxPayloadSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("parent"),
     incidentKey: z.string(),
+    opening,
     approvalId: z.string().nullable(),
     reply: replySchema,
   }),
-  z.object({ kind: z.literal("thread"), incidentKey: z.string(), reply: replySchema }),
-  z.object({ kind: z.literal("edit_parent"), incidentKey: z.string(), reply: replySchema }),
-  z.object({ kind: z.literal("refresh_approval"), incidentKey: z.string(), approvalId: z.string() }),
+  z.object({ kind: z.literal("thread"), incidentKey: z.string(), opening, reply: replySchema }),
+  z.object({ kind: z.literal("edit_parent"), incidentKey: z.string(), opening, reply: replySchema }),
+  z.object({ kind: z.literal("refresh_approval"), incidentKey: z.string(), opening, approvalId: z.string() }),
   z.object({ kind: z.literal("post"), reply: replySchema }),
 ]);
 
+/** which opening of the incident a message belongs to (null: any, a payload from before openings) */
+interface IncidentPayload {
+  readonly incidentKey: string;
+  readonly opening: number | null;
+}
+
 export type OutboxPayload =
-  | { readonly kind: "parent"; readonly incidentKey: string; readonly approvalId: string | null; readonly reply: Reply }
-  | { readonly kind: "thread"; readonly incidentKey: string; readonly reply: Reply }
-  | { readonly kind: "edit_parent"; readonly incidentKey: string; readonly reply: Reply }
-  | { readonly kind: "refresh_approval"; readonly incidentKey: string; readonly approvalId: string }
+  | ({ readonly kind: "parent"; readonly approvalId: string | null; readonly reply: Reply } & IncidentPayload)
+  | ({ readonly kind: "thread"; readonly reply: Reply } & IncidentPayload)
+  | ({ readonly kind: "edit_parent"; readonly reply: Reply } & IncidentPayload)
+  | ({ readonly kind: "refresh_approval"; readonly approvalId: string } & IncidentPayload)
   | { readonly kind: "post"; readonly reply: Reply };
 
 /** Strips `undefined` members so the payload is plain JSON (what a JSON column stores). */

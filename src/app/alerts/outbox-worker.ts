@@ -1,6 +1,6 @@
 import type { Approval } from "#core/approvals/approval.js";
 import type { ApprovalStore } from "#core/approvals/approval-store.js";
-import type { IncidentStore, OutboxEntry, OutboxStore } from "#core/chat/alerts/stores.js";
+import type { IncidentMessageRef, IncidentStore, OutboxEntry, OutboxStore } from "#core/chat/alerts/stores.js";
 import { renderApprovalMessage } from "#core/chat/approval-message.js";
 import type { ChatLinks } from "#core/chat/format.js";
 import type { MessageRef } from "#core/chat/ports.js";
@@ -10,6 +10,7 @@ import { isRateLimit } from "#core/error-codes.js";
 import { AppError, toAppError } from "#core/errors.js";
 import type { Logger } from "#core/logger.js";
 import { ok, type Result } from "#core/result.js";
+import { createRepeater } from "../repeat.js";
 import { type OutboxPayload, parseOutboxPayload } from "./outbox-payload.js";
 import type { ChannelNotifier, NotifierMap } from "./ports.js";
 
@@ -80,15 +81,24 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const lanes = new Map<string, Lane>();
   const { clock } = deps;
 
-  async function parentRef(entry: OutboxEntry, key: string): Promise<Result<string | null, AppError>> {
-    const stored = await deps.incidents.get(key);
+  /** the parent of this opening of the incident in the entry's channel (a payload without an opening: the first) */
+  async function parentRef(
+    entry: OutboxEntry,
+    thread: { readonly incidentKey: string; readonly opening: number | null },
+  ): Promise<Result<string | null, AppError>> {
+    const stored = await deps.incidents.get(thread.incidentKey);
     if (!stored.ok) return stored;
-    const ref = stored.value?.messageRefs.find((r) => r.platform === entry.platform && r.channelId === entry.channelId);
+    const ref = stored.value?.messageRefs.find(
+      (r) =>
+        r.platform === entry.platform &&
+        r.channelId === entry.channelId &&
+        (thread.opening === null || r.opening === thread.opening),
+    );
     return ok(ref?.messageId ?? null);
   }
 
   /** the dispatcher saves the incident right after enqueueing: a fast post may need a moment */
-  async function recordParent(key: string, ref: MessageRef): Promise<Result<void, AppError>> {
+  async function recordParent(key: string, ref: IncidentMessageRef): Promise<Result<void, AppError>> {
     let saved = await deps.incidents.addMessageRef(key, ref);
     for (let i = 0; i < 5 && !saved.ok && saved.error.code === "db.not_found"; i += 1) {
       await clock.sleep(200);
@@ -99,8 +109,14 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
 
   const young = (entry: OutboxEntry): boolean => clock.now().getTime() - entry.createdAt.getTime() < parentWaitMs;
 
-  async function edit(entry: OutboxEntry, notifier: ChannelNotifier, key: string, reply: Reply): Promise<Outcome> {
-    const parent = await parentRef(entry, key);
+  async function edit(
+    entry: OutboxEntry,
+    notifier: ChannelNotifier,
+    thread: { readonly incidentKey: string; readonly opening: number | null },
+    reply: Reply,
+  ): Promise<Outcome> {
+    const key = thread.incidentKey;
+    const parent = await parentRef(entry, thread);
     if (!parent.ok) return { type: "failed", error: parent.error };
     if (parent.value === null) {
       if (young(entry)) return { type: "wait_parent" };
@@ -116,6 +132,14 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   async function deliver(entry: OutboxEntry, payload: OutboxPayload, notifier: ChannelNotifier): Promise<Outcome> {
     switch (payload.kind) {
       case "parent": {
+        // a parent of this opening is already in the channel (a catch-up parent for a channel whose parent
+        // was queued by a version without catch-ups): never post it twice; bring the one there up to date
+        const existing = await parentRef(entry, payload);
+        if (!existing.ok) return { type: "failed", error: existing.error };
+        if (existing.value !== null && payload.opening !== null)
+          return payload.approvalId === null
+            ? edit(entry, notifier, payload, payload.reply)
+            : { type: "sent", ref: null };
         const posted = await notifier.post(entry.channelId, payload.reply);
         if (!posted.ok) return { type: "failed", error: posted.error };
         const ref: MessageRef = {
@@ -123,7 +147,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
           channelId: entry.channelId,
           messageId: posted.value.messageId,
         };
-        const onIncident = await recordParent(payload.incidentKey, ref);
+        const onIncident = await recordParent(payload.incidentKey, { ...ref, opening: payload.opening ?? 0 });
         if (!onIncident.ok) logger.error({ code: onIncident.error.code }, "posted parent not recorded on the incident");
         if (payload.approvalId !== null && (ref.platform === "slack" || ref.platform === "teams")) {
           const message = { platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId };
@@ -136,7 +160,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         return { type: "sent", ref };
       }
       case "thread": {
-        const parent = await parentRef(entry, payload.incidentKey);
+        const parent = await parentRef(entry, payload);
         if (!parent.ok) return { type: "failed", error: parent.error };
         if (parent.value === null && young(entry)) return { type: "wait_parent" };
         const posted =
@@ -151,7 +175,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
           : { type: "failed", error: posted.error };
       }
       case "edit_parent":
-        return edit(entry, notifier, payload.incidentKey, payload.reply);
+        return edit(entry, notifier, payload, payload.reply);
       case "post": {
         const posted = await notifier.post(entry.channelId, payload.reply);
         return posted.ok
@@ -169,7 +193,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
           return { type: "failed", error: toAppError(error, "alerts.unexpected") };
         }
         if (approval === null) return { type: "sent", ref: null };
-        return edit(entry, notifier, payload.incidentKey, renderApprovalMessage(approval, clock.now(), deps.links));
+        return edit(entry, notifier, payload, renderApprovalMessage(approval, clock.now(), deps.links));
       }
     }
   }
@@ -270,8 +294,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     return claimed.value.length;
   }
 
-  let running: Promise<void> | null = null;
-  let abort: AbortController | null = null;
+  // a tick that claimed messages goes on at once; an empty one waits a poll
+  const loop = createRepeater(clock, async () => ((await tick()) === 0 ? pollMs : 0));
 
   return {
     tick,
@@ -281,22 +305,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         if ((await tick()) === 0) return;
       }
     },
-    start() {
-      if (running !== null) return;
-      const controller = new AbortController();
-      abort = controller;
-      running = (async () => {
-        while (!controller.signal.aborted) {
-          const claimed = await tick();
-          if (claimed === 0) await clock.sleep(pollMs, controller.signal).catch(() => undefined);
-        }
-      })();
-    },
-    async stop() {
-      abort?.abort();
-      await running;
-      running = null;
-      abort = null;
-    },
+    start: () => loop.start(),
+    stop: () => loop.stop(),
   };
 }

@@ -6,6 +6,7 @@ import { AppError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ProvisioningEngine } from "../ports/provisioning-engine.js";
 import type { Reconciler } from "../reconcile/reconciler.js";
+import type { AuditCursor } from "./alerts/audit-cursor.js";
 import type { DigestSources } from "./digest/digest.js";
 import type { DigestTime } from "./digest/period.js";
 import type { ChatLinks } from "./format.js";
@@ -32,6 +33,8 @@ export interface ChatCoreDeps {
   readonly logger?: Logger;
   /** the Apple side (Apple Business API); absent or null: off, `reconcile` says how to turn it on */
   readonly reconciler?: Reconciler | null;
+  /** how far the Apple audit poll got (`status`); absent or null: the Apple side is off */
+  readonly auditCursor?: AuditCursor | null;
 }
 
 export interface DigestDeps {

@@ -38,3 +38,34 @@ export interface AppleDirectory {
   /** every user, in as few requests as the API allows (pages of up to 1000) */
   listUsers(signal?: AbortSignal): Promise<Result<readonly AppleUser[], AppError>>;
 }
+
+/** One entry of the Apple organization's audit log (Apple Business API `auditEvents`). */
+export interface AppleAuditEvent {
+  /** Apple's id of the event: the same event read twice (overlapping windows) has the same id */
+  readonly id: string;
+  readonly at: Date;
+  /** one of Apple's event types: `ACCOUNT_ADDED`, `DOMAIN_REMOVED`, `API_ACCOUNT_KEY_REVOKED`… (kept as given) */
+  readonly type: string;
+  /** who did it: `USER` (a person in ABM), `API_USER` (an API account), `SYSTEM` (Apple, a directory sync) */
+  readonly actorType: string;
+  readonly actorName: string | null;
+  readonly subjectType: string | null;
+  readonly subjectName: string | null;
+  /** `SUCCESS` or `FAILURE` */
+  readonly outcome: string;
+}
+
+/** The Apple organization's audit log, read through the Apple Business API (never written). */
+export interface AppleAuditLog {
+  /** every event with `start <= eventDateTime <= end`, oldest first, in as few requests as the API allows */
+  listAuditEvents(
+    window: {
+      readonly start: Date;
+      readonly end?: Date;
+      readonly actorId?: string;
+      readonly subjectId?: string;
+      readonly type?: string;
+    },
+    signal?: AbortSignal,
+  ): Promise<Result<readonly AppleAuditEvent[], AppError>>;
+}

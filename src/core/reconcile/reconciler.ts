@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.js";
 import type { AppError } from "../errors.js";
+import type { Logger } from "../logger.js";
 import type { AppleDirectory } from "../ports/apple-directory.js";
 import type { DirectorySource } from "../ports/directory-source.js";
 import type { ProvisioningEngine } from "../ports/provisioning-engine.js";
@@ -7,13 +8,17 @@ import { err, ok, type Result } from "../result.js";
 import { type AttributeMap, selectFor } from "../sync/attribute-map.js";
 import { isEnabled, mapUser } from "../sync/mapping.js";
 import type { SourceUser, SourceValue } from "../users.js";
+import { type LastReconcileStore, type ReconcileSummary, summarize } from "./last-report.js";
 import { type EntraPerson, type ReconcileReport, reconcile } from "./reconcile.js";
 
-/** Reads both sides and compares them; keeps the last report for `status`. Never writes anywhere. */
+/**
+ * Reads both sides and compares them; keeps the last report's summary in the database for
+ * `status` and the home screen. Never writes to Entra or Apple.
+ */
 export interface Reconciler {
   run(signal?: AbortSignal): Promise<Result<ReconcileReport, AppError>>;
-  /** the last report of this process, if any (`status` shows its counts) */
-  last(): ReconcileReport | null;
+  /** the connection's last report without its lines, whichever process ran it; null: never run */
+  last(): Promise<Result<ReconcileSummary | null, AppError>>;
 }
 
 export interface ReconcilerDeps {
@@ -22,6 +27,9 @@ export interface ReconcilerDeps {
   readonly engine: Pick<ProvisioningEngine, "status">;
   readonly map: AttributeMap;
   readonly clock: Clock;
+  /** a summary that cannot be saved is logged; the report is still answered */
+  readonly logger: Logger;
+  readonly lastReport: LastReconcileStore;
 }
 
 function textOf(value: SourceValue | undefined): string | null {
@@ -34,9 +42,8 @@ function textOf(value: SourceValue | undefined): string | null {
  * a handful of requests for any organization), then the pure comparison.
  */
 export function createReconciler(deps: ReconcilerDeps): Reconciler {
-  let last: ReconcileReport | null = null;
   return {
-    last: () => last,
+    last: () => deps.lastReport.read(),
     async run(signal) {
       const status = await deps.engine.status();
       if (!status.ok) return err(status.error);
@@ -76,7 +83,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         cycleCompleted: status.value.lastSuccessfulRun !== null,
         now: deps.clock.now(),
       });
-      last = report;
+      const saved = await deps.lastReport.save(summarize(report));
+      if (!saved.ok)
+        deps.logger.warn(
+          { code: saved.error.code },
+          `The reconcile summary was not saved (status and home keep the previous one): ${saved.error.message}`,
+        );
       return ok(report);
     },
   };

@@ -53,3 +53,10 @@ export function printable(value: string): string {
   }
   return out;
 }
+
+/** At most `max` UTF-16 units of `value`, never cutting a surrogate pair in half (a lone half is unsafe). */
+export function truncate(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const cut = value.slice(0, Math.max(0, max));
+  return isHigh(cut.charCodeAt(cut.length - 1)) ? cut.slice(0, -1) : cut;
+}

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInProcessAppAccess } from "#app/cli/app-access.js";
-import { createCommandRegistry } from "#app/cli/commands/registry.js";
-import { runCli } from "#app/cli/router.js";
 import { targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
 import type { RunningService } from "#app/runtime.js";
 import { loadConfig } from "#config/load-config.js";
-import { systemClock } from "#core/clock.js";
+import { abmInProcess } from "#test/support/abm-in-process.js";
 import { startTestService } from "#test/support/service.js";
 
 /**
@@ -34,22 +31,7 @@ describe("the SCIM client's pressure on ABM, in /metrics and status", () => {
     await pair?.close();
   });
 
-  async function abm(...argv: string[]) {
-    const out: string[] = [];
-    const code = await runCli({
-      argv,
-      config,
-      stdout: { write: (t) => out.push(t) },
-      stderr: { write: () => undefined },
-      commands: createCommandRegistry({
-        clock: systemClock,
-        access: createInProcessAppAccess(service.services),
-        env,
-      }),
-      signal: new AbortController().signal,
-    });
-    return { code, stdout: out.join("") };
-  }
+  const abm = (...argv: string[]) => abmInProcess(service.services, config, argv, env);
 
   it("syncs every user through the rate limit and reports the 429s it met", async () => {
     const before = await (await fetch(`${service.url}/metrics`)).text();

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateSlackMessage } from "#adapters/slack/index.js";
-import { targetsFromEmulators } from "#app/connection.js";
-import { type EmulatorPair, startEmulators } from "#app/emulators.js";
-import type { RunningService } from "#app/runtime.js";
-import { loadConfig } from "#config/load-config.js";
-import { startTestService } from "#test/support/service.js";
+import { assignEveryone, type ChatRoundTrip, startChatRoundTrip } from "#test/support/chat-round-trip.js";
 import { until } from "#test/support/until.js";
-import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
 
 /**
  * Apple's two-token overlap against the ABM emulator: a running service with ABM_SCIM_TOKEN and
@@ -19,20 +14,18 @@ const CHANNEL = "CALERTS1";
 const DAY_MS = 86_400_000;
 
 describe("the SCIM client switches to ABM_SCIM_TOKEN_NEXT when ABM refuses the current token", () => {
-  let pair: EmulatorPair;
-  let api: FakeSlackApi;
-  let service: RunningService;
+  let chat: ChatRoundTrip;
 
   const control = (path: string, body: unknown) =>
-    fetch(new URL(`/_emulator/${path}`, pair.abm.scimUrl), {
+    fetch(new URL(`/_emulator/${path}`, chat.pair.abm.scimUrl), {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-  const posts = () => api.byMethod("chat.postMessage").filter((c) => c.body.thread_ts === undefined);
+  const posts = () => chat.api.byMethod("chat.postMessage").filter((c) => c.body.thread_ts === undefined);
   const text = (body: Record<string, unknown>): string => `${String(body.text)} ${JSON.stringify(body.blocks)}`;
   const connection = () => {
-    const [first] = service.services.connections;
+    const [first] = chat.service.services.connections;
     if (first === undefined) throw new Error("no connection");
     return first;
   };
@@ -43,55 +36,43 @@ describe("the SCIM client switches to ABM_SCIM_TOKEN_NEXT when ABM refuses the c
   };
 
   beforeAll(async () => {
-    pair = await startEmulators({ users: 6, seed: 3, secondAbmToken: true });
-    const group = pair.graph.store.createGroup("ABM users").id;
-    for (const id of pair.graph.store.users.keys()) pair.graph.store.addMember(group, id);
-    pair.graph.store.assign(group);
-    api = await startFakeSlackApi();
-    const config = loadConfig({
-      SLACK_BOT_TOKEN: "xoxb-token-switch",
-      SLACK_SIGNING_SECRET: "token-switch-signing-secret-0123456789",
-      SLACK_API_URL: api.url,
-      ABM_ALERT_CHANNELS: `slack:${CHANNEL}`,
-    });
-    if (!config.ok) throw config.error;
-    const targets = targetsFromEmulators(pair);
     const now = Date.now();
-    service = await startTestService({
-      config: config.value,
-      targets: {
-        default: {
-          ...targets,
-          // the current token runs out in 5 days, the next one in 200
-          scim: {
-            ...targets.scim,
-            tokenExpiresAt: new Date(now + 5 * DAY_MS - 60_000),
-            nextTokenExpiresAt: new Date(now + 200 * DAY_MS - 60_000),
-          },
-        },
+    chat = await startChatRoundTrip({
+      emulators: { users: 6, seed: 3, secondAbmToken: true },
+      prepare: (pair) => {
+        assignEveryone(pair);
       },
+      env: { ABM_ALERT_CHANNELS: `slack:${CHANNEL}` },
+      // the current token runs out in 5 days, the next one in 200
+      targets: (targets) => ({
+        ...targets,
+        scim: {
+          ...targets.scim,
+          tokenExpiresAt: new Date(now + 5 * DAY_MS - 60_000),
+          nextTokenExpiresAt: new Date(now + 200 * DAY_MS - 60_000),
+        },
+      }),
     });
   }, 60_000);
 
   afterAll(async () => {
-    await service?.stop();
-    await Promise.allSettled([pair?.close(), api?.close()]);
+    await chat?.close();
   });
 
   it("warns about the current token, switches on 401, announces it once, audits it, counts down for the new token", async () => {
-    expect(pair.abm.nextToken).not.toBeNull();
+    expect(chat.pair.abm.nextToken).not.toBeNull();
     // the start-up token check: the current token expires in 5 days
     await until("the expiry warning", () => posts().find((p) => text(p.body).includes("expires in 5 days")));
     expect((await full()).outcome).toBe("succeeded");
     expect(connection().engine.scimToken()?.active).toBe("current");
 
-    const revoked = await control("tokens/revoke", { token: pair.abm.token });
+    const revoked = await control("tokens/revoke", { token: chat.pair.abm.token });
     expect(await revoked.json()).toEqual({ revoked: true, accepted: 1 });
-    const before = pair.abm.stats().byMethod.GET?.["401"] ?? 0;
+    const before = chat.pair.abm.stats().byMethod.GET?.["401"] ?? 0;
     const run = await full();
     expect(run.outcome, JSON.stringify(run.error)).toBe("succeeded");
     // one 401 (the first request), then every request with the next token
-    expect(pair.abm.stats().byMethod.GET?.["401"]).toBe(before + 1);
+    expect(chat.pair.abm.stats().byMethod.GET?.["401"]).toBe(before + 1);
     const state = connection().engine.scimToken();
     expect(state?.active).toBe("next");
     expect(state?.switchedAt).toBeInstanceOf(Date);
@@ -103,14 +84,14 @@ describe("the SCIM client switches to ABM_SCIM_TOKEN_NEXT when ABM refuses the c
     expect(text(switched.body)).toContain("ABM_SCIM_TOKEN_NEXT");
     // the warnings now count down for the next token: 200 days is no warning, the old one is resolved
     await until("the old warning resolved", () =>
-      api.byMethod("chat.update").find((c) => text(c.body).includes("Resolved: ABM token expiring")),
+      chat.api.byMethod("chat.update").find((c) => text(c.body).includes("Resolved: ABM token expiring")),
     );
 
     // later cycles keep the next token and announce nothing more
     expect((await full()).outcome).toBe("succeeded");
     await new Promise((r) => setTimeout(r, 300));
     expect(posts().filter((p) => text(p.body).includes("SCIM token switched"))).toHaveLength(1);
-    for (const call of api.calls.filter((c) => c.method.startsWith("chat."))) {
+    for (const call of chat.api.calls.filter((c) => c.method.startsWith("chat."))) {
       expect(validateSlackMessage({ text: call.body.text, blocks: call.body.blocks })).toEqual([]);
     }
 
@@ -119,7 +100,7 @@ describe("the SCIM client switches to ABM_SCIM_TOKEN_NEXT when ABM refuses the c
     const rows = audit.value.filter((line) => line.command === "token.switch");
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actor: "system", platform: "system", outcome: "succeeded" });
-    expect(JSON.stringify(audit.value)).not.toContain(pair.abm.nextToken ?? "never");
+    expect(JSON.stringify(audit.value)).not.toContain(chat.pair.abm.nextToken ?? "never");
 
     // `token` says which token is in use and when it expires
     const answer = await connection().cliChat.execute({

@@ -1,30 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { request } from "node:http";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderSlack } from "#adapters/slack/render/blocks.js";
 import { validateSlackMessage } from "#adapters/slack/render/validate.js";
 import { renderCard } from "#adapters/teams/cards.js";
-import { cliActor } from "#app/cli/app-access.js";
-import { targetsFromEmulators } from "#app/connection.js";
-import { type EmulatorPair, startEmulators } from "#app/emulators.js";
-import { acquireDataDirLock, type DataDirLock } from "#app/process-lock.js";
+import type { EmulatorPair } from "#app/emulators.js";
 import { renderReplyText } from "#app/render-text.js";
-import type { RunningService } from "#app/runtime.js";
-import { loadConfig } from "#config/load-config.js";
 import type { Answer } from "#core/chat/context.js";
-import { parseCommand } from "#core/chat/grammar.js";
 import type { WhyStep } from "#core/chat/why-steps.js";
 import { errorFix } from "#core/error-codes.js";
-import { startTestService } from "#test/support/service.js";
-import { createCardValidator } from "#test/support/teams/card-checks.js";
-import { until } from "#test/support/until.js";
+import { type ChatRoundTrip, startChatRoundTrip } from "#test/support/chat-round-trip.js";
 import { control } from "../graph/support/graph-fixture.js";
-import { type FakeSlackApi, startFakeSlackApi } from "../slack/support/fake-slack-api.js";
-import { type ResponseSink, startResponseSink } from "../slack/support/response-sink.js";
-import { postSigned } from "../slack/support/signed-request.js";
-import { type FakeConnector, startFakeConnector } from "../teams/support/fake-connector.js";
 
 /**
  * `why <user>` and `orphans` against a seeded world: the Graph emulator's control API builds the
@@ -34,38 +20,14 @@ import { type FakeConnector, startFakeConnector } from "../teams/support/fake-co
  * meet them: a signed Slack slash command, a Teams channel message, the CLI (`--json`, `--csv`)
  * over the running service's admin socket.
  */
-const SECRET = "why-orphans-signing-secret-0123456789";
-const SLACK_CHANNEL = "CWHY0001";
-const SLACK_USER = "UVIEWWHY";
-const TEAMS_CHANNEL = "19:why@thread.tacv2";
 const SYSTEM = { id: "system", platform: "system" } as const;
 const D = "contoso.com";
 
 type Step = Pick<WhyStep, "step" | "verdict">;
 
-/** a recorded platform payload (test/fixtures) with its `{{PLACEHOLDER}}` fields filled in */
-function fixture(path: string, fields: Readonly<Record<string, string>>): unknown {
-  const raw = readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), "utf8");
-  return JSON.parse(raw, (_key, value: unknown) =>
-    typeof value === "string"
-      ? value.replace(/\{\{([A-Z_]+)\}\}/g, (whole, name: string) => {
-          const given = fields[name];
-          if (given === undefined) throw new Error(`fixture placeholder ${whole} has no value`);
-          return given;
-        })
-      : value,
-  );
-}
-
 describe("why <user> and orphans", () => {
   let pair: EmulatorPair;
-  let api: FakeSlackApi;
-  let sink: ResponseSink;
-  let connector: FakeConnector;
-  let service: RunningService;
-  let home: string;
-  let lock: DataDirLock;
-  const validateCard = createCardValidator();
+  let chat: ChatRoundTrip;
   const ids: Record<string, string> = {};
 
   async function graph(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
@@ -99,50 +61,47 @@ describe("why <user> and orphans", () => {
   }
 
   beforeAll(async () => {
-    pair = await startEmulators({ users: 0, seed: 3 });
-    const group = String((await graph("POST", "/_emulator/groups", { displayName: "ABM users" })).id);
-    const nested = String((await graph("POST", "/_emulator/groups", { displayName: "Contractors" })).id);
-    await graph("POST", `/_emulator/groups/${group}/members`, { id: nested });
-    await graph("POST", "/_emulator/assignments", { principalId: group });
-    for (const key of ["alice", "connie", "harry", "sam"]) {
-      await graph("POST", `/_emulator/groups/${group}/members`, { id: await user(key, {}) });
-    }
-    await graph("POST", `/_emulator/groups/${group}/members`, { id: await user("dave", { accountEnabled: false }) });
-    await user("olga", {});
-    await graph("POST", `/_emulator/groups/${nested}/members`, { id: await user("nina", {}) });
-    const ivan = await user("ivan", { givenName: null, userPrincipalName: `ivan@fabrikam.example` });
-    await graph("POST", `/_emulator/groups/${group}/members`, { id: ivan });
-    const direct = await user("dina", {});
-    await graph("POST", "/_emulator/assignments", { principalId: direct });
+    let group = "";
+    chat = await startChatRoundTrip({
+      emulators: { users: 0, seed: 3 },
+      prepare: async (started) => {
+        pair = started;
+        group = String((await graph("POST", "/_emulator/groups", { displayName: "ABM users" })).id);
+        const nested = String((await graph("POST", "/_emulator/groups", { displayName: "Contractors" })).id);
+        await graph("POST", `/_emulator/groups/${group}/members`, { id: nested });
+        await graph("POST", "/_emulator/assignments", { principalId: group });
+        for (const key of ["alice", "connie", "harry", "sam"]) {
+          await graph("POST", `/_emulator/groups/${group}/members`, { id: await user(key, {}) });
+        }
+        await graph("POST", `/_emulator/groups/${group}/members`, {
+          id: await user("dave", { accountEnabled: false }),
+        });
+        await user("olga", {});
+        await graph("POST", `/_emulator/groups/${nested}/members`, { id: await user("nina", {}) });
+        const ivan = await user("ivan", { givenName: null, userPrincipalName: `ivan@fabrikam.example` });
+        await graph("POST", `/_emulator/groups/${group}/members`, { id: ivan });
+        const direct = await user("dina", {});
+        await graph("POST", "/_emulator/assignments", { principalId: direct });
 
-    // ABM users made by hand (no externalId), and one left by another source (a foreign externalId)
-    const schemas = ["urn:ietf:params:scim:schemas:core:2.0:User"];
-    const byHand = { schemas, userName: `byhand@${D}`, name: { givenName: "By", familyName: "Hand" }, active: true };
-    expect(await scim("/Users", byHand)).toBe(201);
-    const legacy = { ...byHand, userName: `legacy@${D}`, externalId: "legacy-0001" };
-    expect(await scim("/Users", legacy)).toBe(201);
-    // connie's address is a personal Apple Account: ABM answers 409
-    const root = pair.abm.scimUrl.replace(/\/feeds\/business\/scim$/, "");
-    await fetch(`${root}/_emulator/conflicts`, {
-      method: "POST",
-      body: JSON.stringify({ userNames: [`connie@${D}`] }),
+        // ABM users made by hand (no externalId), and one left by another source (a foreign externalId)
+        const schemas = ["urn:ietf:params:scim:schemas:core:2.0:User"];
+        const byHand = {
+          schemas,
+          userName: `byhand@${D}`,
+          name: { givenName: "By", familyName: "Hand" },
+          active: true,
+        };
+        expect(await scim("/Users", byHand)).toBe(201);
+        const legacy = { ...byHand, userName: `legacy@${D}`, externalId: "legacy-0001" };
+        expect(await scim("/Users", legacy)).toBe(201);
+        // connie's address is a personal Apple Account: ABM answers 409
+        const root = pair.abm.scimUrl.replace(/\/feeds\/business\/scim$/, "");
+        await fetch(`${root}/_emulator/conflicts`, {
+          method: "POST",
+          body: JSON.stringify({ userNames: [`connie@${D}`] }),
+        });
+      },
     });
-
-    api = await startFakeSlackApi();
-    sink = await startResponseSink();
-    connector = await startFakeConnector();
-    const config = loadConfig({
-      TEAMS_ALLOW_ANONYMOUS: "true",
-      SLACK_BOT_TOKEN: "xoxb-why",
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: api.url,
-    });
-    if (!config.ok) throw config.error;
-    home = mkdtempSync(join(tmpdir(), "abm-why-"));
-    const locked = acquireDataDirLock(join(home, "data"), "serve", "serve");
-    if (!locked.ok) throw locked.error;
-    lock = locked.value;
-    service = await startTestService({ lock, config: config.value, targets: { default: targetsFromEmulators(pair) } });
     const full = await engine().runCycle({ kind: "full", trigger: "cli", actor: SYSTEM });
     if (!full.ok) throw full.error;
     // after the cycle: sam goes to the recycle bin, harry is deleted for good, nora arrives
@@ -152,26 +111,13 @@ describe("why <user> and orphans", () => {
   }, 120_000);
 
   afterAll(async () => {
-    await service?.stop();
-    await Promise.allSettled([pair?.close(), api?.close(), sink?.close(), connector?.close()]);
-    lock?.release();
-    if (home !== undefined) rmSync(home, { recursive: true, force: true });
+    await chat?.close();
   });
 
-  const engine = () => service.services.connections[0].engine;
-
-  async function ask(text: string): Promise<Answer> {
-    const command = parseCommand(text);
-    if (!command.ok) throw command.error;
-    return service.services.connections[0].cliChat.execute({
-      actor: cliActor().chatActor,
-      command: command.value,
-      conversation: { platform: "cli", channelId: "cli" },
-    });
-  }
+  const engine = () => chat.service.services.connections[0].engine;
 
   async function why(who: string): Promise<{ breaksAt: string | null; steps: Step[]; text: string; answer: Answer }> {
-    const answer = await ask(`why ${who}`);
+    const answer = await chat.ask(`why ${who}`);
     if (!answer.ok) throw answer.error;
     const data = answer.data.why as { breaksAt: string | null; steps: WhyStep[] };
     return {
@@ -247,7 +193,7 @@ describe("why <user> and orphans", () => {
     const before = await (
       await fetch(`${pair.abm.scimUrl.replace(/\/feeds\/business\/scim$/, "")}/_emulator/stats`)
     ).json();
-    const answer = await ask("orphans");
+    const answer = await chat.ask("orphans");
     if (!answer.ok) throw answer.error;
     const orphans = answer.data.orphans as { userName: string; kind: string; reason: string }[];
     expect(Object.fromEntries(orphans.map((o) => [o.userName, o.kind]))).toEqual({
@@ -268,30 +214,8 @@ describe("why <user> and orphans", () => {
     console.log(`--- orphans (text) ---\n${answer.replies.map(renderReplyText).join("\n")}`);
   });
 
-  /** the CLI as another `abm` process runs it against the running service (admin socket) */
-  function abm(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const socketPath = join(lock.dataDir, "admin.sock");
-    const headers = { "content-type": "application/json", authorization: `Bearer ${lock.owner.token ?? ""}` };
-    return new Promise((resolve, reject) => {
-      const req = request({ socketPath, path: "/cli", method: "POST", headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
-            exitCode?: number;
-            stdout?: string;
-            stderr?: string;
-          };
-          resolve({ code: body.exitCode ?? -1, stdout: body.stdout ?? "", stderr: body.stderr ?? "" });
-        });
-      });
-      req.on("error", reject);
-      req.end(JSON.stringify({ argv }));
-    });
-  }
-
   it("CLI: `abm why <user> --json` and `abm orphans --csv FILE --json`", async () => {
-    const json = await abm(["why", `connie@${D}`, "--json"]);
+    const json = await chat.cli(["why", `connie@${D}`, "--json"]);
     expect(json.code, json.stderr).toBe(0);
     const parsed = JSON.parse(json.stdout) as { ok: boolean; why: { breaksAt: string; steps: Step[] } };
     expect(parsed.ok).toBe(true);
@@ -305,11 +229,11 @@ describe("why <user> and orphans", () => {
       "last_operation",
       "abm",
     ]);
-    const text = await abm(["why", `connie@${D}`]);
+    const text = await chat.cli(["why", `connie@${D}`]);
     expect(text.stdout).toContain('BREAKS AT "LINKED"');
 
-    const file = join(home, "orphans.csv");
-    const csv = await abm(["orphans", "--csv", file, "--json"]);
+    const file = join(chat.home, "orphans.csv");
+    const csv = await chat.cli(["orphans", "--csv", file, "--json"]);
     expect(csv.code, csv.stderr).toBe(0);
     const report = JSON.parse(csv.stdout) as { ok: boolean; total: number; csv: string };
     expect(report).toMatchObject({ ok: true, total: 4, csv: file });
@@ -324,23 +248,9 @@ describe("why <user> and orphans", () => {
       [`why nina@${D}`, "NESTED group"],
       ["orphans", `byhand@${D}`],
     ] as const) {
-      const path = `/${Math.random().toString(36).slice(2)}`;
-      const form = fixture("slack/slash-command.json", {
-        TEAM_ID: "T1",
-        APP_ID: "A1",
-        CHANNEL_ID: SLACK_CHANNEL,
-        USER_ID: SLACK_USER,
-        USER_NAME: "vera",
-        TEXT: text,
-        RESPONSE_URL: `${sink.url}${path}`,
-      }) as Record<string, string>;
-      const body = new URLSearchParams(Object.entries(form)).toString();
-      const sent = await postSigned(`${service.url}/slack/events`, body, { secret: SECRET });
-      expect(sent.status).toBe(200);
-      const [answer] = await sink.waitFor(path);
-      expect(answer?.body.response_type).toBe("ephemeral");
-      expect(validateSlackMessage({ text: answer?.body.text, blocks: answer?.body.blocks })).toEqual([]);
-      expect(JSON.stringify(answer?.body.blocks)).toContain(expected);
+      const [answer] = await chat.slack(text);
+      expect(answer?.response_type).toBe("ephemeral");
+      expect(JSON.stringify(answer?.blocks)).toContain(expected);
     }
     // what Slack got is the core's reply, rendered once
     const nina = await why(`nina@${D}`);
@@ -354,37 +264,13 @@ describe("why <user> and orphans", () => {
       [`why connie@${D}`, "scim.conflict"],
       ["orphans", `legacy@${D}`],
     ] as const) {
-      const before = connector.requests.length;
-      const filled = fixture("teams/message-activity.json", {
-        SERVICE_URL: connector.url,
-        FROM_ID: "29:vera",
-        FROM_NAME: "Vera Viewer",
-        FROM_AAD_OBJECT_ID: "aad-vera",
-        TENANT_ID: "tenant-1",
-        CHANNEL_ID: TEAMS_CHANNEL,
-        BOT_APP_ID: "bot-app-id",
-        TEXT: text,
-      });
-      const posted = await fetch(`${service.url}/api/messages`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(filled),
-      });
-      expect(posted.status, await posted.text()).toBeLessThan(300);
-      const [message] = await until("the Teams reply", () => {
-        const found = connector.requests
-          .slice(before)
-          .filter((r) => r.method === "POST" && r.activityId === null && r.conversationId !== null);
-        return found.length >= 1 ? found : undefined;
-      });
-      expect(message?.conversationId?.startsWith("a:personal-")).toBe(true);
-      const attachments = message?.body.attachments as { content: unknown }[];
-      expect(validateCard(attachments[0]?.content)).toEqual([]);
-      expect(JSON.stringify(attachments[0]?.content)).toContain(expected);
+      const [message] = await chat.teams(text);
+      expect(message?.conversationId.startsWith("a:personal-")).toBe(true);
+      expect(JSON.stringify(message?.card)).toContain(expected);
     }
     const connie = await why(`connie@${D}`);
     const [reply] = connie.answer.replies;
     if (reply === undefined) throw new Error("no reply");
-    expect(validateCard(renderCard(reply))).toEqual([]);
+    expect(chat.validateCard(renderCard(reply))).toEqual([]);
   });
 });

@@ -137,9 +137,9 @@ describe("Apple Business API client against the emulator (loopback)", () => {
     const members = await apple.listGroupUserIds("g1");
     expect(members.ok && members.value).toEqual([a?.id, b?.id]);
     const events = await apple.listAuditEvents({ start: new Date("2026-12-01T12:00:00Z") });
-    expect(events.ok && events.value.map((e) => e.attributes.type)).toEqual(["DOMAIN_ADDED"]);
+    expect(events.ok && events.value.map((e) => e.type)).toEqual(["DOMAIN_ADDED"]);
     const byActor = await apple.listAuditEvents({ start: new Date("2026-11-01T00:00:00Z"), actorId: "admin-1" });
-    expect(byActor.ok && byActor.value.map((e) => e.attributes.type)).toEqual(["ACCOUNT_ADDED"]);
+    expect(byActor.ok && byActor.value.map((e) => e.type)).toEqual(["ACCOUNT_ADDED"]);
     const missing = await apple.getUser("nobody");
     expect(!missing.ok && missing.error.code).toBe("apple.not_found");
   });

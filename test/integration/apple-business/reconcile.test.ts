@@ -3,9 +3,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInProcessAppAccess } from "#app/cli/app-access.js";
-import { createCommandRegistry } from "#app/cli/commands/registry.js";
-import { runCli } from "#app/cli/router.js";
 import { type ConnectionTargets, targetsFromEmulators } from "#app/connection.js";
 import { assignDemoScope, type EmulatorPair, seedAppleDemo, startEmulators } from "#app/emulators.js";
 import { type AppServices, openServices } from "#app/services.js";
@@ -14,6 +11,7 @@ import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
 import type { MismatchKind } from "#core/reconcile/reconcile.js";
+import { abmInProcess } from "#test/support/abm-in-process.js";
 import { memoryDataDir } from "#test/support/pglite-template.js";
 
 interface CliJson {
@@ -53,16 +51,7 @@ describe("abm reconcile against the emulators", () => {
   }
 
   async function abm(app: AppServices, ...argv: string[]) {
-    const out: string[] = [];
-    const code = await runCli({
-      argv,
-      config,
-      stdout: { write: (t) => out.push(t) },
-      stderr: { write: () => undefined },
-      commands: createCommandRegistry({ clock: systemClock, access: createInProcessAppAccess(app), env }),
-      signal: new AbortController().signal,
-    });
-    const stdout = out.join("");
+    const { code, stdout } = await abmInProcess(app, config, argv, env);
     return { code, stdout, json: () => JSON.parse(stdout) as CliJson };
   }
 

@@ -82,9 +82,7 @@ async function expectAppleEmulator(apple: z.infer<typeof line>["apple"]): Promis
     ["hand.made@contoso.com", "LOCKED"],
   ]);
   const events = await client.value.listAuditEvents({ start: new Date("2026-11-30T00:00:00Z") });
-  expect(events.ok && events.value.map((e) => [e.attributes.type, e.attributes.outcome])).toEqual([
-    ["ACCOUNT_ADDED", "SUCCESS"],
-  ]);
+  expect(events.ok && events.value.map((e) => [e.type, e.outcome])).toEqual([["ACCOUNT_ADDED", "SUCCESS"]]);
 
   // no assertion, no token; no token, no data
   const token = await fetch(apple.tokenUrl, { method: "POST", body: "grant_type=client_credentials" });

@@ -44,12 +44,13 @@ describeEachDatabase("alert, outbox, conversation and audit stores", (current) =
       occurrences: 1,
       count: 3,
       milestone: null,
+      opening: 0,
       openedAt: at(0),
       lastSeenAt: at(0),
       resolvedAt: null,
     } as const;
     expectOk(await alerts.save(incident));
-    const ref = { platform: "slack", channelId: "C1", messageId: "1.2" } as const;
+    const ref = { platform: "slack", channelId: "C1", messageId: "1.2", opening: at(0).getTime() } as const;
     now = at(1);
     expectOk(await alerts.addMessageRef(incident.key, ref));
     expectOk(await alerts.addMessageRef(incident.key, ref));

@@ -72,6 +72,7 @@ const incident: IncidentRecord = {
   occurrences: 1,
   count: 3,
   milestone: null,
+  opening: 0,
 };
 
 function storeContract(newKit: () => Promise<StoreKit>): void {
@@ -201,7 +202,7 @@ function storeContract(newKit: () => Promise<StoreKit>): void {
     const { incidents } = await newKit();
     const store = incidents(() => at(0));
     expectOk(await store.save(incident));
-    const ref = { platform: "teams", channelId: "19:x", messageId: "a1" } as const;
+    const ref = { platform: "teams", channelId: "19:x", messageId: "a1", opening: at(0).getTime() } as const;
     expectOk(await store.addMessageRef(incident.key, ref));
     expectOk(await store.addMessageRef(incident.key, ref));
     expectOk(await store.save({ ...incident, occurrences: 2, lastSeenAt: at(5) }));

@@ -2,6 +2,7 @@ import type { HoldRequest } from "#core/approvals/approval.js";
 import type { ChatLinks } from "#core/chat/format.js";
 import { createChatCore } from "#core/chat/handle-command.js";
 import { createRoleChecker } from "#core/chat/roles.js";
+import { type AppleWorld, worldReconciler } from "./apple-world.js";
 import {
   FakeGroups,
   fakeDigestDeps,
@@ -31,6 +32,8 @@ export interface HarnessOptions {
   readonly viewers?: readonly string[];
   /** more `ABM_APPROVERS` entries (e.g. a Teams user's Entra object id) */
   readonly approvers?: readonly string[];
+  /** the Apple Business API side (`reconcile`); absent: off */
+  readonly apple?: AppleWorld;
 }
 
 export function createHarness(options: HarnessOptions = {}) {
@@ -62,6 +65,7 @@ export function createHarness(options: HarnessOptions = {}) {
     events,
     clock,
     config: { links: LINKS },
+    reconciler: options.apple === undefined ? null : worldReconciler(options.apple, engine, clock),
   });
   return { core, clock, engine, audit, approvals, alertRoutes, digest, groups, events, hold };
 }

@@ -56,8 +56,8 @@ describe("outbox worker", () => {
     const s = setup(notifier);
     clockRef = s.clock;
     for (const key of ["a", "b", "c"])
-      await s.enqueue("C1", { kind: "parent", incidentKey: key, approvalId: null, reply });
-    await s.enqueue("C2", { kind: "parent", incidentKey: "d", approvalId: null, reply });
+      await s.enqueue("C1", { kind: "parent", incidentKey: key, opening: 1, approvalId: null, reply });
+    await s.enqueue("C2", { kind: "parent", incidentKey: "d", opening: 1, approvalId: null, reply });
     await s.worker.drain(60_000);
     const c1 = sent.filter((x) => x.channel === "C1").map((x) => x.at);
     expect(c1).toHaveLength(3);
@@ -80,8 +80,8 @@ describe("outbox worker", () => {
       update: async () => ok(undefined),
     };
     const s = setup(notifier);
-    await s.enqueue("CGONE", { kind: "parent", incidentKey: "a", approvalId: null, reply });
-    await s.enqueue("CDOWN", { kind: "parent", incidentKey: "b", approvalId: null, reply });
+    await s.enqueue("CGONE", { kind: "parent", incidentKey: "a", opening: 1, approvalId: null, reply });
+    await s.enqueue("CDOWN", { kind: "parent", incidentKey: "b", opening: 1, approvalId: null, reply });
     await s.worker.tick();
     expect(s.outbox.rows.get("out_1")?.status).toBe("dead");
     expect(s.outbox.rows.get("out_2")?.status).toBe("pending");
@@ -121,22 +121,78 @@ describe("outbox worker", () => {
       occurrences: 1,
       count: 0,
       milestone: null,
+      opening: 0,
     };
     await s.incidents.save(opened);
-    await s.enqueue("C1", { kind: "parent", incidentKey: "quarantine", approvalId: null, reply });
-    await s.enqueue("C1", { kind: "thread", incidentKey: "quarantine", reply });
+    await s.enqueue("C1", { kind: "parent", incidentKey: "quarantine", opening: 1, approvalId: null, reply });
+    await s.enqueue("C1", { kind: "thread", incidentKey: "quarantine", opening: 1, reply });
     await s.worker.drain(60_000);
     expect(replies).toEqual(["p1"]);
     expect(s.incidents.records.get("quarantine")?.messageRefs).toEqual([
-      { platform: "slack", channelId: "C1", messageId: "p1" },
+      { platform: "slack", channelId: "C1", messageId: "p1", opening: 1 },
     ]);
 
-    await s.enqueue("C9", { kind: "thread", incidentKey: "quarantine", reply });
+    await s.enqueue("C9", { kind: "thread", incidentKey: "quarantine", opening: 1, reply });
     await s.worker.tick();
     expect(s.outbox.rows.get("out_3")?.status).toBe("pending"); // waiting for a parent in C9
     s.clock.advance(11_000);
     await s.worker.tick();
     expect(s.outbox.rows.get("out_3")?.status).toBe("sent");
     expect(posts).toHaveLength(2);
+  });
+
+  it("never posts a second parent of one opening in a channel: a parent queued again edits the one there", async () => {
+    const posts: string[] = [];
+    const updates: string[] = [];
+    const notifier: ChannelNotifier = {
+      post: async (channel) => {
+        posts.push(channel);
+        return ok({ messageId: `p${posts.length}` });
+      },
+      reply: async () => ok({ messageId: "r" }),
+      update: async (_channel, id) => {
+        updates.push(id);
+        return ok(undefined);
+      },
+    };
+    const s = setup(notifier);
+    const openedAt = s.clock.now();
+    await s.incidents.save({
+      key: "failure:x",
+      kind: "failures",
+      status: "open",
+      title: "F",
+      openedAt,
+      lastSeenAt: openedAt,
+      resolvedAt: null,
+      occurrences: 1,
+      count: 3,
+      milestone: null,
+      opening: 0,
+    });
+    // posted by a version without catch-up parents (migration 0005 gave its ref opening 0)
+    await s.incidents.addMessageRef("failure:x", {
+      platform: "slack",
+      channelId: "C1",
+      messageId: "old1",
+      opening: 0,
+    });
+    const again = {
+      kind: "parent" as const,
+      incidentKey: "failure:x",
+      opening: 0,
+      approvalId: null,
+      reply,
+    };
+    await s.enqueue("C1", again);
+    await s.enqueue("C2", again);
+    await s.worker.drain(60_000);
+    expect(posts).toEqual(["C2"]); // C1 already shows this opening's parent
+    expect(updates).toEqual(["old1"]);
+    // a later opening is a new parent, also where an old one is
+    await s.enqueue("C1", { ...again, opening: openedAt.getTime() });
+    s.clock.advance(2_000);
+    await s.worker.drain(60_000);
+    expect(posts).toEqual(["C2", "C1"]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "#core/errors.js";
+import { LAST_REPORT_NAME } from "#core/reconcile/last-report.js";
+import { appleUser, entraUser, InMemoryNamedValues } from "#test/support/chat/apple-world.js";
 import { channel, must, replyText, slackActor } from "#test/support/chat/fakes.js";
 import { createHarness, LINKS, OPERATOR, VIEWER } from "#test/support/chat/harness.js";
 
@@ -24,6 +26,54 @@ describe("chat commands", () => {
     expect(text).toContain("Scope");
     expect(text).toContain("https://business.apple.com/#/main/preferences/directorysync");
     expect(text).toContain(LINKS.entraProvisioningUrl);
+  });
+
+  it("status says how to turn the Apple side on while it is off", async () => {
+    const h = createHarness();
+    const answer = await h.core.execute({ actor: viewer, command: { name: "status" }, conversation: channel });
+    expect(replyText(answer.replies[0])).toContain(
+      "Set APPLE_API_CLIENT_ID, APPLE_API_KEY_ID and APPLE_API_PRIVATE_KEY to turn on `reconcile` and audit log alerts.",
+    );
+    expect(answer.ok && answer.data).toMatchObject({ apple: { enabled: false, lastReconcile: null } });
+  });
+
+  it("status shows the stored last reconcile's counts, and says so when the stored value cannot be read", async () => {
+    const values = new InMemoryNamedValues();
+    const apple = {
+      entra: [entraUser("e-ann", "ann@example.com", "Ann", "Lee")],
+      apple: [appleUser("a-zed", "zed@example.com"), appleUser("a-yu", "yu@example.com")],
+      values,
+    };
+    const h = createHarness({ apple });
+    const before = await h.core.execute({ actor: viewer, command: { name: "status" }, conversation: channel });
+    expect(replyText(before.replies[0])).not.toContain("Reconcile");
+    expect(before.ok && before.data).toMatchObject({ apple: { enabled: true, lastReconcile: null } });
+
+    await h.core.handle({ actor: viewer, text: "reconcile", conversation: channel });
+    // a second core on the same store: what another replica or a restarted process shows
+    const other = createHarness({ apple });
+    const after = await other.core.execute({ actor: viewer, command: { name: "status" }, conversation: channel });
+    expect(replyText(after.replies[0])).toContain(
+      "Reconcile: 2026-03-01 10:00 UTC — active in Apple, disabled, deleted or out of scope in Entra: 2",
+    );
+    expect(after.ok && after.data).toMatchObject({
+      apple: {
+        enabled: true,
+        lastReconcile: {
+          checkedAt: "2026-03-01T10:00:00.000Z",
+          cycleCompleted: false,
+          total: 2,
+          counts: { missing_in_apple: 0, orphan: 2 },
+        },
+      },
+    });
+
+    values.values.set(LAST_REPORT_NAME, "{not json");
+    const broken = await other.core.execute({ actor: viewer, command: { name: "status" }, conversation: channel });
+    expect(broken.ok).toBe(true);
+    expect(replyText(broken.replies[0])).toContain(
+      "Reconcile: last reconcile unavailable: The stored last reconcile report cannot be read: is not JSON. (`db.invalid_row`)",
+    );
   });
 
   it("a malformed command gets a private usage message", async () => {

@@ -66,7 +66,7 @@ describe("parseCommand", () => {
     ["approve", "chat.usage", "approve <id>"],
     ["approve apr_1;drop", "chat.usage", "approve <id>"],
     ["alerts", "chat.usage", "alerts here"],
-    ["alerts here deletes", "chat.usage", "alerts here [errors|deletions|tokens|runs|all]"],
+    ["alerts here deletes", "chat.usage", "alerts here [errors|deletions|tokens|runs|apple|all]"],
     ["alerts list all", "chat.usage", "alerts here"],
     ["digest", "chat.usage", "digest daily|weekly|off"],
     ["digest hourly", "chat.usage", "digest daily|weekly|off"],

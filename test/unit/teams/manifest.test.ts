@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseCommand } from "#core/chat/grammar.js";
 import { buildTeamsPackage, fillManifest } from "../../../manifest/teams/build-package.js";
 import { colorIcon, inspectPng, outlineIcon } from "../../../manifest/teams/icons.js";
 import { teamsManifestSchema } from "../../../manifest/teams/manifest-schema.js";
@@ -43,8 +44,21 @@ describe("Teams app package", () => {
     expect(manifest.bots[0]?.scopes).toEqual(["personal", "team", "groupChat"]);
     expect(manifest.validDomains).toEqual(["abm.example.com"]);
     expect(manifest.bots[0]?.commandLists?.[0]?.commands.map((c) => c.title)).toEqual(
-      expect.arrayContaining(["home", "status", "sync", "check", "approvals", "help"]),
+      expect.arrayContaining(["home", "status", "sync", "check", "approvals", "reconcile", "help"]),
     );
+  });
+
+  it("suggests only commands the chat grammar knows; one that needs an argument says which in its description", () => {
+    const manifest = teamsManifestSchema.parse(fillManifest(template, APP_ID, "abm.example.com"));
+    const commands = manifest.bots[0]?.commandLists?.flatMap((list) => list.commands) ?? [];
+    expect(commands.length).toBeGreaterThan(0);
+    const misleading = commands.filter(({ title, description }) => {
+      const parsed = parseCommand(title);
+      if (parsed.ok) return false;
+      // Teams puts the title in the compose box: the admin then adds the argument the description names
+      return parsed.error.code !== "chat.usage" || !description.startsWith(`${title} <`);
+    });
+    expect(misleading).toEqual([]);
   });
 
   it("rejects a bot id that is not a GUID and a command title over 32 characters", () => {

@@ -5,7 +5,7 @@ import type { AppAccess } from "../app-access.js";
 import { type CommandContext, type CommandOutcome, type FlagSpec, failure, success } from "../command.js";
 import { ask, outcomeOf, withApp } from "./engine-support.js";
 
-/** The `--csv FILE` flag of the commands whose answer is a list (`errors`, `conflicts`). */
+/** The `--csv FILE` flag of the commands whose answer is a list (`errors`, `conflicts`, `orphans`, `reconcile`). */
 export const CSV_FLAG: FlagSpec = {
   name: "csv",
   kind: "string",

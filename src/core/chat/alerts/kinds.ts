@@ -5,7 +5,7 @@ import type { AlertAction, IncidentKind } from "./incidents.js";
  * the grammar, the help text, `alerts list`, the store's parser and the dispatcher all read it, so a
  * new kind is one entry here (and one in `ALERT_KIND_INFO`, which the compiler then asks for).
  */
-export const ALERT_KINDS = ["errors", "deletions", "tokens", "runs"] as const;
+export const ALERT_KINDS = ["errors", "deletions", "tokens", "runs", "apple"] as const;
 
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -18,6 +18,7 @@ export const ALERT_KIND_INFO: Readonly<Record<AlertKind, string>> = {
   deletions: "deletion batches held for approval and their results",
   tokens: "SCIM token expiry warnings, a rejected token, the switch to the next token",
   runs: "a short note after each run that changed users",
+  apple: "Apple's audit log: accounts added or deleted by hand, role, domain and API account changes, failed actions",
 };
 
 /** Every alert the policy raises belongs to exactly one kind (the compiler checks every incident kind is here). */
@@ -29,6 +30,7 @@ const INCIDENT_ALERT_KIND: Readonly<Record<IncidentKind, AlertKind>> = {
   token_expiring: "tokens",
   token_rejected: "tokens",
   token_switched: "tokens",
+  apple_audit: "apple",
 };
 
 /** The kind of alert an action belongs to: its incident's, or the note's own. */

@@ -4,11 +4,13 @@ import { renderApprovalMessage } from "../approval-message.js";
 import { groupFailures } from "../commands/errors.js";
 import { type ChatLinks, code, formatCounts, formatTime, plain } from "../format.js";
 import type { Reply } from "../reply.js";
+import { auditActions } from "./apple-audit.js";
 import {
   type AlertAction,
   type AlertEvent,
-  type IncidentKind,
   type IncidentRecord,
+  opened,
+  seenAgain,
   TOKEN_MILESTONES,
 } from "./incidents.js";
 import { failureParent, followUp, resolvedParent, simpleParent } from "./messages.js";
@@ -25,32 +27,6 @@ export interface AlertPolicyInput {
 }
 
 const DAY_MS = 86_400_000;
-
-function opened(
-  key: string,
-  kind: IncidentKind,
-  title: string,
-  at: Date,
-  count: number,
-  milestone: number | null = null,
-): IncidentRecord {
-  return {
-    key,
-    kind,
-    status: "open",
-    title,
-    openedAt: at,
-    lastSeenAt: at,
-    resolvedAt: null,
-    occurrences: 1,
-    count,
-    milestone,
-  };
-}
-
-function seenAgain(incident: IncidentRecord, at: Date, count: number): IncidentRecord {
-  return { ...incident, lastSeenAt: at, occurrences: incident.occurrences + 1, count };
-}
 
 function resolve(incident: IncidentRecord, at: Date, why: string): AlertAction {
   const closed: IncidentRecord = { ...incident, status: "resolved", resolvedAt: at };
@@ -240,6 +216,8 @@ export function planAlerts(input: AlertPolicyInput): AlertAction[] {
       return tokenActions(open, event, links);
     case "token_switched":
       return switchActions(open, event, links);
+    case "apple_audit":
+      return auditActions(open, event.at, event.events, links);
     case "quarantine_entered": {
       const q = event.quarantine;
       const next = q.nextAttemptAt === null ? "" : ` Next attempt ${formatTime(q.nextAttemptAt)}.`;

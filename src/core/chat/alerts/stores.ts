@@ -1,4 +1,5 @@
 import type { AppError } from "../../errors.js";
+import type { AppleAuditEvent } from "../../ports/apple-directory.js";
 import type { Result } from "../../result.js";
 import type { ChatPlatform, MessageRef } from "../ports.js";
 import type { IncidentRecord } from "./incidents.js";
@@ -25,10 +26,19 @@ export interface AlertRouteSource {
   list(): AsyncResult<readonly AlertRoute[]>;
 }
 
-/** An incident as stored: the policy's record plus the parent messages posted for it (one per route). */
+/**
+ * A parent message posted for one opening of an incident (`IncidentRecord.opening`). An incident
+ * that resolved and comes back (the same key) is a new opening with new parents: the old thread's
+ * last edits reach the old parent, the new follow-ups the new one.
+ */
+export interface IncidentMessageRef extends MessageRef {
+  readonly opening: number;
+}
+
+/** An incident as stored: the policy's record plus the parent messages posted for it (one per route and opening). */
 export interface StoredIncident {
   readonly incident: IncidentRecord;
-  readonly messageRefs: readonly MessageRef[];
+  readonly messageRefs: readonly IncidentMessageRef[];
 }
 
 export interface IncidentStore {
@@ -38,7 +48,7 @@ export interface IncidentStore {
   /** inserts or replaces the incident's fields by key; message refs are kept */
   save(incident: IncidentRecord): AsyncResult<void>;
   /** appends a parent message ref (ignored when already present) */
-  addMessageRef(key: string, ref: MessageRef): AsyncResult<void>;
+  addMessageRef(key: string, ref: IncidentMessageRef): AsyncResult<void>;
 }
 
 export type OutboxStatus = "pending" | "sending" | "sent" | "dead";
@@ -87,4 +97,23 @@ export interface OutboxStore {
     failure: { readonly code: string; readonly message: string; readonly nextAttemptAt: Date | null },
     now: Date,
   ): AsyncResult<void>;
+}
+
+/**
+ * Apple audit events claimed for alerting (the `apple_audit_events` table of one connection). A
+ * poll claims what it read, alerts what its claim stored, then confirms: however many replicas
+ * poll the same overlapping windows, each event id is claimed once.
+ */
+export interface AuditEventClaims {
+  /** stores the events whose ids were never claimed; returns exactly those (each id is stored by one caller) */
+  claim(events: readonly AppleAuditEvent[], now: Date): AsyncResult<readonly AppleAuditEvent[]>;
+  /**
+   * Claims made before `before` whose alert was never confirmed (the poll that made them stopped),
+   * one batch per claim (what one poll claimed at once, so planning it again gives the same messages).
+   */
+  unconfirmed(before: Date): AsyncResult<readonly (readonly AppleAuditEvent[])[]>;
+  /** the alerts of these events are in the outbox */
+  confirm(ids: readonly string[], now: Date): AsyncResult<void>;
+  /** forgets confirmed events older than `before` (past every window a poll reads); returns how many */
+  prune(before: Date): AsyncResult<number>;
 }

@@ -10,6 +10,7 @@ import { code, count, formatTime, linksBlock, plain } from "../format.js";
 import type { Reply, ReplyBlock } from "../reply.js";
 import type { Role } from "../roles.js";
 import { groupFailures } from "./errors.js";
+import { lastReconcileBlock, lastReconcileData, readLastReconcile } from "./last-reconcile.js";
 import { lastErrorBlock, quarantineBlock, statusFacts, statusHeader, statusTone, tokenDaysLeft } from "./status.js";
 
 /**
@@ -71,11 +72,12 @@ function heldBlocks(ctx: CommandContext, status: EngineStatus, roles: ReadonlySe
 
 export async function homeCommand(ctx: CommandContext): Promise<Answer> {
   const { engine } = ctx.deps;
-  const [status, runs, failures, roles] = await Promise.all([
+  const [status, runs, failures, roles, reconciled] = await Promise.all([
     engine.status(),
     engine.history(HOME_RUNS),
     engine.failures(),
     ctx.deps.roles.rolesOf(ctx.actor),
+    readLastReconcile(ctx),
   ]);
   if (!status.ok) return failedAnswer("Reading the status", status.error);
   const now = ctx.deps.clock.now();
@@ -88,7 +90,8 @@ export async function homeCommand(ctx: CommandContext): Promise<Answer> {
     { type: "header", text: statusHeader(s, ctx) },
     { type: "facts", facts },
   ];
-  for (const block of [quarantineBlock(s), lastErrorBlock(s)]) if (block !== null) blocks.push(block);
+  for (const block of [quarantineBlock(s), lastErrorBlock(s), lastReconcileBlock(reconciled, ctx)])
+    if (block !== null) blocks.push(block);
   blocks.push(...runsBlocks(runs), ...failuresBlocks(failures), ...heldBlocks(ctx, s, roles));
   blocks.push(
     { type: "context", text: `Updated ${formatTime(now)}; rendered again each time you open it.` },
@@ -122,6 +125,7 @@ export async function homeCommand(ctx: CommandContext): Promise<Answer> {
             ? approvalData(pendingApproval, now)
             : { id: pendingApproval.id, users: heldCount(pendingApproval.payload) },
       canApprove: roles.has("approver"),
+      apple: lastReconcileData(reconciled),
     },
   };
   return succeeded(data, [reply]);

@@ -67,9 +67,13 @@ function reconcileData(report: ReconcileReport) {
 }
 
 /** "3 orphans, 1 locked…" in one line (status shows it). */
-export function reconcileSummary(report: ReconcileReport): string {
+export function reconcileSummary(report: Pick<ReconcileReport, "counts">): string {
   const parts = MISMATCH_KINDS.filter((kind) => report.counts[kind] > 0).map(
-    (kind) => `${MISMATCH_WORDS[kind].title.toLowerCase()}: ${report.counts[kind]}`,
+    // "in scope in Entra, missing in Apple: 8": only the first letter lowered (Entra and Apple are names)
+    (kind) => {
+      const title = MISMATCH_WORDS[kind].title;
+      return `${title.charAt(0).toLowerCase()}${title.slice(1)}: ${report.counts[kind]}`;
+    },
   );
   return parts.length === 0 ? "no mismatch" : parts.join("; ");
 }

@@ -1,11 +1,13 @@
 import { approvalData, heldCount } from "../../approvals/approval.js";
+import type { AppError } from "../../errors.js";
 import { organizationWords } from "../../organization.js";
 import type { EngineStatus } from "../../ports/provisioning-engine.js";
 import type { ScimClientStatus } from "../../ports/scim-target.js";
+import type { Result } from "../../result.js";
 import { type Answer, type CommandContext, failedAnswer, succeeded } from "../context.js";
 import { code, formatCounts, formatTime, linksBlock, plain } from "../format.js";
 import type { Fact, Reply, ReplyBlock } from "../reply.js";
-import { reconcileSummary } from "./reconcile.js";
+import { type LastReconcile, lastReconcileData, lastReconcileFact, readLastReconcile } from "./last-reconcile.js";
 
 const STATE_WORDS: Readonly<Record<EngineStatus["state"], string>> = {
   idle: "Idle",
@@ -69,12 +71,6 @@ export function statusFacts(status: EngineStatus, ctx: CommandContext): Fact[] {
     facts.push({ label: `${apple.short} token expires`, value: tokenText(status.tokenExpiresAt, days) });
   if (status.scimClient !== undefined)
     facts.push({ label: `${apple.short} requests`, value: scimClientText(status.scimClient) });
-  const reconciled = ctx.deps.reconciler?.last() ?? null;
-  if (reconciled !== null)
-    facts.push({
-      label: "Reconcile",
-      value: `${formatTime(reconciled.checkedAt)} — ${reconcileSummary(reconciled)}`,
-    });
   return facts;
 }
 
@@ -101,11 +97,29 @@ export function lastErrorBlock(status: EngineStatus): ReplyBlock | null {
   return { type: "text", text: `Last run error: ${plain(error.message)} (${code(error.code)})` };
 }
 
-function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
+/** How far the Apple audit poll got: null when the Apple side is off. */
+type AuditRead = Result<Date | null, AppError> | null;
+
+function auditFact(read: AuditRead): Fact | null {
+  if (read === null) return null;
+  const value = !read.ok
+    ? `unavailable: ${plain(read.error.message)} (${code(read.error.code)})`
+    : read.value === null
+      ? "not read yet (the service reads it when it starts, then every 5 min)"
+      : `read up to ${formatTime(read.value)}, every 5 min; \`alerts here apple\` to receive its alerts`;
+  return { label: "Audit log", value };
+}
+
+function renderStatus(status: EngineStatus, reconciled: LastReconcile, audit: AuditRead, ctx: CommandContext): Reply {
   const apple = organizationWords(ctx.deps.config.links.organization);
+  const facts = statusFacts(status, ctx);
+  const reconcileFact = lastReconcileFact(reconciled);
+  if (reconcileFact !== null) facts.push(reconcileFact);
+  const audited = auditFact(audit);
+  if (audited !== null) facts.push(audited);
   const blocks: ReplyBlock[] = [
     { type: "header", text: statusHeader(status, ctx) },
-    { type: "facts", facts: statusFacts(status, ctx) },
+    { type: "facts", facts },
   ];
   const quarantine = quarantineBlock(status);
   if (quarantine !== null) blocks.push(quarantine);
@@ -120,10 +134,10 @@ function renderStatus(status: EngineStatus, ctx: CommandContext): Reply {
   if (status.failingUsers > 0)
     blocks.push({ type: "context", text: "Run `errors` to see why users fail and how to fix it." });
   for (const note of status.notes.slice(0, 5)) blocks.push({ type: "context", text: plain(note) });
-  if ((ctx.deps.reconciler ?? null) === null)
+  if (!reconciled.enabled)
     blocks.push({
       type: "context",
-      text: `${apple.short}'s own users and audit events: off. Set APPLE_API_CLIENT_ID, APPLE_API_KEY_ID and APPLE_API_PRIVATE_KEY to turn on \`reconcile\`.`,
+      text: `${apple.short}'s own users and audit events: off. Set APPLE_API_CLIENT_ID, APPLE_API_KEY_ID and APPLE_API_PRIVATE_KEY to turn on \`reconcile\` and audit log alerts.`,
     });
   blocks.push(...linksBlock(ctx.deps.config.links, ["entra", "directorySync", "activity"]));
   return {
@@ -144,11 +158,11 @@ export async function statusCommand(ctx: CommandContext): Promise<Answer> {
       pendingApproval: pendingApproval === null ? null : approvalData(pendingApproval, ctx.deps.clock.now()),
     },
   };
-  const reconciled = ctx.deps.reconciler?.last() ?? null;
-  const apple = {
-    enabled: (ctx.deps.reconciler ?? null) !== null,
-    lastReconcile:
-      reconciled === null ? null : { checkedAt: reconciled.checkedAt.toISOString(), counts: reconciled.counts },
-  };
-  return succeeded({ ...data, apple }, [renderStatus(status.value, ctx)]);
+  const reconciled = await readLastReconcile(ctx);
+  const cursor = ctx.deps.auditCursor ?? null;
+  const audit: AuditRead = cursor === null ? null : await cursor.read();
+  const auditReadUntil = audit?.ok === true ? (audit.value?.toISOString() ?? null) : null;
+  return succeeded({ ...data, apple: { ...lastReconcileData(reconciled), auditReadUntil } }, [
+    renderStatus(status.value, reconciled, audit, ctx),
+  ]);
 }
