@@ -2,16 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInProcessAppAccess } from "#app/cli/app-access.js";
-import { createCommandRegistry } from "#app/cli/commands/registry.js";
-import { runCli } from "#app/cli/router.js";
 import { targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
 import type { RunningService } from "#app/runtime.js";
 import type { ConnectionServices } from "#app/services.js";
 import type { Config } from "#config/config.js";
 import { loadConfig } from "#config/load-config.js";
-import { systemClock } from "#core/clock.js";
+import { abmInProcess } from "#test/support/abm-in-process.js";
 import { emulatedConnection } from "#test/support/connections.js";
 import { startTestService } from "#test/support/service.js";
 import { until } from "#test/support/until.js";
@@ -111,28 +108,10 @@ describe("two organizations on one service (ABM + ASM, Slack, schedulers on)", (
 
   it("takes --connection on every CLI command; without it, status lists both and the rest name the choices", async () => {
     const cli = async (argv: string[]) => {
-      let stdout = "";
-      let stderr = "";
-      const code = await runCli({
-        argv: [...argv, "--json"],
-        config: { ok: true, value: config },
-        stdout: {
-          write: (t: string) => {
-            stdout += t;
-          },
-        },
-        stderr: {
-          write: (t: string) => {
-            stderr += t;
-          },
-        },
-        commands: createCommandRegistry({
-          clock: systemClock,
-          access: createInProcessAppAccess(service.services),
-          env: {},
-        }),
-        signal: new AbortController().signal,
-      });
+      const { code, stdout, stderr } = await abmInProcess(service.services, { ok: true, value: config }, [
+        ...argv,
+        "--json",
+      ]);
       return { code, doc: JSON.parse(stdout) as Record<string, unknown>, stderr };
     };
     const academyUser = String([...academyPair.graph.store.users.values()][0]?.user.userPrincipalName ?? "");

@@ -2,9 +2,6 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInProcessAppAccess } from "#app/cli/app-access.js";
-import { createCommandRegistry } from "#app/cli/commands/registry.js";
-import { runCli } from "#app/cli/router.js";
 import { targetsFromEmulators } from "#app/connection.js";
 import { type EmulatorPair, startEmulators } from "#app/emulators.js";
 import { type AppServices, openServices } from "#app/services.js";
@@ -12,6 +9,7 @@ import { loadConfig } from "#config/load-config.js";
 import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
+import { abmInProcess } from "#test/support/abm-in-process.js";
 import { memoryDataDir } from "#test/support/pglite-template.js";
 
 /**
@@ -47,18 +45,8 @@ describe("abm engine commands", () => {
   });
 
   async function abm(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli({
-      argv,
-      config,
-      stdout: { write: (t) => out.push(t) },
-      stderr: { write: (t) => err.push(t) },
-      commands: createCommandRegistry({ clock: systemClock, access: createInProcessAppAccess(services), env }),
-      signal: new AbortController().signal,
-    });
-    const stdout = out.join("");
-    return { code, stdout, stderr: err.join(""), json: () => JSON.parse(stdout) as Record<string, unknown> };
+    const { code, stdout, stderr } = await abmInProcess(services, config, argv, env);
+    return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
   }
 
   it("sync --dry-run plans without writing, sync applies, status and history report it", async () => {
