@@ -40,7 +40,8 @@ export function errorFromResponse(
 ): AppError {
   const { scimType, detail } = scimErrorFields(body);
   const context = { operation: info.operation, method: info.method, status, scimType, detail };
-  const said = detail === undefined ? "" : `: ${detail}`;
+  // ABM's detail often ends with its own full stop: never two in a row
+  const said = detail === undefined ? "" : `: ${detail.replace(/[.\s]+$/, "")}`;
   if (status === 409 || status === 412) {
     return new AppError(
       "scim.conflict",

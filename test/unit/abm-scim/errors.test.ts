@@ -31,6 +31,13 @@ describe("SCIM error translation", () => {
     expect(error.context).toMatchObject({ operation: "create", status, detail: "said the server" });
   });
 
+  it("quotes ABM's detail without a second full stop", () => {
+    const body = JSON.stringify({ status: "409", scimType: "uniqueness", detail: "userName is already used. " });
+    expect(errorFromResponse(info, 409, body, undefined, now, HELP).message).toContain(
+      "(HTTP 409 uniqueness): userName is already used. A 409 uniqueness error",
+    );
+  });
+
   it("explains a 409 uniqueness and a 401 in terms an admin can act on", () => {
     expect(errorFromResponse(info, 409, scimError(409, "uniqueness"), undefined, now, HELP).message).toMatch(
       /personal Apple Account/,
