@@ -3,6 +3,7 @@ import type { AlertAction, AlertEvent, IncidentRecord } from "#core/chat/alerts/
 import { type AlertKind, alertKindOf, receives } from "#core/chat/alerts/kinds.js";
 import { planAlerts } from "#core/chat/alerts/policy.js";
 import type { AlertRouteSource, IncidentStore, OutboxStore } from "#core/chat/alerts/stores.js";
+import { renderApprovalMessage } from "#core/chat/approval-message.js";
 import type { ChatLinks } from "#core/chat/format.js";
 import type { Reply } from "#core/chat/reply.js";
 import type { Clock } from "#core/clock.js";
@@ -237,6 +238,18 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     if (!stored.ok) return stored;
     if (stored.value === null || stored.value.incident.status === "resolved") return ok(NONE);
     const votes = approval.votes.length;
+    const opening = stored.value.incident.opening;
+    // a channel subscribed to deletions after the approval was posted gets it now (with the buttons while pending)
+    const catchUp = {
+      payload: {
+        kind: "parent" as const,
+        incidentKey: key,
+        opening,
+        approvalId: approval.id,
+        reply: renderApprovalMessage(approval, deps.clock.now(), deps.config.links),
+      },
+      dedup: `${key}|opening:${opening}`,
+    };
     const refreshed = await enqueue(
       "deletions",
       [
@@ -250,7 +263,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
           dedup: `${key}|${approval.status}:${votes}:${approval.result?.at.getTime() ?? "-"}`,
         },
       ],
-      null,
+      catchUp,
     );
     if (!refreshed.ok) return refreshed;
     if (approval.status !== "pending") {

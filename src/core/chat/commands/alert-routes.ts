@@ -1,4 +1,6 @@
-import { ALERT_KIND_INFO, ALERT_KINDS, describeKinds, type SubscribedKinds } from "../alerts/kinds.js";
+import type { Approval } from "../../approvals/approval.js";
+import { toAppError } from "../../errors.js";
+import { ALERT_KIND_INFO, ALERT_KINDS, describeKinds, receives, type SubscribedKinds } from "../alerts/kinds.js";
 import { type Answer, audit, type CommandContext, failedAnswer, guard, succeeded, textReply } from "../context.js";
 import { actorName, code, formatTime, plain } from "../format.js";
 import type { Reply } from "../reply.js";
@@ -27,22 +29,41 @@ export async function alertsHereCommand(ctx: CommandContext, kinds: SubscribedKi
     detail: `${change}: ${describeKinds(kinds)}`,
   });
   const who = plain(actorName(ctx.actor));
+  // a batch already held for approval reaches a channel that now receives deletions (the first
+  // `alerts here` is often typed after the threshold tripped): the outbox posts it here, with buttons
+  const held = change !== "unchanged" && receives(kinds, "deletions") ? await heldApproval(ctx) : null;
   const data = {
     route: { ...ctx.conversation },
     posting: true,
     changed: change !== "unchanged",
     change,
     kinds: kinds === "all" ? "all" : [...kinds],
+    heldApproval: held?.id ?? null,
   };
+  const alsoHeld = held === null ? "" : `\nThe batch held for approval ${code(held.id)} is posted here next.`;
   const reply =
     change === "unchanged"
       ? textReply(`Alerts are already posted here (${describeKinds(kinds)}).`, "info", "private")
       : textReply(
-          `**Alerts will be posted here** (${change === "added" ? "set" : "changed"} by ${who}): ${kindsText(kinds)}.`,
+          `**Alerts will be posted here** (${change === "added" ? "set" : "changed"} by ${who}): ${kindsText(kinds)}.${alsoHeld}`,
           "success",
           "channel",
         );
+  if (held !== null) ctx.deps.events.emit({ type: "approval_changed", approval: held });
   return succeeded(data, [reply]);
+}
+
+/** The approval pending now, if any (a store that cannot be read only loses this extra: the route is set). */
+async function heldApproval(ctx: CommandContext): Promise<Approval | null> {
+  try {
+    return await ctx.deps.approvals.pending();
+  } catch (error) {
+    ctx.deps.logger?.warn(
+      { code: toAppError(error, "db.query_failed").code },
+      "the pending approval could not be read for the new alert channel",
+    );
+    return null;
+  }
 }
 
 /** `alerts off`: no alert of any kind here any more; audited. */

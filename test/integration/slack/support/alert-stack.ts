@@ -7,7 +7,7 @@ import { createRoleChecker } from "#core/chat/roles.js";
 import { systemClock } from "#core/clock.js";
 import { randomIds } from "#core/ids.js";
 import { silentLogger } from "#core/logger.js";
-import { InMemoryIncidentStore, InMemoryOutboxStore, StaticAlertRoutes } from "#test/support/alerts.js";
+import { InMemoryIncidentStore, InMemoryOutboxStore } from "#test/support/alerts.js";
 import {
   FakeGroups,
   fakeDigestDeps,
@@ -34,9 +34,9 @@ export async function startAlertStack(api: FakeSlackApi, options: { approvalsReq
   const audit = new InMemoryAudit();
   const incidents = new InMemoryIncidentStore();
   const outbox = new InMemoryOutboxStore();
-  const routes = new StaticAlertRoutes([
-    { platform: "slack", channelId: ALERT_CHANNEL, kinds: "all", setBy: null, setAt: null },
-  ]);
+  // one route book for the dispatcher and the chat core (`alerts here` adds to it), starting with the alert channel
+  const routes = new InMemoryAlertRoutes();
+  await routes.set({ platform: "slack", channelId: ALERT_CHANNEL }, "all", "setup");
   const dispatcher = createAlertDispatcher({
     incidents,
     outbox,
@@ -56,7 +56,7 @@ export async function startAlertStack(api: FakeSlackApi, options: { approvalsReq
     }),
     audit,
     approvals,
-    alertRoutes: new InMemoryAlertRoutes(),
+    alertRoutes: routes,
     digest: fakeDigestDeps(engine, approvals),
     events: dispatcher,
     clock: systemClock,
