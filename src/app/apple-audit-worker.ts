@@ -124,7 +124,14 @@ export function createAppleAuditWorker(deps: AppleAuditWorkerDeps): AppleAuditWo
     let handed = 0;
     for (const batch of stranded.value) {
       const done = await hand(batch, until);
-      if (!done.ok) return done;
+      // a batch that cannot be alerted never holds up the rest: it is tried again next poll
+      if (!done.ok) {
+        logger.warn(
+          { code: done.error.code, events: batch.length },
+          `Apple audit events claimed by a stopped poll not alerted yet: ${done.error.message}`,
+        );
+        continue;
+      }
       handed += batch.length;
     }
     // handed even when empty: a thread quiet for a day is closed by it
