@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createAppleBusinessClient } from "#adapters/apple-business/index.js";
 import { createAlertDispatcher } from "#app/alerts/dispatcher.js";
 import { parseOutboxPayload } from "#app/alerts/outbox-payload.js";
 import { createAppleAuditWorker } from "#app/apple-audit-worker.js";
@@ -18,6 +17,7 @@ import { createOutboxStore } from "#db/repositories/outbox-repository.js";
 import { createNamedValueStore } from "#db/repositories/watermark-repository.js";
 import { type AppleBusinessEmulator, startAppleBusinessEmulator } from "#emulators/apple-business/server.js";
 import { StaticAlertRoutes } from "#test/support/alerts.js";
+import { appleClientFor, auditEvent } from "#test/support/apple.js";
 import { LINKS } from "#test/support/chat/harness.js";
 import { describeEachDatabase, expectOk, freshConnection } from "#test/support/db.js";
 
@@ -60,16 +60,6 @@ describeEachDatabase("Apple audit events become alerts once across replicas", (c
     const outbox = createOutboxStore(db, connectionId);
     const claims = createAuditEventClaims(db, connectionId);
     const replica = (name: string) => {
-      const client = createAppleBusinessClient({
-        clientId: emulator.clientId,
-        keyId: emulator.keyId,
-        privateKeyPath: emulator.privateKeyPath,
-        apiUrl: emulator.apiUrl,
-        tokenUrl: emulator.tokenUrl,
-        clock: systemClock,
-        logger: silentLogger,
-      });
-      if (!client.ok) throw client.error;
       const dispatcher = createAlertDispatcher({
         incidents: createIncidentStore(db, connectionId, () => new Date()),
         outbox,
@@ -80,7 +70,7 @@ describeEachDatabase("Apple audit events become alerts once across replicas", (c
         logger: silentLogger,
       });
       return createAppleAuditWorker({
-        log: client.value,
+        log: appleClientFor(emulator),
         claims,
         cursor: createAuditCursor(createNamedValueStore(db, connectionId, () => new Date())),
         leases: connectionLeases(db, connectionId),
@@ -163,16 +153,11 @@ describeEachDatabase("Apple audit events become alerts once across replicas", (c
     expectOk(await a.tick());
 
     // 4. a poll that claimed an event and stopped before alerting it (11 minutes ago)
-    const stranded: AppleAuditEvent = {
-      id: "stranded-1",
-      at: new Date(ago(12)),
+    const stranded = auditEvent("stranded-1", new Date(ago(12)), {
       type: "ACCOUNT_ROLE_LOCATION_CHANGED",
-      actorType: "USER",
       actorName: "Eve",
       subjectName: "stranded-role@contoso.com",
-      subjectType: "USER",
-      outcome: "SUCCESS",
-    };
+    });
     expect(expectOk(await claims.claim([stranded], new Date(Date.now() - 11 * 60_000)))).toHaveLength(1);
     const recovered = expectOk(await b.tick());
     expect(recovered.polled && recovered.handed).toBe(1);
@@ -265,16 +250,7 @@ describeEachDatabase("Apple audit events become alerts once across replicas", (c
       ids: randomIds,
       logger: silentLogger,
     });
-    const event = (id: string): AppleAuditEvent => ({
-      id,
-      at: new Date(),
-      type: "ACCOUNT_DELETED",
-      actorType: "USER",
-      actorName: "Ada",
-      subjectType: "USER",
-      subjectName: `${id}@contoso.com`,
-      outcome: "SUCCESS",
-    });
+    const event = (id: string) => auditEvent(id, new Date());
     const poll = (...ids: string[]) =>
       dispatcher.dispatch({ type: "apple_audit", at: new Date(), events: ids.map(event) });
     expectOk(await poll("e0"));

@@ -7,6 +7,7 @@ import { type AppleBusinessClient, createAppleBusinessClient } from "#adapters/a
 import { systemClock } from "#core/clock.js";
 import { silentLogger } from "#core/logger.js";
 import { type AppleBusinessEmulator, startAppleBusinessEmulator } from "#emulators/apple-business/server.js";
+import { appleClientFor } from "#test/support/apple.js";
 
 let emulator: AppleBusinessEmulator;
 let scratch: string;
@@ -23,20 +24,8 @@ afterEach(async () => {
   await fetch(`${emulator.apiUrl.replace(/\/v1$/, "")}/_emulator/reset`, { method: "POST" });
 });
 
-function client(overrides: Partial<Parameters<typeof createAppleBusinessClient>[0]> = {}): AppleBusinessClient {
-  const made = createAppleBusinessClient({
-    clientId: emulator.clientId,
-    keyId: emulator.keyId,
-    privateKeyPath: emulator.privateKeyPath,
-    apiUrl: emulator.apiUrl,
-    tokenUrl: emulator.tokenUrl,
-    clock: systemClock,
-    logger: silentLogger,
-    ...overrides,
-  });
-  if (!made.ok) throw made.error;
-  return made.value;
-}
+const client = (overrides: Parameters<typeof appleClientFor>[1] = {}): AppleBusinessClient =>
+  appleClientFor(emulator, overrides);
 
 async function control(path: string, body: unknown): Promise<void> {
   const response = await fetch(`${emulator.apiUrl.replace(/\/v1$/, "")}/_emulator/${path}`, {

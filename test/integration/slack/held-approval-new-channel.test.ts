@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateSlackMessage } from "#adapters/slack/index.js";
+import { heldRemoval, nativeBatch } from "#test/support/approvals.js";
 import { APPROVER_A, OPERATOR } from "#test/support/chat/harness.js";
 import { ALERT_CHANNEL, startAlertStack } from "./support/alert-stack.js";
 import { type FakeSlackApi, startFakeSlackApi } from "./support/fake-slack-api.js";
@@ -48,22 +49,10 @@ describe("a channel that subscribes to deletions while a batch is held", () => {
     const now = Date.now();
     await stack.hold({
       id: "apr_late",
-      payload: {
-        kind: "native_batch",
-        runId: "run_9",
-        cycle: "incremental",
-        scope: "assigned",
-        threshold: 5,
-        removals: Array.from({ length: 12 }, (_, i) => ({
-          entraId: `id-${i}`,
-          scimId: `s-${i}`,
-          userName: `leaver${i}@example.com`,
-          action: "deactivate" as const,
-          reason: "left scope",
-          dedupKey: `k-${i}`,
-          hash: `h-${i}`,
-        })),
-      },
+      payload: nativeBatch(
+        Array.from({ length: 12 }, (_, i) => heldRemoval(i)),
+        { runId: "run_9", threshold: 5 },
+      ),
       requestedBy: "system",
       requestedAt: new Date(now),
       expiresAt: new Date(now + 24 * 3_600_000),

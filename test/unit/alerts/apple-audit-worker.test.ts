@@ -7,21 +7,13 @@ import { AppError } from "#core/errors.js";
 import { silentLogger } from "#core/logger.js";
 import type { AppleAuditEvent } from "#core/ports/apple-directory.js";
 import { err, ok } from "#core/result.js";
+import { auditEvent } from "#test/support/apple.js";
 import { ManualClock } from "#test/support/chat/fakes.js";
 
 /** The poll's own rules with fakes: a stranded batch that cannot be alerted never holds up the rest. */
 const T0 = new Date("2026-12-03T10:00:00Z");
 
-const event = (id: string, minutesAgo: number): AppleAuditEvent => ({
-  id,
-  at: new Date(T0.getTime() - minutesAgo * 60_000),
-  type: "ACCOUNT_DELETED",
-  actorType: "USER",
-  actorName: "Ada",
-  subjectType: "USER",
-  subjectName: `${id}@contoso.com`,
-  outcome: "SUCCESS",
-});
+const event = (id: string, minutesAgo: number) => auditEvent(id, new Date(T0.getTime() - minutesAgo * 60_000));
 
 function memoryClaims(): AuditEventClaims & {
   readonly rows: Map<string, { event: AppleAuditEvent; at: Date; alerted: boolean }>;
