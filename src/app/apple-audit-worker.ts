@@ -12,8 +12,9 @@ import { createRepeater } from "./repeat.js";
 
 /**
  * Reads Apple's audit log and hands the events nobody alerted yet to the alert policy (kind `apple`).
- * One poll per connection every `pollMs` (5 min: one GET of up to 1000 events, far below Apple's
- * ~20 GETs a minute), by whichever replica holds the `apple-audit` lease. Each poll reads from the
+ * One poll per connection every `pollMs` (the runtime: as often as the sync runs, 30 s to 5 min;
+ * one GET of up to 1000 events, far below Apple's ~20 GETs a minute), by whichever replica holds
+ * the `apple-audit` lease. Each poll reads from the
  * stored cursor minus an overlap (Apple may list an event a little late) to now, claims the event
  * ids in the database (an id is claimed once, whoever reads it again), alerts what it claimed,
  * confirms it, and moves the cursor. A claim never confirmed (the poll stopped between claim and

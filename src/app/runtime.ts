@@ -60,6 +60,8 @@ export interface StartServiceOptions {
 }
 
 const TOKEN_CHECK_MS = 12 * 60 * 60 * 1000;
+const AUDIT_POLL_MIN_MS = 30_000;
+const AUDIT_POLL_MAX_MS = 5 * 60_000;
 
 function engineMetrics(connection: ConnectionServices, metrics: MetricsRegistry): void {
   const runs = metrics.counter("abm_sync_runs_total", "Sync runs by kind and outcome");
@@ -156,6 +158,10 @@ function connectionWorkers(
           dispatch: (event) => dispatcher.dispatch(event),
           clock,
           logger,
+          // as often as the sync runs, between every 30 s and every 5 min (one GET a poll; Apple allows ~20 a minute)
+          options: {
+            pollMs: Math.max(AUDIT_POLL_MIN_MS, Math.min(AUDIT_POLL_MAX_MS, connection.config.sync.intervalMs)),
+          },
         });
   // the token in use: after a switch to ABM_SCIM_TOKEN_NEXT the warnings count down for it
   const tokenExpiresAt = (): Date | null => {

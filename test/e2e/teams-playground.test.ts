@@ -90,7 +90,7 @@ async function stop(started: Started | undefined): Promise<void> {
 interface DemoInfo {
   readonly url: string;
   readonly tripThreshold: string;
-  readonly emulators: { readonly abm: { readonly scimUrl: string } };
+  readonly emulators: { readonly abm: { readonly scimUrl: string }; readonly apple: { readonly apiUrl: string } };
 }
 
 /** the text as rendered, i.e. what a person reads (not the DOM's textContent) */
@@ -232,6 +232,36 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
     expect(await card.getByRole("button", { name: "Reject", exact: true }).count()).toBe(1);
     expect(await seen(card)).toContain("Needs 1 approval; each person counts once.");
     copyFileSync(await save("approval"), join(IMAGES, "teams-playground-approval.png"));
+  });
+
+  it("a change made by hand in ABM reaches the channel as an audit alert card", async () => {
+    // the demo reads Apple's audit log as often as it syncs (30 s); a person deletes an account in ABM
+    const appleOrigin = new URL(info.emulators.apple.apiUrl).origin;
+    const added = await fetch(`${appleOrigin}/_emulator/auditEvents`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        eventDateTime: new Date().toISOString(),
+        type: "ACCOUNT_DELETED",
+        actorType: "USER",
+        actorName: "Megan Bowen",
+        subjectType: "USER",
+        subjectName: "deleted.by.hand@contoso.com",
+        outcome: "SUCCESS",
+      }),
+    });
+    expect(added.status).toBe(201);
+    const card = page
+      .locator(".ac-adaptiveCard")
+      .filter({ hasText: "Accounts added or deleted by hand in ABM" })
+      .filter({ hasText: "deleted.by.hand@contoso.com" })
+      .first();
+    await card.waitFor({ timeout: CYCLE_MS });
+    const text = await seen(card);
+    expect(text).toContain("Megan Bowen deleted the account deleted.by.hand@contoso.com");
+    expect(text).toContain("outside the Entra sync");
+    await card.scrollIntoViewIfNeeded();
+    copyFileSync(await save("audit"), join(IMAGES, "teams-playground-audit.png"));
   });
 
   it("Approve: the card turns approved in place, ABM deactivates the users exactly once, a second try changes nothing", async () => {

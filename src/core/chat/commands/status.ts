@@ -105,8 +105,8 @@ function auditFact(read: AuditRead): Fact | null {
   const value = !read.ok
     ? `unavailable: ${plain(read.error.message)} (${code(read.error.code)})`
     : read.value === null
-      ? "not read yet (the service reads it when it starts, then every 5 min)"
-      : `read up to ${formatTime(read.value)}, every 5 min; \`alerts here apple\` to receive its alerts`;
+      ? "not read yet (the service reads it when it starts, then as often as it syncs, every 5 min at most)"
+      : `read up to ${formatTime(read.value)}; \`alerts here apple\` to receive its alerts`;
   return { label: "Audit log", value };
 }
 
