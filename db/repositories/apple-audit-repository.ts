@@ -4,7 +4,7 @@ import type { AuditEventClaims } from "#core/chat/alerts/stores.js";
 import type { AppleAuditEvent } from "#core/ports/apple-directory.js";
 import type { Database } from "../database.js";
 import { appleAuditEvents } from "../schema/apple-audit-events.js";
-import { attempt, invalidRow } from "./db-error.js";
+import { attempt, chunk, invalidRow } from "./db-error.js";
 
 const storedEvent = z.object({
   id: z.string().min(1),
@@ -27,14 +27,8 @@ function fromStored(value: unknown): AppleAuditEvent {
   return parsed.data;
 }
 
-/** rows per statement (7 parameters each) */
+/** rows per statement (7 parameters each, far below the 65,535 Postgres allows) */
 const CHUNK = 1_000;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** `apple_audit_events` of one connection behind the core's AuditEventClaims. */
 export function createAuditEventClaims(db: Database, connectionId: string): AuditEventClaims {
@@ -43,12 +37,12 @@ export function createAuditEventClaims(db: Database, connectionId: string): Audi
     claim: (events, now) =>
       attempt("claim Apple audit events", async () => {
         const stored = new Set<string>();
-        // one statement per chunk: Postgres takes at most 65,535 parameters per statement
-        for (const chunk of chunks(events, CHUNK)) {
+        // one statement per batch: Postgres takes at most 65,535 parameters per statement
+        for (const batch of chunk(events, CHUNK)) {
           const rows = await db
             .insert(appleAuditEvents)
             .values(
-              chunk.map((event) => ({
+              batch.map((event) => ({
                 connectionId,
                 eventId: event.id,
                 eventAt: event.at,
@@ -81,11 +75,11 @@ export function createAuditEventClaims(db: Database, connectionId: string): Audi
       }),
     confirm: (ids, now) =>
       attempt("confirm Apple audit events", async () => {
-        for (const chunk of chunks(ids, CHUNK))
+        for (const batch of chunk(ids, CHUNK))
           await db
             .update(appleAuditEvents)
             .set({ alertedAt: now, updatedAt: now })
-            .where(and(mine, inArray(appleAuditEvents.eventId, [...chunk])));
+            .where(and(mine, inArray(appleAuditEvents.eventId, [...batch])));
       }),
     prune: (before) =>
       attempt("prune Apple audit events", async () => {
