@@ -80,8 +80,24 @@ function payloadsFor(action: AlertAction, approvalId: string | null): OutboxPayl
 }
 
 /** one parent per opening of an incident and route, whichever action queued it (the opening's post or a catch-up) */
-function parentDedup(action: Exclude<AlertAction, { type: "note" }>): string {
-  return `${action.key}|opening:${action.incident.opening}`;
+function parentDedup(key: string, opening: number): string {
+  return `${key}|opening:${opening}`;
+}
+
+interface Queued {
+  readonly payload: OutboxPayload;
+  readonly dedup: string;
+}
+
+/**
+ * The incident's parent as it is now, offered with every later change: the outbox stores it only
+ * for a route that never had a parent of this opening (it subscribed after the parent was posted).
+ */
+function catchUpParent(key: string, opening: number, approvalId: string | null, reply: Reply): Queued {
+  return {
+    payload: { kind: "parent", incidentKey: key, opening, approvalId, reply },
+    dedup: parentDedup(key, opening),
+  };
 }
 
 /**
@@ -120,15 +136,14 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
   }
 
   /**
-   * Enqueues to every route subscribed to `kind`; `createdAt` steps by 1 ms so the outbox keeps the
-   * order. `catchUp`: the incident's parent as it is now, for a route that never got one (it
-   * subscribed after the parent was posted): stored once per route and opening, and that route
-   * then gets it instead of a follow-up threaded under nothing.
+   * Enqueues to every route subscribed to `kind`, in order (`nextEnqueueTime`). `catchUp`
+   * (`catchUpParent`) comes first for each route: stored only where the route never had this
+   * opening's parent, and the route's follow-ups then thread under it.
    */
   async function enqueue(
     kind: AlertKind,
-    payloads: readonly { readonly payload: OutboxPayload; readonly dedup: string }[],
-    catchUp: { readonly payload: OutboxPayload; readonly dedup: string } | null,
+    payloads: readonly Queued[],
+    catchUp: Queued | null,
   ): Promise<Result<number, AppError>> {
     const all = await deps.routes.list();
     if (!all.ok) return all;
@@ -143,7 +158,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     }
     let stored = 0;
     for (const route of subscribed) {
-      const put = async ({ payload, dedup }: { readonly payload: OutboxPayload; readonly dedup: string }) => {
+      const put = async ({ payload, dedup }: Queued) => {
         const at = nextEnqueueTime();
         const added = await deps.outbox.enqueue({
           id: deps.ids.next("out"),
@@ -160,7 +175,6 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
         }
         return added;
       };
-      // a route that gets the catch-up parent still gets the follow-ups (threaded under it): nothing is lost
       if (catchUp !== null) {
         const added = await put(catchUp);
         if (!added.ok) return added;
@@ -202,20 +216,14 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
       const approvalId = event.type === "deletions_held" ? event.approval.id : null;
       const payloads = payloadsFor(action, approvalId).map((payload) => ({
         payload,
-        dedup: payload.kind === "parent" && action.type !== "note" ? parentDedup(action) : dedupOf(action),
+        dedup:
+          payload.kind === "parent" && action.type !== "note"
+            ? parentDedup(action.key, action.incident.opening)
+            : dedupOf(action),
       }));
       const catchUp =
         action.type === "post_follow_up" || action.type === "bump"
-          ? {
-              payload: {
-                kind: "parent" as const,
-                incidentKey: action.key,
-                opening: action.incident.opening,
-                approvalId: null,
-                reply: action.parent,
-              },
-              dedup: parentDedup(action),
-            }
+          ? catchUpParent(action.key, action.incident.opening, null, action.parent)
           : null;
       const stored = await enqueue(alertKindOf(action), payloads, catchUp);
       if (!stored.ok) return stored;
@@ -240,26 +248,17 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     const votes = approval.votes.length;
     const opening = stored.value.incident.opening;
     // a channel subscribed to deletions after the approval was posted gets it now (with the buttons while pending)
-    const catchUp = {
-      payload: {
-        kind: "parent" as const,
-        incidentKey: key,
-        opening,
-        approvalId: approval.id,
-        reply: renderApprovalMessage(approval, deps.clock.now(), deps.config.links),
-      },
-      dedup: `${key}|opening:${opening}`,
-    };
+    const catchUp = catchUpParent(
+      key,
+      opening,
+      approval.id,
+      renderApprovalMessage(approval, deps.clock.now(), deps.config.links),
+    );
     const refreshed = await enqueue(
       "deletions",
       [
         {
-          payload: {
-            kind: "refresh_approval",
-            incidentKey: key,
-            opening: stored.value.incident.opening,
-            approvalId: approval.id,
-          },
+          payload: { kind: "refresh_approval", incidentKey: key, opening, approvalId: approval.id },
           dedup: `${key}|${approval.status}:${votes}:${approval.result?.at.getTime() ?? "-"}`,
         },
       ],
