@@ -155,17 +155,7 @@ export class InMemoryEngine implements ProvisioningEngine {
           : { id: user.id, attributes: { userPrincipalName: user.upn, givenName: user.givenName } },
       inScope: user !== undefined && this.inScope(user),
       scopeReason: user === undefined ? "not found in Entra" : user.assigned ? "assigned to the app" : "not assigned",
-      problems:
-        user?.givenName === null
-          ? [
-              {
-                code: "validation.missing_given_name",
-                field: "givenName",
-                message: "Missing given name",
-                fix: "Set givenName in Entra",
-              },
-            ]
-          : [],
+      problems: problemsOf(user),
       payload: null,
       target: null,
       lastResult: null,
@@ -195,17 +185,7 @@ export class InMemoryEngine implements ProvisioningEngine {
               inScope: this.inScope(user),
               path: this.scope === "all" ? null : { direct: user.assigned, groups: [], nestedGroups: [] },
             },
-      problems:
-        user?.givenName === null
-          ? [
-              {
-                code: "validation.missing_given_name",
-                field: "givenName",
-                message: "Missing given name",
-                fix: "Set givenName in Entra",
-              },
-            ]
-          : [],
+      problems: problemsOf(user),
       payload: null,
       link: {
         known: true,
@@ -294,4 +274,18 @@ export class InMemoryEngine implements ProvisioningEngine {
   async history(limit: number) {
     return this.take(this.runs.slice(0, limit) as readonly RunSummary[]);
   }
+}
+
+/** What the fake validation finds: a user without a given name. */
+function problemsOf(user: { readonly givenName: string | null } | undefined) {
+  return user?.givenName === null
+    ? [
+        {
+          code: "validation.missing_given_name",
+          field: "givenName",
+          message: "Missing given name",
+          fix: "Set givenName in Entra",
+        },
+      ]
+    : [];
 }

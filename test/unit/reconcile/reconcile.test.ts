@@ -4,6 +4,7 @@ import { requiredRole } from "#core/chat/roles.js";
 import type { AppleUser } from "#core/ports/apple-directory.js";
 import { type EntraPerson, reconcile } from "#core/reconcile/reconcile.js";
 import type { TargetUser } from "#core/users.js";
+import { appleUser } from "#test/support/chat/apple-world.js";
 
 function person(
   id: string,
@@ -36,21 +37,7 @@ function person(
 }
 
 function apple(id: string, account: string, over: Partial<AppleUser> = {}): AppleUser {
-  return {
-    id,
-    firstName: "Ann",
-    lastName: "Lee",
-    status: "ACTIVE",
-    managedAppleAccount: account,
-    email: account,
-    isExternalUser: false,
-    roles: ["Staff"],
-    employeeNumber: null,
-    department: null,
-    costCenter: null,
-    division: null,
-    ...over,
-  };
+  return appleUser(id, account, { firstName: "Ann", lastName: "Lee", email: account, ...over });
 }
 
 const now = new Date("2026-12-03T10:00:00Z");
