@@ -271,11 +271,20 @@ run("Teams in the Microsoft 365 Agents Playground, driven by headless Chromium",
     const patchesBefore = await abmPatches();
     const activeBefore = (await abmUsers()).filter((u) => u.active).length;
 
-    await card.getByRole("button", { name: "Approve", exact: true }).click();
+    // the Playground redraws every card of the channel when any of them is edited (the open incidents'
+    // counters change each 30 s cycle), which closes an opened inline confirmation: open it again then
     const confirm = card.getByRole("button", { name: `Deactivate ${held} users`, exact: true });
-    await confirm.waitFor();
-    copyFileSync(await save("confirm"), join(IMAGES, "teams-playground-confirm.png"));
-    await confirm.click();
+    for (let attempt = 1; ; attempt += 1) {
+      await card.getByRole("button", { name: "Approve", exact: true }).click();
+      await confirm.waitFor();
+      if (attempt === 1) copyFileSync(await save("confirm"), join(IMAGES, "teams-playground-confirm.png"));
+      try {
+        await confirm.click({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
 
     const approved = page.locator(".ac-adaptiveCard").filter({ hasText: "Deletions approved" }).last();
     await approved.waitFor({ timeout: CYCLE_MS });
